@@ -1,0 +1,1 @@
+"""cleantext: remove boilerplate from scraped newspaper text."""
