@@ -1,1 +1,67 @@
-"""cleantext: remove boilerplate from scraped newspaper text."""
+"""cleantext: remove boilerplate (bylines, captions, footers, navigation) from scraped news text.
+
+>>> import cleantext
+>>> cleantext.clean("Troops moved in at dawn, officials said.\\n\\nNewspapers in English")
+'Troops moved in at dawn, officials said.'
+
+Use a :class:`Cleaner` to reuse compiled rules with options, and :func:`explain` (or
+``Cleaner.explain``) to see every edit with the rule that made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from .document import Cleaned, Edit, replay
+from .errors import CleanTextError, ConfigError, InputError, Problem, RuleFileError
+from .pipeline import Cleaner
+from .rules import RuleLibrary, default_library
+
+__version__ = "0.1.0"
+
+RulesArg = RuleLibrary | str | Path | Sequence[str | Path] | None
+
+
+@cache
+def _default_cleaner() -> Cleaner:
+    return Cleaner()
+
+
+def _cleaner(rules: RulesArg) -> Cleaner:
+    return _default_cleaner() if rules is None else Cleaner(rules)
+
+
+def clean(text: str, *, rules: RulesArg = None, url: str | None = None) -> str:
+    """Return ``text`` without boilerplate.
+
+    Args:
+        text: one document.
+        rules: rule folders/files or a :class:`RuleLibrary`; the shipped rules by default.
+            For many documents build a :class:`Cleaner` once instead.
+        url: the document's URL, used to choose site rules.
+    """
+    return _cleaner(rules).clean(text, url=url)
+
+
+def explain(text: str, *, rules: RulesArg = None, url: str | None = None) -> Cleaned:
+    """Clean ``text`` and return the result with every edit, the metadata and rule sets used."""
+    return _cleaner(rules).explain(text, url=url)
+
+
+__all__ = [
+    "CleanTextError",
+    "Cleaned",
+    "Cleaner",
+    "ConfigError",
+    "Edit",
+    "InputError",
+    "Problem",
+    "RuleFileError",
+    "RuleLibrary",
+    "clean",
+    "default_library",
+    "explain",
+    "replay",
+]

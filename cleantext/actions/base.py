@@ -1,0 +1,114 @@
+"""The contract every action follows, and the parameter types rule files can use.
+
+An action is a pure function from a document's lines to an :class:`Outcome`: the changes it
+wants (line ranges and what replaces them) and any metadata it found. Actions never mutate
+their input and never record edits themselves: the pipeline applies the changes and, when asked
+to explain, turns them into character-level :class:`~cleantext.document.Edit` records. Keeping
+actions this small is what lets each be tested on its own and lets a new one be added in one place.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+
+class Stage(enum.IntEnum):
+    """Pipeline stages, in the order they run (the one place that order is defined).
+
+    Within a stage, rules of site sets run before rules of generic sets; within a set, in file
+    order. ``CLASSIFY`` is not driven by rule files: it is the generic line classifier.
+    """
+
+    NORMALIZE = 1  #: unicode repair, whitespace
+    INLINE = 2  #: spans inside a line: placeholders, repeated bylines, replacements
+    EXTRACT = 3  #: metadata lines: masthead, byline
+    LINES = 4  #: whole lines: drop-line, truncate-from (one combined pass)
+    BLOCKS = 5  #: multi-line shapes: caption blocks, glued and inserted captions
+    CLASSIFY = 6  #: generic content/boilerplate decision for lines no rule matched
+    REPAIR = 7  #: rejoin split sentences, drop orphan headings
+    FINALIZE = 8  #: blank-line runs, leading and trailing blank lines
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Replace ``lines[first:last]`` by ``lines`` (an empty tuple deletes them).
+
+    ``tag`` says which rule of a combined step asked for the change (0 for single-rule steps).
+    """
+
+    first: int
+    last: int
+    lines: tuple[str, ...] = ()
+    tag: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one step wants done: sorted, non-overlapping changes and found metadata."""
+
+    changes: tuple[Change, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+NOTHING = Outcome()
+
+Step = Callable[[Sequence[str]], Outcome]
+
+
+class ParamKind(enum.Enum):
+    """The types a rule parameter can have in TOML."""
+
+    PATTERN = "pattern"  #: a regular expression (``regex`` module syntax), compiled at load
+    PATTERNS = "patterns"  #: a list of regular expressions
+    STRING = "string"
+    STRINGS = "strings"  #: a list of strings
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+
+
+REQUIRED: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter of an action: its TOML type, default (or REQUIRED) and meaning."""
+
+    kind: ParamKind
+    doc: str
+    default: Any = REQUIRED
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """An entry of the action vocabulary.
+
+    Attributes:
+        name: the word used in rule files (``action = "drop-line"``).
+        stage: when its rules run.
+        summary: one line for listings and the tutorial.
+        params: accepted parameters (anything else in the rule table is an error).
+        build: turns validated parameters into a step; called once, at load time.
+    """
+
+    name: str
+    stage: Stage
+    summary: str
+    params: Mapping[str, Param]
+    build: Callable[[Mapping[str, Any]], Step]
+
+
+def compile_pattern(source: str) -> regex.Pattern[str]:
+    """Compile a rule pattern the one way all rule files share (``regex``, version 0)."""
+    return regex.compile(source)

@@ -1,0 +1,280 @@
+"""Photo captions in their three scraped shapes.
+
+1. A caption block: the captions one per line followed by a line that concatenates them all
+   (aggregators print each caption, then the whole set again). The concatenation is the
+   evidence, so the block is recognised wherever it sits, whatever the captions say.
+2. A caption glued to the front of a paragraph: ``Offices & car in Almaty RUSSIAN paratroopers
+   have entered...``. Tabloid print editions open a paragraph with a word in capitals, so a
+   short phrase without punctuation before such a word is the caption.
+3. A caption line between two paragraphs: a long line that is not a sentence (no final
+   punctuation) sitting between sentences, where the next line starts a new sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import regex
+
+from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
+from .shape import (
+    capitalised_share,
+    ends_sentence,
+    is_all_caps,
+    next_nonblank,
+    previous_nonblank,
+    starts_uppercase,
+    word_count,
+    word_tokens,
+)
+
+
+def _caption_block_start(
+    tokens: list[list[str]], lines: Sequence[str], j: int, *, min_parts: int, max_part_words: int
+) -> int:
+    """First line of the captions that line ``j`` concatenates, or ``-1`` when it does not."""
+    target = tokens[j]
+    remaining = len(target)
+    parts = 0
+    first = -1
+    i = j - 1
+    while i >= 0 and remaining > 0:
+        if lines[i]:
+            part = tokens[i]
+            if part:
+                if len(part) > max_part_words or part != target[remaining - len(part) : remaining]:
+                    return -1
+                remaining -= len(part)
+                parts += 1
+            first = i
+        i -= 1
+    return first if remaining == 0 and parts >= min_parts else -1
+
+
+def drop_caption_blocks(lines: Sequence[str], *, min_parts: int, max_part_words: int) -> Outcome:
+    """Drop caption lines together with the line that repeats them all, joined.
+
+    Lines are compared on word tokens, so placeholders such as ``?? ??`` do not hide a part.
+
+    >>> lines = ["Text.", "", "RIOT Clashes", "INVITE Tokayev", "RIOT Clashes INVITE Tokayev"]
+    >>> [(c.first, c.last) for c in drop_caption_blocks(lines, min_parts=2,
+    ...                                                  max_part_words=12).changes]
+    [(2, 5)]
+    """
+    tokens = [word_tokens(line) if line else [] for line in lines]
+    changes: list[Change] = []
+    j = len(lines) - 1
+    while j > 0:
+        if len(tokens[j]) >= min_parts:
+            first = _caption_block_start(
+                tokens, lines, j, min_parts=min_parts, max_part_words=max_part_words
+            )
+            if first >= 0:
+                changes.append(Change(first, j + 1))
+                j = first
+        j -= 1
+    return Outcome(tuple(reversed(changes)))
+
+
+def glued_caption_end(
+    line: str,
+    *,
+    lede: regex.Pattern[str],
+    max_words: int,
+    min_rest_words: int,
+    not_after: frozenset[str],
+) -> int:
+    """Offset where the real paragraph starts after a glued caption, or ``0`` when none is.
+
+    >>> lede = regex.compile(r"\\b\\p{Lu}{4,}\\s+\\p{L}")
+    >>> line = "Offices & car in Almaty RUSSIAN troops have entered the city at dawn today."
+    >>> line[glued_caption_end(line, lede=lede, max_words=8, min_rest_words=8,
+    ...                        not_after=frozenset({"in"})):]
+    'RUSSIAN troops have entered the city at dawn today.'
+    """
+    match = lede.search(line)
+    if match is None or match.start() == 0:
+        return 0
+    caption, rest = line[: match.start()].strip(), line[match.start() :]
+    if (
+        word_count(caption) > max_words
+        or not starts_uppercase(caption)
+        or regex.search(r"[.!?:;\"“”«»]", caption)
+        or caption.split()[-1].lower() in not_after
+        or word_count(rest) < min_rest_words
+        or not ends_sentence(rest)
+    ):
+        return 0
+    return match.start()
+
+
+def drop_glued_captions(
+    lines: Sequence[str],
+    *,
+    lede: regex.Pattern[str],
+    max_words: int,
+    min_rest_words: int,
+    not_after: frozenset[str],
+) -> Outcome:
+    """Cut a short caption glued before a paragraph's capitalised opening word."""
+    changes = []
+    for i, line in enumerate(lines):
+        if line:
+            cut = glued_caption_end(
+                line,
+                lede=lede,
+                max_words=max_words,
+                min_rest_words=min_rest_words,
+                not_after=not_after,
+            )
+            if cut:
+                changes.append(Change(i, i + 1, (line[cut:],)))
+    return Outcome(tuple(changes))
+
+
+_INNER_SENTENCE_END = regex.compile(r"[.!?…][\"'’”»)]*\s+[\"'“‘«(]*\p{Lu}")
+
+
+def caption_shaped(line: str, *, min_words: int, max_words: int, max_capitalised: float) -> bool:
+    """A line that could be a caption: one phrase, long enough, not a sentence, not a heading.
+
+    A line holding a sentence end followed by another sentence is a paragraph cut short (its
+    last sentence continues elsewhere), never a caption.
+    """
+    return (
+        min_words <= word_count(line) <= max_words
+        and not ends_sentence(line)
+        and _INNER_SENTENCE_END.search(line) is None
+        and line[-1] not in ",;:-–—"
+        and starts_uppercase(line)
+        and not is_all_caps(line)
+        and capitalised_share(line) <= max_capitalised
+    )
+
+
+def _starts_sentence(line: str) -> bool:
+    return starts_uppercase(line) or line[0] in "\"“„«‘'"
+
+
+def drop_caption_lines(
+    lines: Sequence[str],
+    *,
+    min_words: int,
+    max_words: int,
+    max_capitalised: float,
+    max_run: int = 3,
+) -> Outcome:
+    """Drop runs of caption-shaped lines inserted between two sentences.
+
+    The line before the run must end a sentence and the line after it must start one, so a
+    truncated last paragraph or a sentence continued on the next line is never taken.
+
+    >>> lines = ["Troops moved in.", "Soldiers are pictured leaving the base near the city",
+    ...          "They arrived today."]
+    >>> [c.first for c in drop_caption_lines(lines, min_words=8, max_words=40,
+    ...                                      max_capitalised=0.5).changes]
+    [1]
+    """
+    changes: list[Change] = []
+    shaped = [
+        bool(line)
+        and caption_shaped(
+            line, min_words=min_words, max_words=max_words, max_capitalised=max_capitalised
+        )
+        for line in lines
+    ]
+    i = 0
+    while i < len(lines):
+        if not shaped[i]:
+            i += 1
+            continue
+        run = [i]
+        j = next_nonblank(lines, i)
+        while j >= 0 and shaped[j]:
+            run.append(j)
+            j = next_nonblank(lines, j)
+        before = previous_nonblank(lines, i)
+        if (
+            len(run) <= max_run
+            and before >= 0
+            and j >= 0
+            and ends_sentence(lines[before])
+            and _starts_sentence(lines[j])
+        ):
+            changes.extend(Change(k, k + 1) for k in run)
+        i = run[-1] + 1
+    return Outcome(tuple(changes))
+
+
+def _glued(params: Mapping[str, Any]) -> Step:
+    not_after = frozenset(word.lower() for word in params["not_after"])
+    return lambda lines: drop_glued_captions(
+        lines,
+        lede=params["lede"],
+        max_words=params["max_words"],
+        min_rest_words=params["min_rest_words"],
+        not_after=not_after,
+    )
+
+
+DROP_CAPTION_BLOCK = ActionSpec(
+    name="drop-caption-block",
+    stage=Stage.BLOCKS,
+    summary="Drop caption lines followed by a line that concatenates them.",
+    params={
+        "min_parts": Param(
+            ParamKind.INT, "captions the joined line must repeat", default=2, minimum=2
+        ),
+        "max_part_words": Param(ParamKind.INT, "longest caption, in words", default=15, minimum=1),
+    },
+    build=lambda p: (
+        lambda lines: drop_caption_blocks(
+            lines, min_parts=p["min_parts"], max_part_words=p["max_part_words"]
+        )
+    ),
+)
+
+DROP_GLUED_CAPTION = ActionSpec(
+    name="drop-glued-caption",
+    stage=Stage.BLOCKS,
+    summary="Cut a short caption glued to the front of a paragraph.",
+    params={
+        "lede": Param(ParamKind.PATTERN, "how the real paragraph starts (e.g. a word in capitals)"),
+        "max_words": Param(ParamKind.INT, "longest caption, in words", default=8, minimum=1),
+        "min_rest_words": Param(
+            ParamKind.INT, "shortest paragraph left after the cut", default=8, minimum=1
+        ),
+        "not_after": Param(
+            ParamKind.STRINGS,
+            "words a caption never ends with (articles, prepositions)",
+            default=[],
+        ),
+    },
+    build=_glued,
+)
+
+DROP_CAPTION_LINE = ActionSpec(
+    name="drop-caption-line",
+    stage=Stage.BLOCKS,
+    summary="Drop a long non-sentence line sitting between two paragraphs.",
+    params={
+        "min_words": Param(ParamKind.INT, "shortest caption, in words", default=8, minimum=1),
+        "max_words": Param(ParamKind.INT, "longest caption, in words", default=40, minimum=1),
+        "max_capitalised": Param(
+            ParamKind.FLOAT,
+            "highest share of capitalised words (Title Case is a heading)",
+            default=0.5,
+            minimum=0.0,
+            maximum=1.0,
+        ),
+    },
+    build=lambda p: (
+        lambda lines: drop_caption_lines(
+            lines,
+            min_words=p["min_words"],
+            max_words=p["max_words"],
+            max_capitalised=p["max_capitalised"],
+        )
+    ),
+)

@@ -1,0 +1,99 @@
+"""Whole-line actions: ``drop-line`` and ``truncate-from``, run together in one pass.
+
+Both are decided by a pattern that must match the entire (stripped) line, which keeps them
+safe: a rule for ``Share this article`` cannot touch a sentence that merely contains those
+words. ``truncate-from`` only cuts when the marker sits late enough in the document, so a
+footer phrase quoted near the top never deletes the article below it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..matcher import LineMatcher
+from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    """A whole-line rule as the combined pass needs it."""
+
+    pattern: str
+    truncate: bool = False
+    min_position: float = 0.0
+
+
+def run_line_rules(
+    lines: Sequence[str], matcher: LineMatcher, rules: Sequence[LineRule]
+) -> Outcome:
+    """Drop every line some rule matches; cut from the first accepted truncation marker.
+
+    The ``tag`` of each change is the index of the rule responsible.
+
+    >>> rules = [LineRule("Advertisement"), LineRule("Newspapers in .+", True, 0.5)]
+    >>> m = LineMatcher([r.pattern for r in rules])
+    >>> out = run_line_rules(["Text.", "Advertisement", "More.", "Newspapers in English", "x"], m, rules)
+    >>> [(c.first, c.last, c.tag) for c in out.changes]
+    [(1, 2, 0), (3, 5, 1)]
+    """
+    changes: list[Change] = []
+    total = sum(len(line) for line in lines) or 1
+    before = 0
+    for i, line in enumerate(lines):
+        if line:
+            tag = matcher.first(line)
+            if tag is not None:
+                rule = rules[tag]
+                if not rule.truncate:
+                    changes.append(Change(i, i + 1, (), tag))
+                elif before / total >= rule.min_position:
+                    changes.append(Change(i, len(lines), (), tag))
+                    break
+        before += len(line)
+    return Outcome(tuple(changes))
+
+
+def _line_rule(params: Mapping[str, Any], *, truncate: bool) -> LineRule:
+    return LineRule(params["pattern"].pattern, truncate, params.get("min_position", 0.0))
+
+
+def _single(rule: LineRule) -> Step:
+    matcher = LineMatcher([rule.pattern])
+
+    def step(lines: Sequence[str]) -> Outcome:
+        return run_line_rules(lines, matcher, [rule])
+
+    return step
+
+
+DROP_LINE = ActionSpec(
+    name="drop-line",
+    stage=Stage.LINES,
+    summary="Drop every line that the pattern matches from start to end.",
+    params={"pattern": Param(ParamKind.PATTERN, "must match the whole stripped line")},
+    build=lambda params: _single(_line_rule(params, truncate=False)),
+)
+
+TRUNCATE_FROM = ActionSpec(
+    name="truncate-from",
+    stage=Stage.LINES,
+    summary="Cut the document from a footer line to its end.",
+    params={
+        "pattern": Param(ParamKind.PATTERN, "must match the whole marker line"),
+        "min_position": Param(
+            ParamKind.FLOAT,
+            "share of the text (0-1) that must come before the marker; earlier markers are ignored",
+            default=0.5,
+            minimum=0.0,
+            maximum=1.0,
+        ),
+    },
+    build=lambda params: _single(_line_rule(params, truncate=True)),
+)
+
+LINE_RULE_BUILDERS = {
+    DROP_LINE.name: lambda params: _line_rule(params, truncate=False),
+    TRUNCATE_FROM.name: lambda params: _line_rule(params, truncate=True),
+}

@@ -1,0 +1,108 @@
+"""Repairs after removal: rejoin a sentence a caption split, drop headings left with no text.
+
+Both look at what earlier stages left, which is why they run late: a sentence split by a caption
+line (``people cannot`` / caption / ``access cash.``) is only visibly split once one knows
+the middle line is not text, and a crosshead is only an orphan once the caption block and
+footer that followed it are gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
+from .shape import ends_sentence, starts_lowercase, word_count
+
+
+def _open_sentence(line: str) -> bool:
+    """A paragraph that stops mid-sentence: ends with a letter, digit or comma."""
+    return bool(line) and not ends_sentence(line) and (line[-1].isalnum() or line[-1] == ",")
+
+
+def rejoin_split_sentences(
+    lines: Sequence[str], *, max_inserted_lines: int, max_inserted_words: int
+) -> Outcome:
+    """Join a paragraph that stops mid-sentence with the lowercase paragraph that continues it.
+
+    Up to ``max_inserted_lines`` short lines between them (a caption) are dropped.
+
+    >>> lines = ["so people cannot", "", "Troops sent in, right", "", "access cash. Then more."]
+    >>> rejoin_split_sentences(lines, max_inserted_lines=2, max_inserted_words=20).changes[0]
+    Change(first=0, last=5, lines=('so people cannot access cash. Then more.',), tag=0)
+    """
+    changes: list[Change] = []
+    i = 0
+    while i < len(lines):
+        if word_count(lines[i]) >= 3 and _open_sentence(lines[i]):
+            inserted = 0
+            j = i + 1
+            while j < len(lines):
+                if lines[j]:
+                    if starts_lowercase(lines[j]) and word_count(lines[j]) >= 2:
+                        changes.append(Change(i, j + 1, (f"{lines[i]} {lines[j]}",)))
+                        i = j
+                        break
+                    inserted += 1
+                    if inserted > max_inserted_lines or word_count(lines[j]) > max_inserted_words:
+                        break
+                j += 1
+        i += 1
+    return Outcome(tuple(changes))
+
+
+def is_heading(line: str, max_words: int) -> bool:
+    """A short line that does not end a sentence: a crosshead, a label, a kicker."""
+    return 0 < word_count(line) <= max_words and not ends_sentence(line)
+
+
+def drop_orphan_headings(lines: Sequence[str], *, max_words: int) -> Outcome:
+    """Drop heading-shaped lines at the end of the text, with nothing left for them to head.
+
+    Never drops the last remaining text.
+
+    >>> drop_orphan_headings(["Text ends here.", "", "FLYING OUT"], max_words=6).changes
+    (Change(first=1, last=3, lines=(), tag=0),)
+    """
+    end = len(lines)
+    cut = end
+    i = end - 1
+    while i >= 0:
+        if lines[i]:
+            if not is_heading(lines[i], max_words):
+                break
+            cut = i
+        i -= 1
+    if cut == end or i < 0:
+        return Outcome()
+    first = i + 1  # the blank lines between the last text and the headings go too
+    return Outcome((Change(first, end),))
+
+
+REJOIN_SPLIT_SENTENCE = ActionSpec(
+    name="rejoin-split-sentence",
+    stage=Stage.REPAIR,
+    summary="Rejoin a sentence split by an inserted caption line, dropping that line.",
+    params={
+        "max_inserted_lines": Param(
+            ParamKind.INT, "most lines allowed between the two halves", default=2, minimum=0
+        ),
+        "max_inserted_words": Param(
+            ParamKind.INT, "longest inserted line, in words", default=20, minimum=1
+        ),
+    },
+    build=lambda p: (
+        lambda lines: rejoin_split_sentences(
+            lines,
+            max_inserted_lines=p["max_inserted_lines"],
+            max_inserted_words=p["max_inserted_words"],
+        )
+    ),
+)
+
+DROP_ORPHAN_HEADING = ActionSpec(
+    name="drop-orphan-heading",
+    stage=Stage.REPAIR,
+    summary="Drop short heading lines left at the end with no text after them.",
+    params={"max_words": Param(ParamKind.INT, "longest heading, in words", default=6, minimum=1)},
+    build=lambda p: lambda lines: drop_orphan_headings(lines, max_words=p["max_words"]),
+)

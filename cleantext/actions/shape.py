@@ -1,0 +1,79 @@
+"""Shape tests on single lines: does it end a sentence, look like a heading, start lowercase.
+
+These predicates are language-neutral on purpose (punctuation and letter case, not word
+lists) so the structural actions built on them work for any language written in a cased script.
+"""
+
+from __future__ import annotations
+
+import regex
+
+_SENTENCE_END = regex.compile(r"[.!?…。！？][\"'’”»)\]]*\s*$")
+_WORD = regex.compile(r"\w+")
+_FIRST_LETTER = regex.compile(r"\p{L}")
+
+
+def ends_sentence(line: str) -> bool:
+    """True when the line ends with sentence-final punctuation (closing quotes allowed).
+
+    >>> ends_sentence('He said: “No.”'), ends_sentence("people cannot")
+    (True, False)
+    """
+    return _SENTENCE_END.search(line) is not None
+
+
+def word_count(line: str) -> int:
+    """Number of whitespace-separated words."""
+    return len(line.split())
+
+
+def word_tokens(line: str) -> list[str]:
+    """The ``\\w+`` tokens of a line, used to compare lines while ignoring punctuation."""
+    return _WORD.findall(line)
+
+
+def first_letter(line: str) -> str:
+    """The first letter of the line, or ``""`` when it has none."""
+    match = _FIRST_LETTER.search(line)
+    return match.group() if match else ""
+
+
+def starts_lowercase(line: str) -> bool:
+    """True when the first letter of the line is lowercase (a sentence that continues)."""
+    letter = first_letter(line)
+    return bool(letter) and letter.islower()
+
+
+def starts_uppercase(line: str) -> bool:
+    """True when the first letter of the line is uppercase (a sentence or a name starts)."""
+    letter = first_letter(line)
+    return bool(letter) and letter.isupper()
+
+
+def is_all_caps(line: str) -> bool:
+    """True when the line has letters and none of them is lowercase (``RUSSIAN TANKS``)."""
+    return any(c.isalpha() for c in line) and not any(c.islower() for c in line)
+
+
+def capitalised_share(line: str) -> float:
+    """Share of words whose first letter is uppercase; Title Case headings score high."""
+    words = [w for w in line.split() if first_letter(w)]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if first_letter(w).isupper()) / len(words)
+
+
+def next_nonblank(lines: list[str] | tuple[str, ...], index: int) -> int:
+    """Index of the first non-blank line after ``index``, or ``-1``."""
+    for j in range(index + 1, len(lines)):
+        if lines[j]:
+            return j
+    return -1
+
+
+def previous_nonblank(lines: list[str] | tuple[str, ...], index: int) -> int:
+    """Index of the last non-blank line before ``index``, or ``-1``."""
+    for j in range(index - 1, -1, -1):
+        if lines[j]:
+            return j
+    return -1

@@ -1,0 +1,64 @@
+"""The ``cleantext`` command line: ``main(argv) -> exit code``; subcommands live in sibling modules.
+
+Each subcommand module has ``register(subparsers)`` that adds its parser and sets ``handler``;
+adding a command is adding a module and one line to ``COMMANDS``. Errors cleantext raises on
+purpose are printed as ``cleantext: <message>`` without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..errors import CleanTextError, ConfigError, InputError, RuleFileError
+from . import clean, explain
+from .common import EXIT_OK, EXIT_USAGE, fail
+
+COMMANDS = (clean, explain)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also used to generate help in the docs)."""
+    parser = argparse.ArgumentParser(
+        prog="cleantext",
+        description="Remove boilerplate (bylines, captions, footers, navigation) from scraped "
+        "newspaper text.",
+    )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"cleantext {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and EXIT_USAGE
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args))
+    except (RuleFileError, ConfigError) as error:
+        return fail(str(error), EXIT_USAGE)
+    except InputError as error:
+        return fail(str(error), EXIT_USAGE)
+    except CleanTextError as error:
+        return fail(str(error), EXIT_USAGE)
+    except BrokenPipeError:
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

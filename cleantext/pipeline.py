@@ -1,0 +1,261 @@
+"""The cleaning pipeline: the ordered steps a document goes through, and the ``Cleaner``.
+
+Order (defined here and in :class:`~cleantext.actions.Stage`, nowhere else):
+
+1. ``normalize``: the normalization rules of generic sets (whitespace, unicode repair);
+2. detect: choose site sets by URL domain, else by content signature (on normalized text);
+3. ``inline`` → ``extract`` → ``lines`` → ``blocks`` → ``classify`` → ``repair`` →
+   ``finalize``: in each stage the rules of site sets run first (a site before the sets it
+   extends), then those of generic sets (by set id), each set's rules in file order. All
+   whole-line rules of the ``lines`` stage run as one combined pass.
+
+A document is a list of lines; each step returns changes and the pipeline applies them. Only
+when an explanation is asked for are the changes turned into character edits, so the plain
+``clean`` path never pays for the edit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .actions import Change, LineRule, Outcome, Stage, Step, run_line_rules
+from .actions.shape import ends_sentence, word_count
+from .detect import SiteDetector
+from .document import Cleaned, Edit
+from .errors import ConfigError
+from .matcher import LineMatcher
+from .rules import Rule, RuleLibrary, RuleSet, default_library
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    """One step of a plan: a callable over lines and the rules its change tags refer to."""
+
+    stage: Stage
+    run: Step = field(repr=False)
+    rules: tuple[Rule, ...]
+
+
+def _line_step(rules: Sequence[Rule]) -> Step:
+    line_rules: list[LineRule] = [r.line_rule for r in rules if r.line_rule is not None]
+    matcher = LineMatcher([r.pattern for r in line_rules])
+    return lambda lines: run_line_rules(lines, matcher, line_rules)
+
+
+def build_plan(
+    rule_sets: Sequence[RuleSet], stages: Iterable[Stage], skip: frozenset[str]
+) -> tuple[PlanStep, ...]:
+    """Order the rules of ``rule_sets`` (already in precedence order) into plan steps."""
+    steps: list[PlanStep] = []
+    for stage in sorted(stages):
+        rules = [
+            rule
+            for rule_set in rule_sets
+            for rule in rule_set.rules
+            if rule.stage is stage and rule.qualified_id not in skip
+        ]
+        if stage is Stage.LINES and rules:
+            steps.append(PlanStep(stage, _line_step(rules), tuple(rules)))
+        else:
+            steps.extend(PlanStep(stage, rule.step, (rule,)) for rule in rules)
+    return tuple(steps)
+
+
+def apply_changes(lines: list[str], changes: Sequence[Change]) -> list[str]:
+    """The lines with sorted, non-overlapping changes made."""
+    result: list[str] = []
+    position = 0
+    for change in changes:
+        result.extend(lines[position : change.first])
+        result.extend(change.lines)
+        position = change.last
+    result.extend(lines[position:])
+    return result
+
+
+def edits_for(lines: Sequence[str], changes: Sequence[Change], rules: Sequence[Rule]) -> list[Edit]:
+    """Character edits equivalent to ``changes`` on ``"\\n".join(lines)``, in replay order.
+
+    They are listed from the end of the text backwards, so each span is still valid when the
+    edits before it in the list have been applied.
+    """
+    offsets = [0] * (len(lines) + 1)
+    for i, line in enumerate(lines):
+        offsets[i + 1] = offsets[i] + len(line) + 1
+    text = "\n".join(lines)
+    end_line = len(lines)  # lines from here on were already deleted by later changes
+    edits = []
+    for change in reversed(changes):
+        rule = rules[change.tag]
+        first, last = change.first, change.last
+        if change.lines:
+            start, end = offsets[first], offsets[last] - 1
+        elif last < end_line:
+            start, end = offsets[first], offsets[last]
+        else:
+            # Deleting the (current) last lines also deletes the newline before them.
+            start, end = max(offsets[first] - 1, 0), max(offsets[end_line] - 1, 0)
+            end_line = first
+        edits.append(
+            Edit(
+                rule.qualified_id, rule.action, start, end, text[start:end], "\n".join(change.lines)
+            )
+        )
+    return edits
+
+
+@dataclass(slots=True)
+class _Run:
+    """The mutable state of one document going through the steps (never shared)."""
+
+    lines: list[str]
+    explain: bool
+    edits: list[Edit] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def step(self, plan_step: PlanStep) -> None:
+        outcome: Outcome = plan_step.run(self.lines)
+        for key, value in outcome.metadata.items():
+            self.metadata.setdefault(key, value)
+        if outcome.changes:
+            if self.explain:
+                self.edits.extend(edits_for(self.lines, outcome.changes, plan_step.rules))
+            self.lines = apply_changes(self.lines, outcome.changes)
+
+
+def run_steps(text: str, steps: Sequence[PlanStep], *, explain: bool = True) -> Cleaned:
+    """Run ``steps`` on ``text`` outside a :class:`Cleaner` (used to test one rule alone)."""
+    run = _Run(text.split("\n"), explain)
+    for plan_step in steps:
+        run.step(plan_step)
+    return Cleaned("\n".join(run.lines), tuple(run.edits), run.metadata)
+
+
+def _has_article_text(lines: Sequence[str]) -> bool:
+    return any(word_count(line) >= 8 and ends_sentence(line) for line in lines)
+
+
+class Cleaner:
+    """A reusable, thread-safe cleaner holding compiled rule sets.
+
+    Args:
+        rules: a :class:`RuleLibrary`, or folders/files to load one from; ``None`` for the
+            shipped rules.
+        select: only these rule set ids may apply (default: all).
+        ignore: rule set ids or qualified rule ids (``set/rule``) never to apply.
+        sites: site sets to apply to every document, instead of choosing them by URL or content.
+
+    >>> cleaner = Cleaner()
+    >>> cleaner.clean("Gunfire was heard overnight in the city.\\n\\nNewspapers in English")
+    'Gunfire was heard overnight in the city.'
+    """
+
+    def __init__(
+        self,
+        rules: RuleLibrary | str | Path | Sequence[str | Path] | None = None,
+        *,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] = (),
+        sites: Iterable[str] | None = None,
+    ) -> None:
+        if rules is None:
+            library = default_library()
+        elif isinstance(rules, RuleLibrary):
+            library = rules
+        elif isinstance(rules, (str, Path)):
+            library = RuleLibrary.load([rules])
+        else:
+            library = RuleLibrary.load(rules)
+        self.library = library
+        self._options = (
+            tuple(select) if select is not None else None,
+            tuple(ignore),
+            tuple(sites) if sites is not None else None,
+        )
+        selected, ignored, forced = self._options
+        known_rules = {r.qualified_id for s in library.sets.values() for r in s.rules}
+        for name in [*(selected or ()), *(forced or ())]:
+            if name not in library.sets:
+                raise ConfigError(f"unknown rule set {name!r}; `cleantext rules list` shows them.")
+        for name in ignored:
+            if name not in library.sets and name not in known_rules:
+                raise ConfigError(f"unknown rule set or rule {name!r} in ignore.")
+        self._allowed = frozenset(selected) if selected is not None else frozenset(library.sets)
+        self._allowed -= frozenset(ignored)
+        self._skip = frozenset(ignored)
+        self._forced = forced
+        self._detector = SiteDetector(library)
+        self._generic = tuple(
+            s for s in library.sets.values() if s.always and s.id in self._allowed
+        )
+        self._normalize = build_plan(self._generic, [Stage.NORMALIZE], self._skip)
+        self._plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[PlanStep, ...]]] = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        selected, ignored, forced = self._options
+        return (_rebuild_cleaner, (self.library, selected, ignored, forced))
+
+    def _plan(self, sites: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[PlanStep, ...]]:
+        plan = self._plans.get(sites)
+        if plan is None:
+            site_ids = [s for s in self.library.closure(sites) if s in self._allowed]
+            site_sets = [self.library.sets[s] for s in site_ids if not self.library.sets[s].always]
+            ordered = [
+                *site_sets,
+                *(s for s in self._generic if s.id not in site_ids),
+                *(self.library.sets[s] for s in site_ids if self.library.sets[s].always),
+            ]
+            stages = [s for s in Stage if s is not Stage.NORMALIZE]
+            plan = (tuple(s.id for s in ordered), build_plan(ordered, stages, self._skip))
+            self._plans[sites] = plan
+        return plan
+
+    def _run(
+        self, text: str, url: str | None, explain: bool
+    ) -> tuple[_Run, tuple[str, ...], tuple[str, ...]]:
+        run = _Run(text.split("\n"), explain)
+        for plan_step in self._normalize:
+            run.step(plan_step)
+        normalized, normalize_edits = run.lines, len(run.edits)
+        if self._forced is not None:
+            sites = self._forced
+        else:
+            sites = self._detector.sites("\n".join(run.lines), url)
+        set_ids, steps = self._plan(sites)
+        for plan_step in steps:
+            run.step(plan_step)
+        warnings: tuple[str, ...] = ()
+        if not any(run.lines) and _has_article_text(normalized):
+            warnings = ("every line would have been removed; the text was kept",)
+            run.lines = [line for line in normalized]
+            del run.edits[normalize_edits:]
+            run.metadata.clear()
+        return run, set_ids, warnings
+
+    def clean(self, text: str, *, url: str | None = None) -> str:
+        """Return ``text`` without boilerplate; ``url`` (if known) selects site rules."""
+        run, _, _ = self._run(text, url, explain=False)
+        return "\n".join(run.lines)
+
+    def explain(self, text: str, *, url: str | None = None) -> Cleaned:
+        """Clean ``text`` and say how: the edits, found metadata and rule sets applied."""
+        run, set_ids, warnings = self._run(text, url, explain=True)
+        return Cleaned("\n".join(run.lines), tuple(run.edits), run.metadata, set_ids, warnings)
+
+    def clean_batch(
+        self, texts: Iterable[str], urls: Iterable[str | None] | None = None
+    ) -> list[str]:
+        """Clean many texts in this process (``urls``, when given, pairs with ``texts``).
+
+        Fits ``datasets.map(batched=True)``: ``lambda b: {"text": cleaner.clean_batch(b["text"])}``.
+        """
+        if urls is None:
+            return [self.clean(text) for text in texts]
+        return [self.clean(text, url=url) for text, url in zip(texts, urls, strict=True)]
+
+
+def _rebuild_cleaner(library: RuleLibrary, select: Any, ignore: Any, sites: Any) -> Cleaner:
+    return Cleaner(library, select=select, ignore=ignore, sites=sites)
