@@ -1,20 +1,52 @@
-"""Combined line matchers: many whole-line patterns answered by one pass per line.
+"""Combined matchers: many patterns answered by one pass, whatever the number of rules.
 
-The ``lines`` stage asks, for every line, "which is the first rule (in rule order) whose
-pattern matches this whole line?". Trying each rule on each line would make the cost grow with
-the number of rules, so the patterns are compiled into one alternation whose named groups tell
-which alternative matched; a backtracking engine tries alternatives left to right, so the
-first rule in order wins, exactly as if the rules were tried one by one.
+Rule patterns are written for the ``regex`` module. Trying each rule on each line would make
+the cost grow with the number of rules, so the patterns of a stage are combined:
+
+* :class:`LineMatcher` answers "which is the first rule (in rule order) whose pattern matches
+  this whole line?" for every line of a document. Patterns that RE2 can run with the same
+  meaning go into one RE2 pattern, ``(?m)^(?:(p0)|(p1)|...)$``, scanned over the whole text:
+  RE2 runs in time linear in the text whatever the number of alternatives, prefers the first
+  alternative that matches (as a backtracking engine would), and Python only sees the lines
+  that matched. The few patterns RE2 cannot run (lookaround, backreferences, ``\\b`` on
+  non-ASCII text) stay in one ``regex`` alternation tried line by line.
+* :class:`PatternGate` answers "which of these patterns can match somewhere in this text?"
+  with one RE2 set scan, so rules whose pattern cannot match are not run at all. It may
+  answer yes wrongly (it relaxes what RE2 cannot express), never no wrongly.
+* :class:`MarkerScan` answers "which of these patterns match somewhere in this text?"
+  exactly, with one RE2 set scan (site detection).
+
+Equivalence is by construction: :func:`translate` rewrites a ``regex`` pattern into RE2
+syntax and gives up (returns ``None``) on anything it cannot render with the same meaning.
+Unicode classes (``\\w``, ``\\s``, ``\\d``, ``\\p{..}``) are spelled out as the code point
+ranges the installed ``regex`` module gives them, because RE2's shorthands are ASCII-only.
+Without the ``google-re2`` package everything runs on ``regex`` with the same results.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import enum
+from collections.abc import Iterator, Sequence
+from functools import cache
 
 import regex
 
+try:
+    import re2
+except ImportError:  # pragma: no cover - exercised only where google-re2 has no wheel
+    re2 = None
+
 _LEADING_FLAGS = regex.compile(r"^\(\?([aiLmsux]+)\)")
 _BACKREFERENCE = regex.compile(r"\\[1-9]|\(\?P=")
+_QUANTIFIER = regex.compile(r"\{(\d*)(?:(,)(\d*))?\}")
+_PROPERTY = regex.compile(r"\{\^?[A-Za-z_ =&.-]+\}")
+# RE2 builds a DFA per scan; a generous budget keeps thousands of rules on the fast path.
+_MAX_MEM = 256 << 20
+
+
+def available() -> bool:
+    """Whether the linear-time engine (``google-re2``) is installed."""
+    return re2 is not None
 
 
 def scoped(source: str) -> str:
@@ -29,15 +61,327 @@ def scoped(source: str) -> str:
     return f"(?:{source})"
 
 
+class Mode(enum.Enum):
+    """How a translated pattern will be used, which decides what must be preserved."""
+
+    #: matched within one line of a text scanned as a whole: classes never cross a newline.
+    LINE = "line"
+    #: like LINE, but a superset is enough (lookarounds and ``\\b`` are dropped).
+    RELAXED = "relaxed"
+    #: searched in a whole text with ``regex.MULTILINE``: classes may cross newlines.
+    TEXT = "text"
+
+
+@cache
+def _all_characters() -> str:
+    return "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+@cache
+def _class_body(escape: str, *, keep_newline: bool) -> str:
+    """The RE2 class body (no brackets) matching what ``regex`` matches with ``escape``."""
+    found = sorted({ord(c) for c in regex.findall(escape, _all_characters())})
+    if not keep_newline and 10 in found:
+        found.remove(10)
+    parts = []
+    i = 0
+    while i < len(found):
+        j = i
+        while j + 1 < len(found) and found[j + 1] == found[j] + 1:
+            j += 1
+        lo, hi = found[i], found[j]
+        parts.append(f"\\x{{{lo:x}}}" if lo == hi else f"\\x{{{lo:x}}}-\\x{{{hi:x}}}")
+        i = j + 1
+    return "".join(parts)
+
+
+class _Untranslatable(Exception):
+    """The pattern uses something RE2 cannot express with the same meaning."""
+
+
+class _Translator:
+    """One pass over a pattern's source, writing the RE2 equivalent."""
+
+    def __init__(self, source: str, mode: Mode) -> None:
+        self.source = source
+        self.mode = mode
+        self.relaxed = mode is Mode.RELAXED
+        self.keep_newline = mode is Mode.TEXT
+        self.insensitive = False
+        self.out: list[str] = []
+        self.i = 0
+
+    def fail(self) -> _Untranslatable:
+        return _Untranslatable(self.source)
+
+    def run(self) -> str:
+        source = self.source
+        flags = _LEADING_FLAGS.match(source)
+        if flags:
+            if set(flags.group(1)) - {"i"}:
+                raise self.fail()
+            self.insensitive = True
+            self.i = flags.end()
+        if "(?i" in source[self.i :]:
+            self.insensitive = True
+        groups: list[tuple[int, bool]] = []
+        n = len(source)
+        while self.i < n:
+            c = source[self.i]
+            if c == "\\":
+                self.out.append(self.escape(in_class=False))
+            elif c == "[":
+                self.out.append(self.character_class())
+            elif c == "(":
+                groups.append((len(self.out), self.group()))
+            elif c == ")":
+                if not groups:
+                    raise self.fail()
+                start, drop = groups.pop()
+                if drop:
+                    del self.out[start:]
+                else:
+                    self.out.append(")")
+                self.i += 1
+            elif c in "*+?":
+                self.out.append(c)
+                self.i += 1
+                self.quantifier_suffix()
+            elif c == "{":
+                self.braces()
+            elif c == "\n":
+                if not self.keep_newline:
+                    raise self.fail()
+                self.out.append("\\n")
+                self.i += 1
+            elif c in "}]":
+                self.out.append("\\" + c)
+                self.i += 1
+            else:
+                self.out.append(c)
+                self.i += 1
+        if groups:
+            raise self.fail()
+        body = "".join(self.out)
+        return f"(?i:{body})" if flags else body
+
+    def quantifier_suffix(self) -> None:
+        if self.i < len(self.source) and self.source[self.i] == "?":
+            self.out.append("?")
+            self.i += 1
+        elif self.i < len(self.source) and self.source[self.i] == "+":
+            if not self.relaxed:  # possessive: RE2 has none; dropping it only widens
+                raise self.fail()
+            self.i += 1
+
+    def braces(self) -> None:
+        match = _QUANTIFIER.match(self.source, self.i)
+        if match is None or (not match.group(1) and not match.group(2)):
+            self.out.append("\\{")  # not a quantifier: regex reads a literal brace
+            self.i += 1
+            return
+        low, comma, high = match.group(1) or "0", match.group(2), match.group(3)
+        if int(low) > 1000 or (high and int(high) > 1000):
+            raise self.fail()
+        self.i = match.end()
+        if self.relaxed:
+            # Counted repetition makes RE2's automaton count; an open bound only widens.
+            self.out.append(f"{{{low},}}")
+        else:
+            self.out.append(f"{{{low}{(comma or '') + (high or '')}}}")
+        self.quantifier_suffix()
+
+    def group(self) -> bool:
+        """Translate a group opening; returns True when its content is to be dropped."""
+        source = self.source
+        if not source.startswith("(?", self.i):
+            self.out.append("(?:")
+            self.i += 1
+            return False
+        rest = source[self.i + 2 : self.i + 4]
+        if rest.startswith(":"):
+            self.out.append("(?:")
+            self.i += 3
+            return False
+        if rest.startswith("P<") or (rest.startswith("<") and rest[1:2] not in ("=", "!")):
+            close = source.find(">", self.i)
+            if close < 0:
+                raise self.fail()
+            self.out.append("(?:")
+            self.i = close + 1
+            return False
+        if rest[:1] in ("=", "!") or rest in ("<=", "<!"):
+            if not self.relaxed:
+                raise self.fail()
+            self.i += 3 if rest[:1] in ("=", "!") else 4
+            return True
+        if rest.startswith(">"):
+            if not self.relaxed:
+                raise self.fail()
+            self.out.append("(?:")
+            self.i += 3
+            return False
+        flags = regex.match(r"\(\?([a-zA-Z]+):", source[self.i :])
+        if flags and set(flags.group(1)) <= {"i"}:
+            self.insensitive = True
+            self.out.append("(?i:")
+            self.i += flags.end()
+            return False
+        raise self.fail()
+
+    def property_class(self, negated: bool) -> str:
+        match = _PROPERTY.match(self.source, self.i + 2)
+        if match is None or self.insensitive:
+            raise self.fail()
+        self.i = match.end()
+        return _class_body(
+            ("\\P" if negated else "\\p") + match.group(), keep_newline=self.keep_newline
+        )
+
+    def escape(self, *, in_class: bool) -> str:
+        source = self.source
+        if self.i + 1 >= len(source):
+            raise self.fail()
+        c = source[self.i + 1]
+        if c in "wsd":
+            self.i += 2
+            body = _class_body("\\" + c, keep_newline=self.keep_newline)
+            return body if in_class else f"[{body}]"
+        if c in "WSD":
+            if in_class:
+                raise self.fail()
+            self.i += 2
+            body = _class_body("\\" + c.lower(), keep_newline=True)
+            return f"[^{body}]" if self.keep_newline else f"[^{body}\\n]"
+        if c in "pP":
+            if c == "P" and in_class:
+                raise self.fail()
+            body = self.property_class(negated=c == "P")
+            return body if in_class else f"[{body}]"
+        if c in "bB" and not in_class:
+            if not self.relaxed:
+                raise self.fail()
+            self.i += 2
+            return ""
+        if c in "tfvr":
+            self.i += 2
+            return "\\" + c
+        if c == "n":
+            if not self.keep_newline:
+                raise self.fail()
+            self.i += 2
+            return "\\n"
+        if c in "xuU":
+            width = {"x": 2, "u": 4, "U": 8}[c]
+            digits = source[self.i + 2 : self.i + 2 + width]
+            if len(digits) != width or not all(d in "0123456789abcdefABCDEF" for d in digits):
+                raise self.fail()
+            if int(digits, 16) == 10 and not self.keep_newline:
+                raise self.fail()
+            self.i += 2 + width
+            return f"\\x{{{digits}}}"
+        if c.isascii() and c.isalnum():
+            raise self.fail()  # \A \Z \G \K \X \N \m \M, backreferences, octal
+        self.i += 2
+        if not c.isascii():
+            return c
+        return "\\" + c
+
+    def character_class(self) -> str:
+        source = self.source
+        n = len(source)
+        self.i += 1
+        negated = self.i < n and source[self.i] == "^"
+        if negated:
+            self.i += 1
+        parts: list[str] = []
+        first = True
+        while True:
+            if self.i >= n:
+                raise self.fail()
+            c = source[self.i]
+            if c == "]" and not first:
+                self.i += 1
+                break
+            if c == "\\":
+                parts.append(self.escape(in_class=True))
+            elif c == "[":
+                if source.startswith("[:", self.i):
+                    raise self.fail()
+                parts.append("\\[")
+                self.i += 1
+            elif c == "\n":
+                if not self.keep_newline:
+                    raise self.fail()
+                parts.append("\\n")
+                self.i += 1
+            elif c in "]^":
+                parts.append("\\" + c)
+                self.i += 1
+            else:
+                parts.append(c)
+                self.i += 1
+            first = False
+        body = "".join(parts)
+        if negated:
+            return f"[^{body}]" if self.keep_newline else f"[^{body}\\n]"
+        if not self.keep_newline and re2 is not None and re2.search(f"[{body}]", "\n"):
+            raise self.fail()
+        return f"[{body}]"
+
+
+def translate(source: str, mode: Mode = Mode.LINE) -> str | None:
+    """RE2 syntax for a ``regex`` pattern with the same meaning in ``mode``, or ``None``.
+
+    User groups become non-capturing, so the caller can number alternatives itself.
+
+    >>> translate(r"(?i)share (?P<what>this|that)")
+    '(?i:share (?:this|that))'
+    >>> translate(r"(?<!\\S)\\?{2,}") is None, translate(r"(?<!\\S)\\?{2,}", Mode.RELAXED)
+    (True, '\\\\?{2,}')
+    """
+    if re2 is None or _BACKREFERENCE.search(source):
+        return None
+    try:
+        translated = _Translator(source, mode).run()
+        re2.compile(translated, _options())
+    except (_Untranslatable, re2.error):
+        return None
+    return translated
+
+
+@cache
+def _options() -> re2.Options:
+    options = re2.Options()
+    options.max_mem = _MAX_MEM
+    options.log_errors = False
+    return options
+
+
+def _encoded(text: str) -> bytes | None:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: RE2 only reads UTF-8
+        return None
+
+
 class LineMatcher:
     """Find the first of several patterns that matches a whole line.
+
+    :meth:`first` answers for one line with a ``regex`` alternation; :meth:`scan` answers for
+    every line of a document at once: one RE2 scan of the whole text finds the few lines a
+    relaxed form of some pattern matches (never missing one), and only those lines are
+    checked with the exact patterns, in rule order. Patterns RE2 cannot relax (backreferences)
+    are tried on every line.
 
     >>> m = LineMatcher(["Share this", "(?i)advertisement"])
     >>> m.first("ADVERTISEMENT"), m.first("Shares rose"), m.first("Share this")
     (1, None, 0)
+    >>> m.scan(["Text.", "Share this", "", "advertisement"])
+    [(1, 0), (3, 1)]
     """
 
-    __slots__ = ("_combined", "_order", "_sources", "_standalone")
+    __slots__ = ("_combined", "_exact", "_fast", "_rest", "_sources", "_standalone")
 
     def __init__(self, sources: Sequence[str]) -> None:
         self._sources = tuple(sources)
@@ -45,11 +389,23 @@ class LineMatcher:
         self._standalone = tuple(
             (i, regex.compile(s)) for i, s in enumerate(sources) if _BACKREFERENCE.search(s)
         )
-        self._order = tuple(combinable)
-        self._combined: regex.Pattern[str] | None = None
-        if combinable:
-            alternation = "|".join(f"(?P<r{i}>{scoped(sources[i])})" for i in combinable)
-            self._combined = regex.compile(alternation)
+        self._combined = _alternation(sources, combinable)
+        self._exact = tuple(regex.compile(s) for s in sources)
+        relaxed = [translate(s, Mode.RELAXED) for s in sources]
+        fast = [i for i, t in enumerate(relaxed) if t is not None]
+        self._fast = None
+        if fast:
+            try:
+                anywhere = "|".join(f"(?:{relaxed[i]})" for i in fast)
+                which = re2.Set.FullMatchSet(_options())
+                for i in fast:
+                    which.Add(relaxed[i])
+                which.Compile()
+                prefilter = re2.compile(f"(?m)^(?:{anywhere})$".encode(), _options())
+                self._fast = (prefilter, which, tuple(fast))
+            except re2.error:
+                fast = []
+        self._rest = tuple(i for i in range(len(sources)) if i not in set(fast))
 
     def __reduce__(self) -> tuple[type[LineMatcher], tuple[tuple[str, ...]]]:
         return (LineMatcher, (self._sources,))
@@ -67,3 +423,139 @@ class LineMatcher:
             if pattern.fullmatch(line):
                 return index
         return found
+
+    def scan(self, lines: Sequence[str]) -> list[tuple[int, int]]:
+        """``(line index, pattern index)`` of every non-empty line some pattern matches.
+
+        The same answer as calling :meth:`first` on each line.
+        """
+        encoded = _encoded("\n".join(lines)) if self._fast is not None else None
+        if encoded is None:
+            return [
+                (i, found)
+                for i, line in enumerate(lines)
+                if line and (found := self.first(line)) is not None
+            ]
+        prefilter, which, fast = self._fast  # type: ignore[misc]
+        candidates = dict.fromkeys(self._candidate_lines(prefilter, encoded))
+        if self._rest:
+            candidates.update((i, None) for i, line in enumerate(lines) if line)
+        exact = self._exact
+        found = []
+        for i in sorted(candidates):
+            line = lines[i]
+            tried = [fast[k] for k in which.Match(line) or ()]
+            tried.extend(self._rest)
+            for index in sorted(tried):
+                if exact[index].fullmatch(line):
+                    found.append((i, index))
+                    break
+        return found
+
+    @staticmethod
+    def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> Iterator[int]:
+        line = 0
+        position = 0
+        for match in prefilter.finditer(encoded):
+            start, end = match.span()
+            if start == end:
+                continue
+            line += encoded.count(b"\n", position, start)
+            position = start
+            yield line
+
+
+def _alternation(sources: Sequence[str], indexes: Sequence[int]) -> regex.Pattern[str] | None:
+    if not indexes:
+        return None
+    return regex.compile("|".join(f"(?P<r{i}>{scoped(sources[i])})" for i in indexes))
+
+
+class PatternGate:
+    """Which patterns may match somewhere in a text: one scan, never a false "no".
+
+    Args:
+        sources: ``(pattern, whole_line)`` pairs; ``whole_line`` patterns must match a line
+            from start to end, the others anywhere inside a line.
+
+    >>> gate = PatternGate([(r"\\?{2,}", False), (r"By \\w+", True)])
+    >>> sorted(gate.possible("x ?? y\\nBy Ann"))
+    [0, 1]
+    >>> sorted(gate.possible("By Ann Lee, Reuters"))
+    []
+    """
+
+    __slots__ = ("_always", "_set", "_sources")
+
+    def __init__(self, sources: Sequence[tuple[str, bool]]) -> None:
+        self._sources = tuple(sources)
+        translated = [translate(source, Mode.RELAXED) for source, _ in sources]
+        self._always = frozenset(i for i, t in enumerate(translated) if t is None)
+        self._set = None
+        if len(self._always) < len(sources):
+            pattern_set = re2.Set.SearchSet(_options())
+            for source, whole_line in zip(translated, (w for _, w in sources), strict=True):
+                if source is not None:
+                    pattern_set.Add(f"(?m)^(?:{source})$" if whole_line else f"(?m:{source})")
+            pattern_set.Compile()
+            self._set = (pattern_set, [i for i, t in enumerate(translated) if t is not None])
+
+    def __reduce__(self) -> tuple[type[PatternGate], tuple[tuple[tuple[str, bool], ...]]]:
+        return (PatternGate, (self._sources,))
+
+    def possible(self, text: str) -> frozenset[int]:
+        """Indexes of the patterns that can match in ``text`` (a superset of those that do)."""
+        if self._set is None:
+            return self._always
+        encoded = _encoded(text)
+        if encoded is None:
+            return frozenset(range(len(self._sources)))
+        pattern_set, indexes = self._set
+        hits = pattern_set.Match(encoded) or ()
+        return self._always.union(indexes[h] for h in hits)
+
+
+class MarkerScan:
+    """Which patterns are found in a text searched with ``regex.MULTILINE``: one scan, exact.
+
+    >>> scan = MarkerScan([r"^Post a Comment$", r"(?<=x)y", r"Newspapers in \\p{Lu}\\p{Ll}+"])
+    >>> sorted(scan.found("Text.\\nPost a Comment\\nxy"))
+    [0, 1]
+    """
+
+    __slots__ = ("_set", "_slow", "_sources")
+
+    def __init__(self, sources: Sequence[str]) -> None:
+        self._sources = tuple(sources)
+        translated = [translate(source, Mode.TEXT) for source in sources]
+        self._slow = tuple(
+            (i, regex.compile(s, regex.MULTILINE))
+            for i, (s, t) in enumerate(zip(sources, translated, strict=True))
+            if t is None
+        )
+        self._set = None
+        fast = [i for i, t in enumerate(translated) if t is not None]
+        if fast:
+            pattern_set = re2.Set.SearchSet(_options())
+            for i in fast:
+                pattern_set.Add(f"(?m:{translated[i]})")
+            pattern_set.Compile()
+            self._set = (pattern_set, fast)
+
+    def __reduce__(self) -> tuple[type[MarkerScan], tuple[tuple[str, ...]]]:
+        return (MarkerScan, (self._sources,))
+
+    def found(self, text: str) -> set[int]:
+        """Indexes of the patterns that occur in ``text``."""
+        hits: set[int] = set()
+        encoded = _encoded(text) if self._set is not None else None
+        if self._set is not None and encoded is not None:
+            pattern_set, indexes = self._set
+            hits.update(indexes[h] for h in pattern_set.Match(encoded) or ())
+            slow = self._slow
+        else:
+            slow = tuple(
+                (i, regex.compile(s, regex.MULTILINE)) for i, s in enumerate(self._sources)
+            )
+        hits.update(i for i, pattern in slow if pattern.search(text))
+        return hits

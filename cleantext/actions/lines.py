@@ -39,19 +39,18 @@ def run_line_rules(
     [(1, 2, 0), (3, 5, 1)]
     """
     changes: list[Change] = []
-    total = sum(len(line) for line in lines) or 1
-    before = 0
-    for i, line in enumerate(lines):
-        if line:
-            tag = matcher.first(line)
-            if tag is not None:
-                rule = rules[tag]
-                if not rule.truncate:
-                    changes.append(Change(i, i + 1, (), tag))
-                elif before / total >= rule.min_position:
-                    changes.append(Change(i, len(lines), (), tag))
-                    break
-        before += len(line)
+    total = 0
+    for index, tag in matcher.scan(lines):
+        rule = rules[tag]
+        if not rule.truncate:
+            changes.append(Change(index, index + 1, (), tag))
+            continue
+        # Lengths are only summed when a truncation marker is found, which is rare.
+        total = total or sum(len(line) for line in lines) or 1
+        before = sum(len(line) for line in lines[:index])
+        if before / total >= rule.min_position:
+            changes.append(Change(index, len(lines), (), tag))
+            break
     return Outcome(tuple(changes))
 
 

@@ -1,0 +1,184 @@
+"""The fast matchers give the plain ``regex`` answers: shipped patterns, many generated lines."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleantext import default_library
+from cleantext.matcher import LineMatcher, MarkerScan, Mode, PatternGate, available, translate
+
+LIBRARY = default_library()
+LINE_PATTERNS = [
+    rule.line_rule.pattern
+    for rule_set in LIBRARY.sets.values()
+    for rule in rule_set.rules
+    if rule.line_rule is not None
+]
+SPAN_PATTERNS = [
+    rule.params[key]
+    for rule_set in LIBRARY.sets.values()
+    for rule in rule_set.rules
+    for key in ("pattern", "lede")
+    if isinstance(rule.params.get(key), str)
+]
+MARKERS = [marker for rule_set in LIBRARY.sets.values() for marker in rule_set.detect]
+
+# Pieces of real-looking lines: words from every example, the words the rules look for, and
+# characters where the engines' definitions differ (Unicode spaces, letters, digits, marks).
+WORDS = sorted(
+    {
+        word
+        for rule_set in LIBRARY.sets.values()
+        for rule in rule_set.rules
+        for example in rule.examples
+        for word in regex.split(r"\s+", example.input + " " + example.output)
+        if word
+    }
+    | {"Share", "this", "article", "Facebook", "Twitter", "Newspapers", "in", "from", "by"}
+    | {"Comments", "(12)", "READ", "MORE:", "Sign", "up", "newsletter", "©", "Photo:", "Getty"}
+)
+ODD = [
+    " ",
+    " ",
+    "\t",
+    "\u00a0",
+    "\u2009",
+    "\u3000",
+    "\x0b",
+    "\x1c",
+    "\r",
+    "\u2019",
+    "\u201c",
+    "\u201d",
+]
+ODD += [
+    "é",
+    "ß",
+    "\u017f",
+    "\u212a",
+    "İ",
+    "ǅ",
+    "Ω",
+    "ж",
+    "中",
+    "\u0661",
+    "\u0663",
+    "²",
+    "\u0301",
+    "_",
+    "-",
+    "|",
+]
+FRAGMENT = st.one_of(st.sampled_from(WORDS), st.sampled_from(ODD), st.text(max_size=3))
+LINE = st.lists(FRAGMENT, max_size=14).map(" ".join) | st.lists(FRAGMENT, max_size=6).map("".join)
+LINES = st.lists(LINE.map(lambda s: s.replace("\n", " ")), max_size=12)
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_re2_is_installed_here() -> None:
+    """The fast path is what these tests check; without RE2 they would compare regex to itself."""
+    assert available()
+
+
+def test_every_shipped_line_pattern_runs_on_the_fast_path() -> None:
+    assert all(translate(p, Mode.RELAXED) is not None for p in LINE_PATTERNS)
+    assert all(translate(p, Mode.TEXT) is not None for p in MARKERS)
+
+
+MATCHER = LineMatcher(LINE_PATTERNS)
+SINGLE = [LineMatcher([p]) for p in LINE_PATTERNS]
+
+
+@SETTINGS
+@given(LINES)
+def test_scan_equals_first_on_every_line(lines: list[str]) -> None:
+    expected = [
+        (i, f) for i, line in enumerate(lines) if line and (f := MATCHER.first(line)) is not None
+    ]
+    assert MATCHER.scan(lines) == expected
+
+
+@SETTINGS
+@given(LINES)
+def test_each_pattern_alone_agrees_with_regex(lines: list[str]) -> None:
+    for pattern, matcher in zip(LINE_PATTERNS, SINGLE, strict=True):
+        compiled = regex.compile(pattern)
+        expected = [(i, 0) for i, line in enumerate(lines) if line and compiled.fullmatch(line)]
+        assert matcher.scan(lines) == expected, pattern
+
+
+def test_examples_of_line_rules_scan_like_first() -> None:
+    for rule_set in LIBRARY.sets.values():
+        for rule in rule_set.rules:
+            for example in rule.examples:
+                lines = example.input.split("\n")
+                expected = [
+                    (i, f)
+                    for i, line in enumerate(lines)
+                    if line and (f := MATCHER.first(line)) is not None
+                ]
+                assert MATCHER.scan(lines) == expected
+
+
+@SETTINGS
+@given(LINES)
+def test_exact_translations_match_like_regex(lines: list[str]) -> None:
+    import re2
+
+    for pattern in [*LINE_PATTERNS, *SPAN_PATTERNS]:
+        translated = translate(pattern)
+        if translated is None:
+            continue
+        fast, plain = re2.compile(translated), regex.compile(pattern)
+        for line in lines:
+            assert bool(fast.fullmatch(line)) == bool(plain.fullmatch(line)), (pattern, line)
+
+
+@SETTINGS
+@given(LINES)
+def test_gate_never_misses_a_match(lines: list[str]) -> None:
+    sources = [(p, True) for p in LINE_PATTERNS] + [(p, False) for p in SPAN_PATTERNS]
+    gate = GATE
+    possible = gate.possible("\n".join(lines))
+    for index, (pattern, whole) in enumerate(sources):
+        compiled = regex.compile(pattern)
+        hit = any((compiled.fullmatch(line) if whole else compiled.search(line)) for line in lines)
+        if hit:
+            assert index in possible, pattern
+
+
+GATE = PatternGate([(p, True) for p in LINE_PATTERNS] + [(p, False) for p in SPAN_PATTERNS])
+SCAN = MarkerScan(MARKERS)
+
+
+@SETTINGS
+@given(LINES)
+def test_marker_scan_is_exact(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    expected = {i for i, m in enumerate(MARKERS) if regex.search(m, text, regex.MULTILINE)}
+    assert SCAN.found(text) == expected
+
+
+def test_patterns_re2_cannot_express_still_work() -> None:
+    sources = [r"(\w+) \1", r"(?<=x)y+", r"a\b", r"(?i)Share this"]
+    matcher = LineMatcher(sources)
+    lines = ["go go", "yy", "xyy", "a", "share THIS", "", "nothing"]
+    assert matcher.scan(lines) == [
+        (i, f) for i, line in enumerate(lines) if line and (f := matcher.first(line)) is not None
+    ]
+    assert matcher.scan(lines) == [(0, 0), (3, 2), (4, 3)]
+
+
+def test_lone_surrogates_fall_back_to_regex() -> None:
+    matcher = LineMatcher(["Share this"])
+    assert matcher.scan(["Share this", "\udcff"]) == [(0, 0)]
+    assert sorted(SCAN.found("\udcff\nPost a Comment")) == [MARKERS.index("^Post a Comment$")]
+
+
+def test_many_rules_keep_rule_order() -> None:
+    sources = [f"item {i}" for i in range(2000)] + [r"item \d+", "item 5"]
+    matcher = LineMatcher(sources)
+    assert matcher.scan(["item 5", "item 99999", "item"]) == [(0, 5), (1, 2000)]
