@@ -1,0 +1,95 @@
+"""The unicode-repair gate skips ftfy only where ftfy would change nothing.
+
+The gate (``cleantext.actions.normalize``) lets a line through untouched when it has no HTML
+entity and is made of printable ASCII, ``NEUTRAL`` characters and ``ISOLATED`` characters that
+never touch each other. These tests check that claim three ways: the character lists avoid
+everything ftfy's single-character fixes touch; every short string the gate passes is not
+mojibake to ftfy's detector (exhaustively, up to its longest relevant pattern); and on
+generated text mixing those characters with real mojibake, the gated repair equals ftfy.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+
+import ftfy
+from ftfy import badness, chardata
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleantext.actions.normalize import (
+    _MAY_NEED_REPAIR,
+    FTFY_CONFIG,
+    ISOLATED,
+    NEUTRAL,
+    repair_line,
+    repair_unicode,
+)
+
+WHITELIST = NEUTRAL + ISOLATED
+# One character for each class of ASCII the mojibake detector tells apart.
+ASCII_KINDS = ["a", "Z", "0", "_", " ", "\t", ".", "-", "&", '"', ";", "#"]
+MOJIBAKE = ["Ã©", "â€™", "â€œ", "Ã¨", "Â ", "Ã", "Ã\xa0", "вЂ™", "Ã¼", "Ã¶", "â€”", "Ãƒ"]
+MOJIBAKE += ["\x85", "\x92", "\u2028", "\ufb01", "\uff21", "\x1b[1m", "\ufeff", "e\u0301"]
+MOJIBAKE += ["&amp;", "&eacute;", "&#8217;", "&EACUTE;", "&nbsp;", "&"]
+
+
+def test_whitelist_avoids_single_character_fixes() -> None:
+    for char in WHITELIST:
+        assert unicodedata.normalize("NFC", char) == char, char
+        assert not unicodedata.combining(char), char
+        assert ord(char) not in chardata.CONTROL_CHARS, char
+        assert char not in chardata.LIGATURES and ord(char) not in chardata.LIGATURES, char
+        assert ord(char) not in chardata.WIDTH_MAP, char
+        assert not chardata.C1_CONTROL_RE.match(char), char
+        assert char not in "\r\u2028\u2029\x85", char
+    assert not set(NEUTRAL) & set(ISOLATED)
+    # Characters that start a mojibake pattern on their own or next to NEUTRAL ones stay out.
+    assert not set(WHITELIST) & set("ÃÂÎÐØÙŒœ")
+
+
+def test_no_short_string_the_gate_passes_looks_like_mojibake() -> None:
+    """Every pattern of ftfy's detector that can match these characters is <= 3 long."""
+    alphabet = ASCII_KINDS + list(WHITELIST)
+    for size in (1, 2, 3):
+        for chars in itertools.product(alphabet, repeat=size):
+            text = "".join(chars)
+            if _MAY_NEED_REPAIR.search(text) is None:
+                assert not badness.is_bad(text), repr(text)
+                assert unicodedata.normalize("NFC", text) == text
+
+
+PIECES = st.one_of(
+    st.sampled_from(list(WHITELIST)),
+    st.sampled_from(MOJIBAKE),
+    st.sampled_from(ASCII_KINDS),
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=6),
+    st.text(max_size=2),
+)
+LINE = st.lists(PIECES, max_size=20).map("".join).map(lambda s: s.replace("\n", " "))
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINE)
+def test_gated_repair_equals_ftfy(line: str) -> None:
+    assert repair_line(line) == ftfy.fix_text(line, FTFY_CONFIG)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LINE, max_size=8))
+def test_whole_text_scan_repairs_the_same_lines(lines: list[str]) -> None:
+    changed = {c.first: c.lines for c in repair_unicode(lines).changes}
+    for i, line in enumerate(lines):
+        fixed = ftfy.fix_text(line, FTFY_CONFIG) if line else line
+        expected = (line,) if fixed == line else tuple(p.strip() for p in fixed.split("\n"))
+        assert changed.get(i, (line,)) == expected
+
+
+def test_typical_news_lines_skip_ftfy() -> None:
+    for line in [
+        "“It’s over,” the minister said – and left… at 10 °C.",
+        "Prices rose to €1,200 (£1,050) in Zürich, Kraków and Besançon.",
+        "Señora Muñoz’s café — «la mejor» — opened in São Paulo.",
+    ]:
+        assert _MAY_NEED_REPAIR.search(line) is None, line
