@@ -26,8 +26,8 @@ Without the ``google-re2`` package everything runs on ``regex`` with the same re
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Sequence
-from functools import cache
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache, lru_cache
 
 import regex
 
@@ -66,8 +66,6 @@ class Mode(enum.Enum):
 
     #: matched within one line of a text scanned as a whole: classes never cross a newline.
     LINE = "line"
-    #: like LINE, but a superset is enough (lookarounds and ``\\b`` are dropped).
-    RELAXED = "relaxed"
     #: searched in a whole text with ``regex.MULTILINE``: classes may cross newlines.
     TEXT = "text"
 
@@ -78,9 +76,14 @@ def _all_characters() -> str:
 
 
 @cache
-def _class_body(escape: str, *, keep_newline: bool) -> str:
-    """The RE2 class body (no brackets) matching what ``regex`` matches with ``escape``."""
+def _class_body(escape: str, *, keep_newline: bool, ascii_only: bool = False) -> str:
+    """The RE2 class body (no brackets) matching what ``regex`` matches with ``escape``.
+
+    ``ascii_only`` keeps the ASCII members alone (used to build cheap supersets).
+    """
     found = sorted({ord(c) for c in regex.findall(escape, _all_characters())})
+    if ascii_only:
+        found = [c for c in found if c < 128]
     if not keep_newline and 10 in found:
         found.remove(10)
     parts = []
@@ -102,10 +105,10 @@ class _Untranslatable(Exception):
 class _Translator:
     """One pass over a pattern's source, writing the RE2 equivalent."""
 
-    def __init__(self, source: str, mode: Mode) -> None:
+    def __init__(self, source: str, mode: Mode, relaxed: bool) -> None:
         self.source = source
         self.mode = mode
-        self.relaxed = mode is Mode.RELAXED
+        self.relaxed = relaxed
         self.keep_newline = mode is Mode.TEXT
         self.insensitive = False
         self.out: list[str] = []
@@ -229,14 +232,26 @@ class _Translator:
             return False
         raise self.fail()
 
-    def property_class(self, negated: bool) -> str:
+    def positive(self, escape: str) -> str:
+        """Class body for ``escape``; relaxed, its ASCII members plus all non-ASCII (smaller
+        automata, never a narrower match)."""
+        if not self.relaxed:
+            return _class_body(escape, keep_newline=self.keep_newline)
+        ascii_part = _class_body(escape, keep_newline=self.keep_newline, ascii_only=True)
+        return ascii_part + "\\x{80}-\\x{10ffff}"
+
+    def negative(self, escape: str) -> str:
+        """A whole negated class for the complement of ``escape`` (relaxed: complement of its
+        ASCII members, a superset)."""
+        body = _class_body(escape, keep_newline=True, ascii_only=self.relaxed)
+        return f"[^{body}]" if self.keep_newline else f"[^{body}\\n]"
+
+    def property_class(self) -> str:
         match = _PROPERTY.match(self.source, self.i + 2)
-        if match is None or self.insensitive:
+        if match is None or (self.insensitive and not self.relaxed):
             raise self.fail()
         self.i = match.end()
-        return _class_body(
-            ("\\P" if negated else "\\p") + match.group(), keep_newline=self.keep_newline
-        )
+        return "\\p" + match.group()
 
     def escape(self, *, in_class: bool) -> str:
         source = self.source
@@ -245,18 +260,20 @@ class _Translator:
         c = source[self.i + 1]
         if c in "wsd":
             self.i += 2
-            body = _class_body("\\" + c, keep_newline=self.keep_newline)
+            body = self.positive("\\" + c)
             return body if in_class else f"[{body}]"
         if c in "WSD":
             if in_class:
                 raise self.fail()
             self.i += 2
-            body = _class_body("\\" + c.lower(), keep_newline=True)
-            return f"[^{body}]" if self.keep_newline else f"[^{body}\\n]"
+            return self.negative("\\" + c.lower())
         if c in "pP":
             if c == "P" and in_class:
                 raise self.fail()
-            body = self.property_class(negated=c == "P")
+            escape = self.property_class()
+            if c == "P":
+                return self.negative(escape)
+            body = self.positive(escape)
             return body if in_class else f"[{body}]"
         if c in "bB" and not in_class:
             if not self.relaxed:
@@ -330,20 +347,24 @@ class _Translator:
         return f"[{body}]"
 
 
-def translate(source: str, mode: Mode = Mode.LINE) -> str | None:
+def translate(source: str, mode: Mode = Mode.LINE, *, relaxed: bool = False) -> str | None:
     """RE2 syntax for a ``regex`` pattern with the same meaning in ``mode``, or ``None``.
 
     User groups become non-capturing, so the caller can number alternatives itself.
+    ``relaxed`` asks for a pattern matching at least what the original matches (and maybe
+    more): lookarounds and ``\\b`` are dropped, counted repetitions open, Unicode classes
+    widened to "their ASCII members or any non-ASCII character". That is all a prefilter
+    needs, and RE2 runs such patterns fast whatever their number.
 
     >>> translate(r"(?i)share (?P<what>this|that)")
     '(?i:share (?:this|that))'
-    >>> translate(r"(?<!\\S)\\?{2,}") is None, translate(r"(?<!\\S)\\?{2,}", Mode.RELAXED)
+    >>> translate(r"(?<!\\S)\\?{2,3}") is None, translate(r"(?<!\\S)\\?{2,3}", relaxed=True)
     (True, '\\\\?{2,}')
     """
     if re2 is None or _BACKREFERENCE.search(source):
         return None
     try:
-        translated = _Translator(source, mode).run()
+        translated = _Translator(source, mode, relaxed).run()
         re2.compile(translated, _options())
     except (_Untranslatable, re2.error):
         return None
@@ -391,7 +412,7 @@ class LineMatcher:
         )
         self._combined = _alternation(sources, combinable)
         self._exact = tuple(regex.compile(s) for s in sources)
-        relaxed = [translate(s, Mode.RELAXED) for s in sources]
+        relaxed = [translate(s, relaxed=True) for s in sources]
         fast = [i for i, t in enumerate(relaxed) if t is not None]
         self._fast = None
         if fast:
@@ -430,7 +451,11 @@ class LineMatcher:
         The same answer as calling :meth:`first` on each line.
         """
         encoded = _encoded("\n".join(lines)) if self._fast is not None else None
-        if encoded is None:
+        return self.scan_encoded(lines, encoded)
+
+    def scan_encoded(self, lines: Sequence[str], encoded: bytes | None) -> list[tuple[int, int]]:
+        """:meth:`scan` with the lines already joined and UTF-8 encoded (``None``: cannot be)."""
+        if encoded is None or self._fast is None:
             return [
                 (i, found)
                 for i, line in enumerate(lines)
@@ -465,6 +490,47 @@ class LineMatcher:
             yield line
 
 
+@lru_cache(maxsize=1024)
+def line_matcher(sources: tuple[str, ...]) -> LineMatcher:
+    """A shared :class:`LineMatcher` for these patterns (plans of many sites reuse the generic
+    part instead of compiling it again)."""
+    return LineMatcher(sources)
+
+
+class LineMatchers:
+    """Several :class:`LineMatcher` in rule order, answering as one matcher over all patterns.
+
+    A plan keeps the generic rules' matcher shared between sites and compiles only the site
+    part; the first part with a hit on a line holds the first rule in order.
+
+    >>> chain = LineMatchers([("Share this",), ("(?i)share this", "Advertisement")])
+    >>> chain.scan(["Share this", "SHARE THIS", "Advertisement", "Text."])
+    [(0, 0), (1, 1), (2, 2)]
+    """
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: Sequence[tuple[str, ...]]) -> None:
+        offsets = [0]
+        for part in parts:
+            offsets.append(offsets[-1] + len(part))
+        self._parts = tuple(
+            (line_matcher(tuple(part)), offset)
+            for part, offset in zip(parts, offsets, strict=False)
+        )
+
+    def scan(self, lines: Sequence[str]) -> list[tuple[int, int]]:
+        """``(line index, pattern index)`` for every non-empty line some pattern matches."""
+        encoded = _encoded("\n".join(lines)) if re2 is not None else None
+        if len(self._parts) == 1:
+            return self._parts[0][0].scan_encoded(lines, encoded)
+        found: dict[int, int] = {}
+        for matcher, offset in self._parts:
+            for line, index in matcher.scan_encoded(lines, encoded):
+                found.setdefault(line, index + offset)
+        return sorted(found.items())
+
+
 def _alternation(sources: Sequence[str], indexes: Sequence[int]) -> regex.Pattern[str] | None:
     if not indexes:
         return None
@@ -489,7 +555,7 @@ class PatternGate:
 
     def __init__(self, sources: Sequence[tuple[str, bool]]) -> None:
         self._sources = tuple(sources)
-        translated = [translate(source, Mode.RELAXED) for source, _ in sources]
+        translated = [translate(source, relaxed=True) for source, _ in sources]
         self._always = frozenset(i for i, t in enumerate(translated) if t is None)
         self._set = None
         if len(self._always) < len(sources):
@@ -518,21 +584,20 @@ class PatternGate:
 class MarkerScan:
     """Which patterns are found in a text searched with ``regex.MULTILINE``: one scan, exact.
 
+    One RE2 set scan of the text with relaxed forms of all patterns names the few that may
+    occur; only those are confirmed with ``regex``.
+
     >>> scan = MarkerScan([r"^Post a Comment$", r"(?<=x)y", r"Newspapers in \\p{Lu}\\p{Ll}+"])
     >>> sorted(scan.found("Text.\\nPost a Comment\\nxy"))
     [0, 1]
     """
 
-    __slots__ = ("_set", "_slow", "_sources")
+    __slots__ = ("_always", "_set", "_sources")
 
     def __init__(self, sources: Sequence[str]) -> None:
         self._sources = tuple(sources)
-        translated = [translate(source, Mode.TEXT) for source in sources]
-        self._slow = tuple(
-            (i, regex.compile(s, regex.MULTILINE))
-            for i, (s, t) in enumerate(zip(sources, translated, strict=True))
-            if t is None
-        )
+        translated = [translate(source, Mode.TEXT, relaxed=True) for source in sources]
+        self._always = tuple(i for i, t in enumerate(translated) if t is None)
         self._set = None
         fast = [i for i, t in enumerate(translated) if t is not None]
         if fast:
@@ -547,15 +612,12 @@ class MarkerScan:
 
     def found(self, text: str) -> set[int]:
         """Indexes of the patterns that occur in ``text``."""
-        hits: set[int] = set()
         encoded = _encoded(text) if self._set is not None else None
-        if self._set is not None and encoded is not None:
-            pattern_set, indexes = self._set
-            hits.update(indexes[h] for h in pattern_set.Match(encoded) or ())
-            slow = self._slow
+        if encoded is None:
+            candidates: Iterable[int] = range(len(self._sources))
         else:
-            slow = tuple(
-                (i, regex.compile(s, regex.MULTILINE)) for i, s in enumerate(self._sources)
-            )
-        hits.update(i for i, pattern in slow if pattern.search(text))
-        return hits
+            pattern_set, indexes = self._set  # type: ignore[misc]
+            candidates = [*self._always, *(indexes[h] for h in pattern_set.Match(encoded) or ())]
+        # Compiled on use (regex caches them): thousands of markers cost nothing until they hit.
+        sources = self._sources
+        return {i for i in candidates if regex.search(sources[i], text, regex.MULTILINE)}

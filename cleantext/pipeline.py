@@ -26,7 +26,7 @@ from .actions.shape import ends_sentence, word_count
 from .detect import SiteDetector
 from .document import Cleaned, Edit
 from .errors import ConfigError
-from .matcher import LineMatcher
+from .matcher import LineMatchers
 from .rules import Rule, RuleLibrary, RuleSet, default_library
 
 
@@ -39,9 +39,20 @@ class PlanStep:
     rules: tuple[Rule, ...]
 
 
-def _line_step(rules: Sequence[Rule]) -> Step:
+def _line_step(rules: Sequence[Rule], generic: frozenset[str]) -> Step:
     line_rules: list[LineRule] = [r.line_rule for r in rules if r.line_rule is not None]
-    matcher = LineMatcher([r.pattern for r in line_rules])
+    # One matcher per run of site or of generic rules: the generic part is compiled once and
+    # shared by the plans of every site.
+    parts: list[list[str]] = []
+    previous: bool | None = None
+    for rule in rules:
+        if rule.line_rule is not None:
+            is_generic = rule.set_id in generic
+            if is_generic is not previous:
+                parts.append([])
+                previous = is_generic
+            parts[-1].append(rule.line_rule.pattern)
+    matcher = LineMatchers([tuple(part) for part in parts])
     return lambda lines: run_line_rules(lines, matcher, line_rules)
 
 
@@ -58,7 +69,8 @@ def build_plan(
             if rule.stage is stage and rule.qualified_id not in skip
         ]
         if stage is Stage.LINES and rules:
-            steps.append(PlanStep(stage, _line_step(rules), tuple(rules)))
+            generic = frozenset(s.id for s in rule_sets if s.always)
+            steps.append(PlanStep(stage, _line_step(rules, generic), tuple(rules)))
         else:
             steps.extend(PlanStep(stage, rule.step, (rule,)) for rule in rules)
     return tuple(steps)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..matcher import LineMatcher
+from ..matcher import LineMatcher, LineMatchers, line_matcher
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 
 
@@ -26,7 +26,7 @@ class LineRule:
 
 
 def run_line_rules(
-    lines: Sequence[str], matcher: LineMatcher, rules: Sequence[LineRule]
+    lines: Sequence[str], matcher: LineMatcher | LineMatchers, rules: Sequence[LineRule]
 ) -> Outcome:
     """Drop every line some rule matches; cut from the first accepted truncation marker.
 
@@ -59,10 +59,9 @@ def _line_rule(params: Mapping[str, Any], *, truncate: bool) -> LineRule:
 
 
 def _single(rule: LineRule) -> Step:
-    matcher = LineMatcher([rule.pattern])
-
+    # Compiled on first use: loading thousands of site rules must not build their matchers.
     def step(lines: Sequence[str]) -> Outcome:
-        return run_line_rules(lines, matcher, [rule])
+        return run_line_rules(lines, line_matcher((rule.pattern,)), [rule])
 
     return step
 

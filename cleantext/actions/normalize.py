@@ -39,8 +39,14 @@ ISOLATED = (
     "\u00d1\u00d2\u00d3\u00d4\u00d6\u00da\u00db\u00dc\u00dd\u0105\u0107\u0119\u0142\u015b"
     "\u017a\u017c\u010d\u011b\u0161\u017e\u011f\u015f\u0130\u00e3\u00f5\u00f8\u00ee"
 )
+#: Caseless scripts ftfy's detector has no category for (kana, CJK, Hangul, Arabic, Hebrew
+#: letters; no combining marks, no compatibility or width forms).
+NEUTRAL_RANGES = (
+    "\u3001\u3002\u300c-\u300f\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff"
+    "\uac00-\ud7a3\u0621-\u063a\u0641-\u064a\u060c\u061f\u05d0-\u05ea"
+)
 _MAY_NEED_REPAIR = re.compile(
-    f"[^\\t\\n\\x20-\\x7e{NEUTRAL}{ISOLATED}]|[{ISOLATED}][{ISOLATED}]|&#?[0-9A-Za-z]{{1,24}};"
+    f"[^\\t\\n\\x20-\\x7e{NEUTRAL}{NEUTRAL_RANGES}{ISOLATED}]|[{ISOLATED}][{ISOLATED}]|&#?[0-9A-Za-z]{{1,24}};"
 )
 
 

@@ -11,6 +11,7 @@ generated text mixing those characters with real mojibake, the gated repair equa
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 
 import ftfy
@@ -23,11 +24,25 @@ from cleantext.actions.normalize import (
     FTFY_CONFIG,
     ISOLATED,
     NEUTRAL,
+    NEUTRAL_RANGES,
     repair_line,
     repair_unicode,
 )
 
-WHITELIST = NEUTRAL + ISOLATED
+RANGED = "".join(
+    chr(c)
+    for part in re.findall(r"(.)(?:-(.))?", NEUTRAL_RANGES)
+    for c in range(ord(part[0]), ord(part[1] or part[0]) + 1)
+)
+WHITELIST = NEUTRAL + ISOLATED + RANGED
+# Second halves of canonical compositions: a whitelisted one could be composed by NFC.
+COMPOSES = {
+    chr(int(parts[1], 16))
+    for code in range(0x110000)
+    if (parts := unicodedata.decomposition(chr(code)).split())
+    and len(parts) == 2
+    and not parts[0].startswith("<")
+}
 # One character for each class of ASCII the mojibake detector tells apart.
 ASCII_KINDS = ["a", "Z", "0", "_", " ", "\t", ".", "-", "&", '"', ";", "#"]
 MOJIBAKE = ["Ã©", "â€™", "â€œ", "Ã¨", "Â ", "Ã", "Ã\xa0", "вЂ™", "Ã¼", "Ã¶", "â€”", "Ãƒ"]
@@ -45,13 +60,25 @@ def test_whitelist_avoids_single_character_fixes() -> None:
         assert not chardata.C1_CONTROL_RE.match(char), char
         assert char not in "\r\u2028\u2029\x85", char
     assert not set(NEUTRAL) & set(ISOLATED)
+    assert not set(WHITELIST) & COMPOSES
+
+
+def test_ranged_characters_are_in_no_mojibake_category() -> None:
+    """NEUTRAL ones may be "common" (used only after characters the gate sends to ftfy)."""
+    categories = {
+        name: re.compile(f"[{chars}]") for name, chars in badness.MOJIBAKE_CATEGORIES.items()
+    }
+    for char in RANGED + NEUTRAL:
+        found = {name for name, category in categories.items() if category.match(char)}
+        assert found <= ({"common"} if char in NEUTRAL else set()), char
+        assert char not in badness.BADNESS_RE.pattern or found == {"common"}, char
     # Characters that start a mojibake pattern on their own or next to NEUTRAL ones stay out.
     assert not set(WHITELIST) & set("ÃÂÎÐØÙŒœ")
 
 
 def test_no_short_string_the_gate_passes_looks_like_mojibake() -> None:
     """Every pattern of ftfy's detector that can match these characters is <= 3 long."""
-    alphabet = ASCII_KINDS + list(WHITELIST)
+    alphabet = ASCII_KINDS + list(NEUTRAL + ISOLATED) + list(RANGED[::4999])
     for size in (1, 2, 3):
         for chars in itertools.product(alphabet, repeat=size):
             text = "".join(chars)
@@ -61,7 +88,8 @@ def test_no_short_string_the_gate_passes_looks_like_mojibake() -> None:
 
 
 PIECES = st.one_of(
-    st.sampled_from(list(WHITELIST)),
+    st.sampled_from(list(NEUTRAL + ISOLATED)),
+    st.sampled_from(RANGED),
     st.sampled_from(MOJIBAKE),
     st.sampled_from(ASCII_KINDS),
     st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=6),
@@ -91,5 +119,7 @@ def test_typical_news_lines_skip_ftfy() -> None:
         "“It’s over,” the minister said – and left… at 10 °C.",
         "Prices rose to €1,200 (£1,050) in Zürich, Kraków and Besançon.",
         "Señora Muñoz’s café — «la mejor» — opened in São Paulo.",
+        "東京都の小池知事は「新しい対策」を発表した。",
+        "서울시는 새로운 정책을 발표했다.",
     ]:
         assert _MAY_NEED_REPAIR.search(line) is None, line

@@ -1,0 +1,437 @@
+"""cleantext benchmark suite: the pipeline, each stage, the engine at scale, the CLI, and the
+alternatives measured in the same run on the same text.
+
+Run from the repository root (after ``pip install -e '.[bench]'``)::
+
+    python benchmarks/run.py                 # ~10 MB per input, 3 repetitions, everything
+    python benchmarks/run.py --mb 25 --only pipeline,alternatives
+
+Prints a table and writes ``benchmarks/results/<timestamp>.json`` (git-ignored). Rates are
+MB of UTF-8 input per second, median of the repetitions, one process, text in memory.
+Cases whose feature is missing (the generic classifier, ``clean -j``) are reported as skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import alternatives
+import corpus as corpus_module
+import sitesets
+
+from cleantext import Cleaner, RuleLibrary, default_library
+from cleantext.actions import Stage
+from cleantext.actions.normalize import repair_unicode
+from cleantext.detect import SiteDetector
+from cleantext.matcher import LineMatcher
+from cleantext.pipeline import build_plan, run_steps
+from cleantext.rules import shipped_rules_dir
+
+RESULTS = Path(__file__).resolve().parent / "results"
+GROUPS = ("pipeline", "stages", "engine", "explain", "alternatives", "cli")
+
+
+@dataclass
+class Result:
+    """One measured (or skipped) case."""
+
+    group: str
+    case: str
+    input: str
+    megabytes: float = 0.0
+    seconds: list[float] = field(default_factory=list)
+    note: str = ""
+    skipped: str = ""
+
+    @property
+    def rate(self) -> float:
+        """MB/s at the median repetition."""
+        return self.megabytes / statistics.median(self.seconds) if self.seconds else 0.0
+
+
+def size_of(docs: Sequence[str]) -> float:
+    return sum(len(d.encode("utf-8")) for d in docs) / 1e6
+
+
+def timed(run: Callable[[str], object], docs: Sequence[str], repeat: int) -> list[float]:
+    """Seconds for each of ``repeat`` passes of ``run`` over ``docs``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for doc in docs:
+            run(doc)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def slice_of(docs: list[str], megabytes: float) -> list[str]:
+    """The first documents adding up to about ``megabytes`` (for cases too slow for all)."""
+    taken, total = [], 0.0
+    for doc in docs:
+        if total >= megabytes:
+            break
+        taken.append(doc)
+        total += len(doc.encode("utf-8")) / 1e6
+    return taken
+
+
+class Suite:
+    """Holds the input and options; each ``case_*`` method appends results."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.corpus = corpus_module.load(args.mb, args.corpus)
+        self.results: list[Result] = []
+        self.cleaner = Cleaner()
+
+    def add(self, result: Result) -> Result:
+        self.results.append(result)
+        shown = f"{result.rate:8.2f} MB/s" if result.seconds else f"skipped: {result.skipped}"
+        print(f"  {result.group:12} {result.case:42} {result.input:10} {shown}", flush=True)
+        return result
+
+    def measure(
+        self, group: str, case: str, field_name: str, run: Callable[[str], object], **kw: object
+    ) -> Result:
+        docs = kw.get("docs") or self.corpus.docs[field_name]
+        repeat = int(kw.get("repeat") or self.args.repeat)  # type: ignore[call-overload]
+        return self.add(
+            Result(
+                group,
+                case,
+                field_name,
+                size_of(docs),  # type: ignore[arg-type]
+                timed(run, docs, repeat),  # type: ignore[arg-type]
+                str(kw.get("note", "")),
+            )
+        )
+
+    # --- cases -------------------------------------------------------------------------
+
+    def case_pipeline(self) -> None:
+        for name in corpus_module.FIELDS:
+            self.measure("pipeline", "default pipeline (clean)", name, self.cleaner.clean)
+        urls = self.corpus.urls
+        for name in corpus_module.FIELDS:
+            docs = self.corpus.docs[name]
+            pairs = list(zip(docs, urls * (len(docs) // max(len(urls), 1) + 1), strict=False))
+            start = []
+            for _ in range(self.args.repeat):
+                t = time.perf_counter()
+                for doc, url in pairs:
+                    self.cleaner.clean(doc, url=url)
+                start.append(time.perf_counter() - t)
+            self.add(Result("pipeline", "default pipeline, URL given", name, size_of(docs), start))
+
+    def case_stages(self) -> None:
+        library = default_library()
+        generic = [s for s in library.sets.values() if s.always]
+        normalize = build_plan(generic, [Stage.NORMALIZE], frozenset())
+        rule_stages = [s for s in Stage if s not in (Stage.NORMALIZE, Stage.CLASSIFY)]
+        rules = build_plan(generic, rule_stages, frozenset())
+        detector = SiteDetector(library)
+        for name in corpus_module.FIELDS:
+            docs = self.corpus.docs[name]
+            normalized = [run_steps(d, normalize, explain=False).text for d in docs]
+            self.measure(
+                "stages",
+                "normalize (strip + gated repair)",
+                name,
+                lambda d: run_steps(d, normalize, explain=False),
+            )
+            self.measure(
+                "stages",
+                "unicode repair alone (gated ftfy)",
+                name,
+                lambda d: repair_unicode(d.split("\n")),
+            )
+            self.measure(
+                "stages",
+                "site detection (content, no URL)",
+                name,
+                lambda d: detector.sites(d, None),
+                docs=normalized,
+            )
+            self.measure(
+                "stages",
+                "rule stages (generic sets)",
+                name,
+                lambda d: run_steps(d, rules, explain=False),
+                docs=normalized,
+            )
+            if importlib.util.find_spec("cleantext.classify") is None:
+                self.add(
+                    Result(
+                        "stages", "generic classifier", name, skipped="cleantext.classify absent"
+                    )
+                )
+            else:
+                self.case_classifier(name, normalized)
+
+    def case_classifier(self, name: str, normalized: list[str]) -> None:
+        import cleantext.classify as classify
+
+        run = getattr(classify, "classify_text", None) or getattr(classify, "classify", None)
+        if run is None:
+            self.add(
+                Result("stages", "generic classifier", name, skipped="no classify entry point")
+            )
+            return
+        self.measure("stages", "generic classifier", name, run, docs=normalized)
+
+    def case_engine(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = sitesets.write_site_sets(Path(tmp) / "sites", self.args.sites)
+            loads = []
+            for _ in range(self.args.repeat):
+                start = time.perf_counter()
+                big = RuleLibrary.load([shipped_rules_dir(), folder])
+                loads.append(time.perf_counter() - start)
+            self.add(
+                Result(
+                    "engine",
+                    f"RuleLibrary.load, {self.args.sites} extra sets (s)",
+                    "-",
+                    seconds=loads,
+                    note=f"median {statistics.median(loads):.2f} s",
+                )
+            )
+            many = Cleaner(big)
+            for name in corpus_module.FIELDS:
+                shipped = self.measure("engine", "pipeline, shipped sets", name, self.cleaner.clean)
+                loaded = self.measure(
+                    "engine", f"pipeline, +{self.args.sites} site sets", name, many.clean
+                )
+                loaded.note = f"{loaded.rate / shipped.rate:.2f}x the shipped-sets rate"
+                docs = self.corpus.docs[name]
+                urls = [
+                    f"https://www.site{i % self.args.sites}.example/a" for i in range(len(docs))
+                ]
+                pairs = dict(zip(range(len(docs)), urls, strict=True))
+                times = []
+                for _ in range(self.args.repeat):
+                    t = time.perf_counter()
+                    for i, doc in enumerate(docs):
+                        many.clean(doc, url=pairs[i])
+                    times.append(time.perf_counter() - t)
+                self.add(
+                    Result(
+                        "engine",
+                        f"pipeline, +{self.args.sites} sets, site by URL",
+                        name,
+                        size_of(docs),
+                        times,
+                        "each document routed to a generated site",
+                    )
+                )
+        lines_docs = [d.split("\n") for d in self.corpus.docs["wet"]]
+        for count in (64, 3000):
+            matcher = LineMatcher(sitesets.line_patterns(count))
+            self.add(
+                Result(
+                    "engine",
+                    f"line rules: {count} rules, combined scan",
+                    "wet",
+                    size_of(self.corpus.docs["wet"]),
+                    timed(matcher.scan, lines_docs, self.args.repeat),  # type: ignore[arg-type]
+                )
+            )
+            small = slice_of(self.corpus.docs["wet"], 1.0 if count < 1000 else 0.1)
+            small_lines = [d.split("\n") for d in small]
+            self.add(
+                Result(
+                    "engine",
+                    f"line rules: {count} rules, regex per line",
+                    "wet",
+                    size_of(small),
+                    timed(
+                        lambda ls, m=matcher: [m.first(x) for x in ls if x],  # type: ignore[misc]
+                        small_lines,  # type: ignore[arg-type]
+                        1,
+                    ),
+                    "the plain reference, on a slice",
+                )
+            )
+
+    def case_explain(self) -> None:
+        for name in corpus_module.FIELDS:
+            off = self.measure("explain", "explain off (clean)", name, self.cleaner.clean)
+            on = self.measure("explain", "explain on (explain)", name, self.cleaner.explain)
+            off.note = f"{off.rate / on.rate:.2f}x explain on"
+
+    def case_alternatives(self) -> None:
+        ours = {
+            r.input: r
+            for r in self.results
+            if r.group == "pipeline" and r.case == "default pipeline (clean)"
+        }
+        for name in corpus_module.FIELDS:
+            if name not in ours:
+                ours[name] = self.measure(
+                    "pipeline", "default pipeline (clean)", name, self.cleaner.clean
+                )
+        repeat = self.args.alt_repeat
+        for alt, make in alternatives.IN_PROCESS.items():
+            for name in corpus_module.FIELDS:
+                try:
+                    run = make()
+                except alternatives.Unavailable as why:
+                    self.add(Result("alternatives", alt, name, skipped=str(why)))
+                    continue
+                result = self.measure("alternatives", alt, name, run, repeat=repeat)
+                result.note = f"cleantext is {ours[name].rate / result.rate:.1f}x faster"
+        for name in corpus_module.FIELDS:
+            docs = self.corpus.docs[name]
+            try:
+                times = alternatives.run_clean_text(docs, repeat, install=not self.args.no_install)
+            except alternatives.Unavailable as why:
+                self.add(Result("alternatives", "clean-text", name, skipped=str(why)))
+                continue
+            result = self.add(Result("alternatives", "clean-text", name, size_of(docs), times))
+            result.note = f"cleantext is {ours[name].rate / result.rate:.1f}x faster"
+
+    def case_cli(self) -> None:
+        script = shutil.which("cleantext", path=str(Path(sys.executable).parent))
+        help_text = ""
+        if script:
+            done = subprocess.run([script, "clean", "--help"], capture_output=True, text=True)
+            help_text = done.stdout
+        if not script or "-j" not in help_text or "--format" not in help_text:
+            for jobs in (1, 2):
+                self.add(
+                    Result(
+                        "cli",
+                        f"cleantext clean -j {jobs} (JSONL.gz)",
+                        "wet",
+                        skipped="no -j/--format",
+                    )
+                )
+            return
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        source = RESULTS / f"cli-input-{self.args.cli_mb}mb.jsonl.gz"
+        if not source.exists():
+            self.write_jsonl(source, self.args.cli_mb)
+        megabytes = self.args.cli_mb
+        rates = {}
+        for jobs in (1, 2):
+            out = RESULTS / f"cli-output-j{jobs}.jsonl.gz"
+            times, peaks = [], []
+            for _ in range(self.args.cli_repeat):
+                start = time.perf_counter()
+                command = [script, "clean", str(source), "-o", str(out)]
+                command += ["-j", str(jobs), "--format", "jsonl"]
+                process = subprocess.Popen(command, stderr=subprocess.PIPE)
+                _, status, usage = os.wait4(process.pid, 0)
+                times.append(time.perf_counter() - start)
+                peaks.append(usage.ru_maxrss / 1024)
+                if status != 0:
+                    self.add(
+                        Result("cli", f"cleantext clean -j {jobs}", "wet", skipped=f"exit {status}")
+                    )
+                    break
+            else:
+                result = self.add(
+                    Result(
+                        "cli",
+                        f"cleantext clean -j {jobs} (JSONL.gz)",
+                        "wet",
+                        float(megabytes),
+                        times,
+                        f"peak RSS {max(peaks):.0f} MB",
+                    )
+                )
+                rates[jobs] = result.rate
+            out.unlink(missing_ok=True)
+        if 1 in rates and 2 in rates:
+            self.results[-1].note += f"; {rates[2] / rates[1]:.2f}x -j 1"
+
+    def write_jsonl(self, path: Path, megabytes: int) -> None:
+        docs = self.corpus.docs["wet"]
+        urls = self.corpus.urls
+        written = 0.0
+        with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as handle:
+            i = 0
+            while written < megabytes:
+                doc = docs[i % len(docs)]
+                record = {"id": str(i), "url": urls[i % len(urls)], "text": doc}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                written += len(doc.encode("utf-8")) / 1e6
+                i += 1
+
+
+def print_table(results: list[Result]) -> None:
+    print(f"\n{'group':12} {'case':44} {'input':9} {'MB':>7} {'MB/s':>9}  note")
+    print("-" * 110)
+    for r in results:
+        if r.skipped:
+            print(f"{r.group:12} {r.case:44} {r.input:9} {'':>7} {'skipped':>9}  {r.skipped}")
+        elif r.megabytes:
+            print(
+                f"{r.group:12} {r.case:44} {r.input:9} {r.megabytes:7.1f} {r.rate:9.2f}  {r.note}"
+            )
+        else:
+            print(f"{r.group:12} {r.case:44} {r.input:9} {'':>7} {'':>9}  {r.note}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=10.0, help="MB of text per input (10)")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions per case (3)")
+    parser.add_argument("--alt-repeat", type=int, default=1, help="repetitions, alternatives (1)")
+    parser.add_argument("--only", help=f"comma-separated groups: {', '.join(GROUPS)}")
+    parser.add_argument("--sites", type=int, default=1000, help="generated site sets (1000)")
+    parser.add_argument("--cli-mb", type=int, default=200, help="MB of text in the CLI input")
+    parser.add_argument("--cli-repeat", type=int, default=1)
+    parser.add_argument("--corpus", type=Path, help="a JSONL.gz with wet/extracted fields")
+    parser.add_argument(
+        "--no-install", action="store_true", help="do not create the clean-text environment"
+    )
+    args = parser.parse_args(argv)
+    groups = args.only.split(",") if args.only else list(GROUPS)
+    unknown = set(groups) - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
+    suite = Suite(args)
+    c = suite.corpus
+    print(
+        f"input: {c.source}; wet {c.megabytes('wet'):.1f} MB, "
+        f"extracted {c.megabytes('extracted'):.1f} MB",
+        flush=True,
+    )
+    for group in GROUPS:
+        if group in groups:
+            getattr(suite, f"case_{group}")()
+    print_table(suite.results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = RESULTS / f"{stamp}.json"
+    payload = {
+        "when": stamp,
+        "command": " ".join(["python", "benchmarks/run.py", *(argv or sys.argv[1:])]),
+        "input": c.source,
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "results": [{**asdict(r), "mb_per_s": round(r.rate, 3)} for r in suite.results],
+    }
+    out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    print(f"\nwrote {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
