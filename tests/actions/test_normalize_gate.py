@@ -15,12 +15,15 @@ import re
 import unicodedata
 
 import ftfy
+import pytest
 from ftfy import badness, chardata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleantext.actions import normalize
 from cleantext.actions.normalize import (
     _MAY_NEED_REPAIR,
+    CYRILLIC,
     FTFY_CONFIG,
     ISOLATED,
     NEUTRAL,
@@ -34,7 +37,9 @@ RANGED = "".join(
     for part in re.findall(r"(.)(?:-(.))?", NEUTRAL_RANGES)
     for c in range(ord(part[0]), ord(part[1] or part[0]) + 1)
 )
-WHITELIST = NEUTRAL + ISOLATED + RANGED
+CYRILLIC_LETTERS = "".join(chr(c) for c in range(0x410, 0x450)) + "\u0401\u0451"
+assert CYRILLIC == "\u0410-\u044f\u0401\u0451"
+WHITELIST = NEUTRAL + ISOLATED + RANGED + CYRILLIC_LETTERS
 # Second halves of canonical compositions: a whitelisted one could be composed by NFC.
 COMPOSES = {
     chr(int(parts[1], 16))
@@ -61,6 +66,15 @@ def test_whitelist_avoids_single_character_fixes() -> None:
         assert char not in "\r\u2028\u2029\x85", char
     assert not set(NEUTRAL) & set(ISOLATED)
     assert not set(WHITELIST) & COMPOSES
+
+
+def test_cyrillic_lines_the_gate_passes_are_not_mojibake() -> None:
+    alphabet = ASCII_KINDS + list(NEUTRAL) + list(CYRILLIC_LETTERS) + list(ISOLATED[::9])
+    for size in (1, 2, 3):
+        for chars in itertools.product(alphabet, repeat=size):
+            text = "".join(chars)
+            if _MAY_NEED_REPAIR.search(text) is None:
+                assert not badness.is_bad(text), repr(text)
 
 
 def test_ranged_characters_are_in_no_mojibake_category() -> None:
@@ -90,6 +104,7 @@ def test_no_short_string_the_gate_passes_looks_like_mojibake() -> None:
 PIECES = st.one_of(
     st.sampled_from(list(NEUTRAL + ISOLATED)),
     st.sampled_from(RANGED),
+    st.text(alphabet=CYRILLIC_LETTERS + " ", min_size=1, max_size=8),
     st.sampled_from(MOJIBAKE),
     st.sampled_from(ASCII_KINDS),
     st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=6),
@@ -114,6 +129,15 @@ def test_whole_text_scan_repairs_the_same_lines(lines: list[str]) -> None:
         assert changed.get(i, (line,)) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LINE, max_size=8))
+def test_re2_and_re_gates_pick_the_same_lines(lines: list[str]) -> None:
+    fast = normalize._lines_to_repair(lines)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(normalize, "_MAY_NEED_REPAIR_RE2", None)
+        assert normalize._lines_to_repair(lines) == fast
+
+
 def test_typical_news_lines_skip_ftfy() -> None:
     for line in [
         "“It’s over,” the minister said – and left… at 10 °C.",
@@ -121,5 +145,6 @@ def test_typical_news_lines_skip_ftfy() -> None:
         "Señora Muñoz’s café — «la mejor» — opened in São Paulo.",
         "東京都の小池知事は「新しい対策」を発表した。",
         "서울시는 새로운 정책을 발표했다.",
+        "Президент России заявил – «переговоры продолжатся».".replace("«", "").replace("»", ""),
     ]:
         assert _MAY_NEED_REPAIR.search(line) is None, line
