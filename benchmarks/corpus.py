@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEV_CORPUS = REPO.parent / "shared" / "corpus" / "dev.jsonl.gz"
+# ``../shared`` beside the repository; a worktree one level deeper finds it one level up.
+DEV_CORPUS_PLACES = (
+    REPO.parent / "shared" / "corpus" / "dev.jsonl.gz",
+    REPO.parent.parent / "shared" / "corpus" / "dev.jsonl.gz",
+)
 SEEDS = REPO / "seeds"
 FIELDS = ("wet", "extracted")
 
@@ -32,8 +36,8 @@ class Corpus:
 
 
 def _pages(corpus: Path | None) -> tuple[str, list[dict[str, str]]]:
-    path = corpus or DEV_CORPUS
-    if path.exists():
+    path = corpus or next((p for p in DEV_CORPUS_PLACES if p.exists()), None)
+    if path is not None and path.exists():
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             pages = [json.loads(line) for line in handle]
         return str(path), [

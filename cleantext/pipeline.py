@@ -17,16 +17,16 @@ when an explanation is asked for are the changes turned into character edits, so
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .actions import Change, LineRule, Outcome, Stage, Step, run_line_rules
+from .actions import ACTIONS, Change, LineRule, Outcome, Stage, Step, run_line_rules
 from .actions.shape import ends_sentence, word_count
 from .detect import SiteDetector
 from .document import Cleaned, Edit
 from .errors import ConfigError
-from .matcher import LineMatchers
+from .matcher import LineMatchers, PatternGate
 from .rules import Rule, RuleLibrary, RuleSet, default_library
 
 
@@ -37,6 +37,9 @@ class PlanStep:
     stage: Stage
     run: Step = field(repr=False)
     rules: tuple[Rule, ...]
+    #: ``(gate, index, strips)``: skip the step unless ``gate`` says pattern ``index`` may
+    #: match (or, when ``strips``, some line has whitespace at an end); see ``_gated_steps``.
+    gate: tuple[PatternGate, int, bool] | None = field(default=None, repr=False)
 
 
 def _line_step(rules: Sequence[Rule], generic: frozenset[str]) -> Step:
@@ -73,7 +76,30 @@ def build_plan(
             steps.append(PlanStep(stage, _line_step(rules, generic), tuple(rules)))
         else:
             steps.extend(PlanStep(stage, rule.step, (rule,)) for rule in rules)
-    return tuple(steps)
+    return _gated_steps(steps)
+
+
+# Whitespace at either end of a line: what span actions strip even where they do not match.
+_OUTER_SPACE = (r"^\s|\s$", False)
+
+
+def _gated_steps(steps: list[PlanStep]) -> tuple[PlanStep, ...]:
+    """Attach one combined :class:`PatternGate` to the steps whose action declares a gate, so
+    a document pays one scan, not one per rule, to learn which of them can act."""
+    sources: list[tuple[str, bool]] = [_OUTER_SPACE]
+    wanted: dict[int, tuple[int, bool]] = {}
+    for position, plan_step in enumerate(steps):
+        rule = plan_step.rules[0]
+        declared = ACTIONS[rule.action].gate if len(plan_step.rules) == 1 else None
+        if declared and isinstance(rule.params.get(declared[0]), str):
+            wanted[position] = (len(sources), declared[1] == "span-strip")
+            sources.append((rule.params[declared[0]], declared[1] == "line"))
+    if not wanted:
+        return tuple(steps)
+    gate = PatternGate(sources)
+    return tuple(
+        replace(s, gate=(gate, *wanted[i])) if i in wanted else s for i, s in enumerate(steps)
+    )
 
 
 def apply_changes(lines: list[str], changes: Sequence[Change]) -> list[str]:
@@ -127,8 +153,16 @@ class _Run:
     explain: bool
     edits: list[Edit] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    possible: tuple[PatternGate, frozenset[int]] | None = None  # valid until lines change
 
     def step(self, plan_step: PlanStep) -> None:
+        if plan_step.gate is not None:
+            gate, index, strips = plan_step.gate
+            if self.possible is None or self.possible[0] is not gate:
+                self.possible = (gate, gate.possible("\n".join(self.lines)))
+            found = self.possible[1]
+            if index not in found and not (strips and 0 in found):
+                return
         outcome: Outcome = plan_step.run(self.lines)
         for key, value in outcome.metadata.items():
             self.metadata.setdefault(key, value)
@@ -136,6 +170,7 @@ class _Run:
             if self.explain:
                 self.edits.extend(edits_for(self.lines, outcome.changes, plan_step.rules))
             self.lines = apply_changes(self.lines, outcome.changes)
+            self.possible = None
 
 
 def run_steps(text: str, steps: Sequence[PlanStep], *, explain: bool = True) -> Cleaned:

@@ -100,6 +100,10 @@ class ActionSpec:
         summary: one line for listings and the tutorial.
         params: accepted parameters (anything else in the rule table is an error).
         build: turns validated parameters into a step; called once, at load time.
+        gate: ``(parameter, kind)`` when a rule changes only lines its pattern parameter
+            matches: ``"line"`` (the whole line), ``"span"`` (inside the line), or
+            ``"span-strip"`` (inside, and it also strips lines with whitespace at either end).
+            The pipeline then skips the rule, after one combined scan, where it cannot act.
     """
 
     name: str
@@ -107,6 +111,7 @@ class ActionSpec:
     summary: str
     params: Mapping[str, Param]
     build: Callable[[Mapping[str, Any]], Step]
+    gate: tuple[str, str] | None = None
 
 
 def compile_pattern(source: str) -> regex.Pattern[str]:

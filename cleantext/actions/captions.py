@@ -252,6 +252,7 @@ DROP_GLUED_CAPTION = ActionSpec(
         ),
     },
     build=_glued,
+    gate=("lede", "span"),
 )
 
 DROP_CAPTION_LINE = ActionSpec(

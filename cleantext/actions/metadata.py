@@ -118,6 +118,7 @@ EXTRACT_MASTHEAD = ActionSpec(
         "key": Param(ParamKind.STRING, "metadata key to fill", default="publication"),
     },
     build=_masthead,
+    gate=("pattern", "line"),
 )
 
 EXTRACT_BYLINE = ActionSpec(
@@ -134,4 +135,5 @@ EXTRACT_BYLINE = ActionSpec(
         ),
     },
     build=_byline,
+    gate=("pattern", "line"),
 )

@@ -7,9 +7,8 @@ characters below, provided no two ``ISOLATED`` ones touch (lowercase accented le
 and Cyrillic does not share a line with them: read from ftfy's source (6.x), its mojibake
 detector only fires on such pairs (or on characters left out here), and its other fixes
 (controls, ligatures, widths, line breaks, NFC) touch none of them. The scan runs on RE2 when
-it is installed. ``tests/actions/test_normalize_gate.py`` checks that claim exhaustively on short strings
-and against ftfy itself on generated text. The configuration
-keeps typographic quotes (``uncurl_quotes=False``): they are part of the article text, and
+it is installed. ``tests/actions/test_normalize_gate.py`` checks that claim exhaustively on
+short strings and against ftfy itself on generated text. The configuration keeps typographic quotes (``uncurl_quotes=False``): they are part of the article text, and
 unescapes HTML entities on every line (``unescape_html=True``) because input here is text,
 never markup, and a fixed choice keeps each line's repair independent of the lines before it.
 """

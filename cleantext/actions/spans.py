@@ -104,6 +104,7 @@ DROP_SPAN = ActionSpec(
     summary="Cut every match of the pattern out of the line it is in.",
     params={"pattern": Param(ParamKind.PATTERN, "searched inside each line")},
     build=lambda p: lambda lines: drop_spans(lines, pattern=p["pattern"]),
+    gate=("pattern", "span-strip"),
 )
 
 REPLACE = ActionSpec(
@@ -117,6 +118,7 @@ REPLACE = ActionSpec(
     build=lambda p: (
         lambda lines: replace_spans(lines, pattern=p["pattern"], replacement=p["replacement"])
     ),
+    gate=("pattern", "span-strip"),
 )
 
 COLLAPSE_REPEAT = ActionSpec(
@@ -125,4 +127,5 @@ COLLAPSE_REPEAT = ActionSpec(
     summary="Keep one copy of a phrase repeated back to back.",
     params={"pattern": Param(ParamKind.PATTERN, "the phrase that gets repeated (one copy)")},
     build=_collapse,
+    gate=("pattern", "span"),
 )

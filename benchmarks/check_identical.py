@@ -1,0 +1,90 @@
+"""Check that this checkout cleans exactly like a reference checkout (e.g. before a speed-up).
+
+    python benchmarks/check_identical.py --ref ../main          # the dev corpus, both fields
+
+Runs ``Cleaner.explain`` from both checkouts (the reference in a subprocess with its own
+``sys.path``) on every document, with and without its URL, and compares text, edits, metadata
+and rule sets. Also checks the gated unicode repair against plain ftfy on every corpus line.
+Exit status 1 on any difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus as corpus_module
+
+_RUN = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from dataclasses import asdict
+from cleantext import Cleaner
+cleaner = Cleaner()
+out = []
+for doc, url in json.load(sys.stdin):
+    r = cleaner.explain(doc, url=url)
+    out.append([r.text, [asdict(e) for e in r.edits], r.metadata, list(r.rule_sets)])
+print(json.dumps(out))
+"""
+
+
+def results(checkout: Path, jobs: list[tuple[str, str | None]]) -> list[object]:
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, str(checkout)],
+        input=json.dumps(jobs),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd="/",
+    )
+    return json.loads(done.stdout)
+
+
+def check_repair(docs: list[str]) -> int:
+    import ftfy
+
+    from cleantext.actions.normalize import FTFY_CONFIG, repair_unicode
+
+    bad = 0
+    for doc in docs:
+        lines = doc.split("\n")
+        changed = {c.first: c.lines for c in repair_unicode(lines).changes}
+        for i, line in enumerate(lines):
+            fixed = ftfy.fix_text(line, FTFY_CONFIG) if line else line
+            want = (line,) if fixed == line else tuple(p.strip() for p in fixed.split("\n"))
+            if changed.get(i, (line,)) != want:
+                bad += 1
+                print(f"repair differs from ftfy on {line!r}")
+    return bad
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ref", type=Path, required=True, help="reference checkout")
+    parser.add_argument("--corpus", type=Path)
+    args = parser.parse_args()
+    corpus = corpus_module.load(0, args.corpus)
+    here = Path(__file__).resolve().parent.parent
+    differences = 0
+    for field in corpus_module.FIELDS:
+        docs = corpus.docs[field][: len(corpus.urls)]
+        jobs = [(d, None) for d in docs] + list(zip(docs, corpus.urls, strict=True))
+        ours, theirs = results(here, jobs), results(args.ref.resolve(), jobs)
+        for (doc, url), a, b in zip(jobs, ours, theirs, strict=True):
+            if a != b:
+                differences += 1
+                print(f"{field}: differs (url={url}): {doc[:60]!r}")
+        print(f"{field}: {len(jobs)} runs compared, {differences} differences so far")
+        differences += check_repair(docs)
+    print("identical" if not differences else f"{differences} differences")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
