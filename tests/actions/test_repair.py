@@ -30,3 +30,14 @@ def test_orphan_headings_only_at_the_end() -> None:
 
 def test_orphan_heading_never_empties_the_text() -> None:
     assert drop_orphan_headings(["ONLY A HEADLINE"], max_words=6).changes == ()
+
+
+def test_hard_wrapped_lines_are_joined_but_never_dropped() -> None:
+    lines = ["She won the", "Academy Award for Best Actress, has taken", "to her page to post."]
+    out = rejoin_split_sentences(lines, max_inserted_lines=2, max_inserted_words=20)
+    assert [(c.first, c.last) for c in out.changes] == [(1, 3)]
+
+
+def test_list_items_and_numbers_are_not_continuations() -> None:
+    lines = ["- healthy snack bars", "- camera", "Parabolic light by amigo", "7th Light Festival"]
+    assert rejoin_split_sentences(lines, max_inserted_lines=2, max_inserted_words=20).changes == ()
