@@ -42,7 +42,32 @@ _BYLINE = regex.compile(
 _CREDIT = regex.compile(
     r"(?i).*\b(?:photo|picture|image|credit|getty|reuters|afp|ap photo|file photo|illustration)\b.*"
 )
+_LABELLED = regex.compile(r"(\p{Lu}[\p{L}]*(?: [\p{L}]+){0,2}):\s+\S.*")
+_NAME = r"\p{Lu}[\p{L}.'\u2019-]*(?:\s+\p{Lu}[\p{L}.'\u2019-]*){0,3}"
 _MAX_STUBS = 12
+
+
+def generalize(line: str, reason: str) -> str:
+    """A whole-line pattern for a boilerplate line that also fits its siblings on other pages.
+
+    A byline keeps its first word and accepts any name and any trailer after a separator; a
+    labelled line (``Tags: ...``, ``Photo: ...``) keeps its label and accepts any text after
+    it; any other line is matched literally, except for its digits and spacing.
+
+    >>> import regex
+    >>> pattern = regex.compile(generalize("By Ann Other | Harbour Gazette", "byline"))
+    >>> bool(pattern.fullmatch("By Jo Bloggs | Harbour Gazette | 3 May"))
+    True
+    >>> print(generalize("Tags: harbour, council", "tail"))
+    Tags:\\s+.{1,200}
+    """
+    if reason == "byline":
+        first = regex.escape(line.split()[0], special_only=True)
+        return rf"{first}\s+{_NAME}(?:\s*[|,\u00b7\u2013\u2014-].{{0,120}})?"
+    labelled = _LABELLED.fullmatch(line)
+    if labelled and reason != "repeated":
+        return regex.escape(labelled.group(1), special_only=True) + r":\s+.{1,200}"
+    return pattern_for_line(line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +159,18 @@ def propose(
     seen: set[str] = set()
     taken: set[str] = set()
     for reason, line, position in candidates:
-        pattern = pattern_for_line(line)
+        pattern = generalize(line, reason)
         if pattern in seen or handled(line):
             continue
         seen.add(pattern)
-        stubs.append(Stub(_stub_id(reason, line, taken), line, reason, pattern, position))
+        labelled = _LABELLED.fullmatch(line)
+        if reason == "byline":
+            name = _stub_id("site", "byline", taken)
+        elif labelled and reason != "repeated":
+            name = _stub_id("site", labelled.group(1) + " line", taken)
+        else:
+            name = _stub_id(reason, line, taken)
+        stubs.append(Stub(name, line, reason, pattern, position))
         if len(stubs) >= _MAX_STUBS:
             break
     detect: list[str] = []
