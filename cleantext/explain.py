@@ -188,6 +188,17 @@ def _visible(text: str) -> str:
     return text.replace("\n", "⏎\n").replace(" ", "·")
 
 
+def _mark(text: str) -> tuple[str, str]:
+    """Split a removed or added run into what to mark and a line break to keep after the mark.
+
+    A removed line ends with its newline; marking ``Daily Mirror⏎`` and then breaking the line
+    keeps the rule id beside the line it explains instead of at the start of the next one.
+    """
+    if text.endswith("\n") and text.strip():
+        return _visible(text[:-1]) + "⏎", "\n"
+    return _visible(text), ""
+
+
 def render_plain(pieces: Sequence[Piece]) -> str:
     """The pieces as text: ``[-removed-]{rule}`` and ``{+added+}{rule}`` (wdiff style).
 
@@ -198,10 +209,12 @@ def render_plain(pieces: Sequence[Piece]) -> str:
     for piece in pieces:
         if piece.kind == "kept":
             out.append(piece.text)
-        elif piece.kind == "removed":
-            out.append(f"[-{_visible(piece.text)}-]{{{piece.rule}}}")
         else:
-            out.append(f"{{+{_visible(piece.text)}+}}{{{piece.rule}}}")
+            text, tail = _mark(piece.text)
+            if piece.kind == "removed":
+                out.append(f"[-{text}-]{{{piece.rule}}}{tail}")
+            else:
+                out.append(f"{{+{text}+}}{{{piece.rule}}}{tail}")
     return "".join(out)
 
 
@@ -222,7 +235,8 @@ def render_ansi(pieces: Sequence[Piece]) -> str:
             out.append(piece.text)
         else:
             code = _RED_STRIKE if piece.kind == "removed" else _GREEN
-            out.append(paint(code, _visible(piece.text)) + paint(_DIM_CYAN, f"⟨{piece.rule}⟩"))
+            text, tail = _mark(piece.text)
+            out.append(paint(code, text) + paint(_DIM_CYAN, f"⟨{piece.rule}⟩") + tail)
     return "".join(out)
 
 
@@ -309,16 +323,17 @@ def render_html(
     colours = _rule_colours(h.rule for h in hits)
     body = []
     for piece in pieces:
-        text = html.escape(piece.text if piece.kind == "kept" else _visible(piece.text))
         if piece.kind == "kept":
-            body.append(text)
+            body.append(html.escape(piece.text))
             continue
+        marked, tail = _mark(piece.text)
+        text = html.escape(marked)
         colour = colours.get(piece.rule, "#666")
         rule = html.escape(piece.rule)
         tag = "del" if piece.kind == "removed" else "ins"
         body.append(
             f'<{tag} title="{piece.kind} by {rule}">{text}</{tag}>'
-            f'<span class="tag" style="background:{colour}">{rule}</span>'
+            f'<span class="tag" style="background:{colour}">{rule}</span>{tail}'
         )
     table_rows = "".join(
         f'<tr><td><span class="tag" style="background:{colours[h.rule]}">&nbsp;</span>'
@@ -347,10 +362,11 @@ def render_html(
 {warnings}
 <h2>Edits per rule</h2>
 {_chart_svg(hits, colours)}
-<table><thead><tr><th>rule</th><th>edits</th><th>chars removed</th><th>chars added</th></tr></thead>
-<tbody>{table_rows}</tbody></table>
 <h2>Text</h2>
 <div class="text">{"".join(body)}</div>
+<h2>Hits per rule</h2>
+<table><thead><tr><th>rule</th><th>edits</th><th>chars removed</th><th>chars added</th></tr></thead>
+<tbody>{table_rows}</tbody></table>
 <h2>Metadata</h2>
 <pre class="meta">{metadata}</pre>
 </body></html>

@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+# Python's own pattern parser (3.11+ name; ``sre_parse`` is its deprecated alias).
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from .actions import ACTIONS, ParamKind
@@ -35,11 +38,6 @@ from .errors import Problem
 from .matcher import LineMatcher
 from .rules import Rule, RuleSet, _check_extends, _FileChecker, rule_files
 from .testing import check_example
-
-try:  # Python 3.11 renamed the module; the old name still works but warns.
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +139,7 @@ def _python_syntax(source: str) -> str:
 
 def _category_chars(category: Any) -> frozenset[str]:
     name = str(category).lower()
-    tests = {
+    tests: dict[str, Callable[[str], bool]] = {
         "digit": str.isdigit,
         "space": str.isspace,
         "word": lambda c: c.isalnum() or c == "_",
@@ -231,10 +229,10 @@ def _contains(item: Any, target: Any) -> bool:
 
 def _sequence(items: Any) -> list[Any]:
     """The items of a group body, looking through groups that wrap everything."""
-    items = list(items)
-    while len(items) == 1 and str(items[0][0]) == "SUBPATTERN":
-        items = list(items[0][1][-1])
-    return items
+    found: list[Any] = list(items)
+    while len(found) == 1 and str(found[0][0]) == "SUBPATTERN":
+        found = list(found[0][1][-1])
+    return found
 
 
 def _risky(items: Any, state: Any) -> str | None:

@@ -106,7 +106,7 @@ def line_key(line: str) -> str:
     >>> line_key("  Updated  12:45 GMT, 3 March ")
     'updated 0:0 gmt, 0 march'
     """
-    return _DIGITS.sub("0", _SPACES.sub(" ", line.strip()).casefold())
+    return str(_DIGITS.sub("0", _SPACES.sub(" ", line.strip()).casefold()))
 
 
 def prefix_key(line: str, words: int = 4) -> str | None:

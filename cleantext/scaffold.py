@@ -66,7 +66,7 @@ def generalize(line: str, reason: str) -> str:
         return rf"{first}\s+{_NAME}(?:\s*[|,\u00b7\u2013\u2014-].{{0,120}})?"
     labelled = _LABELLED.fullmatch(line)
     if labelled and reason != "repeated":
-        return regex.escape(labelled.group(1), special_only=True) + r":\s+.{1,200}"
+        return str(regex.escape(labelled.group(1), special_only=True)) + r":\s+.{1,200}"
     return pattern_for_line(line)
 
 
@@ -194,7 +194,8 @@ def _keep_for(stub: Stub, keep_lines: Sequence[str]) -> str | None:
     usable = [line for line in keep_lines if not pattern.fullmatch(line)]
     first = stub.line.split()[0].lower()
     similar = [line for line in usable if line.split()[0].lower() == first]
-    return (similar or usable or [None])[0]
+    chosen = similar or usable
+    return chosen[0] if chosen else None
 
 
 def render(proposal: Proposal, *, skip: frozenset[str] = frozenset()) -> str:
