@@ -287,8 +287,6 @@ def _patterns_of(rule_set: RuleSet, rule: Rule) -> list[tuple[str, str]]:
             continue
         if param.kind is ParamKind.PATTERN:
             found.append((name, str(value)))
-        elif param.kind is ParamKind.PATTERNS:
-            found += [(f"{name}[{i}]", str(v)) for i, v in enumerate(value)]
     return found
 
 
