@@ -112,18 +112,23 @@ def _kind(rule_set: RuleSet) -> str:
     return "generic" if rule_set.always else "site"
 
 
+def _shorten(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[: width - 1] + "…"
+
+
 def run_list(args: argparse.Namespace) -> int:
     library = _library(args)
     rows = [("set", "kind", "rules", "domains", "detect markers", "file")]
     for rule_set in library.sets.values():
         detect = f"{len(rule_set.detect)}: {rule_set.detect[0]}" if rule_set.detect else "-"
+        domains = ", ".join(rule_set.domains) or "-"
         rows.append(
             (
                 rule_set.id,
                 _kind(rule_set),
                 str(len(rule_set.rules)),
-                ", ".join(rule_set.domains) or "-",
-                detect if len(detect) <= 50 else detect[:49] + "…",
+                _shorten(domains, 40),
+                _shorten(detect, 50),
                 str(rule_set.path),
             )
         )
