@@ -437,7 +437,7 @@ class LineMatcher:
         if self._combined is not None:
             match = self._combined.fullmatch(line)
             if match is not None:
-                found = int(match.lastgroup[1:])  # type: ignore[index]
+                found = int(match.lastgroup[1:])
         for index, pattern in self._standalone:
             if found is not None and index > found:
                 break

@@ -16,17 +16,18 @@ when an explanation is asked for are the changes turned into character edits, so
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .actions import ACTIONS, Change, LineRule, Outcome, Stage, Step, run_line_rules
 from .actions.shape import ends_sentence, word_count
-from .detect import SiteDetector
+from .detect import SiteDetector, host_of
 from .document import Cleaned, Edit
 from .errors import ConfigError
 from .matcher import LineMatchers, PatternGate
+from .mine import line_key
 from .rules import Rule, RuleLibrary, RuleSet, default_library
 
 
@@ -194,6 +195,9 @@ class Cleaner:
         select: only these rule set ids may apply (default: all).
         ignore: rule set ids or qualified rule ids (``set/rule``) never to apply.
         sites: site sets to apply to every document, instead of choosing them by URL or content.
+        drop_lines: per site (domain, or site set id for documents without a URL), line keys
+            (:func:`cleantext.mine.line_key`) to drop in the ``lines`` stage, as mined by
+            ``cleantext mine``; explained as rule ``mined/<site>``.
 
     >>> cleaner = Cleaner()
     >>> cleaner.clean("Gunfire was heard overnight in the city.\\n\\nNewspapers in English")
@@ -207,6 +211,7 @@ class Cleaner:
         select: Iterable[str] | None = None,
         ignore: Iterable[str] = (),
         sites: Iterable[str] | None = None,
+        drop_lines: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         if rules is None:
             library = default_library()
@@ -222,6 +227,11 @@ class Cleaner:
             tuple(ignore),
             tuple(sites) if sites is not None else None,
         )
+        self._drop_lines = {
+            site.lower().removeprefix("www."): frozenset(keys)
+            for site, keys in (drop_lines or {}).items()
+        }
+        self._mined_steps: dict[str, PlanStep] = {}
         selected, ignored, forced = self._options
         known_rules = {r.qualified_id for s in library.sets.values() for r in s.rules}
         for name in [*(selected or ()), *(forced or ())]:
@@ -243,7 +253,7 @@ class Cleaner:
 
     def __reduce__(self) -> tuple[Any, ...]:
         selected, ignored, forced = self._options
-        return (_rebuild_cleaner, (self.library, selected, ignored, forced))
+        return (_rebuild_cleaner, (self.library, selected, ignored, forced, self._drop_lines))
 
     def _plan(self, sites: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[PlanStep, ...]]:
         plan = self._plans.get(sites)
@@ -272,8 +282,14 @@ class Cleaner:
         else:
             sites = self._detector.sites("\n".join(run.lines), url)
         set_ids, steps = self._plan(sites)
+        mined = self._mined_step(url, sites) if self._drop_lines else None
         for plan_step in steps:
+            if mined is not None and plan_step.stage > Stage.LINES:
+                run.step(mined)
+                mined = None
             run.step(plan_step)
+        if mined is not None:
+            run.step(mined)
         warnings: tuple[str, ...] = ()
         if not any(run.lines) and _has_article_text(normalized):
             warnings = ("every line would have been removed; the text was kept",)
@@ -281,6 +297,21 @@ class Cleaner:
             del run.edits[normalize_edits:]
             run.metadata.clear()
         return run, set_ids, warnings
+
+    def _mined_step(self, url: str | None, sites: Sequence[str]) -> PlanStep | None:
+        """The step dropping mined lines of this document's site (domain, parents, set ids)."""
+        names: list[str] = []
+        if url:
+            labels = host_of(url).removeprefix("www.").split(".")
+            names = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+        site = next((n for n in [*names, *sites] if n in self._drop_lines), None)
+        if site is None:
+            return None
+        step = self._mined_steps.get(site)
+        if step is None:
+            step = mined_lines_step(site, self._drop_lines[site])
+            self._mined_steps[site] = step
+        return step
 
     def clean(self, text: str, *, url: str | None = None) -> str:
         """Return ``text`` without boilerplate; ``url`` (if known) selects site rules."""
@@ -304,5 +335,31 @@ class Cleaner:
         return [self.clean(text, url=url) for text, url in zip(texts, urls, strict=True)]
 
 
-def _rebuild_cleaner(library: RuleLibrary, select: Any, ignore: Any, sites: Any) -> Cleaner:
-    return Cleaner(library, select=select, ignore=ignore, sites=sites)
+def mined_lines_step(site: str, keys: frozenset[str]) -> PlanStep:
+    """A ``lines``-stage step dropping every line whose :func:`line_key` is in ``keys``."""
+    rule = Rule(
+        set_id="mined",
+        id=site,
+        description=f"Drop lines mined as boilerplate of {site}.",
+        why="They recur across a large share of this site's articles (cleantext mine).",
+        action="drop-line",
+        params={},
+        examples=(),
+        stage=Stage.LINES,
+        step=lambda lines: Outcome(),
+    )
+
+    def run(lines: Sequence[str]) -> Outcome:
+        return Outcome(
+            tuple(
+                Change(i, i + 1) for i, line in enumerate(lines) if line and line_key(line) in keys
+            )
+        )
+
+    return PlanStep(Stage.LINES, run, (rule,))
+
+
+def _rebuild_cleaner(
+    library: RuleLibrary, select: Any, ignore: Any, sites: Any, drop_lines: Any = None
+) -> Cleaner:
+    return Cleaner(library, select=select, ignore=ignore, sites=sites, drop_lines=drop_lines)

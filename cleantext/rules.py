@@ -29,6 +29,13 @@ SET_KEYS = frozenset(
 )
 RULE_KEYS = frozenset({"id", "description", "why", "action", "examples", "aliases"})
 EXAMPLE_KEYS = frozenset({"input", "output", "keep", "metadata", "note"})
+_PARAM_TYPES: dict[ParamKind, tuple[type, ...]] = {
+    ParamKind.STRING: (str,),
+    ParamKind.STRINGS: (list,),
+    ParamKind.INT: (int,),
+    ParamKind.FLOAT: (int, float),
+    ParamKind.BOOL: (bool,),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,35 +143,28 @@ class _FileChecker:
             return None
 
     def param(self, spec: ActionSpec, name: str, value: Any, rule: str) -> Any:
-        kind = spec.params[name].kind
         param = spec.params[name]
-        if kind is ParamKind.PATTERN:
+        if param.kind is ParamKind.PATTERN:
             return self.pattern(value, rule, name)
-        if kind is ParamKind.PATTERNS:
-            if not isinstance(value, list) or not value:
-                self.problem(rule, name, "must be a non-empty list of regular expressions.")
-                return None
-            return [self.pattern(v, rule, f"{name}[{i}]") for i, v in enumerate(value)]
-        expected: dict[ParamKind, tuple[type, ...]] = {
-            ParamKind.STRING: (str,),
-            ParamKind.STRINGS: (list,),
-            ParamKind.INT: (int,),
-            ParamKind.FLOAT: (int, float),
-            ParamKind.BOOL: (bool,),
-        }
-        if not isinstance(value, expected[kind]) or (
-            kind is not ParamKind.BOOL and isinstance(value, bool)
+        types = _PARAM_TYPES[param.kind]
+        # bool is an int in Python, but `max_words = true` is a mistake, not a number.
+        if not isinstance(value, types) or (
+            param.kind is not ParamKind.BOOL and isinstance(value, bool)
         ):
-            self.problem(rule, name, f"must be of type {kind.value}, not {type(value).__name__}.")
+            self.problem(
+                rule, name, f"must be of type {param.kind.value}, not {type(value).__name__}."
+            )
             return None
-        if kind is ParamKind.STRINGS and not all(isinstance(v, str) for v in value):
+        items: Any = value
+        if param.kind is ParamKind.STRINGS and not all(isinstance(v, str) for v in items):
             self.problem(rule, name, "must be a list of strings.")
             return None
-        if param.minimum is not None and value < param.minimum:
+        number: Any = value
+        if param.minimum is not None and number < param.minimum:
             self.problem(rule, name, f"must be at least {param.minimum}, not {value}.")
-        if param.maximum is not None and value > param.maximum:
+        if param.maximum is not None and number > param.maximum:
             self.problem(rule, name, f"must be at most {param.maximum}, not {value}.")
-        return float(value) if kind is ParamKind.FLOAT else value
+        return float(number) if param.kind is ParamKind.FLOAT else value
 
     def examples(self, raw: Any, rule: str) -> tuple[Example, ...]:
         if not isinstance(raw, list) or not raw:
@@ -236,13 +236,13 @@ class _FileChecker:
             )
         examples = self.examples(table.get("examples"), name)
         aliases = self.strings(table, "aliases", name)
-        allowed = RULE_KEYS | (set(spec.params) if spec else set())
+        if spec is None:
+            return None  # its parameters cannot be checked against an unknown action
+        allowed = RULE_KEYS | set(spec.params)
         for unknown in sorted(set(table) - allowed):
             self.problem(
                 name, unknown, f"is not a key of {action!r} rules.{_hint(unknown, allowed)}"
             )
-        if spec is None:
-            return None
         params: dict[str, Any] = {}
         for pname, param in spec.params.items():
             if pname in table:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 from .captions import DROP_CAPTION_BLOCK, DROP_CAPTION_LINE, DROP_GLUED_CAPTION
+from .header import TRUNCATE_BEFORE
 from .lines import DROP_LINE, LINE_RULE_BUILDERS, TRUNCATE_FROM, LineRule, run_line_rules
 from .metadata import EXTRACT_BYLINE, EXTRACT_MASTHEAD
 from .normalize import COLLAPSE_BLANK_LINES, NORMALIZE_WHITESPACE, REPAIR_UNICODE
@@ -27,6 +28,7 @@ ACTIONS: dict[str, ActionSpec] = {
         EXTRACT_BYLINE,
         DROP_LINE,
         TRUNCATE_FROM,
+        TRUNCATE_BEFORE,
         DROP_CAPTION_BLOCK,
         DROP_GLUED_CAPTION,
         DROP_CAPTION_LINE,

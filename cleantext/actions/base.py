@@ -64,7 +64,6 @@ class ParamKind(enum.Enum):
     """The types a rule parameter can have in TOML."""
 
     PATTERN = "pattern"  #: a regular expression (``regex`` module syntax), compiled at load
-    PATTERNS = "patterns"  #: a list of regular expressions
     STRING = "string"
     STRINGS = "strings"  #: a list of strings
     INT = "int"

@@ -106,7 +106,7 @@ def glued_caption_end(
         or not ends_sentence(rest)
     ):
         return 0
-    return match.start()
+    return int(match.start())
 
 
 def drop_glued_captions(

@@ -34,7 +34,8 @@ def run_line_rules(
 
     >>> rules = [LineRule("Advertisement"), LineRule("Newspapers in .+", True, 0.5)]
     >>> m = LineMatcher([r.pattern for r in rules])
-    >>> out = run_line_rules(["Text.", "Advertisement", "More.", "Newspapers in English", "x"], m, rules)
+    >>> lines = ["Text.", "Advertisement", "More.", "Newspapers in English", "x"]
+    >>> out = run_line_rules(lines, m, rules)
     >>> [(c.first, c.last, c.tag) for c in out.changes]
     [(1, 2, 0), (3, 5, 1)]
     """

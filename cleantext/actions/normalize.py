@@ -72,9 +72,22 @@ def repair_line(line: str) -> str:
     >>> repair_line("The Mona Lisa doesnÃ¢â‚¬â„¢t have eyebrows.")
     'The Mona Lisa doesn’t have eyebrows.'
     """
-    if _MAY_NEED_REPAIR.search(line) is None:
+    return _repair(line, _MAX_REPAIR_ROUNDS)
+
+
+# ftfy is not always idempotent: a repair can split a line ("\r" becomes "\n") or reveal new
+# mojibake, and fixing the result again changes it again. Cleaning must be idempotent, so the
+# repair is repeated, on each resulting line, until it is stable (in practice one extra round).
+_MAX_REPAIR_ROUNDS = 4
+
+
+def _repair(line: str, rounds: int) -> str:
+    if rounds == 0 or _MAY_NEED_REPAIR.search(line) is None:
         return line
-    return ftfy.fix_text(line, FTFY_CONFIG)
+    fixed = ftfy.fix_text(line, FTFY_CONFIG)
+    if fixed == line:
+        return line
+    return "\n".join(_repair(part, rounds - 1) for part in fixed.split("\n"))
 
 
 def _lines_to_repair(lines: Sequence[str]) -> list[int]:

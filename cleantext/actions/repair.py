@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
-from .shape import ends_sentence, starts_lowercase, word_count
+from .shape import ends_sentence, word_count
 
 
 def _open_sentence(line: str) -> bool:
@@ -19,12 +19,24 @@ def _open_sentence(line: str) -> bool:
     return bool(line) and not ends_sentence(line) and (line[-1].isalnum() or line[-1] == ",")
 
 
+def _continues(line: str) -> bool:
+    """A line that carries on a sentence: it begins with a lowercase letter (not a bullet)."""
+    return line[0].isalpha() and line[0].islower() and word_count(line) >= 2
+
+
+def _stands_alone(lines: Sequence[str], j: int) -> bool:
+    """A line with blank lines on both sides, as an inserted caption is laid out."""
+    return j > 0 and not lines[j - 1] and j + 1 < len(lines) and not lines[j + 1]
+
+
 def rejoin_split_sentences(
     lines: Sequence[str], *, max_inserted_lines: int, max_inserted_words: int
 ) -> Outcome:
     """Join a paragraph that stops mid-sentence with the lowercase paragraph that continues it.
 
-    Up to ``max_inserted_lines`` short lines between them (a caption) are dropped.
+    Up to ``max_inserted_lines`` short lines between them are dropped, but only lines that stand
+    alone between blank lines, the way a caption is inserted; in hard-wrapped text, where the
+    lines of one paragraph follow each other directly, nothing is ever dropped.
 
     >>> lines = ["so people cannot", "", "Troops sent in, right", "", "access cash. Then more."]
     >>> rejoin_split_sentences(lines, max_inserted_lines=2, max_inserted_words=20).changes[0]
@@ -35,17 +47,20 @@ def rejoin_split_sentences(
     while i < len(lines):
         if word_count(lines[i]) >= 3 and _open_sentence(lines[i]):
             inserted = 0
-            j = i + 1
-            while j < len(lines):
-                if lines[j]:
-                    if starts_lowercase(lines[j]) and word_count(lines[j]) >= 2:
-                        changes.append(Change(i, j + 1, (f"{lines[i]} {lines[j]}",)))
-                        i = j
-                        break
-                    inserted += 1
-                    if inserted > max_inserted_lines or word_count(lines[j]) > max_inserted_words:
-                        break
-                j += 1
+            for j in range(i + 1, len(lines)):
+                if not lines[j]:
+                    continue
+                if _continues(lines[j]):
+                    changes.append(Change(i, j + 1, (f"{lines[i]} {lines[j]}",)))
+                    i = j
+                    break
+                inserted += 1
+                if (
+                    inserted > max_inserted_lines
+                    or word_count(lines[j]) > max_inserted_words
+                    or not _stands_alone(lines, j)
+                ):
+                    break
         i += 1
     return Outcome(tuple(changes))
 

@@ -6,6 +6,8 @@ lists) so the structural actions built on them work for any language written in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import regex
 
 _SENTENCE_END = regex.compile(r"[.!?…。！？][\"'’”»)\]]*\s*$")
@@ -29,7 +31,8 @@ def word_count(line: str) -> int:
 
 def word_tokens(line: str) -> list[str]:
     """The ``\\w+`` tokens of a line, used to compare lines while ignoring punctuation."""
-    return _WORD.findall(line)
+    words: list[str] = _WORD.findall(line)
+    return words
 
 
 def first_letter(line: str) -> str:
@@ -63,7 +66,7 @@ def capitalised_share(line: str) -> float:
     return sum(1 for w in words if first_letter(w).isupper()) / len(words)
 
 
-def next_nonblank(lines: list[str] | tuple[str, ...], index: int) -> int:
+def next_nonblank(lines: Sequence[str], index: int) -> int:
     """Index of the first non-blank line after ``index``, or ``-1``."""
     for j in range(index + 1, len(lines)):
         if lines[j]:
@@ -71,7 +74,7 @@ def next_nonblank(lines: list[str] | tuple[str, ...], index: int) -> int:
     return -1
 
 
-def previous_nonblank(lines: list[str] | tuple[str, ...], index: int) -> int:
+def previous_nonblank(lines: Sequence[str], index: int) -> int:
     """Index of the last non-blank line before ``index``, or ``-1``."""
     for j in range(index - 1, -1, -1):
         if lines[j]:

@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import CleanTextError, ConfigError, InputError, RuleFileError
-from . import clean, explain
+from . import clean, explain, mine, rules
 from .common import EXIT_OK, EXIT_USAGE, fail
 
-COMMANDS = (clean, explain)
+COMMANDS = (clean, explain, rules, mine)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from .common import EXIT_OK, add_rule_options, cleaner_from_args
+from .common import EXIT_OK, add_rule_options
+from .mine import add_drop_repeated_option, cleaner_with_mined
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
     parser.add_argument("--url", help="URL of the document, used to choose site rules")
     add_rule_options(parser)
+    add_drop_repeated_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -37,7 +39,7 @@ def read_text(name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    cleaner = cleaner_from_args(args)
+    cleaner = cleaner_with_mined(args)
     outputs = []
     for name in args.inputs or ["-"]:
         text = cleaner.clean(read_text(name), url=args.url)

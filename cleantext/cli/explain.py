@@ -1,10 +1,20 @@
-"""``cleantext explain``: show what cleaning removed or changed, and which rule did it."""
+"""``cleantext explain``: the text with every removed or changed piece marked by its rule.
+
+On a terminal removed text is red and struck through and added text green, each followed by
+the rule id; elsewhere (a pipe, a file, ``--color never``) the same marks are written as
+``[-removed-]{rule}`` and ``{+added+}{rule}``. A table of hits per rule, the rule sets that
+applied and the metadata follow. ``--html OUT.html`` writes the same view as a standalone page
+for reviewers; ``--edits`` lists the edit log instead of the marked text.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 
+from ..explain import align, hits_per_rule, render_ansi, render_html, render_plain, summary_lines
 from .clean import read_text
 from .common import EXIT_OK, add_rule_options, cleaner_from_args
 
@@ -12,11 +22,24 @@ from .common import EXIT_OK, add_rule_options, cleaner_from_args
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "explain",
-        help="show each edit and the rule that made it",
-        description="Clean one document and list every edit with its rule, then the metadata.",
+        help="show the text with each removal marked by its rule",
+        description="Clean one document and show it with every removed or changed piece "
+        "marked by the rule that did it, then the hits per rule and the metadata.",
     )
     parser.add_argument("input", metavar="INPUT", help="a text file ('-': stdin)")
     parser.add_argument("--url", help="URL of the document, used to choose site rules")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the marks (auto: when standard output is a terminal)",
+    )
+    parser.add_argument(
+        "--html", type=Path, metavar="OUT.html", help="also write the view as a standalone page"
+    )
+    parser.add_argument(
+        "--edits", action="store_true", help="list the edit log instead of the marked text"
+    )
     add_rule_options(parser)
     parser.set_defaults(handler=run)
 
@@ -27,17 +50,25 @@ def _shorten(text: str, limit: int = 100) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    cleaned = cleaner_from_args(args).explain(read_text(args.input), url=args.url)
+    original = read_text(args.input)
+    cleaned = cleaner_from_args(args).explain(original, url=args.url)
+    pieces = align(original, cleaned.edits)
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     print(f"rule sets: {', '.join(cleaned.rule_sets)}")
-    for edit in cleaned.edits:
-        if edit.replacement:
-            print(
-                f"{edit.rule} ({edit.action}): {_shorten(edit.removed)!s} → "
-                f"{_shorten(edit.replacement)}"
-            )
-        else:
-            print(f"{edit.rule} ({edit.action}): removed {_shorten(edit.removed)}")
+    if args.edits:
+        for edit in cleaned.edits:
+            change = f"→ {_shorten(edit.replacement)}" if edit.replacement else "removed"
+            print(f"{edit.rule} ({edit.action}): {_shorten(edit.removed)} {change}")
+    else:
+        print("-" * 72)
+        print((render_ansi if colour else render_plain)(pieces))
+        print("-" * 72)
+    print("\n".join(summary_lines(hits_per_rule(cleaned, pieces))))
     for warning in cleaned.warnings:
         print(f"warning: {warning}")
     print(f"metadata: {json.dumps(dict(cleaned.metadata), ensure_ascii=False)}")
+    if args.html:
+        title = f"cleantext explain: {Path(args.input).name if args.input != '-' else 'stdin'}"
+        args.html.write_text(render_html(cleaned, pieces, title=title), encoding="utf-8")
+        print(f"wrote {args.html}")
     return EXIT_OK

@@ -1,0 +1,129 @@
+"""``cleantext mine DUMP``: the lines each site repeats across its articles, and draft rules.
+
+Also home of ``--drop-repeated STATS`` for ``cleantext clean`` (:func:`add_drop_repeated_option`
+and :func:`cleaner_with_mined`), so the clean command needs one call to offer it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..mine import (
+    MineOptions,
+    Miner,
+    draft_rule_set,
+    drop_lines_from_stats,
+    iter_documents,
+    set_id_for,
+    stats_data,
+    write_stats,
+)
+from ..pipeline import Cleaner
+from ..rules import RuleLibrary
+from .common import EXIT_OK, add_rule_options, rule_paths
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "mine",
+        help="find lines each site repeats across its articles",
+        description="Stream a dump (JSONL with text and url, .txt files or folders), count "
+        "normalized lines and line prefixes per site (URL domain, else the site detected from "
+        "the content) in bounded memory, and report the lines found in a large share of a "
+        "site's articles. --out writes a draft rule set per site for review; --stats writes "
+        "the statistics `cleantext clean --drop-repeated` uses.",
+    )
+    parser.add_argument("dumps", nargs="+", metavar="DUMP", type=Path, help="dump files or folders")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="write a draft rule set per site")
+    parser.add_argument("--stats", type=Path, metavar="FILE", help="write statistics (JSON)")
+    defaults = MineOptions()
+    parser.add_argument(
+        "--min-share",
+        type=float,
+        default=defaults.min_share,
+        help=f"report lines in at least this share of a site's articles ({defaults.min_share})",
+    )
+    parser.add_argument(
+        "--min-articles",
+        type=int,
+        default=defaults.min_articles,
+        help=f"skip sites with fewer articles ({defaults.min_articles})",
+    )
+    parser.add_argument(
+        "--capacity",
+        type=int,
+        default=defaults.capacity,
+        help=f"lines counted per site: the memory bound ({defaults.capacity})",
+    )
+    parser.add_argument(
+        "--max-sites",
+        type=int,
+        default=defaults.max_sites,
+        help=f"sites tracked at once ({defaults.max_sites})",
+    )
+    parser.add_argument("--top", type=int, default=10, help="lines shown per site (10)")
+    add_rule_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0 < args.min_share <= 1:
+        raise ConfigError("--min-share must be above 0 and at most 1.")
+    options = MineOptions(
+        capacity=args.capacity,
+        max_sites=args.max_sites,
+        min_share=args.min_share,
+        min_articles=args.min_articles,
+    )
+    miner = Miner(options, library=RuleLibrary.load(rule_paths(args)))
+    for dump in args.dumps:
+        miner.add_all(iter_documents(dump))
+    reports = miner.report()
+    print(f"{miner.documents} articles, {len(reports)} sites with {options.min_articles}+ articles")
+    for report in reports:
+        found = len(report.lines) + len(report.prefixes)
+        print(f"\n{report.site}: {report.articles} articles, {found} recurring line(s)")
+        for line in [*report.lines, *report.prefixes][: args.top]:
+            kind = "prefix" if line.prefix else "line"
+            print(f"  {line.share:6.1%} {line.count:6d}  {kind}: {line.example[:90]}")
+    if args.stats:
+        write_stats(args.stats, stats_data(reports, options, miner.documents))
+        print(f"\nwrote {args.stats}; use it with `cleantext clean --drop-repeated {args.stats}`")
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        source = ", ".join(p.name for p in args.dumps)
+        written = 0
+        for report in reports:
+            if report.lines:
+                path = args.out / f"{set_id_for(report.site)}.toml"
+                path.write_text(draft_rule_set(report, source=source), encoding="utf-8")
+                written += 1
+        print(
+            f"wrote {written} draft rule set(s) to {args.out}; review them, then "
+            f"`cleantext rules lint {args.out}`"
+        )
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def add_drop_repeated_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--drop-repeated STATS`` to a command that cleans (``cleantext clean``)."""
+    parser.add_argument(
+        "--drop-repeated",
+        type=Path,
+        metavar="STATS",
+        help="also drop the lines `cleantext mine --stats` found recurring on each site",
+    )
+
+
+def cleaner_with_mined(args: argparse.Namespace) -> Cleaner:
+    """The cleaner the rule options describe, plus the mined lines of ``--drop-repeated``."""
+    library = RuleLibrary.load(rule_paths(args))
+    stats = getattr(args, "drop_repeated", None)
+    drop_lines = drop_lines_from_stats(stats) if stats else None
+    return Cleaner(
+        library, select=args.select, ignore=args.ignore, sites=args.site, drop_lines=drop_lines
+    )

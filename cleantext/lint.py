@@ -1,0 +1,488 @@
+"""Find what is wrong with rule files before anyone runs them on a dump.
+
+Loading (:class:`~cleantext.rules.RuleLibrary`) already rejects what cannot work: unknown keys
+and actions, patterns that do not compile, duplicate ids, rules without a keep-example. Lint
+reports those per file (one broken file does not hide the problems of the others) and adds the
+checks that need the compiled rules:
+
+- ``failing-example``: an example that does not pass (:func:`cleantext.testing.check_example`);
+- ``unreachable-set``: a site set with no ``domains``, no ``detect`` and no set extending it;
+- ``never-matches``: a whole-line rule whose pattern can only match the empty string, which
+  line rules never see;
+- ``shadowed``: a whole-line rule each of whose change-example lines is already taken by an
+  earlier rule of the same stage, so it never gets a line to act on;
+- ``too-broad``: a whole-line rule that matches an ordinary article sentence;
+- ``backtracking``: a pattern whose structure lets the regex engine backtrack exponentially
+  (a quantified group holding a quantifier that can match the same characters, as in
+  ``(a+)+``, ``(.*)*`` or ``(\\w+\\s?)*``).
+
+The backtracking check is static and deterministic: patterns are parsed with Python's own
+regular-expression parser after mapping the ``regex``-only syntax (``\\p{..}``) to classes it
+knows, and the character sets involved are compared on a small sample alphabet.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+# Python's own pattern parser (3.11+ name; ``sre_parse`` is its deprecated alias).
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+from .actions import ACTIONS, ParamKind
+from .errors import Problem
+from .matcher import LineMatcher
+from .rules import Rule, RuleSet, _check_extends, _FileChecker, rule_files
+from .testing import check_example
+
+
+@dataclass(frozen=True, slots=True)
+class LintProblem:
+    """One finding: where (file, rule), which check, what is wrong and how to fix it."""
+
+    file: str
+    rule: str
+    check: str
+    message: str
+    hint: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.rule}" if self.rule else self.file
+        return f"{where}: [{self.check}] {self.message}\n    fix: {self.hint}"
+
+
+# Sentences an article certainly contains; a whole-line rule that removes one is too broad.
+_ARTICLE_LINES = (
+    "The minister said the talks would resume on Monday after a week of delays.",
+    "Police said two men had been arrested and would appear in court on Friday.",
+    "“We are not going anywhere,” she told reporters outside the building.",
+    "Prices rose by 4.2 per cent in the year to March, official figures show.",
+)
+
+
+def _from_load_problem(problem: Problem) -> LintProblem:
+    """Turn a loader problem into a finding; the loader's message already says what to do."""
+    text = problem.message
+    if "keep-example" in text:
+        check, hint = (
+            "no-keep-example",
+            (
+                'add [[rules.examples]] keep = "..." with a real article line that looks like the '
+                "boilerplate but must survive"
+            ),
+        )
+    elif "used twice" in text or "also defined in" in text:
+        check, hint = (
+            "duplicate-id",
+            "give each rule (and each set) its own id; keep old ids as aliases",
+        )
+    elif "example that changes" in text:
+        check, hint = "no-change-example", "add [[rules.examples]] with input and output"
+    else:
+        check, hint = "schema", "see rules/README.md for the keys each action takes"
+    key = f"{problem.key}: " if problem.key else ""
+    return LintProblem(problem.file, problem.rule, check, key + text, hint)
+
+
+# -- backtracking ------------------------------------------------------------------------------
+
+# One representative of each character class that rule patterns tell apart.
+_ALPHABET = frozenset("aZé0 \t\n.,:;-_'\"!?/()|@#€&*+")
+_PROPERTY = re.compile(r"\\([pP])\{\^?([^}]*)\}|\\([pP])([A-Za-z])")
+# Unicode properties as class contents that keep their overlaps right on the sample alphabet.
+_PROPERTY_CLASSES = {"lu": "A-ZÀ-Þ", "ll": "a-zß-ÿ", "l": "A-Za-zÀ-ÿ", "n": "0-9", "nd": "0-9"}
+_TOKEN = re.compile(r"\\[pP]\{[^}]*\}|\\[pP][A-Za-z]|\\.|\[\^?\]?|\]|\(\?<(?=[A-Za-z_])|.", re.S)
+
+
+def _property(token: str, in_class: bool) -> str:
+    match = _PROPERTY.fullmatch(token)
+    assert match is not None
+    negated = (match.group(1) or match.group(3)) == "P"
+    name = (match.group(2) or match.group(4) or "").lower().split("=")[-1].replace("_", "")
+    chars = _PROPERTY_CLASSES.get(name)
+    if chars is None:
+        return "\\W" if negated else "\\w"
+    if in_class:
+        return "\\W" if negated else chars
+    return f"[^{chars}]" if negated else f"[{chars}]"
+
+
+def _python_syntax(source: str) -> str:
+    """Map ``regex``-only syntax to something ``re`` parses with the same structure.
+
+    Unicode properties become ASCII/Latin-1 classes that keep their overlaps right on the
+    sample alphabet (``\\p{Lu}`` and ``\\p{Ll}`` stay disjoint, ``\\p{L}`` covers both).
+    """
+    out = []
+    in_class = False
+    for token in _TOKEN.findall(source):
+        if token.startswith(("\\p", "\\P")):
+            out.append(_property(token, in_class))
+        elif token in ("\\X", "\\m", "\\M"):
+            out.append("\\w")
+        elif token == "(?<":
+            out.append("(?P<")
+        else:
+            if token.startswith("[") and not in_class:
+                in_class = True
+            elif token == "]" and in_class:
+                in_class = False
+            elif token.startswith("[") and in_class:
+                token = "\\" + token  # a literal bracket inside a class (regex's nested sets)
+            out.append(token)
+    return "".join(out)
+
+
+def _category_chars(category: Any) -> frozenset[str]:
+    name = str(category).lower()
+    tests: dict[str, Callable[[str], bool]] = {
+        "digit": str.isdigit,
+        "space": str.isspace,
+        "word": lambda c: c.isalnum() or c == "_",
+        "linebreak": lambda c: c == "\n",
+    }
+    for key, test in tests.items():
+        if key in name:
+            chars = frozenset(c for c in _ALPHABET if test(c))
+            return _ALPHABET - chars if "not" in name else chars
+    return _ALPHABET
+
+
+def _in_chars(items: Any) -> frozenset[str]:
+    chars: set[str] = set()
+    negate = False
+    for op, arg in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            chars.add(chr(arg))
+        elif name == "RANGE":
+            chars.update(c for c in _ALPHABET if arg[0] <= ord(c) <= arg[1])
+        elif name == "CATEGORY":
+            chars |= _category_chars(arg)
+    return _ALPHABET - chars if negate else frozenset(chars)
+
+
+def _children(op: Any, arg: Any) -> list[Any]:
+    """The item lists nested in one parsed item (groups, branches, repeats)."""
+    name = str(op)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return [arg[2]]
+    if name == "SUBPATTERN":
+        return [arg[-1]]
+    if name == "ATOMIC_GROUP":
+        return [arg]
+    if name == "BRANCH":
+        return list(arg[1])
+    if name in ("ASSERT", "ASSERT_NOT"):
+        return [arg[1]]
+    return []
+
+
+def _chars(items: Any) -> frozenset[str]:
+    """Every character (of the sample alphabet, or a literal) a subpattern can consume."""
+    chars: set[str] = set()
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            chars.add(chr(arg))
+        elif name == "NOT_LITERAL":
+            chars |= _ALPHABET - {chr(arg)}
+        elif name == "ANY":
+            chars |= _ALPHABET - {"\n"}
+        elif name == "IN":
+            chars |= _in_chars(arg)
+        elif name not in ("ASSERT", "ASSERT_NOT"):
+            for child in _children(op, arg):
+                chars |= _chars(child)
+    return frozenset(chars)
+
+
+def _unbounded(op: Any, arg: Any) -> bool:
+    # Counted repeats up to 15 cannot blow up far; ``{0,200}`` and ``*`` can.
+    return str(op) in ("MAX_REPEAT", "MIN_REPEAT") and arg[1] >= 16
+
+
+def _inner_repeats(items: Any) -> list[tuple[Any, frozenset[str]]]:
+    """Unbounded repeats inside ``items``, looking through groups, branches, short repeats."""
+    found: list[tuple[Any, frozenset[str]]] = []
+    for item in items:
+        op, arg = item
+        if _unbounded(op, arg):
+            found.append((item, _chars(arg[2])))
+        elif str(op) not in ("ASSERT", "ASSERT_NOT", "POSSESSIVE_REPEAT", "ATOMIC_GROUP"):
+            for child in _children(op, arg):
+                found += _inner_repeats(child)
+    return found
+
+
+def _contains(item: Any, target: Any) -> bool:
+    return item is target or any(
+        _contains(child_item, target) for child in _children(*item) for child_item in child
+    )
+
+
+def _sequence(items: Any) -> list[Any]:
+    """The items of a group body, looking through groups that wrap everything."""
+    found: list[Any] = list(items)
+    while len(found) == 1 and str(found[0][0]) == "SUBPATTERN":
+        found = list(found[0][1][-1])
+    return found
+
+
+def _risky(items: Any, state: Any) -> str | None:
+    """Describe the first exponential-backtracking shape in a parsed pattern, if any."""
+    for op, arg in items:
+        if _unbounded(op, arg):
+            body = _sequence(arg[2])
+            for inner, inner_chars in _inner_repeats(body):
+                rest = [item for item in body if not _contains(item, inner)]
+                required = [i for i in rest if sre_parse.SubPattern(state, [i]).getwidth()[0]]
+                if all(_chars([item]) <= inner_chars for item in required):
+                    return "a repeated group holds a repeat that can match the same text"
+        if str(op) in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP"):
+            continue  # no backtracking into these
+        for child in _children(op, arg):
+            found = _risky(child, state)
+            if found:
+                return found
+    return None
+
+
+def backtracking_risk(source: str) -> str | None:
+    """Why ``source`` can backtrack catastrophically, or ``None`` when its shape is safe.
+
+    >>> backtracking_risk(r"(\\w+\\s?)*:") is not None, backtracking_risk(r"(\\w+\\s)*:")
+    (True, None)
+    >>> backtracking_risk(r"(?:\\p{L}+ ?)+") is not None
+    True
+    >>> backtracking_risk(r"(?:\\p{Lu}\\p{Ll}+ ?)+") is None
+    True
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(_python_syntax(source))
+    except (re.error, OverflowError, RecursionError):
+        return None  # syntax only ``regex`` knows: the load already proved it compiles
+    return _risky(parsed, parsed.state)
+
+
+def _short(source: str) -> str:
+    return source if len(source) <= 80 else source[:77] + "..."
+
+
+def _patterns_of(rule_set: RuleSet, rule: Rule) -> list[tuple[str, str]]:
+    """(key, source) of every pattern a rule (and its set's detect list) uses."""
+    spec = ACTIONS[rule.action]
+    found = []
+    for name, param in spec.params.items():
+        value = rule.params.get(name)
+        if value is None:
+            continue
+        if param.kind is ParamKind.PATTERN:
+            found.append((name, str(value)))
+    return found
+
+
+# -- the checks --------------------------------------------------------------------------------
+
+
+def _line_rules_before(rule: Rule, rule_set: RuleSet, generic: Sequence[RuleSet]) -> list[Rule]:
+    """Whole-line rules that run before ``rule`` on a document where its set applies."""
+    earlier: list[Rule] = []
+    for candidate in rule_set.rules:
+        if candidate is rule:
+            break
+        if candidate.line_rule is not None:
+            earlier.append(candidate)
+    if rule_set.always:
+        for other in generic:
+            if other.id < rule_set.id:
+                earlier += [r for r in other.rules if r.line_rule is not None]
+    return earlier
+
+
+def _shadowed_by(rule: Rule, earlier: Sequence[Rule]) -> str | None:
+    if rule.line_rule is None or not earlier:
+        return None
+    own = LineMatcher([rule.line_rule.pattern])
+    others = LineMatcher([r.line_rule.pattern for r in earlier if r.line_rule is not None])
+    taken_by: list[str] = []
+    for example in rule.examples:
+        if example.is_keep:
+            continue
+        for line in example.input.split("\n"):
+            line = line.strip()
+            if line and own.first(line) is not None:
+                index = others.first(line)
+                if index is None:
+                    return None
+                taken_by.append(earlier[index].qualified_id)
+    return ", ".join(dict.fromkeys(taken_by)) if taken_by else None
+
+
+def check_set(
+    rule_set: RuleSet, *, extended: frozenset[str], generic: Sequence[RuleSet]
+) -> list[LintProblem]:
+    """The checks that need a compiled set (anything the loader rejects is reported before)."""
+    file = str(rule_set.path)
+    problems: list[LintProblem] = []
+    if not (rule_set.always or rule_set.domains or rule_set.detect or rule_set.id in extended):
+        problems.append(
+            LintProblem(
+                file,
+                "",
+                "unreachable-set",
+                f"rule set {rule_set.id!r} never applies: it has no domains, no detect markers, "
+                "is not always = true and no set extends it.",
+                'add domains = ["example.com"] and/or detect = [\'^A line only this site '
+                "prints$'], or list it in another set's extends",
+            )
+        )
+    for i, source in enumerate(rule_set.detect):
+        risk = backtracking_risk(source)
+        if risk:
+            problems.append(_backtracking(file, "", f"detect[{i}]", source, risk))
+    for rule in rule_set.rules:
+        rid = rule.qualified_id
+        for i, example in enumerate(rule.examples):
+            failures = check_example(rule, example)
+            if failures:
+                kind = "keep-example" if example.is_keep else "example"
+                problems.append(
+                    LintProblem(
+                        file,
+                        rid,
+                        "failing-example",
+                        f"{kind} {i} fails: " + "; ".join(f.replace("\n", " ") for f in failures),
+                        f"run `cleantext rules test {rid}` for a diff, then fix the pattern or "
+                        "the example",
+                    )
+                )
+        for key, source in _patterns_of(rule_set, rule):
+            risk = backtracking_risk(source)
+            if risk:
+                problems.append(_backtracking(file, rid, key, source, risk))
+        if rule.line_rule is None:
+            continue
+        pattern = rule.params["pattern"]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                widest = sre_parse.parse(_python_syntax(pattern)).getwidth()[1]
+        except (re.error, OverflowError, RecursionError):
+            widest = 1
+        if widest == 0:
+            problems.append(
+                LintProblem(
+                    file,
+                    rid,
+                    "never-matches",
+                    f"pattern {pattern!r} can only match an empty line, and whole-line rules "
+                    "never see empty lines: this rule can never fire.",
+                    "write the pattern for the whole text of the line to remove "
+                    "(anchors ^ and $ are implied)",
+                )
+            )
+            continue
+        broad = [s for s in _ARTICLE_LINES if LineMatcher([pattern]).first(s) is not None]
+        if broad:
+            problems.append(
+                LintProblem(
+                    file,
+                    rid,
+                    "too-broad",
+                    f"pattern matches an ordinary article sentence ({broad[0]!r}): it would "
+                    "remove real text.",
+                    "anchor the pattern on the fixed words of the boilerplate line instead of "
+                    "'.*' or '.+'",
+                )
+            )
+        shadow = _shadowed_by(rule, _line_rules_before(rule, rule_set, generic))
+        if shadow:
+            problems.append(
+                LintProblem(
+                    file,
+                    rid,
+                    "shadowed",
+                    f"every line its change-examples remove is already removed by an earlier "
+                    f"rule ({shadow}), so this rule never gets a line to act on.",
+                    "delete the rule, or give it an example line the earlier rule does not "
+                    "match (and narrow the earlier rule if it takes too much)",
+                )
+            )
+    return problems
+
+
+def _backtracking(file: str, rule: str, key: str, source: str, risk: str) -> LintProblem:
+    return LintProblem(
+        file,
+        rule,
+        "backtracking",
+        f"{key} {_short(source)!r} can backtrack catastrophically: {risk} (like "
+        "'(a+)+'), so a long line that almost matches takes exponential time.",
+        "make the parts of a repeated group exclusive (e.g. '(\\w+\\s)*' instead of "
+        "'(\\w+\\s?)*'), bound the repeats ({1,40}), or use a possessive quantifier ('++')",
+    )
+
+
+def lint(paths: Iterable[str | Path], *, context: Iterable[str | Path] = ()) -> list[LintProblem]:
+    """Lint every rule file under ``paths``.
+
+    Args:
+        paths: rule files or folders to check.
+        context: other rule folders (the shipped rules, typically) that the checked sets may
+            extend, and whose generic sets run alongside them; they are not reported on.
+    """
+    targets = [Path(p) for p in paths]
+    problems: list[LintProblem] = [
+        LintProblem(str(p), "", "schema", "does not exist.", "check the path")
+        for p in targets
+        if not p.exists()
+    ]
+    checked: dict[str, RuleSet] = {}
+    others: dict[str, RuleSet] = {}
+    target_files = rule_files(p for p in targets if p.exists())
+    target_set = {f.resolve() for f in target_files}
+    context_files = [
+        f for f in rule_files(Path(c) for c in context) if f.resolve() not in target_set
+    ]
+    for path in target_files:
+        checker = _FileChecker(path)
+        rule_set = checker.rule_set()
+        problems += [_from_load_problem(p) for p in checker.problems]
+        if rule_set is None:
+            continue
+        if rule_set.id in checked:
+            problems.append(
+                LintProblem(
+                    str(path),
+                    "",
+                    "duplicate-id",
+                    f"rule set id {rule_set.id!r} is also used by {checked[rule_set.id].path}.",
+                    "rename one of the files (and its id)",
+                )
+            )
+            continue
+        checked[rule_set.id] = rule_set
+    for path in context_files:
+        context_set = _FileChecker(path).rule_set()
+        if context_set is not None and context_set.id not in checked:
+            others.setdefault(context_set.id, context_set)
+    every = {**others, **checked}
+    extends_problems: list[Problem] = []
+    _check_extends(every, extends_problems)
+    problems += [
+        _from_load_problem(p) for p in extends_problems if Path(p.file).resolve() in target_set
+    ]
+    extended = frozenset(parent for s in every.values() for parent in s.extends)
+    generic = sorted((s for s in every.values() if s.always), key=lambda s: s.id)
+    for rule_set in checked.values():
+        problems += check_set(rule_set, extended=extended, generic=generic)
+    return problems

@@ -1,0 +1,158 @@
+"""The explain view: alignment on the original text, renderers, the HTML page in a browser."""
+
+from __future__ import annotations
+
+import html.parser
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleantext import Cleaner, Edit, replay
+from cleantext.cli import main
+from cleantext.explain import (
+    align,
+    hits_per_rule,
+    original_of,
+    output_of,
+    render_ansi,
+    render_html,
+    render_plain,
+)
+
+from .conftest import SEEDS
+
+SEED = SEEDS / "000_277d1107e5220382.txt"
+
+
+@st.composite
+def texts_with_edits(draw: st.DrawFn) -> tuple[str, list[Edit]]:
+    """A text and a sequence of edits, each valid on the text produced by the ones before."""
+    text = draw(st.text(alphabet="ab \n", max_size=40))
+    original, edits = text, []
+    for n in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, len(text)))
+        end = draw(st.integers(start, len(text)))
+        replacement = draw(st.text(alphabet="abxy \n", max_size=5))
+        edit = Edit(f"set/r{n}", "replace", start, end, text[start:end], replacement)
+        edits.append(edit)
+        text = edit.apply(text)
+    return original, edits
+
+
+@given(texts_with_edits())
+def test_alignment_covers_both_texts(case: tuple[str, list[Edit]]) -> None:
+    original, edits = case
+    pieces = align(original, edits)
+    assert original_of(pieces) == original
+    assert output_of(pieces) == replay(original, edits)
+    assert all(p.rule for p in pieces if p.kind != "kept")
+
+
+def test_seed_alignment_names_rules(cleaner: Cleaner) -> None:
+    raw = SEED.read_text(encoding="utf-8")
+    result = cleaner.explain(raw)
+    pieces = align(raw, result.edits)
+    assert original_of(pieces) == raw and output_of(pieces) == result.text
+    removed = {p.text.strip(): p.rule for p in pieces if p.kind == "removed"}
+    assert removed["Daily Mirror"] == "pressreader/masthead"
+    assert removed["Offices & car in Almaty"] == "pressreader/glued-caption"
+    hits = {h.rule: h for h in hits_per_rule(result, pieces)}
+    assert hits["pressreader/masthead"].removed_chars == len("Daily Mirror\n")
+
+
+def test_a_rewrite_shows_only_what_changed() -> None:
+    edits = [Edit("repair/rejoin", "rejoin", 0, 20, "people cannot\nTroops", "people cannot")]
+    pieces = align("people cannot\nTroops access cash.", edits)
+    assert [(p.kind, p.text) for p in pieces] == [
+        ("kept", "people cannot"),
+        ("removed", "\nTroops"),
+        ("kept", " access cash."),
+    ]
+
+
+def test_plain_and_ansi_renderers() -> None:
+    pieces = align("Hi ?? there", [Edit("p/q", "drop-span", 3, 6, "?? ")])
+    assert render_plain(pieces) == "Hi [-?? -]{p/q}there"
+    ansi = render_ansi(pieces)
+    assert "\x1b[9;31m?? \x1b[0m" in ansi and "p/q" in ansi
+
+
+def test_cli_plain_output_when_piped(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(SEED)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[" not in out
+    assert "[-Daily Mirror⏎-]{pressreader/masthead}\n" in out
+    assert main(["explain", str(SEED), "--color", "always"]) == 0
+    assert "\x1b[9;31m" in capsys.readouterr().out
+
+
+class _Checker(html.parser.HTMLParser):
+    """Collects tags and any attribute that would fetch something from elsewhere."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href") and value:
+                self.external.append(value)
+
+
+def _html_report(tmp_path: Path) -> Path:
+    out = tmp_path / "report.html"
+    assert main(["explain", str(SEED), "--html", str(out)]) == 0
+    return out
+
+
+def test_html_report_is_standalone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = _html_report(tmp_path).read_text(encoding="utf-8")
+    checker = _Checker()
+    checker.feed(page)
+    assert checker.external == []
+    assert "script" not in checker.tags
+    assert {"del", "svg", "rect", "table"} <= set(checker.tags)
+    assert "pressreader/masthead" in page and "Daily Mirror" in page
+    cleaned = Cleaner().explain(SEED.read_text(encoding="utf-8"))
+    assert render_html(cleaned, align(SEED.read_text(encoding="utf-8"), cleaned.edits)).count(
+        "<rect"
+    ) == len(cleaned.removed_by_rule())
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+    report = _html_report(tmp_path)
+    shot = tmp_path / "report.png"
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [
+                str(CHROMIUM),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                f"--screenshot={shot}",
+                "--window-size=1200,900",
+                report.as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 10_000  # a blank page compresses to far less

@@ -1,0 +1,94 @@
+"""``cleantext rules lint``: each broken fixture file is caught with file, rule id and a fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleantext.cli import main
+from cleantext.lint import backtracking_risk, lint
+from cleantext.rules import shipped_rules_dir
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken_rules"
+
+# file -> (check expected, rule id named, or "" for set-level problems)
+EXPECTED = {
+    "schema-unknown-action": ("schema", "footer"),
+    "schema-bad-pattern": ("schema", "footer"),
+    "duplicate-id": ("duplicate-id", "footer"),
+    "no-keep-example": ("no-keep-example", "footer"),
+    "failing-example": ("failing-example", "failing-example/footer"),
+    "unreachable-set": ("unreachable-set", ""),
+    "shadowed-rule": ("shadowed", "shadowed-rule/phone"),
+    "never-matches": ("never-matches", "never-matches/empty"),
+    "backtracking": ("backtracking", "backtracking/tag-list"),
+    "too-broad": ("too-broad", "too-broad/anything"),
+}
+
+
+def test_every_fixture_has_an_expectation() -> None:
+    assert {p.stem for p in BROKEN.glob("*.toml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_lint_catches_the_defect(name: str) -> None:
+    check, rule = EXPECTED[name]
+    path = BROKEN / f"{name}.toml"
+    problems = lint([path], context=[shipped_rules_dir()])
+    assert problems, f"{name}: nothing found"
+    assert {p.check for p in problems} == {check}
+    for problem in problems:
+        assert problem.file == str(path)
+        assert problem.rule == rule
+        assert problem.hint
+        shown = str(problem)
+        assert str(path) in shown and rule in shown and "fix:" in shown
+
+
+def test_shipped_rules_lint_clean() -> None:
+    assert lint([shipped_rules_dir()]) == []
+
+
+def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "lint"]) == 0
+    assert main(["rules", "lint", str(BROKEN)]) == 1
+    out = capsys.readouterr().out
+    assert "problem(s) in 10 file(s)" in out
+    assert main(["rules", "lint", "--no-such-option"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("pattern", "risky"),
+    [
+        (r"(a+)+", True),
+        (r"(.*)*x", True),
+        (r"(\w+\s?)*:", True),
+        (r"(?:\w+|,)*$", True),
+        (r"(?:\p{L}+ ?)+", True),
+        (r"(\w+\s)*:", False),
+        (r"(?:\p{Lu}\p{Ll}+ ?)+", False),
+        (r"\d+(?:,\d+)*", False),
+        (r"(?:(?:facebook|twitter)(?:\s*[|,/]\s*|\s+)?){2,}", False),
+        (r"(?:a++)+", False),
+    ],
+)
+def test_backtracking_shapes(pattern: str, risky: bool) -> None:
+    assert (backtracking_risk(pattern) is not None) is risky
+
+
+def test_rules_test_reports_a_diff(capsys: pytest.CaptureFixture[str]) -> None:
+    target = str(BROKEN / "failing-example.toml")
+    assert main(["rules", "test", target]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL failing-example/footer[0]" in out
+    assert "+Harbour Gazette, 1 Quay St." in out  # the unified diff of expected vs got
+    assert "1 of 2 examples passed, 1 failed." in out
+
+
+def test_rules_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "list"]) == 0
+    assert "pressreader.com" in capsys.readouterr().out
+    assert main(["rules", "show", "pressreader/masthead"]) == 0
+    assert "keep" in capsys.readouterr().out
+    assert main(["rules", "show", "nope"]) == 2

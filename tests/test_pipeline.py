@@ -1,0 +1,149 @@
+"""Composition and order of rule sets, explain, safety, thread and process safety."""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from cleantext import Cleaner, ConfigError, RuleLibrary, replay
+
+from .conftest import SEEDS
+
+PRESSREADER_TEXT = (
+    "The talks ended without a deal on Friday, officials said.\n\nNewspapers in English\n\n"
+    "Newspapers from United Kingdom"
+)
+
+
+def test_site_chosen_by_domain_and_by_content(cleaner: Cleaner) -> None:
+    by_url = cleaner.explain(PRESSREADER_TEXT, url="https://www.pressreader.com/uk/x/1")
+    by_content = cleaner.explain(PRESSREADER_TEXT)
+    assert by_url.rule_sets[0] == by_content.rule_sets[0] == "pressreader"
+    assert (
+        by_url.text
+        == by_content.text
+        == "The talks ended without a deal on Friday, officials said."
+    )
+
+
+def test_unknown_domain_falls_back_to_detection(cleaner: Cleaner) -> None:
+    result = cleaner.explain(PRESSREADER_TEXT, url="https://unknown.example.org/a")
+    assert result.rule_sets[0] == "pressreader"
+
+
+def test_generic_only_without_a_site(cleaner: Cleaner) -> None:
+    result = cleaner.explain("Troops moved in at dawn.\nAdvertisement\nThe city was quiet.")
+    assert "pressreader" not in result.rule_sets and "blogger" not in result.rule_sets
+    assert result.text == "Troops moved in at dawn.\nThe city was quiet."
+    assert [e.rule for e in result.edits] == ["share/advertisement-label"]
+
+
+def test_site_rules_run_before_generic_rules_in_a_stage(tmp_path: Path) -> None:
+    (tmp_path / "generic-ads.toml").write_text(
+        RULE_SET.format(set_id="generic-ads", header="always = true", rule_id="label"), "utf-8"
+    )
+    (tmp_path / "zsite.toml").write_text(
+        RULE_SET.format(set_id="zsite", header='domains = ["z.example"]', rule_id="site-label"),
+        "utf-8",
+    )
+    cleaner = Cleaner(RuleLibrary.load([tmp_path]))
+    result = cleaner.explain("Text here.\nAdvertisement", url="https://z.example/1")
+    assert result.rule_sets == ("zsite", "generic-ads")
+    assert [e.rule for e in result.edits] == ["zsite/site-label"]
+
+
+RULE_SET = """id = "{set_id}"
+description = "Test set."
+{header}
+
+[[rules]]
+id = "{rule_id}"
+description = "Drop the advertisement label."
+why = "Ad slots leave their label behind as a line."
+action = "drop-line"
+pattern = 'Advertisement'
+
+[[rules.examples]]
+input = "Text.\\nAdvertisement"
+output = "Text."
+
+[[rules.examples]]
+keep = "Advertisement revenue fell."
+"""
+
+
+def test_select_ignore_and_forced_sites() -> None:
+    text = "Troops moved in at dawn.\nAdvertisement\nThe city was quiet.\n\nNewspapers in English"
+    kept_ad = "Troops moved in at dawn.\nAdvertisement\nThe city was quiet."
+    assert Cleaner(ignore=["share"]).clean(text) == kept_ad
+    assert Cleaner(ignore=["share/advertisement-label"]).clean(text) == kept_ad
+    assert Cleaner().clean(text) == "Troops moved in at dawn.\nThe city was quiet."
+    assert Cleaner(select=["normalize"]).clean(text) == text
+    forced = Cleaner(sites=["blogger"]).explain(text)
+    assert forced.rule_sets[0] == "blogger"
+
+
+def test_unknown_selection_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="unknown rule set 'nope'"):
+        Cleaner(select=["nope"])
+    with pytest.raises(ConfigError):
+        Cleaner(ignore=["share/nope"])
+
+
+def test_explain_replays_and_clean_agrees(cleaner: Cleaner) -> None:
+    for path in SEEDS.glob("0*_*.txt"):
+        raw = path.read_text(encoding="utf-8")
+        result = cleaner.explain(raw)
+        assert replay(raw, result.edits) == result.text == cleaner.clean(raw)
+
+
+def test_safety_valve_keeps_an_article_that_rules_would_empty(tmp_path: Path) -> None:
+    (tmp_path / "greedy.toml").write_text(
+        RULE_SET.format(set_id="greedy", header="always = true", rule_id="everything").replace(
+            "pattern = 'Advertisement'", "pattern = '.+'"
+        ),
+        "utf-8",
+    )
+    cleaner = Cleaner(RuleLibrary.load([tmp_path]))
+    text = "The minister resigned on Tuesday after weeks of pressure from his own party."
+    result = cleaner.explain(text)
+    assert result.text == text
+    assert result.warnings
+
+
+def test_empty_and_blank_input(cleaner: Cleaner) -> None:
+    assert cleaner.clean("") == ""
+    assert cleaner.clean("\n\n  \n") == ""
+
+
+def test_deterministic_and_thread_safe(cleaner: Cleaner) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("0*_*.txt"))] * 20
+    expected = [cleaner.clean(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(cleaner.clean, texts)) == expected
+
+
+def _clean_in_child(cleaner: Cleaner, text: str) -> str:
+    return cleaner.clean(text)
+
+
+def test_cleaner_pickles_and_works_in_another_process(cleaner: Cleaner) -> None:
+    text = (SEEDS / "000_277d1107e5220382.txt").read_text(encoding="utf-8")
+    restored = pickle.loads(pickle.dumps(Cleaner(ignore=["share"])))
+    assert restored.clean(text) == Cleaner(ignore=["share"]).clean(text)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        assert pool.submit(_clean_in_child, cleaner, text).result() == cleaner.clean(text)
+
+
+def test_batch(cleaner: Cleaner) -> None:
+    texts = ["Troops moved in.\nAdvertisement", "Quiet day."]
+    assert cleaner.clean_batch(texts) == ["Troops moved in.", "Quiet day."]
+    assert cleaner.clean_batch(texts, urls=[None, "https://example.com"]) == [
+        "Troops moved in.",
+        "Quiet day.",
+    ]

@@ -1,0 +1,108 @@
+"""Properties of the whole pipeline, checked on generated text (hypothesis)."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleantext import Cleaner
+from cleantext.actions.shape import ends_sentence
+
+from .conftest import SEEDS
+
+CLEANER = Cleaner()
+NORMALIZE_ONLY = Cleaner(select=["normalize"])
+WORD = regex.compile(r"\w+")
+
+ARTICLE_PARAGRAPHS = sorted(
+    {
+        line
+        for path in SEEDS.glob("*.expected.txt")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if len(line.split()) >= 6 and ends_sentence(line)
+    }
+)
+
+BOILERPLATE_LINES = [
+    "Advertisement",
+    "ADVERTISEMENT",
+    "Share this article",
+    "Facebook Twitter WhatsApp Email",
+    "Follow us on Twitter",
+    "Sign up to our free daily newsletter",
+    "READ MORE: Ministers face new questions over the deal",
+    "Related articles",
+    "Photo: Jane Doe/Reuters",
+    "Image copyright Getty Images",
+    "?? ??",
+    "[Embedded content]",
+    "Story continues below advertisement",
+]
+
+news_like_text = st.lists(
+    st.one_of(
+        st.sampled_from(ARTICLE_PARAGRAPHS),
+        st.sampled_from(BOILERPLATE_LINES),
+        st.text(st.characters(codec="utf-8"), max_size=80),
+        st.just(""),
+    ),
+    max_size=25,
+).map("\n".join)
+
+any_text = st.one_of(st.text(max_size=400), news_like_text)
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(any_text)
+def test_never_raises_and_is_idempotent(text: str) -> None:
+    once = CLEANER.clean(text)
+    assert CLEANER.clean(once) == once
+
+
+@FAST
+@given(any_text)
+def test_adds_no_words(text: str) -> None:
+    available = set(WORD.findall(NORMALIZE_ONLY.clean(text)))
+    assert set(WORD.findall(CLEANER.clean(text))) <= available
+
+
+@FAST
+@given(any_text)
+def test_deterministic(text: str) -> None:
+    assert CLEANER.clean(text) == CLEANER.clean(text) == Cleaner().clean(text)
+
+
+@FAST
+@given(
+    st.lists(st.sampled_from(ARTICLE_PARAGRAPHS), min_size=1, max_size=12),
+    st.sampled_from(["\n", "\n\n"]),
+)
+def test_article_paragraphs_come_back_unchanged(paragraphs: list[str], separator: str) -> None:
+    text = separator.join(paragraphs)
+    assert CLEANER.clean(text) == text
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(ARTICLE_PARAGRAPHS),
+            st.lists(st.sampled_from(BOILERPLATE_LINES), max_size=3),
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+    st.lists(st.sampled_from(BOILERPLATE_LINES), max_size=4),
+)
+def test_article_paragraphs_survive_mixed_boilerplate(
+    blocks: list[tuple[str, list[str]]], head: list[str]
+) -> None:
+    lines = list(head)
+    for paragraph, after in blocks:
+        lines.append(paragraph)
+        lines.extend(after)
+    cleaned = CLEANER.clean("\n".join(lines)).split("\n")
+    assert [line for line in cleaned if line in ARTICLE_PARAGRAPHS] == [p for p, _ in blocks]
+    assert not set(cleaned) & set(BOILERPLATE_LINES)
