@@ -46,17 +46,27 @@ def results(checkout: Path, jobs: list[tuple[str, str | None]]) -> list[object]:
     return json.loads(done.stdout)
 
 
-def check_repair(docs: list[str]) -> int:
+def plain_repair(line: str, rounds: int = 4) -> str:
+    """The repair without the gate: ftfy on every line, repeated until stable."""
     import ftfy
 
-    from cleantext.actions.normalize import FTFY_CONFIG, repair_unicode
+    from cleantext.actions.normalize import FTFY_CONFIG
+
+    fixed = ftfy.fix_text(line, FTFY_CONFIG) if rounds else line
+    if fixed == line:
+        return line
+    return "\n".join(plain_repair(part, rounds - 1) for part in fixed.split("\n"))
+
+
+def check_repair(docs: list[str]) -> int:
+    from cleantext.actions.normalize import repair_unicode
 
     bad = 0
     for doc in docs:
         lines = doc.split("\n")
         changed = {c.first: c.lines for c in repair_unicode(lines).changes}
         for i, line in enumerate(lines):
-            fixed = ftfy.fix_text(line, FTFY_CONFIG) if line else line
+            fixed = plain_repair(line) if line else line
             want = (line,) if fixed == line else tuple(p.strip() for p in fixed.split("\n"))
             if changed.get(i, (line,)) != want:
                 bad += 1

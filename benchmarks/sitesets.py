@@ -33,6 +33,7 @@ def site_set(index: int) -> str:
     promo = _toml_literal(f"(?i)subscribe to the {word} {index}(?: today| now)?[.!]?")
     label = _toml_literal(f"\\p{{Lu}}{{3,}} {index} · \\p{{Lu}}\\p{{Ll}}+")
     tracking = _toml_literal(f"\\[trk-{index}-\\d{{4}}\\]")
+    sentence = "The council met on Monday to discuss the budget for next year."
     return f"""id = "{slug}"
 name = "{name}"
 description = "Generated benchmark site {index}."
@@ -49,11 +50,11 @@ pattern = {footer}
 min_position = 0.5
 
 [[rules.examples]]
-input = "The council met on Monday to discuss the budget for next year.\\n© {index} {word} Media Group"
-output = "The council met on Monday to discuss the budget for next year."
+input = "{sentence}\\n© {index} {word} Media Group"
+output = "{sentence}"
 
 [[rules.examples]]
-keep = "The council met on Monday to discuss the budget for next year."
+keep = "{sentence}"
 
 [[rules]]
 id = "promo"

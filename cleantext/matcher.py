@@ -347,6 +347,7 @@ class _Translator:
         return f"[{body}]"
 
 
+@lru_cache(maxsize=8192)
 def translate(source: str, mode: Mode = Mode.LINE, *, relaxed: bool = False) -> str | None:
     """RE2 syntax for a ``regex`` pattern with the same meaning in ``mode``, or ``None``.
 
@@ -579,6 +580,12 @@ class PatternGate:
         pattern_set, indexes = self._set
         hits = pattern_set.Match(encoded) or ()
         return self._always.union(indexes[h] for h in hits)
+
+
+@lru_cache(maxsize=1024)
+def pattern_gate(sources: tuple[tuple[str, bool], ...]) -> PatternGate:
+    """A shared :class:`PatternGate` for these patterns (plans with the same rules reuse it)."""
+    return PatternGate(sources)
 
 
 class MarkerScan:

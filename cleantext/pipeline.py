@@ -26,7 +26,7 @@ from .actions.shape import ends_sentence, word_count
 from .detect import SiteDetector, host_of
 from .document import Cleaned, Edit
 from .errors import ConfigError
-from .matcher import LineMatchers, PatternGate
+from .matcher import LineMatchers, PatternGate, pattern_gate
 from .mine import line_key
 from .rules import Rule, RuleLibrary, RuleSet, default_library
 
@@ -77,29 +77,31 @@ def build_plan(
             steps.append(PlanStep(stage, _line_step(rules, generic), tuple(rules)))
         else:
             steps.extend(PlanStep(stage, rule.step, (rule,)) for rule in rules)
-    return _gated_steps(steps)
+    return _gated_steps(steps, frozenset(s.id for s in rule_sets if s.always))
 
 
 # Whitespace at either end of a line: what span actions strip even where they do not match.
 _OUTER_SPACE = (r"^\s|\s$", False)
 
 
-def _gated_steps(steps: list[PlanStep]) -> tuple[PlanStep, ...]:
-    """Attach one combined :class:`PatternGate` to the steps whose action declares a gate, so
-    a document pays one scan, not one per rule, to learn which of them can act."""
-    sources: list[tuple[str, bool]] = [_OUTER_SPACE]
-    wanted: dict[int, tuple[int, bool]] = {}
+def _gated_steps(steps: list[PlanStep], generic: frozenset[str]) -> tuple[PlanStep, ...]:
+    """Attach a combined :class:`PatternGate` to the steps whose action declares a gate, so a
+    document pays one scan, not one per rule, to learn which of them can act. Generic and site
+    rules get one gate each: the generic one is compiled once and shared by every site's plan.
+    """
+    sources: dict[bool, list[tuple[str, bool]]] = {True: [_OUTER_SPACE], False: [_OUTER_SPACE]}
+    wanted: dict[int, tuple[bool, int, bool]] = {}
     for position, plan_step in enumerate(steps):
         rule = plan_step.rules[0]
         declared = ACTIONS[rule.action].gate if len(plan_step.rules) == 1 else None
         if declared and isinstance(rule.params.get(declared[0]), str):
-            wanted[position] = (len(sources), declared[1] == "span-strip")
-            sources.append((rule.params[declared[0]], declared[1] == "line"))
-    if not wanted:
-        return tuple(steps)
-    gate = PatternGate(sources)
+            part = sources[rule.set_id in generic]
+            wanted[position] = (rule.set_id in generic, len(part), declared[1] == "span-strip")
+            part.append((rule.params[declared[0]], declared[1] == "line"))
+    gates = {key: pattern_gate(tuple(part)) for key, part in sources.items() if len(part) > 1}
     return tuple(
-        replace(s, gate=(gate, *wanted[i])) if i in wanted else s for i, s in enumerate(steps)
+        replace(s, gate=(gates[wanted[i][0]], *wanted[i][1:])) if i in wanted else s
+        for i, s in enumerate(steps)
     )
 
 
@@ -154,14 +156,14 @@ class _Run:
     explain: bool
     edits: list[Edit] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
-    possible: tuple[PatternGate, frozenset[int]] | None = None  # valid until lines change
+    possible: dict[PatternGate, frozenset[int]] = field(default_factory=dict)  # until a change
 
     def step(self, plan_step: PlanStep) -> None:
         if plan_step.gate is not None:
             gate, index, strips = plan_step.gate
-            if self.possible is None or self.possible[0] is not gate:
-                self.possible = (gate, gate.possible("\n".join(self.lines)))
-            found = self.possible[1]
+            found = self.possible.get(gate)
+            if found is None:
+                found = self.possible[gate] = gate.possible("\n".join(self.lines))
             if index not in found and not (strips and 0 in found):
                 return
         outcome: Outcome = plan_step.run(self.lines)
@@ -171,7 +173,7 @@ class _Run:
             if self.explain:
                 self.edits.extend(edits_for(self.lines, outcome.changes, plan_step.rules))
             self.lines = apply_changes(self.lines, outcome.changes)
-            self.possible = None
+            self.possible.clear()
 
 
 def run_steps(text: str, steps: Sequence[PlanStep], *, explain: bool = True) -> Cleaned:

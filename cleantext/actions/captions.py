@@ -142,11 +142,12 @@ def caption_shaped(line: str, *, min_words: int, max_words: int, max_capitalised
     A line holding a sentence end followed by another sentence is a paragraph cut short (its
     last sentence continues elsewhere), never a caption.
     """
+    # Cheapest tests first: most lines fail on their last character or their length.
     return (
-        min_words <= word_count(line) <= max_words
+        line[-1] not in ",;:-–—"
+        and min_words <= word_count(line) <= max_words
         and not ends_sentence(line)
         and _INNER_SENTENCE_END.search(line) is None
-        and line[-1] not in ",;:-–—"
         and starts_uppercase(line)
         and not is_all_caps(line)
         and capitalised_share(line) <= max_capitalised

@@ -8,7 +8,8 @@ and Cyrillic does not share a line with them: read from ftfy's source (6.x), its
 detector only fires on such pairs (or on characters left out here), and its other fixes
 (controls, ligatures, widths, line breaks, NFC) touch none of them. The scan runs on RE2 when
 it is installed. ``tests/actions/test_normalize_gate.py`` checks that claim exhaustively on
-short strings and against ftfy itself on generated text. The configuration keeps typographic quotes (``uncurl_quotes=False``): they are part of the article text, and
+short strings and against ftfy itself on generated text. The configuration keeps typographic
+quotes (``uncurl_quotes=False``): they are part of the article text, and
 unescapes HTML entities on every line (``unescape_html=True``) because input here is text,
 never markup, and a fixed choice keeps each line's repair independent of the lines before it.
 """
@@ -133,7 +134,7 @@ def repair_unicode(lines: Sequence[str]) -> Outcome:
     changes = []
     for index in _lines_to_repair(lines):
         line = lines[index]
-        fixed = ftfy.fix_text(line, FTFY_CONFIG)
+        fixed = _repair(line, _MAX_REPAIR_ROUNDS)
         if fixed != line:
             parts = tuple(part.strip() for part in fixed.split("\n"))
             changes.append(Change(index, index + 1, parts))

@@ -45,7 +45,14 @@ def rejoin_split_sentences(
     changes: list[Change] = []
     i = 0
     while i < len(lines):
-        if word_count(lines[i]) >= 3 and _open_sentence(lines[i]):
+        line = lines[i]
+        # The last character decides most lines; the word count and the regex come after.
+        if (
+            line
+            and (line[-1].isalnum() or line[-1] == ",")
+            and word_count(line) >= 3
+            and _open_sentence(line)
+        ):
             inserted = 0
             for j in range(i + 1, len(lines)):
                 if not lines[j]:
