@@ -28,6 +28,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
+from typing import Any
 
 import regex
 
@@ -580,6 +581,60 @@ class PatternGate:
         pattern_set, indexes = self._set
         hits = pattern_set.Match(encoded) or ()
         return self._always.union(indexes[h] for h in hits)
+
+
+# Whitespace as str.strip() sees it (regex's \s leaves out \x1c-\x1f), at either end of a
+# line. Every such character lies below U+3001.
+_SPACE = "".join(f"\\u{c:04x}" for c in range(0x3001) if chr(c).isspace() and c != 10)
+OUTER_SPACE = f"^[{_SPACE}]|[{_SPACE}]$"
+
+
+class LineFilter:
+    """The lines of a document where a pattern may match (inside the line): one RE2 scan.
+
+    Never misses a line the pattern matches; ``outer_space`` adds the lines with whitespace at
+    either end. :meth:`lines` answers ``None`` when it cannot tell (no RE2, a pattern it cannot
+    relax, one that matches the empty string): then every line must be tried.
+
+    >>> LineFilter(r"\\?{2,}").lines(["a ?? b", "plain", "", "??"])
+    [0, 3]
+    """
+
+    __slots__ = ("_pattern", "_source")
+
+    def __init__(self, source: str, *, outer_space: bool = False) -> None:
+        self._source = (source, outer_space)
+        relaxed = translate(source, relaxed=True)
+        self._pattern = None
+        if relaxed is not None and not re2.fullmatch(relaxed, ""):
+            if outer_space:
+                relaxed = f"{relaxed}|{translate(OUTER_SPACE, relaxed=True)}"
+            self._pattern = re2.compile(f"(?m:{relaxed})".encode(), _options())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_line_filter, self._source)
+
+    def lines(self, lines: Sequence[str]) -> list[int] | None:
+        """Sorted indexes of the lines that may match, or ``None`` for "try them all"."""
+        if self._pattern is None:
+            return None
+        encoded = _encoded("\n".join(lines))
+        if encoded is None:
+            return None
+        found: list[int] = []
+        line = 0
+        position = 0
+        for match in self._pattern.finditer(encoded):
+            start = match.start()
+            line += encoded.count(b"\n", position, start)
+            position = start
+            if not found or found[-1] != line:
+                found.append(line)
+        return found
+
+
+def _line_filter(source: str, outer_space: bool) -> LineFilter:
+    return LineFilter(source, outer_space=outer_space)
 
 
 @lru_cache(maxsize=1024)

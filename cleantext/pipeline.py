@@ -26,7 +26,7 @@ from .actions.shape import ends_sentence, word_count
 from .detect import SiteDetector, host_of
 from .document import Cleaned, Edit
 from .errors import ConfigError
-from .matcher import LineMatchers, PatternGate, pattern_gate
+from .matcher import OUTER_SPACE, LineMatchers, PatternGate, pattern_gate
 from .mine import line_key
 from .rules import Rule, RuleLibrary, RuleSet, default_library
 
@@ -81,7 +81,7 @@ def build_plan(
 
 
 # Whitespace at either end of a line: what span actions strip even where they do not match.
-_OUTER_SPACE = (r"^\s|\s$", False)
+_OUTER_SPACE = (OUTER_SPACE, False)
 
 
 def _gated_steps(steps: list[PlanStep], generic: frozenset[str]) -> tuple[PlanStep, ...]:

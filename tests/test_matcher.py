@@ -8,7 +8,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleantext import default_library
-from cleantext.matcher import LineMatcher, MarkerScan, Mode, PatternGate, available, translate
+from cleantext.matcher import (
+    LineFilter,
+    LineMatcher,
+    MarkerScan,
+    Mode,
+    PatternGate,
+    available,
+    translate,
+)
 
 LIBRARY = default_library()
 LINE_PATTERNS = [
@@ -188,3 +196,18 @@ def test_many_rules_keep_rule_order() -> None:
     sources = [f"item {i}" for i in range(2000)] + [r"item \d+", "item 5"]
     matcher = LineMatcher(sources)
     assert matcher.scan(["item 5", "item 99999", "item"]) == [(0, 5), (1, 2000)]
+
+
+FILTERS = [(regex.compile(p), LineFilter(p, outer_space=True)) for p in SPAN_PATTERNS]
+
+
+@SETTINGS
+@given(LINES.map(lambda ls: [f" {x}" if i % 3 == 1 else x for i, x in enumerate(ls)]))
+def test_line_filter_never_misses_a_line(lines: list[str]) -> None:
+    for compiled, line_filter in FILTERS:
+        candidates = line_filter.lines(lines)
+        if candidates is None:
+            continue
+        for i, line in enumerate(lines):
+            if compiled.search(line) or line != line.strip():
+                assert i in candidates, (compiled.pattern, line)

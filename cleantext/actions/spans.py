@@ -12,6 +12,7 @@ from typing import Any
 
 import regex
 
+from ..matcher import LineFilter
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 
 
@@ -35,14 +36,17 @@ def remove_spans(line: str, pattern: regex.Pattern[str]) -> str:
     return (kept + line[cursor:]).strip()
 
 
-def drop_spans(lines: Sequence[str], *, pattern: regex.Pattern[str]) -> Outcome:
-    """Remove every match of ``pattern`` inside each line.
+def drop_spans(
+    lines: Sequence[str], *, pattern: regex.Pattern[str], only: Sequence[int] | None = None
+) -> Outcome:
+    """Remove every match of ``pattern`` inside each line (``only``: the lines that may change).
 
     >>> drop_spans(["Text ?? ?? here"], pattern=regex.compile(r"\\?\\?")).changes[0].lines
     ('Text here',)
     """
     changes = []
-    for i, line in enumerate(lines):
+    for i in range(len(lines)) if only is None else only:
+        line = lines[i]
         if line:
             new = remove_spans(line, pattern)
             if new != line:
@@ -51,7 +55,11 @@ def drop_spans(lines: Sequence[str], *, pattern: regex.Pattern[str]) -> Outcome:
 
 
 def replace_spans(
-    lines: Sequence[str], *, pattern: regex.Pattern[str], replacement: str
+    lines: Sequence[str],
+    *,
+    pattern: regex.Pattern[str],
+    replacement: str,
+    only: Sequence[int] | None = None,
 ) -> Outcome:
     """Replace every match of ``pattern`` by ``replacement`` (``\\g<name>`` refers to groups).
 
@@ -61,7 +69,8 @@ def replace_spans(
     ('Text',)
     """
     changes = []
-    for i, line in enumerate(lines):
+    for i in range(len(lines)) if only is None else only:
+        line = lines[i]
         if line:
             new = pattern.sub(replacement, line).strip()
             if new != line:
@@ -69,7 +78,9 @@ def replace_spans(
     return Outcome(tuple(changes))
 
 
-def collapse_repeats(lines: Sequence[str], *, repeated: regex.Pattern[str]) -> Outcome:
+def collapse_repeats(
+    lines: Sequence[str], *, repeated: regex.Pattern[str], only: Sequence[int] | None = None
+) -> Outcome:
     """Keep one copy of a phrase the scraper wrote twice in a row (``BY X BY X``).
 
     ``repeated`` is the unit pattern wrapped by :func:`repeat_pattern`.
@@ -80,7 +91,8 @@ def collapse_repeats(lines: Sequence[str], *, repeated: regex.Pattern[str]) -> O
     ('BY ANN LEE Editor',)
     """
     changes = []
-    for i, line in enumerate(lines):
+    for i in range(len(lines)) if only is None else only:
+        line = lines[i]
         if line:
             new = repeated.sub(r"\g<unit>", line)
             if new != line:
@@ -95,7 +107,24 @@ def repeat_pattern(unit: str) -> regex.Pattern[str]:
 
 def _collapse(params: Mapping[str, Any]) -> Step:
     repeated = repeat_pattern(params["pattern"].pattern)
-    return lambda lines: collapse_repeats(lines, repeated=repeated)
+    # A repeat needs one copy of the unit: only lines where the unit may match are tried.
+    candidates = LineFilter(params["pattern"].pattern)
+    return lambda lines: collapse_repeats(lines, repeated=repeated, only=candidates.lines(lines))
+
+
+def _drop(params: Mapping[str, Any]) -> Step:
+    pattern = params["pattern"]
+    # Lines without a match change only when they have whitespace to strip.
+    candidates = LineFilter(pattern.pattern, outer_space=True)
+    return lambda lines: drop_spans(lines, pattern=pattern, only=candidates.lines(lines))
+
+
+def _replace(params: Mapping[str, Any]) -> Step:
+    pattern, replacement = params["pattern"], params["replacement"]
+    candidates = LineFilter(pattern.pattern, outer_space=True)
+    return lambda lines: replace_spans(
+        lines, pattern=pattern, replacement=replacement, only=candidates.lines(lines)
+    )
 
 
 DROP_SPAN = ActionSpec(
@@ -103,7 +132,7 @@ DROP_SPAN = ActionSpec(
     stage=Stage.INLINE,
     summary="Cut every match of the pattern out of the line it is in.",
     params={"pattern": Param(ParamKind.PATTERN, "searched inside each line")},
-    build=lambda p: lambda lines: drop_spans(lines, pattern=p["pattern"]),
+    build=_drop,
     gate=("pattern", "span-strip"),
 )
 
@@ -115,9 +144,7 @@ REPLACE = ActionSpec(
         "pattern": Param(ParamKind.PATTERN, "searched inside each line"),
         "replacement": Param(ParamKind.STRING, "text put in its place; \\g<name> inserts a group"),
     },
-    build=lambda p: (
-        lambda lines: replace_spans(lines, pattern=p["pattern"], replacement=p["replacement"])
-    ),
+    build=_replace,
     gate=("pattern", "span-strip"),
 )
 
