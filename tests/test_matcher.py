@@ -211,3 +211,28 @@ def test_line_filter_never_misses_a_line(lines: list[str]) -> None:
         for i, line in enumerate(lines):
             if compiled.search(line) or line != line.strip():
                 assert i in candidates, (compiled.pattern, line)
+
+
+SYNTAX = [*list("()[]{}|*+?.^$\\-,:=!<>#aZ09_ "), "\\p{Lu}", "\\w", "\\d", "\\s", "(?P<n>", "(?i)"]
+SYNTAX += ["(?<=", "(?<!", "(?=", "(?:", "{2,3}", "{,2}", "\\b", "\\1", "\\x4", "\\u00e9", "’"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(SYNTAX), max_size=12).map("".join))
+def test_patterns_validated_by_translation_compile_with_regex(source: str) -> None:
+    """compile_pattern skips regex's parser only for patterns regex is sure to accept."""
+    from cleantext.actions.base import compile_pattern
+
+    try:
+        pattern = compile_pattern(source)
+    except regex.error:
+        return
+    regex.compile(source)  # must not raise
+    assert pattern.pattern == source
+
+
+def test_shipped_patterns_are_valid_either_way() -> None:
+    from cleantext.actions.base import compile_pattern
+
+    for source in [*LINE_PATTERNS, *SPAN_PATTERNS, *MARKERS]:
+        assert compile_pattern(source).search("") == regex.compile(source).search("")
