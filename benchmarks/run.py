@@ -19,6 +19,7 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -307,12 +308,13 @@ class Suite:
             result.note = f"cleantext is {ours[name].rate / result.rate:.1f}x faster"
 
     def case_cli(self) -> None:
-        script = shutil.which("cleantext", path=str(Path(sys.executable).parent))
+        script = self.args.cli or shutil.which("cleantext", path=str(Path(sys.executable).parent))
         help_text = ""
         if script:
             done = subprocess.run([script, "clean", "--help"], capture_output=True, text=True)
             help_text = done.stdout
-        if not script or "-j" not in help_text or "--format" not in help_text:
+        has_jobs = re.search(r"(?<![\w-])-j\b", help_text) and "--format" in help_text
+        if not script or not has_jobs:
             for jobs in (1, 2):
                 self.add(
                     Result(
@@ -398,6 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sites", type=int, default=1000, help="generated site sets (1000)")
     parser.add_argument("--cli-mb", type=int, default=200, help="MB of text in the CLI input")
     parser.add_argument("--cli-repeat", type=int, default=1)
+    parser.add_argument(
+        "--cli", help="the cleantext command to time (default: the one beside this Python)"
+    )
     parser.add_argument("--corpus", type=Path, help="a JSONL.gz with wet/extracted fields")
     parser.add_argument(
         "--no-install", action="store_true", help="do not create the clean-text environment"
