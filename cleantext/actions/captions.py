@@ -31,7 +31,7 @@ from .shape import (
 
 
 def _caption_block_start(
-    tokens: list[list[str]], lines: Sequence[str], j: int, *, min_parts: int, max_part_words: int
+    tokens: _LazyTokens, lines: Sequence[str], j: int, *, min_parts: int, max_part_words: int
 ) -> int:
     """First line of the captions that line ``j`` concatenates, or ``-1`` when it does not."""
     target = tokens[j]
@@ -62,19 +62,72 @@ def drop_caption_blocks(lines: Sequence[str], *, min_parts: int, max_part_words:
     ...                                                  max_part_words=12).changes]
     [(2, 5)]
     """
-    tokens = [word_tokens(line) if line else [] for line in lines]
+    tokens = _LazyTokens(lines)
+    # The line before a joined line (skipping lines without words) is its last caption, so
+    # both end with the same word: comparing last words rejects almost every line cheaply.
+    lasts = [last_word(line) if line else "" for line in lines]
     changes: list[Change] = []
     j = len(lines) - 1
     while j > 0:
-        if len(tokens[j]) >= min_parts:
-            first = _caption_block_start(
-                tokens, lines, j, min_parts=min_parts, max_part_words=max_part_words
-            )
-            if first >= 0:
-                changes.append(Change(first, j + 1))
-                j = first
+        last = lasts[j] if lasts[j] is not None else tokens.last(j)
+        if last:
+            i = j - 1
+            while i >= 0 and not (lasts[i] if lasts[i] is not None else tokens.last(i)):
+                i -= 1
+            before = lasts[i] if i < 0 or lasts[i] is not None else tokens.last(i)
+            if i >= 0 and before == last and len(tokens[j]) >= min_parts:
+                first = _caption_block_start(
+                    tokens, lines, j, min_parts=min_parts, max_part_words=max_part_words
+                )
+                if first >= 0:
+                    changes.append(Change(first, j + 1))
+                    j = first
         j -= 1
     return Outcome(tuple(reversed(changes)))
+
+
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def last_word(line: str) -> str | None:
+    """The last ``\\w+`` token of ``line`` ("" when it has none), found from the end without
+    a regex; ``None`` when a non-ASCII character makes the answer need the full tokenizer.
+
+    >>> last_word("RIOT Clashes (Reuters)."), last_word("?? --"), last_word("Café")
+    ('Reuters', '', None)
+    """
+    end = len(line)
+    while end and line[end - 1] not in _ASCII_WORD:
+        if not line[end - 1].isascii():
+            return None
+        end -= 1
+    start = end
+    while start and line[start - 1] in _ASCII_WORD:
+        start -= 1
+    if start and not line[start - 1].isascii():
+        return None
+    return line[start:end]
+
+
+class _LazyTokens:
+    """``word_tokens`` of each line, computed on first use."""
+
+    __slots__ = ("_found", "_lines")
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._lines = lines
+        self._found: dict[int, list[str]] = {}
+
+    def __getitem__(self, index: int) -> list[str]:
+        found = self._found.get(index)
+        if found is None:
+            line = self._lines[index]
+            found = self._found[index] = word_tokens(line) if line else []
+        return found
+
+    def last(self, index: int) -> str:
+        tokens = self[index]
+        return tokens[-1] if tokens else ""
 
 
 def glued_caption_end(

@@ -1,0 +1,64 @@
+"""The caption-block search that compares last words first finds exactly what the plain one does."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleantext.actions.captions import _caption_block_start, drop_caption_blocks, last_word
+from cleantext.actions.shape import word_tokens
+
+
+def plain_blocks(lines: list[str], *, min_parts: int, max_part_words: int) -> list[tuple[int, int]]:
+    """The reference: every line tokenized, every line tried as a joined line."""
+    tokens = [word_tokens(line) if line else [] for line in lines]
+    found = []
+    j = len(lines) - 1
+    while j > 0:
+        if len(tokens[j]) >= min_parts:
+            first = _caption_block_start(
+                tokens,  # type: ignore[arg-type]
+                lines,
+                j,
+                min_parts=min_parts,
+                max_part_words=max_part_words,
+            )
+            if first >= 0:
+                found.append((first, j + 1))
+                j = first
+        j -= 1
+    return list(reversed(found))
+
+
+WORDS = ["RIOT", "Clashes", "INVITE", "Tokayev", "café", "Zürich", "x_1", "??", "-", "é", "\u0301"]
+CAPTION = st.lists(st.sampled_from(WORDS), min_size=0, max_size=4).map(" ".join)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> list[str]:
+    lines: list[str] = []
+    for _ in range(draw(st.integers(0, 5))):
+        parts = draw(st.lists(CAPTION, min_size=0, max_size=3))
+        lines.extend(parts)
+        if draw(st.booleans()):
+            joined = " ".join(parts) + draw(st.sampled_from(["", ".", " ??", "é", "…"]))
+            lines.append(joined)
+        lines.extend(draw(st.lists(st.sampled_from(["", "Text.", "?? ??"]), max_size=2)))
+    return lines
+
+
+@settings(max_examples=400, deadline=None)
+@given(documents(), st.integers(2, 3), st.integers(1, 4))
+def test_fast_search_equals_plain(lines: list[str], min_parts: int, max_part_words: int) -> None:
+    fast = drop_caption_blocks(lines, min_parts=min_parts, max_part_words=max_part_words)
+    expected = plain_blocks(lines, min_parts=min_parts, max_part_words=max_part_words)
+    assert [(c.first, c.last) for c in fast.changes] == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=12))
+def test_last_word_agrees_with_the_tokenizer(line: str) -> None:
+    last = last_word(line)
+    if last is not None:
+        tokens = word_tokens(line)
+        assert last == (tokens[-1] if tokens else "")
