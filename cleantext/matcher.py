@@ -1,26 +1,26 @@
 """Combined matchers: many patterns answered by one pass, whatever the number of rules.
 
 Rule patterns are written for the ``regex`` module. Trying each rule on each line would make
-the cost grow with the number of rules, so the patterns of a stage are combined:
+the cost grow with the number of rules, so the patterns of a stage are combined, and RE2
+(``google-re2``, linear time, one automaton for all patterns) finds where anything can match:
 
 * :class:`LineMatcher` answers "which is the first rule (in rule order) whose pattern matches
-  this whole line?" for every line of a document. Patterns that RE2 can run with the same
-  meaning go into one RE2 pattern, ``(?m)^(?:(p0)|(p1)|...)$``, scanned over the whole text:
-  RE2 runs in time linear in the text whatever the number of alternatives, prefers the first
-  alternative that matches (as a backtracking engine would), and Python only sees the lines
-  that matched. The few patterns RE2 cannot run (lookaround, backreferences, ``\\b`` on
-  non-ASCII text) stay in one ``regex`` alternation tried line by line.
-* :class:`PatternGate` answers "which of these patterns can match somewhere in this text?"
-  with one RE2 set scan, so rules whose pattern cannot match are not run at all. It may
-  answer yes wrongly (it relaxes what RE2 cannot express), never no wrongly.
-* :class:`MarkerScan` answers "which of these patterns match somewhere in this text?"
-  exactly, with one RE2 set scan (site detection).
+  this whole line?" for every line of a document: one RE2 scan of the whole text with a
+  relaxed form of every pattern, ``(?m)^(?:r0|r1|...)$``, names the few candidate lines; on
+  each, an RE2 set says which relaxed patterns match and ``regex`` confirms them in rule
+  order. Patterns with backreferences, which RE2 cannot relax, are tried on every line.
+* :class:`PatternGate`: which of these patterns may match somewhere in this text (one RE2
+  set scan); :class:`LineFilter`: on which lines may this pattern match (one RE2 scan).
+* :class:`MarkerScan`: which of these patterns occur in a text searched with
+  ``regex.MULTILINE`` (site detection): an RE2 set scan, then ``regex`` on the candidates.
 
-Equivalence is by construction: :func:`translate` rewrites a ``regex`` pattern into RE2
-syntax and gives up (returns ``None``) on anything it cannot render with the same meaning.
-Unicode classes (``\\w``, ``\\s``, ``\\d``, ``\\p{..}``) are spelled out as the code point
-ranges the installed ``regex`` module gives them, because RE2's shorthands are ASCII-only.
-Without the ``google-re2`` package everything runs on ``regex`` with the same results.
+Relaxed forms (:func:`translate` with ``relaxed=True``) match everything the original matches
+and maybe more: lookarounds and ``\\b`` are dropped, counted repetitions opened, Unicode
+classes widened to their ASCII members plus every non-ASCII character. A relaxed pattern can
+only add candidates, which ``regex`` then rejects, so results are exactly those of ``regex``
+by construction; the tests compare both on generated text. :func:`translate` gives up
+(``None``) on anything it cannot render, and then ``regex`` alone is used, as it is for
+everything when ``google-re2`` is not installed.
 """
 
 from __future__ import annotations
@@ -258,7 +258,7 @@ class _Translator:
         if match is None or (self.insensitive and not self.relaxed):
             raise self.fail()
         self.i = match.end()
-        return "\\p" + match.group()
+        return "\\p" + str(match.group())
 
     def escape(self, *, in_class: bool) -> str:
         source = self.source
@@ -487,21 +487,21 @@ class LineMatcher:
                 for i, line in enumerate(lines)
                 if line and (found := self.first(line)) is not None
             ]
-        prefilter, which, fast = self._fast  # type: ignore[misc]
+        prefilter, which, fast = self._fast
         candidates = dict.fromkeys(self._candidate_lines(prefilter, encoded))
         if self._rest:
             candidates.update((i, None) for i, line in enumerate(lines) if line)
         exact = self._exact
-        found = []
+        hits: list[tuple[int, int]] = []
         for i in sorted(candidates):
             line = lines[i]
             tried = [fast[k] for k in which.Match(line) or ()]
             tried.extend(self._rest)
             for index in sorted(tried):
                 if exact[index].fullmatch(line):
-                    found.append((i, index))
+                    hits.append((i, index))
                     break
-        return found
+        return hits
 
     @staticmethod
     def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> Iterator[int]:

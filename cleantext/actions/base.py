@@ -128,7 +128,7 @@ def compile_pattern(source: str) -> regex.Pattern[str]:
 
     if not known_valid(source):
         return regex.compile(source)
-    return _LazyPattern(source)  # type: ignore[return-value]
+    return _LazyPattern(source)
 
 
 class _LazyPattern:
