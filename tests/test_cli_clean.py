@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -99,10 +101,6 @@ def test_without_rejects_file_each_reject_is_reported(tmp_path: Path) -> None:
 
 
 def test_truncated_gzip_names_file_and_last_good_record(tmp_path: Path) -> None:
-    import gzip
-
-    import random
-
     words = SEED_TEXT.split()
     shuffle = random.Random(7).sample
     rows = [{"id": i, "text": " ".join(shuffle(words, len(words)))} for i in range(40)]

@@ -209,10 +209,13 @@ def run_command(args: argparse.Namespace) -> int:
     if args.engine == "dask":
         from ..distributed import clean_dask
 
+        if not args.output:
+            raise ConfigError("--engine dask writes one output per input file: give -o FOLDER.")
         summary = clean_dask(
             args.inputs,
             args.output,
-            processor,
+            cleaner=processor.cleaner,
+            options=processor.options,
             scheduler=args.scheduler,
             workers=jobs,
             format=Format(args.format) if args.format else None,
