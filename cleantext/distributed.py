@@ -180,11 +180,11 @@ def _client(scheduler: Any, workers: int | None) -> Any:
     if isinstance(scheduler, Client):
         return scheduler
     if scheduler:
-        return Client(scheduler)
-    cluster = LocalCluster(
+        return Client(scheduler)  # type: ignore[no-untyped-call]
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0"
     )
-    return Client(cluster)
+    return Client(cluster)  # type: ignore[no-untyped-call]
 
 
 def clean_dask(

@@ -201,12 +201,14 @@ class Processor:
     def clean(self, text: str, url: str | None, tally: _Tally) -> tuple[str, dict[str, Any] | None]:
         """Clean one text, counting bytes and rule hits; the annotation if asked for."""
         url = url or self.options.url
+        note: dict[str, Any] | None = None
         if self.options.explains:
             cleaned = self.cleaner.explain(text, url=url)
-            result, note = cleaned.text, annotation(cleaned)
+            result = cleaned.text
             if self.options.stats:
                 tally.hits.update(cleaned.removed_by_rule())
-            note = note if self.options.annotate else None
+            if self.options.annotate:
+                note = annotation(cleaned)
         else:
             result, note = self.cleaner.clean(text, url=url), None
         tally.bytes_in += len(text.encode("utf-8", "surrogatepass"))

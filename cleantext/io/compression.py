@@ -81,19 +81,20 @@ def corrupt_errors() -> tuple[type[BaseException], ...]:
 
 def open_decompressed(raw: IO[bytes], codec: Codec | None) -> IO[bytes]:
     """A binary stream of the decompressed content of ``raw`` (returned as is if uncompressed)."""
+    stream: Any
     if codec is None:
-        return raw
-    if codec is Codec.GZIP:
-        return gzip.GzipFile(fileobj=raw, mode="rb")
-    if codec is Codec.BZIP2:
-        return bz2.BZ2File(raw, mode="rb")
-    if codec is Codec.XZ:
-        return lzma.LZMAFile(raw, mode="rb")
-    # read_across_frames: files written chunk by chunk hold many frames.
-    reader: IO[bytes] = (
-        _zstandard().ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=False)
-    )
-    return reader
+        stream = raw
+    elif codec is Codec.GZIP:
+        stream = gzip.GzipFile(fileobj=raw, mode="rb")
+    elif codec is Codec.BZIP2:
+        stream = bz2.BZ2File(raw, mode="rb")
+    elif codec is Codec.XZ:
+        stream = lzma.LZMAFile(raw, mode="rb")  # noqa: SIM115 (the caller closes it)
+    else:
+        # read_across_frames: files written chunk by chunk hold many frames.
+        zstd = _zstandard().ZstdDecompressor()
+        stream = zstd.stream_reader(raw, read_across_frames=True, closefd=False)
+    return stream  # type: ignore[no-any-return]
 
 
 def compressor(codec: Codec | None) -> Callable[[bytes], bytes]:

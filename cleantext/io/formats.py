@@ -26,7 +26,6 @@ class Format(Enum):
 _EXTENSIONS = {
     ".jsonl": Format.JSONL,
     ".ndjson": Format.JSONL,
-    ".json": Format.JSONL,
     ".parquet": Format.PARQUET,
     ".pq": Format.PARQUET,
 }
