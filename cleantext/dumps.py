@@ -9,6 +9,7 @@ in = records out + rejected. Outputs appear under their final names only when co
 from __future__ import annotations
 
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,11 +76,21 @@ class Summary:
 
 
 class _Reading:
-    """Which raw file the chunk generator is in, for the progress position (one run only)."""
+    """Where the chunk generator is in the input, for the progress line (one run only).
+
+    ``marks`` holds the input position after each item handed out; results come back in the
+    same order, so popping one per result gives the position processing has reached rather
+    than the position of the reader, which runs a few chunks ahead.
+    """
 
     def __init__(self) -> None:
         self.done = 0
         self.raw: IO[bytes] | None = None
+        self.marks: deque[int] = deque()
+
+    def mark(self, item: Chunk | None) -> Chunk | None:
+        self.marks.append(self.position())
+        return item
 
     def position(self) -> int:
         if self.raw is None or self.raw.closed:
@@ -118,17 +129,21 @@ def _plan_chunks(plan: Plan, reading: _Reading, chunk_bytes: int) -> Iterator[Ch
         fmt = unit.format if plan.tree else plan.output_format
         compress = _output_codec(fmt, output)
         if unit.source == STDIO:
-            yield from unit_chunks(
+            for chunk in unit_chunks(
                 unit, sys.stdin.buffer, compress=compress, chunk_bytes=chunk_bytes
-            )
+            ):
+                yield reading.mark(chunk)
         else:
             with open(unit.source, "rb") as raw:
                 reading.raw = raw
                 codec = None if unit.format is Format.PARQUET else codec_for(unit.source)
                 with open_decompressed(raw, codec) as stream:
-                    yield from unit_chunks(unit, stream, compress=compress, chunk_bytes=chunk_bytes)
+                    for chunk in unit_chunks(
+                        unit, stream, compress=compress, chunk_bytes=chunk_bytes
+                    ):
+                        yield reading.mark(chunk)
             reading.done += unit.size or 0
-        yield None
+        yield reading.mark(None)
 
 
 def _process(processor: Processor, chunk: Chunk | None) -> ChunkResult | None:
@@ -198,6 +213,7 @@ def run(
     try:
         with WorkerPool(processor, jobs) as pool:
             for result in pool.map(_process, _plan_chunks(plan, reading, chunk_bytes)):
+                position = reading.marks.popleft()
                 if result is None:
                     outputs.unit_done()
                     continue
@@ -209,7 +225,7 @@ def run(
                     errors.append(f"{result.source}: {result.error}")
                     print(f"cleantext: {result.source}: {result.error}", file=sys.stderr)
                 if progress is not None:
-                    progress.update(counts.records_in, reading.position())
+                    progress.update(counts.records_in, position)
         outputs.commit()
     except BaseException as error:
         outputs.abort(error)
