@@ -217,19 +217,18 @@ class Processor:
 
     def process(self, chunk: Chunk) -> ChunkResult:
         """Process one chunk; never raises for bad records (they become rejects)."""
-        if chunk.format is Format.PARQUET:
-            from .io.parquet import process_batch
-
-            return process_batch(self, chunk)
         tally = _Tally()
         if chunk.error:
-            pieces: list[bytes] = []
             if chunk.data:
                 tally.records_in += 1
                 reason = "record cut short by truncated or corrupt input"
                 tally.rejects.append(Reject(chunk.source, chunk.first, reason, chunk.data))
-            written = 0
-        elif chunk.format is Format.TEXT:
+            return tally.result(chunk, b"", 0)
+        if chunk.format is Format.PARQUET:
+            from .io.parquet import process_batch
+
+            return process_batch(self, chunk)
+        if chunk.format is Format.TEXT:
             pieces, written = self._document(chunk, tally)
         else:
             pieces, written = self._lines(chunk, tally)

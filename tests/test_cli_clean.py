@@ -145,6 +145,8 @@ def test_rules_is_an_alias_of_rules_dir(tmp_path: Path) -> None:
         ["IN", "-o", "IN"],
         ["IN", "-o", "EXISTING"],
         ["IN", "--rejects", "EXISTING"],
+        ["IN", "-o", "OUT.txt", "--rejects", "OUT.txt"],
+        ["IN", "--rejects", "IN"],
         ["IN", "-o", "x.parquet"],
         ["DIR"],
         ["DIR", "-o", "DIR/sub"],

@@ -148,18 +148,27 @@ def record_options(args: argparse.Namespace) -> RecordOptions:
     )
 
 
-def _check(args: argparse.Namespace, plan: Plan) -> None:
+def _check_options(args: argparse.Namespace) -> None:
+    """Checks that need no plan: option values and the rejects file."""
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError("--jobs must be at least 1.")
+    if args.rejects is not None and args.rejects.exists() and not (args.force or args.resume):
+        raise ConfigError(f"{args.rejects}: already exists; add --force to overwrite it.")
+
+
+def _check_plan(args: argparse.Namespace, plan: Plan) -> None:
+    """Checks of the local plan: annotations need fields, rejects may not clobber a file."""
     formats = {unit.format for unit in plan.units}
     if args.annotate and Format.TEXT in formats:
         raise ConfigError("--annotate needs JSONL or Parquet records; plain text has no fields.")
     if args.rejects is not None:
-        sources = {Path(unit.source).resolve() for unit in plan.units}
-        if args.rejects.resolve() in sources:
-            raise ConfigError(f"{args.rejects}: that is an input; refusing to overwrite it.")
-        if args.rejects.exists() and not (args.force or args.resume):
-            raise ConfigError(f"{args.rejects}: already exists; add --force to overwrite it.")
+        rejects = args.rejects.resolve()
+        taken = {Path(unit.source).resolve() for unit in plan.units}
+        taken |= {unit.output.resolve() for unit in plan.units if unit.output is not None}
+        if plan.output is not None:
+            taken.add(plan.output.resolve())
+        if rejects in taken:
+            raise ConfigError(f"{args.rejects}: is an input or an output; choose another name.")
 
 
 @contextmanager
@@ -204,6 +213,7 @@ def format_stats(counts: Counts) -> str:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    _check_options(args)
     jobs = args.jobs if args.jobs is not None else default_jobs()
     processor = Processor(cleaner_from_args(args), record_options(args))
     if args.engine == "dask":
@@ -231,7 +241,7 @@ def run_command(args: argparse.Namespace) -> int:
             force=args.force,
             resume=args.resume,
         )
-        _check(args, plan)
+        _check_plan(args, plan)
         progress = (
             Progress(sys.stderr, plan.size) if sys.stderr.isatty() and not args.quiet else None
         )

@@ -59,7 +59,16 @@ def parquet_chunks(
     except (pa.ArrowInvalid, OSError) as error:
         raise ConfigError(f"{source}: not a readable Parquet file ({error}).") from error
     first = 1
-    for batch in parquet.iter_batches(batch_size=batch_rows):
+    batches = parquet.iter_batches(batch_size=batch_rows)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as error:
+            message = f"corrupt Parquet data after row {first - 1}: {error}"
+            yield Chunk(Format.PARQUET, source, first, b"", error=message)
+            return
+        if batch is None:
+            break
         yield Chunk(Format.PARQUET, source, first, _ipc(batch))
         first += batch.num_rows
     if first == 1:
@@ -126,6 +135,8 @@ class ParquetSink:
         self._writer: Any = None
 
     def write(self, data: bytes) -> None:
+        if not data:
+            return  # what a chunk that reports broken input gives back
         pa = pyarrow()
         table = _table(data)
         if self._writer is None:

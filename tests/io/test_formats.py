@@ -183,3 +183,16 @@ def test_truncated_document_is_rejected_whole() -> None:
     (chunk,) = document_chunks(_open(packed[:-30], gzip.compress), "doc.txt.gz")
     assert chunk.error
     assert SEED_TEXTS[0].encode().startswith(chunk.data)
+
+
+def test_corrupt_parquet_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist(records(40)), tmp_path / "in.parquet", row_group_size=5)
+    data = bytearray((tmp_path / "in.parquet").read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 2000] = b"\x00" * 2000
+    (tmp_path / "bad.parquet").write_bytes(bytes(data))
+    code = main(["clean", "-q", str(tmp_path / "bad.parquet"), "-o", str(tmp_path / "o.parquet")])
+    assert code in (1, 2)
