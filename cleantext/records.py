@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -307,11 +307,3 @@ def check_text(record: Mapping[str, Any], text_field: str) -> str:
         kind = "null" if value is None else type(value).__name__
         return f"field {text_field!r} is {kind}, not a string"
     return ""
-
-
-def total(results: Iterable[ChunkResult]) -> Counts:
-    """The counts of many results added up."""
-    counts = Counts()
-    for result in results:
-        counts += result.counts
-    return counts

@@ -152,6 +152,7 @@ def test_rules_is_an_alias_of_rules_dir(tmp_path: Path) -> None:
         ["DIR", "-o", "DIR/sub"],
         ["missing.jsonl"],
         ["--annotate", "IN"],
+        ["--scheduler", "tcp://127.0.0.1:1", "IN"],
     ],
 )
 def test_usage_errors_exit_2_and_touch_nothing(tmp_path: Path, argv: list[str]) -> None:

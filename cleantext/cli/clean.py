@@ -152,6 +152,8 @@ def _check_options(args: argparse.Namespace) -> None:
     """Checks that need no plan: option values and the rejects file."""
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError("--jobs must be at least 1.")
+    if args.scheduler and args.engine != "dask":
+        raise ConfigError("--scheduler is for the Dask engine: add --engine dask.")
     if args.rejects is not None and args.rejects.exists() and not (args.force or args.resume):
         raise ConfigError(f"{args.rejects}: already exists; add --force to overwrite it.")
 
