@@ -91,10 +91,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     records.add_argument("--url", help="URL for documents that carry none (chooses site rules)")
     records.add_argument(
         "--annotate",
-        nargs="?",
-        const="cleantext",
-        metavar="FIELD",
-        help="add FIELD (default: cleantext) with the metadata found and every edit",
+        action="store_true",
+        help="add a field with the metadata found, the rule sets applied and every edit",
+    )
+    records.add_argument(
+        "--annotate-field",
+        default="cleantext",
+        metavar="NAME",
+        help="name of the --annotate field (default: cleantext)",
     )
     records.add_argument(
         "--stats",
@@ -142,7 +146,7 @@ def record_options(args: argparse.Namespace) -> RecordOptions:
         text_field=args.text_field,
         url_field=args.url_field,
         url=args.url,
-        annotate=args.annotate,
+        annotate=args.annotate_field if args.annotate else None,
         stats=args.stats,
         max_bytes=args.max_bytes,
     )
