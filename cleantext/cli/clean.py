@@ -64,10 +64,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "clean",
         help="clean documents",
-        description="Clean documents: plain-text files (one document each), JSONL/NDJSON "
-        "records, Parquet tables, optionally compressed (.gz .bz2 .xz .zst); folders are "
-        "cleaned recursively into a mirrored folder. Reads standard input when no INPUT (or "
-        "'-') is given and writes standard output when there is no -o.",
+        description="Clean documents: plain-text files (one document each), JSONL/NDJSON\n"
+        "records, Parquet tables, optionally compressed (.gz .bz2 .xz .zst); folders are\n"
+        "cleaned recursively into a mirrored folder. Reads standard input when no INPUT\n"
+        "(or '-') is given, writes standard output when there is no -o.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -135,7 +135,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_rule_options(parser)
     parser.add_argument(
-        "--rules", action="append", dest="rules_dir", type=Path, help="same as --rules-dir"
+        "--rules",
+        action="append",
+        dest="rules_dir",
+        type=Path,
+        metavar="DIR",
+        help="same as --rules-dir",
     )
     parser.set_defaults(handler=run_command)
 
