@@ -16,7 +16,7 @@ when an explanation is asked for are the changes turned into character edits, so
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -335,6 +335,25 @@ class Cleaner:
         if urls is None:
             return [self.clean(text) for text in texts]
         return [self.clean(text, url=url) for text, url in zip(texts, urls, strict=True)]
+
+    def clean_many(
+        self,
+        texts: Iterable[str],
+        *,
+        urls: Iterable[str | None] | None = None,
+        jobs: int | None = None,
+        batch_size: int = 64,
+    ) -> Iterator[str]:
+        """Clean ``texts`` lazily in ``jobs`` worker processes (default: all cores), in order.
+
+        Each worker builds this cleaner once. Fits pandas
+        (``df["text"] = list(cleaner.clean_many(df["text"]))``) and ``datasets.map``
+        (``lambda b: {"text": list(cleaner.clean_many(b["text"], jobs=1))}``, batched).
+        See :func:`cleantext.parallel.clean_many`.
+        """
+        from .parallel import clean_many
+
+        return clean_many(self, texts, urls=urls, jobs=jobs, batch_size=batch_size)
 
 
 def mined_lines_step(site: str, keys: frozenset[str]) -> PlanStep:

@@ -1,29 +1,51 @@
-"""``cleantext clean``: clean plain-text documents from files or standard input."""
+"""``cleantext clean``: clean documents from files, folders or standard input.
+
+Argument parsing and wiring only: formats and files are :mod:`cleantext.io`, record handling
+and rejects :mod:`cleantext.records`, the engines :mod:`cleantext.dumps` (local, ``-j``) and
+:mod:`cleantext.distributed` (Dask).
+"""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from ..errors import InputError
-from .common import EXIT_OK, add_rule_options
-from .mine import add_drop_repeated_option, cleaner_with_mined
+from ..dumps import RejectsLog, Summary, run
+from ..errors import ConfigError, InputError
+from ..io.formats import Format
+from ..io.plan import Plan, make_plan
+from ..io.progress import Progress
+from ..parallel import default_jobs
+from ..records import Counts, Processor, RecordOptions
+from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, cleaner_from_args
+
+EPILOG = """\
+examples:
+  cleantext clean article.txt                          cleaned text on stdout
+  cleantext clean --format jsonl < dump.jsonl > out.jsonl
+  cleantext clean dump.jsonl.gz -o clean.jsonl.gz -j 2 --rejects rejects.jsonl --stats
+  cleantext clean articles/ -o cleaned/ --resume       one output per file, tree mirrored
+  cleantext clean --engine dask dumps/ -o s3://bucket/clean/
+
+exit status: 0 all records written, 1 some rejected (or an input was cut short), 2 usage.
+"""
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "clean",
-        help="clean documents",
-        description="Clean plain-text documents (one per file; "
-        "standard input when no file or '-' is given) and write the result to standard output.",
-    )
-    parser.add_argument("inputs", nargs="*", metavar="INPUT", help="text files ('-': stdin)")
-    parser.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
-    parser.add_argument("--url", help="URL of the document, used to choose site rules")
-    add_rule_options(parser)
-    add_drop_repeated_option(parser)
-    parser.set_defaults(handler=run)
+def _size(value: str) -> int:
+    """``--max-bytes`` value: a number of bytes, optionally with K, M or G (powers of 1024)."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    text = value.strip().upper().removesuffix("B")
+    factor = units.get(text[-1:], 1)
+    try:
+        number = int(text[:-1] if factor > 1 else text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (try 1000000 or 10M)") from None
+    return number * factor
 
 
 def read_text(name: str) -> str:
@@ -38,15 +60,210 @@ def read_text(name: str) -> str:
         raise InputError(f"{name}: {error.strerror}") from error
 
 
-def run(args: argparse.Namespace) -> int:
-    cleaner = cleaner_with_mined(args)
-    outputs = []
-    for name in args.inputs or ["-"]:
-        text = cleaner.clean(read_text(name), url=args.url)
-        outputs.append(text + "\n" if text else "")
-    result = "".join(outputs)
-    if args.output:
-        args.output.write_text(result, encoding="utf-8")
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "clean",
+        help="clean documents",
+        description="Clean documents: plain-text files (one document each), JSONL/NDJSON\n"
+        "records, Parquet tables, optionally compressed (.gz .bz2 .xz .zst); folders are\n"
+        "cleaned recursively into a mirrored folder. Reads standard input when no INPUT\n"
+        "(or '-') is given, writes standard output when there is no -o.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("inputs", nargs="*", metavar="INPUT", help="files or folders ('-': stdin)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUTPUT",
+        help="output file, or folder (one output per input file); default: standard output",
+    )
+    parser.add_argument(
+        "--format",
+        choices=[f.value for f in Format],
+        help="input format (default: from the file name; text for standard input)",
+    )
+    records = parser.add_argument_group("records")
+    records.add_argument("--text-field", default="text", metavar="NAME", help="default: text")
+    records.add_argument(
+        "--url-field", default="url", metavar="NAME", help="field with the page URL (default: url)"
+    )
+    records.add_argument("--url", help="URL for documents that carry none (chooses site rules)")
+    records.add_argument(
+        "--annotate",
+        action="store_true",
+        help="add a field with the metadata found, the rule sets applied and every edit",
+    )
+    records.add_argument(
+        "--annotate-field",
+        default="cleantext",
+        metavar="NAME",
+        help="name of the --annotate field (default: cleantext)",
+    )
+    records.add_argument(
+        "--stats",
+        action="store_true",
+        help="print per-rule hit counts, documents and bytes in and out on stderr",
+    )
+    records.add_argument(
+        "--max-bytes", type=_size, metavar="N", help="reject records larger than N (e.g. 10M)"
+    )
+    safety = parser.add_argument_group("nothing lost")
+    safety.add_argument(
+        "--rejects",
+        type=Path,
+        metavar="FILE",
+        help="write records that cannot be processed here (JSONL); default: report on stderr",
+    )
+    safety.add_argument("--force", action="store_true", help="overwrite existing outputs")
+    safety.add_argument(
+        "--resume", action="store_true", help="skip outputs that are already complete"
+    )
+    safety.add_argument("-q", "--quiet", action="store_true", help="no summary, no progress")
+    engine = parser.add_argument_group("engine")
+    engine.add_argument(
+        "-j", "--jobs", type=int, metavar="N", help="worker processes (default: all cores)"
+    )
+    engine.add_argument(
+        "--engine",
+        choices=["local", "dask"],
+        default="local",
+        help="local processes, or Dask (needs the dask extra; paths may be fsspec URLs)",
+    )
+    engine.add_argument(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler (default: start a local cluster)"
+    )
+    add_rule_options(parser)
+    parser.add_argument(
+        "--drop-repeated",
+        type=Path,
+        metavar="STATS",
+        help="also drop the lines `cleantext mine --stats` found recurring on each site",
+    )
+    parser.add_argument(
+        "--rules",
+        action="append",
+        dest="rules_dir",
+        type=Path,
+        metavar="DIR",
+        help="same as --rules-dir",
+    )
+    parser.set_defaults(handler=run_command)
+
+
+def record_options(args: argparse.Namespace) -> RecordOptions:
+    """The record options given on the command line."""
+    return RecordOptions(
+        text_field=args.text_field,
+        url_field=args.url_field,
+        url=args.url,
+        annotate=args.annotate_field if args.annotate else None,
+        stats=args.stats,
+        max_bytes=args.max_bytes,
+    )
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Checks that need no plan: option values and the rejects file."""
+    if args.jobs is not None and args.jobs < 1:
+        raise ConfigError("--jobs must be at least 1.")
+    if args.scheduler and args.engine != "dask":
+        raise ConfigError("--scheduler is for the Dask engine: add --engine dask.")
+    if args.rejects is not None and args.rejects.exists() and not (args.force or args.resume):
+        raise ConfigError(f"{args.rejects}: already exists; add --force to overwrite it.")
+
+
+def _check_plan(args: argparse.Namespace, plan: Plan) -> None:
+    """Checks of the local plan: annotations need fields, rejects may not clobber a file."""
+    formats = {unit.format for unit in plan.units}
+    if args.annotate and Format.TEXT in formats:
+        raise ConfigError("--annotate needs JSONL or Parquet records; plain text has no fields.")
+    if args.rejects is not None:
+        rejects = args.rejects.resolve()
+        taken = {Path(unit.source).resolve() for unit in plan.units}
+        taken |= {unit.output.resolve() for unit in plan.units if unit.output is not None}
+        if plan.output is not None:
+            taken.add(plan.output.resolve())
+        if rejects in taken:
+            raise ConfigError(f"{args.rejects}: is an input or an output; choose another name.")
+
+
+@contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """Turn SIGTERM into an exception, so partial outputs are removed as on Ctrl-C."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def report(summary: Summary, *, stats: bool) -> None:
+    """The closing lines on stderr: the records balance, then ``--stats`` figures."""
+    c = summary.counts
+    line = f"cleantext: {c.records_in:,} records in, {c.records_out:,} out, {c.rejected:,} rejected"
+    if summary.skipped:
+        line += f"; {summary.skipped:,} complete outputs skipped (--resume)"
+    if summary.errors:
+        line += f"; {len(summary.errors)} input(s) cut short"
+    print(line, file=sys.stderr)
+    if stats:
+        print(format_stats(c), file=sys.stderr)
+
+
+def format_stats(counts: Counts) -> str:
+    """``--stats``: documents and text bytes in and out, share removed, hits per rule."""
+    removed = 1 - counts.bytes_out / counts.bytes_in if counts.bytes_in else 0.0
+    lines = [
+        f"documents: {counts.records_in:,} in, {counts.records_out:,} out, "
+        f"{counts.rejected:,} rejected",
+        f"text bytes: {counts.bytes_in:,} in, {counts.bytes_out:,} out ({removed:.1%} removed)",
+        "rule hits:" if counts.rule_hits else "rule hits: none",
+    ]
+    ranked = sorted(counts.rule_hits.items(), key=lambda item: (-item[1], item[0]))
+    lines += [f"  {hits:>9,}  {rule}" for rule, hits in ranked]
+    return "\n".join(lines)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    _check_options(args)
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    processor = Processor(cleaner_from_args(args), record_options(args))
+    if args.engine == "dask":
+        from ..distributed import clean_dask
+
+        if not args.output:
+            raise ConfigError("--engine dask writes one output per input file: give -o FOLDER.")
+        summary = clean_dask(
+            args.inputs,
+            args.output,
+            cleaner=processor.cleaner,
+            options=processor.options,
+            scheduler=args.scheduler,
+            workers=jobs,
+            format=Format(args.format) if args.format else None,
+            force=args.force,
+            resume=args.resume,
+            rejects=RejectsLog(args.rejects, resume=args.resume),
+        )
     else:
-        sys.stdout.write(result)
-    return EXIT_OK
+        plan = make_plan(
+            args.inputs,
+            args.output,
+            format=Format(args.format) if args.format else None,
+            force=args.force,
+            resume=args.resume,
+        )
+        _check_plan(args, plan)
+        progress = (
+            Progress(sys.stderr, plan.size) if sys.stderr.isatty() and not args.quiet else None
+        )
+        with _terminate_cleanly(), RejectsLog(args.rejects, resume=args.resume) as rejects:
+            summary = run(plan, processor, jobs=jobs, rejects=rejects, progress=progress)
+    if not args.quiet or not summary.clean:
+        report(summary, stats=args.stats)
+    return EXIT_OK if summary.clean else EXIT_REJECTED

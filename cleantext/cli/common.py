@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..mine import drop_lines_from_stats
 from ..pipeline import Cleaner
 from ..rules import RuleLibrary, shipped_rules_dir
 
@@ -67,6 +68,13 @@ def rule_paths(args: argparse.Namespace) -> list[Path]:
 
 
 def cleaner_from_args(args: argparse.Namespace) -> Cleaner:
-    """A :class:`Cleaner` configured by the rule options."""
+    """A :class:`Cleaner` configured by the rule options (and ``--drop-repeated``, if any)."""
     library = RuleLibrary.load(rule_paths(args))
-    return Cleaner(library, select=args.select, ignore=args.ignore, sites=args.site)
+    stats = getattr(args, "drop_repeated", None)
+    return Cleaner(
+        library,
+        select=args.select,
+        ignore=args.ignore,
+        sites=args.site,
+        drop_lines=drop_lines_from_stats(stats) if stats else None,
+    )

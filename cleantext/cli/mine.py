@@ -15,13 +15,11 @@ from ..mine import (
     MineOptions,
     Miner,
     draft_rule_set,
-    drop_lines_from_stats,
     iter_documents,
     set_id_for,
     stats_data,
     write_stats,
 )
-from ..pipeline import Cleaner
 from ..rules import RuleLibrary
 from .common import EXIT_OK, add_rule_options, rule_paths
 
@@ -107,23 +105,3 @@ def run(args: argparse.Namespace) -> int:
         )
     sys.stdout.flush()
     return EXIT_OK
-
-
-def add_drop_repeated_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--drop-repeated STATS`` to a command that cleans (``cleantext clean``)."""
-    parser.add_argument(
-        "--drop-repeated",
-        type=Path,
-        metavar="STATS",
-        help="also drop the lines `cleantext mine --stats` found recurring on each site",
-    )
-
-
-def cleaner_with_mined(args: argparse.Namespace) -> Cleaner:
-    """The cleaner the rule options describe, plus the mined lines of ``--drop-repeated``."""
-    library = RuleLibrary.load(rule_paths(args))
-    stats = getattr(args, "drop_repeated", None)
-    drop_lines = drop_lines_from_stats(stats) if stats else None
-    return Cleaner(
-        library, select=args.select, ignore=args.ignore, sites=args.site, drop_lines=drop_lines
-    )

@@ -1,0 +1,303 @@
+"""End-to-end dump throughput: ``cleantext clean`` on a generated JSONL.gz, ``-j 1`` vs ``-j 2``.
+
+Generates a dump of ``--mb`` megabytes of JSONL (200 by default) from real-looking pages (the
+``wet`` and ``extracted`` texts of /work/shared/corpus/dev.jsonl.gz when present, else the
+seed articles), each record varied (lines rotated, a unique line added) so that gzip cannot
+fold the dump into a few repeats. The dump lives in a temporary folder and is deleted after:
+generated data is never committed.
+
+For each job count it runs the installed command as a user would, samples the resident
+memory and CPU time of every process of the tree (parent and workers) every 50 ms, and
+reports wall time, MB/s of uncompressed input, peak RSS, total and per-process CPU, and checks
+that every run wrote the same records. On a shared machine wall-clock speed-up depends on
+other users' load; "CPU speed-up" is a conservative estimate of the speed-up on idle cores:
+the CPU time of ``-j 1`` over the parent's plus the busiest worker's CPU time of ``-j N``.
+Results go to ``benchmarks/results/dump_throughput.json`` (git-ignored) and a table is
+printed.
+
+    python benchmarks/dump_throughput.py                 # 200 MB, -j 1 and -j 2
+    python benchmarks/dump_throughput.py --mb 20 --jobs 1 2
+    python benchmarks/dump_throughput.py --mb 20 --stream-gb 2   # also: memory on a 2 GB stream
+
+``--stream-gb N`` also pipes N GB of generated JSONL through ``cleantext clean -j 2`` with an
+empty rule set, so that the reading, splitting, worker round trip and writing are measured
+alone, and shows that peak memory does not grow with the size of the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path("/work/shared/corpus/dev.jsonl.gz")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def base_texts() -> list[tuple[str, str | None]]:
+    """``(text, url)`` pairs to build records from."""
+    if CORPUS.exists():
+        with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f]
+        return [(r[field], r.get("url")) for r in rows for field in ("wet", "extracted")]
+    seeds = sorted(p for p in (ROOT / "seeds").glob("*.txt") if ".expected." not in p.name)
+    return [(p.read_text(encoding="utf-8"), None) for p in seeds]
+
+
+def generate(path: Path, megabytes: float, seed: int = 1) -> tuple[int, int]:
+    """Write the dump; return (records, uncompressed bytes)."""
+    texts = base_texts()
+    rng = random.Random(seed)
+    target = int(megabytes * 1e6)
+    written = records = 0
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        while written < target:
+            text, url = rng.choice(texts)
+            lines = text.split("\n")
+            cut = rng.randrange(len(lines))
+            varied = "\n".join([*lines[cut:], *lines[:cut], f"Ref {records}-{rng.random():.6f}"])
+            line = (
+                json.dumps(
+                    {"id": records, "url": url, "text": varied, "source": "bench"},
+                    ensure_ascii=False,
+                ).encode("utf-8")
+                + b"\n"
+            )
+            out.write(line)
+            written += len(line)
+            records += 1
+    return records, written
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+    return _tree(root)[0]
+
+
+def _tree(root: int) -> tuple[int, list[int]]:
+    """Resident bytes of ``root`` and its descendants, and their pids (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)  # field 4: ppid
+        rss[pid] = int(fields[21]) * PAGE  # field 24: rss in pages
+    total, stack, pids = 0, [root], []
+    while stack:
+        pid = stack.pop()
+        pids.append(pid)
+        total += rss.get(pid, 0)
+        stack += children.get(pid, [])
+    return total, pids
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` itself."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(command: list[str]) -> dict[str, float]:
+    """Run ``command``; return wall seconds, peak RSS of its process tree and CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    process = subprocess.Popen(command)
+    peak = 0
+    cpu_by_pid: dict[int, float] = {}
+    while process.poll() is None:
+        rss, pids = _tree(process.pid)
+        peak = max(peak, rss)
+        for pid in pids:
+            cpu_by_pid[pid] = max(cpu_by_pid.get(pid, 0.0), _cpu(pid))
+        time.sleep(0.05)
+    parent_cpu = cpu_by_pid.pop(process.pid, 0.0)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # The run cannot be shorter than the parent's CPU time plus its busiest worker's (counted
+    # as if they never overlapped, so this errs on the slow side). Samples miss the last
+    # moments of a worker: the workers' share of the exact total, split evenly, bounds the
+    # busiest one from below.
+    busiest = parent_cpu
+    if cpu_by_pid:
+        even_share = (cpu - parent_cpu) / len(cpu_by_pid)
+        busiest += max(even_share, *cpu_by_pid.values())
+    return {
+        "seconds": seconds,
+        "peak": peak,
+        "cpu": cpu,
+        "parent_cpu": parent_cpu,
+        "busiest_cpu": busiest,
+    }
+
+
+def stream_through(gigabytes: float, command: str) -> dict[str, float]:
+    """Pipe ``gigabytes`` of JSONL through the I/O path (no rules); wall time and peak RSS."""
+    text = "Some article text here, written to be cleaned. " * 90
+    line = json.dumps({"id": 1, "url": "https://example.com/a", "text": text}).encode() + b"\n"
+    block = line * 256
+    empty_rules = tempfile.mkdtemp(prefix="cleantext-no-rules-")
+    argv = [command, "clean", "-q", "--format", "jsonl", "-j", "2", "--no-default-rules"]
+    process = subprocess.Popen(
+        [*argv, "--rules", empty_rules], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL
+    )
+    assert process.stdin is not None
+    peak, sent, total = 0, 0, int(gigabytes * 1e9)
+    start = time.perf_counter()
+    while sent < total:
+        process.stdin.write(block)
+        sent += len(block)
+        if sent % (len(block) * 64) == 0:
+            peak = max(peak, _tree_rss(process.pid))
+    process.stdin.close()
+    process.wait()
+    seconds = time.perf_counter() - start
+    os.rmdir(empty_rules)
+    return {
+        "gigabytes": round(sent / 1e9, 2),
+        "seconds": round(seconds, 1),
+        "mb_per_s": round(sent / 1e6 / seconds, 1),
+        "peak_rss_mb": round(peak / 1e6, 1),
+    }
+
+
+def digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with gzip.open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=200, help="uncompressed dump size")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--stream-gb", type=float, default=0, help="also stream N GB, no rules")
+    parser.add_argument(
+        "--results", type=Path, default=ROOT / "benchmarks/results/dump_throughput.json"
+    )
+    parser.add_argument(
+        "--command",
+        default=str(Path(sys.executable).with_name("cleantext")),
+        help="the cleantext executable to measure",
+    )
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="cleantext-bench-"))
+    try:
+        dump = work / "dump.jsonl.gz"
+        started = time.perf_counter()
+        records, raw_bytes = generate(dump, args.mb)
+        print(
+            f"generated {records:,} records, {raw_bytes / 1e6:.0f} MB JSONL, "
+            f"{dump.stat().st_size / 1e6:.0f} MB gzip, in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+        rows = []
+        digests = set()
+        for jobs in args.jobs:
+            out = work / f"out-j{jobs}.jsonl.gz"
+            measured = run(
+                [args.command, "clean", "-q", "-j", str(jobs), str(dump), "-o", str(out)]
+            )
+            seconds = measured["seconds"]
+            digests.add(digest(out))
+            rows.append(
+                {
+                    "jobs": jobs,
+                    "seconds": round(seconds, 2),
+                    "mb_per_s": round(raw_bytes / 1e6 / seconds, 2),
+                    "docs_per_s": round(records / seconds, 1),
+                    "peak_rss_mb": round(measured["peak"] / 1e6, 1),
+                    "cpu_seconds": round(measured["cpu"], 1),
+                    "parent_cpu_seconds": round(measured["parent_cpu"], 1),
+                    "critical_path_cpu_seconds": round(measured["busiest_cpu"], 1),
+                }
+            )
+            print(f"-j {jobs}: {seconds:.1f} s", flush=True)
+        base = rows[0]["seconds"]
+        base_cpu = rows[0]["critical_path_cpu_seconds"]
+        for row in rows:
+            row["speedup"] = round(base / row["seconds"], 2)
+            # The speed-up on idle cores, estimated from CPU times, which other users' load on a
+            # shared machine does not skew (see ``run``).
+            row["cpu_bound_speedup"] = round(base_cpu / row["critical_path_cpu_seconds"], 2)
+        result = {
+            "benchmark": "dump_throughput",
+            "input_mb": round(raw_bytes / 1e6, 1),
+            "input_gz_mb": round(dump.stat().st_size / 1e6, 1),
+            "records": records,
+            "cores": os.cpu_count(),
+            "load_average_before": os.getloadavg()[0],
+            "same_output_for_every_job_count": len(digests) == 1,
+            "runs": rows,
+        }
+        if args.stream_gb:
+            result["stream_no_rules"] = stream_through(args.stream_gb, args.command)
+        args.results.parent.mkdir(parents=True, exist_ok=True)
+        args.results.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        header = (
+            "jobs",
+            "seconds",
+            "MB/s",
+            "docs/s",
+            "peak RSS MB",
+            "speed-up",
+            "CPU s",
+            "parent CPU s",
+            "critical CPU s",
+            "CPU speed-up",
+        )
+        print("\n" + " ".join(f"{h:>12}" for h in header))
+        for row in rows:
+            values = (
+                row["jobs"],
+                row["seconds"],
+                row["mb_per_s"],
+                row["docs_per_s"],
+                row["peak_rss_mb"],
+                row["speedup"],
+                row["cpu_seconds"],
+                row["parent_cpu_seconds"],
+                row["critical_path_cpu_seconds"],
+                row["cpu_bound_speedup"],
+            )
+            print(" ".join(f"{v:>12}" for v in values))
+        print(f"same output for every job count: {result['same_output_for_every_job_count']}")
+        if args.stream_gb:
+            streamed = result["stream_no_rules"]
+            print(
+                f"stream, no rules, -j 2: {streamed['gigabytes']} GB in {streamed['seconds']} s "
+                f"({streamed['mb_per_s']} MB/s), peak RSS {streamed['peak_rss_mb']} MB"
+            )
+        print(f"results: {args.results}")
+    finally:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()

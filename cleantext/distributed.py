@@ -1,0 +1,254 @@
+"""The Dask engine: clean dumps on a cluster, one output partition per input partition.
+
+Optional (the ``dask`` extra) and at the edge: this module imports the core, the core never
+imports it. Paths are fsspec URLs (local paths, ``s3://``, ``gs://``... with the matching
+fsspec backend installed), so workers read their input file and write their output file
+themselves; the client only plans and adds up counts and rejects.
+
+Each input file is one partition and gives one output file under the output folder, written
+with the same readers, processor and sinks as the local engine (so outputs are
+byte-identical to ``cleantext clean -o FOLDER``), under a temporary name first and renamed
+when complete.
+
+From Python::
+
+    from cleantext import Cleaner
+    from cleantext.distributed import clean_dask
+    from cleantext.records import RecordOptions
+
+    summary = clean_dask(["s3://dumps/2024/"], "s3://clean/2024/", cleaner=Cleaner(),
+                         options=RecordOptions(text_field="content"), scheduler="tcp://host:8786")
+    assert summary.counts.balanced
+"""
+
+from __future__ import annotations
+
+import posixpath
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .dumps import RejectsLog, Summary, unit_chunks
+from .errors import ConfigError
+from .io.compression import codec_for, open_decompressed
+from .io.formats import Format, detect_format
+from .io.plan import Unit
+from .io.sinks import sink_for
+from .pipeline import Cleaner
+from .records import Counts, Processor, RecordOptions, Reject
+
+#: Scheduler names dask knows without a cluster (handy for debugging a job locally).
+LOCAL_SCHEDULERS = ("sync", "threads", "processes")
+
+
+def _dask() -> Any:
+    try:
+        import dask.bag
+        import fsspec  # noqa: F401 (checked here so the message names the extra)
+    except ImportError as error:
+        raise ConfigError(
+            "--engine dask needs dask: pip install 'cleantext-news[dask]'."
+        ) from error
+    return dask
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """One input file and the output file it becomes (fsspec URLs)."""
+
+    source: str
+    output: str
+    format: Format
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionResult:
+    """What a worker sends back: counts, rejects and input problems of one partition."""
+
+    counts: Counts
+    rejects: tuple[Reject, ...]
+    errors: tuple[str, ...]
+
+
+def _files(url: str) -> list[tuple[str, str]]:
+    """``(file URL, name relative to the input)`` for a file or, recursively, a folder."""
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(url)
+    if not fs.exists(path):
+        raise ConfigError(f"{url}: no such file or folder.")
+    if not fs.isdir(path):
+        return [(url, posixpath.basename(path.rstrip("/")))]
+    found = []
+    root = path.rstrip("/")
+    for file in sorted(fs.find(root)):
+        relative = posixpath.relpath(file, root)
+        if any(part.startswith(".") for part in relative.split("/")):
+            continue
+        # Spelled as the user gave the folder, so rejects name files as the local engine does.
+        found.append((f"{url.rstrip('/')}/{relative}", relative))
+    return found
+
+
+def plan_partitions(
+    inputs: Sequence[str],
+    output: str,
+    *,
+    format: Format | None = None,
+    force: bool = False,
+    resume: bool = False,
+) -> tuple[list[Partition], int]:
+    """The partitions to clean and how many were skipped because complete (``resume``).
+
+    Credentials and endpoints for remote file systems come from fsspec's own configuration
+    (environment variables, its config file), which workers read too.
+    """
+    import fsspec
+
+    if not inputs:
+        raise ConfigError("--engine dask needs input paths (standard input is not distributed).")
+    out_fs, out_root = fsspec.core.url_to_fs(output)
+    out_root = out_root.rstrip("/")
+    partitions: list[Partition] = []
+    skipped = 0
+    seen: set[str] = set()
+    for url in inputs:
+        in_fs, in_path = fsspec.core.url_to_fs(url)
+        if type(in_fs) is type(out_fs) and (out_root + "/").startswith(in_path.rstrip("/") + "/"):
+            raise ConfigError(f"{output}: is inside the input {url}; choose another output.")
+        for file, relative in _files(url):
+            target = f"{out_root}/{relative}"
+            if target in seen:
+                raise ConfigError(f"two inputs would both be written to {target}.")
+            seen.add(target)
+            if out_fs.exists(target):
+                if resume:
+                    skipped += 1
+                    continue
+                if not force:
+                    raise ConfigError(
+                        f"{target}: already exists; add --force to overwrite, or --resume."
+                    )
+            fmt = format or detect_format(relative)
+            partitions.append(Partition(file, out_fs.unstrip_protocol(target), fmt))
+    return partitions, skipped
+
+
+def clean_partition(partition: Partition, processor: Processor) -> PartitionResult:
+    """Clean one input file into its output file (runs on a worker)."""
+    import fsspec
+
+    in_fs, in_path = fsspec.core.url_to_fs(partition.source)
+    out_fs, out_path = fsspec.core.url_to_fs(partition.output)
+    parent, name = posixpath.split(out_path)
+    temporary = f"{parent}/.{name}.partial"
+    out_fs.makedirs(parent, exist_ok=True)
+    unit = Unit(partition.source, partition.format)
+    compress = None if partition.format is Format.PARQUET else codec_for(out_path)
+    codec = None if partition.format is Format.PARQUET else codec_for(in_path)
+    counts = Counts()
+    rejects: list[Reject] = []
+    errors: list[str] = []
+    try:
+        with (
+            in_fs.open(in_path, "rb") as raw,
+            open_decompressed(raw, codec) as stream,
+            out_fs.open(temporary, "wb") as out,
+        ):
+            sink = sink_for(partition.format, out)
+            for chunk in unit_chunks(unit, stream, compress=compress):
+                result = processor.process(chunk)
+                sink.write(result.data)
+                counts += result.counts
+                rejects += result.rejects
+                if result.error:
+                    errors.append(f"{partition.source}: {result.error}")
+            sink.close()
+        out_fs.mv(temporary, out_path)
+    except BaseException:
+        if out_fs.exists(temporary):
+            out_fs.rm(temporary)
+        raise
+    return PartitionResult(counts, tuple(rejects), tuple(errors))
+
+
+def _client(scheduler: Any, workers: int | None) -> Any:
+    """A distributed client: the one given, one to ``scheduler``, or a new local cluster."""
+    from distributed import Client, LocalCluster
+
+    if isinstance(scheduler, Client):
+        return scheduler
+    if scheduler:
+        return Client(scheduler)  # type: ignore[no-untyped-call]
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+    )
+    return Client(cluster)  # type: ignore[no-untyped-call]
+
+
+def clean_dask(
+    inputs: Sequence[str],
+    output: str,
+    *,
+    cleaner: Cleaner | None = None,
+    options: RecordOptions | None = None,
+    scheduler: Any = None,
+    workers: int | None = None,
+    format: Format | None = None,
+    force: bool = False,
+    resume: bool = False,
+    rejects: RejectsLog | None = None,
+) -> Summary:
+    """Clean files or folders (fsspec URLs) into the ``output`` folder with Dask.
+
+    Args:
+        inputs: files or folders; folders are walked recursively and mirrored.
+        output: the output folder.
+        cleaner: the cleaner to use (default: the shipped rules); each worker builds it once.
+        options: record options (fields, annotations, ``max_bytes``...).
+        scheduler: a ``distributed.Client``, a scheduler address, one of
+            :data:`LOCAL_SCHEDULERS`, or ``None`` to start a local cluster of ``workers``.
+        workers: worker processes of the local cluster (default: all cores).
+        format: input format for every file (default: from each file name).
+        force, resume: overwrite, or skip, outputs that exist.
+        rejects: where rejected records go (default: reported on standard error).
+
+    Returns:
+        The counts of the whole run; ``summary.counts.balanced`` holds.
+    """
+    dask = _dask()
+    processor = Processor(cleaner or Cleaner(), options or RecordOptions())
+    partitions, skipped = plan_partitions(inputs, output, format=format, force=force, resume=resume)
+    if processor.options.annotate and any(p.format is Format.TEXT for p in partitions):
+        raise ConfigError("--annotate needs JSONL or Parquet records; plain text has no fields.")
+    if not partitions:
+        return Summary(skipped=skipped)
+    # One bag partition per input file; the processor is one graph key, so each worker
+    # receives it (and rebuilds the compiled rules) once, not once per task.
+    bag = dask.bag.from_sequence(partitions, npartitions=len(partitions))
+    results = bag.map(clean_partition, dask.delayed(processor))
+    if scheduler in LOCAL_SCHEDULERS:
+        gathered = results.compute(scheduler=scheduler)
+    else:
+        client = _client(scheduler, workers)
+        try:
+            gathered = results.compute(scheduler=client)
+        finally:
+            if client is not scheduler:
+                cluster = client.cluster
+                client.close()
+                if cluster is not None and not scheduler:
+                    cluster.close()
+    log = rejects if rejects is not None else RejectsLog(None)
+    counts = Counts()
+    errors: list[str] = []
+    with log:
+        for result in gathered:
+            counts += result.counts
+            errors += result.errors
+            for reject in result.rejects:
+                log.write(reject)
+    for error in errors:
+        print(f"cleantext: {error}", file=sys.stderr)
+    return Summary(counts, tuple(errors), skipped)

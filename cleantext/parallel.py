@@ -1,0 +1,157 @@
+"""Worker processes that keep input order: the pool behind ``-j`` and ``Cleaner.clean_many``.
+
+Each worker gets the state it needs (a :class:`~cleantext.records.Processor` or a
+:class:`~cleantext.pipeline.Cleaner`) once, in the pool initializer: with the ``fork`` start
+method it inherits the compiled rules, otherwise it rebuilds them once from the rule files
+(see ``RuleLibrary.__reduce__``). Tasks then carry only raw bytes or texts.
+
+Results come back in submission order while a bounded number of tasks is in flight
+(``window``), so memory stays flat however long the input, and the reader never runs ahead
+of the writer by more than a few chunks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice, repeat
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .errors import CleanTextError
+
+if TYPE_CHECKING:
+    from .pipeline import Cleaner
+
+S = TypeVar("S")
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Tasks in flight per worker: enough to hide a slow task, few enough to keep memory flat.
+IN_FLIGHT_PER_JOB = 3
+
+# The state of this worker process, set once by the pool initializer. It lives at module
+# level only because a worker function must find it without receiving it with every task;
+# the parent process never sets it.
+_worker_state: Any = None
+
+
+def default_jobs() -> int:
+    """The cores this process may use (``-j`` default)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _init_worker(state: Any) -> None:
+    global _worker_state
+    _worker_state = state
+    # Ctrl-C reaches the whole process group: the parent handles it and stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _call(function: Callable[[Any, T], R], item: T) -> R:
+    return function(_worker_state, item)
+
+
+class WorkerPool(Generic[S]):
+    """An order-keeping map over worker processes sharing one ``state``.
+
+    With ``jobs <= 1`` everything runs in this process (no pool, no pickling).
+
+    Args:
+        state: given once to each worker; ``function(state, item)`` processes one item.
+        jobs: number of worker processes.
+    """
+
+    def __init__(self, state: S, jobs: int) -> None:
+        self.state = state
+        self.jobs = max(1, jobs)
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WorkerPool[S]:
+        if self.jobs > 1:
+            self._executor = ProcessPoolExecutor(
+                self.jobs, initializer=_init_worker, initargs=(self.state,)
+            )
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=kind is None, cancel_futures=True)
+            self._executor = None
+
+    def map(self, function: Callable[[S, T], R], items: Iterable[T]) -> Iterator[R]:
+        """``function(state, item)`` for each item, in order; items are read lazily."""
+        if self._executor is None:
+            for item in items:
+                yield function(self.state, item)
+            return
+        pending: deque[Future[R]] = deque()
+        window = self.jobs * IN_FLIGHT_PER_JOB
+        try:
+            for item in items:
+                pending.append(self._executor.submit(_call, function, item))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+                while pending and pending[0].done():  # pass on what is ready without waiting
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        except BrokenProcessPool as error:
+            raise CleanTextError(
+                "a worker process died (out of memory or killed?); run again, with fewer "
+                "--jobs if memory is short."
+            ) from error
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _clean_texts(cleaner: Cleaner, batch: tuple[Sequence[str], Sequence[str | None]]) -> list[str]:
+    texts, urls = batch
+    return [cleaner.clean(text, url=url) for text, url in zip(texts, urls, strict=True)]
+
+
+def _batches(
+    texts: Iterable[str], urls: Iterable[str | None] | None, size: int
+) -> Iterator[tuple[list[str], list[str | None]]]:
+    text_iter = iter(texts)
+    url_iter: Iterator[str | None] = iter(urls) if urls is not None else repeat(None)
+    while batch := list(islice(text_iter, size)):
+        batch_urls = list(islice(url_iter, len(batch)))
+        if len(batch_urls) != len(batch):
+            raise ValueError("clean_many: fewer urls than texts")
+        yield batch, batch_urls
+
+
+def clean_many(
+    cleaner: Cleaner,
+    texts: Iterable[str],
+    *,
+    urls: Iterable[str | None] | None = None,
+    jobs: int | None = None,
+    batch_size: int = 64,
+) -> Iterator[str]:
+    """Clean ``texts`` lazily with ``jobs`` processes (default: all cores), in input order.
+
+    Texts go to workers in batches of ``batch_size``; each worker holds its own copy of the
+    cleaner, built once. With ``jobs=1`` it is ``cleaner.clean`` in a loop.
+
+    >>> from cleantext import Cleaner
+    >>> list(clean_many(Cleaner(), ["Hi there.\\n\\nShare this"], jobs=1))
+    ['Hi there.']
+    """
+    with WorkerPool(cleaner, default_jobs() if jobs is None else jobs) as pool:
+        for cleaned in pool.map(_clean_texts, _batches(texts, urls, batch_size)):
+            yield from cleaned

@@ -1,0 +1,309 @@
+"""Record-level processing: parse raw records, clean their text, encode them, count, reject.
+
+A :class:`Processor` turns one :class:`~cleantext.io.formats.Chunk` of raw bytes into a
+:class:`ChunkResult`: encoded output bytes, the records it could not process (each a
+:class:`Reject` with source, line, reason and the raw record) and :class:`Counts`. It is built
+once per process (the CLI's own, each pool worker, each Dask worker) and holds no state
+between chunks, so any process can take any chunk and the results concatenate in input order.
+
+Nothing is dropped silently: every record read is either written or rejected, which is what
+lets the caller check ``records_in == records_out + rejected`` at the end.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .document import Cleaned
+from .io.compression import compressor
+from .io.formats import Chunk, Format
+from .pipeline import Cleaner
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOptions:
+    """How records are read and what is written besides the cleaned text.
+
+    Attributes:
+        text_field: JSONL field / Parquet column holding the text to clean.
+        url_field: field holding the page URL, used to choose site rules when present.
+        url: URL for records that carry none (and for plain-text documents).
+        annotate: name of a field to add with the metadata and edits; ``None`` for none.
+        stats: count edits per rule (needs the edit log, so it is slower).
+        max_bytes: records larger than this (raw bytes) are rejected; ``None`` for no limit.
+    """
+
+    text_field: str = "text"
+    url_field: str = "url"
+    url: str | None = None
+    annotate: str | None = None
+    stats: bool = False
+    max_bytes: int | None = None
+
+    @property
+    def explains(self) -> bool:
+        """Whether records need the edit log (slower than plain cleaning)."""
+        return self.annotate is not None or self.stats
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A record that could not be processed, kept whole so nothing is lost.
+
+    Attributes:
+        source: input name.
+        line: 1-based line (JSONL), row (Parquet) or 0 (a whole text document).
+        reason: why, in words.
+        record: the raw record as read.
+        unit: what ``line`` counts: ``"line"`` or ``"row"``.
+    """
+
+    source: str
+    line: int
+    reason: str
+    record: bytes = field(repr=False)
+    unit: str = "line"
+
+    def location(self) -> str:
+        """``source:line`` (or ``source row N``) for messages."""
+        if self.unit == "row":
+            return f"{self.source} row {self.line}"
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+    def to_json(self) -> bytes:
+        """One line of the rejects file; undecodable records also go there as base64."""
+        entry: dict[str, Any] = {"source": self.source, self.unit: self.line, "reason": self.reason}
+        try:
+            entry["record"] = self.record.decode("utf-8")
+        except UnicodeDecodeError:
+            entry["record"] = self.record.decode("utf-8", "backslashreplace")
+            entry["record_base64"] = base64.b64encode(self.record).decode("ascii")
+        return dump_json(entry) + b"\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What happened to the records of a chunk (or a whole run, by adding chunks).
+
+    ``bytes_in`` / ``bytes_out`` measure the cleaned text (UTF-8) of written records only, so
+    their ratio is the share of text removed; ``rule_hits`` is filled only when counting.
+    """
+
+    records_in: int = 0
+    records_out: int = 0
+    rejected: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    rule_hits: Mapping[str, int] = field(default_factory=dict)
+
+    def __add__(self, other: Counts) -> Counts:
+        hits = Counter(self.rule_hits)
+        hits.update(other.rule_hits)
+        return Counts(
+            self.records_in + other.records_in,
+            self.records_out + other.records_out,
+            self.rejected + other.rejected,
+            self.bytes_in + other.bytes_in,
+            self.bytes_out + other.bytes_out,
+            dict(hits),
+        )
+
+    @property
+    def balanced(self) -> bool:
+        """Every record read was either written or rejected."""
+        return self.records_in == self.records_out + self.rejected
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """The processed form of one chunk: output bytes, rejects and counts, in input order."""
+
+    data: bytes
+    rejects: tuple[Reject, ...] = ()
+    counts: Counts = field(default_factory=Counts)
+    source: str = ""
+    error: str = ""
+
+
+def dump_json(value: Any) -> bytes:
+    """Compact-enough UTF-8 JSON; falls back to ASCII escapes for lone surrogates."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, default=str).encode("ascii")
+
+
+def annotation(cleaned: Cleaned) -> dict[str, Any]:
+    """The ``--annotate`` field: metadata, rule sets, warnings and every edit."""
+    return {
+        "metadata": dict(cleaned.metadata),
+        "rule_sets": list(cleaned.rule_sets),
+        "edits": [
+            {
+                "rule": e.rule,
+                "action": e.action,
+                "start": e.start,
+                "end": e.end,
+                "removed": e.removed,
+                "replacement": e.replacement,
+            }
+            for e in cleaned.edits
+        ],
+        "warnings": list(cleaned.warnings),
+    }
+
+
+class _Tally:
+    """Counts for one chunk while it is processed (local to one call, never shared)."""
+
+    __slots__ = ("bytes_in", "bytes_out", "hits", "records_in", "rejects")
+
+    def __init__(self) -> None:
+        self.records_in = self.bytes_in = self.bytes_out = 0
+        self.hits: Counter[str] = Counter()
+        self.rejects: list[Reject] = []
+
+    def result(self, chunk: Chunk, data: bytes, written: int) -> ChunkResult:
+        counts = Counts(
+            self.records_in,
+            written,
+            len(self.rejects),
+            self.bytes_in,
+            self.bytes_out,
+            dict(self.hits),
+        )
+        return ChunkResult(data, tuple(self.rejects), counts, chunk.source, chunk.error)
+
+
+class Processor:
+    """Cleans chunks of raw records with one :class:`Cleaner`; build once per process.
+
+    >>> from cleantext.io.formats import Chunk, Format
+    >>> p = Processor(Cleaner(), RecordOptions())
+    >>> line = b'{"id": 1, "text": "Hi.\\\\n\\\\nShare this"}\\n'
+    >>> r = p.process(Chunk(Format.JSONL, "in", 1, line))
+    >>> r.data, r.counts.records_out
+    (b'{"id": 1, "text": "Hi."}\\n', 1)
+    """
+
+    def __init__(self, cleaner: Cleaner, options: RecordOptions) -> None:
+        self.cleaner = cleaner
+        self.options = options
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Processor, (self.cleaner, self.options))
+
+    def clean(self, text: str, url: str | None, tally: _Tally) -> tuple[str, dict[str, Any] | None]:
+        """Clean one text, counting bytes and rule hits; the annotation if asked for."""
+        url = url or self.options.url
+        note: dict[str, Any] | None = None
+        if self.options.explains:
+            cleaned = self.cleaner.explain(text, url=url)
+            result = cleaned.text
+            if self.options.stats:
+                tally.hits.update(cleaned.removed_by_rule())
+            if self.options.annotate:
+                note = annotation(cleaned)
+        else:
+            result, note = self.cleaner.clean(text, url=url), None
+        tally.bytes_in += len(text.encode("utf-8", "surrogatepass"))
+        tally.bytes_out += len(result.encode("utf-8", "surrogatepass"))
+        return result, note
+
+    def process(self, chunk: Chunk) -> ChunkResult:
+        """Process one chunk; never raises for bad records (they become rejects)."""
+        tally = _Tally()
+        if chunk.error:
+            if chunk.data:
+                tally.records_in += 1
+                reason = "record cut short by truncated or corrupt input"
+                tally.rejects.append(Reject(chunk.source, chunk.first, reason, chunk.data))
+            return tally.result(chunk, b"", 0)
+        if chunk.format is Format.PARQUET:
+            from .io.parquet import process_batch
+
+            return process_batch(self, chunk)
+        if chunk.format is Format.TEXT:
+            pieces, written = self._document(chunk, tally)
+        else:
+            pieces, written = self._lines(chunk, tally)
+        return tally.result(chunk, compressor(chunk.compress)(b"".join(pieces)), written)
+
+    def _too_big(self, raw: bytes) -> str:
+        limit = self.options.max_bytes
+        if limit is not None and len(raw) > limit:
+            return f"record of {len(raw)} bytes is over --max-bytes {limit}"
+        return ""
+
+    def _document(self, chunk: Chunk, tally: _Tally) -> tuple[list[bytes], int]:
+        tally.records_in += 1
+        reason = self._too_big(chunk.data)
+        if not reason:
+            try:
+                text = chunk.data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                reason = f"not UTF-8 (byte {error.start}: {error.reason})"
+        if reason:
+            tally.rejects.append(Reject(chunk.source, 0, reason, chunk.data))
+            return [], 0
+        cleaned, _ = self.clean(text, None, tally)
+        return ([(cleaned + "\n").encode("utf-8")] if cleaned else []), 1
+
+    def _lines(self, chunk: Chunk, tally: _Tally) -> tuple[list[bytes], int]:
+        out: list[bytes] = []
+        lines = chunk.data.split(b"\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        for number, raw in enumerate(lines, chunk.first):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue  # a blank line holds no record
+            tally.records_in += 1
+            record, reason = self._parse(raw)
+            if record is None:
+                tally.rejects.append(Reject(chunk.source, number, reason, raw))
+                continue
+            url = record.get(self.options.url_field)
+            text, note = self.clean(
+                record[self.options.text_field], url if isinstance(url, str) else None, tally
+            )
+            record[self.options.text_field] = text
+            if note is not None:
+                record[self.options.annotate] = note  # type: ignore[index]
+            out.append(dump_json(record) + b"\n")
+        return out, len(out)
+
+    def _parse(self, raw: bytes) -> tuple[dict[str, Any] | None, str]:
+        """The record as a dict, or ``None`` and the reason it cannot be cleaned."""
+        reason = self._too_big(raw)
+        if reason:
+            return None, reason
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return None, f"not UTF-8 (byte {error.start}: {error.reason})"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            return None, f"invalid JSON ({error.msg} at column {error.colno})"
+        if not isinstance(record, dict):
+            return None, f"not a JSON object but {type(record).__name__}"
+        reason = check_text(record, self.options.text_field)
+        return (None, reason) if reason else (record, "")
+
+
+def check_text(record: Mapping[str, Any], text_field: str) -> str:
+    """Why ``record`` has no cleanable text (``""`` when it has)."""
+    if text_field not in record:
+        return f"no {text_field!r} field (--text-field chooses it)"
+    value = record[text_field]
+    if not isinstance(value, str):
+        kind = "null" if value is None else type(value).__name__
+        return f"field {text_field!r} is {kind}, not a string"
+    return ""

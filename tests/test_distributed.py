@@ -1,0 +1,100 @@
+"""The Dask engine writes exactly what the local engine writes, on a loopback LocalCluster."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from cleantext import Cleaner
+from cleantext.cli import main
+from cleantext.records import RecordOptions
+
+from .conftest import SEEDS
+
+distributed = pytest.importorskip("distributed")
+pytest.importorskip("dask.bag")
+
+SEED_TEXTS = [
+    p.read_text(encoding="utf-8")
+    for p in sorted(SEEDS.glob("*.txt"))
+    if not p.name.endswith(".expected.txt")
+]
+
+
+def _jsonl(rows: list[dict]) -> bytes:
+    return b"".join(json.dumps(r).encode() + b"\n" for r in rows)
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+    )
+    with distributed.Client(cluster) as client:
+        yield client
+    cluster.close()
+
+
+@pytest.fixture
+def dump(tmp_path: Path) -> Path:
+    folder = tmp_path / "dump"
+    (folder / "part").mkdir(parents=True)
+    rows = [{"id": i, "text": f"{SEED_TEXTS[i % 2]}\n{i}", "url": None} for i in range(30)]
+    (folder / "a.jsonl").write_bytes(_jsonl(rows[:10]))
+    (folder / "part" / "b.jsonl.gz").write_bytes(gzip.compress(_jsonl(rows[10:]), mtime=0))
+    (folder / "part" / "bad.jsonl").write_bytes(b'{"id": 99}\n{"text": "Fine."}\n')
+    (folder / "page.txt").write_text(SEED_TEXTS[0])
+    return folder
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_dask_output_is_byte_identical_to_local(client, dump: Path, tmp_path: Path) -> None:
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    local_rejects, dask_rejects = tmp_path / "local.rej", tmp_path / "dask.rej"
+    argv = ["clean", "-q", str(dump), "--max-bytes", "1M"]
+    assert main([*argv, "-o", str(local), "-j", "2", "--rejects", str(local_rejects)]) == 1
+    address = client.scheduler.address
+    dask_argv = ["-o", str(remote), "--engine", "dask", "--scheduler", address]
+    assert main([*argv, *dask_argv, "--rejects", str(dask_rejects)]) == 1
+    assert _tree(local) == _tree(remote)
+    assert sorted(_tree(local)) == ["a.jsonl", "page.txt", "part/b.jsonl.gz", "part/bad.jsonl"]
+    assert local_rejects.read_bytes() == dask_rejects.read_bytes()
+
+
+def test_python_entry_point_counts_and_resumes(client, dump: Path, tmp_path: Path) -> None:
+    from cleantext.distributed import clean_dask
+
+    out = tmp_path / "out"
+    summary = clean_dask([str(dump)], str(out), cleaner=Cleaner(), scheduler=client)
+    assert summary.counts.balanced
+    assert (summary.counts.records_in, summary.counts.rejected) == (33, 1)
+    (out / "a.jsonl").unlink()
+    again = clean_dask(
+        [str(dump)], str(out), options=RecordOptions(), scheduler=client, resume=True
+    )
+    assert again.skipped == 3
+    assert again.counts.records_in == 10
+    assert not list(out.rglob(".*.partial"))
+
+
+def test_parquet_partitions(client, tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    (tmp_path / "in").mkdir()
+    rows = [{"id": i, "text": f"{SEED_TEXTS[i % 2]}\n{i}"} for i in range(12)]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "in" / "t.parquet")
+    assert main(["clean", "-q", str(tmp_path / "in"), "-o", str(tmp_path / "l"), "-j", "1"]) == 0
+    dask_argv = ["--engine", "dask", "--scheduler", client.scheduler.address]
+    assert main(["clean", "-q", str(tmp_path / "in"), "-o", str(tmp_path / "d"), *dask_argv]) == 0
+    assert pq.read_table(tmp_path / "l" / "t.parquet") == pq.read_table(
+        tmp_path / "d" / "t.parquet"
+    )

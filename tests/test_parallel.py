@@ -1,0 +1,94 @@
+"""Worker processes keep input order and give byte-identical output to one process."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from cleantext import Cleaner
+from cleantext.dumps import run
+from cleantext.io.plan import make_plan
+from cleantext.parallel import WorkerPool
+from cleantext.records import Processor, RecordOptions
+
+from .conftest import SEEDS
+
+SEED_TEXTS = [
+    p.read_text(encoding="utf-8")
+    for p in sorted(SEEDS.glob("*.txt"))
+    if not p.name.endswith(".expected.txt")
+]
+
+
+def _rows(count: int) -> list[dict]:
+    return [
+        {"id": i, "text": f"{SEED_TEXTS[i % 2]}\nRecord {i}." if i % 5 else f"Short {i}."}
+        for i in range(count)
+    ]
+
+
+def _square(offset: int, item: int) -> int:
+    return item * item + offset
+
+
+def test_pool_map_keeps_order() -> None:
+    with WorkerPool(1, jobs=2) as pool:
+        assert list(pool.map(_square, range(200))) == [i * i + 1 for i in range(200)]
+
+
+def test_two_workers_give_the_same_bytes_in_the_same_order(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in _rows(120)))
+    processor = Processor(Cleaner(), RecordOptions(stats=True))
+    outputs, summaries = [], []
+    for jobs in (1, 2):
+        out = io.BytesIO()
+        summaries.append(
+            run(make_plan([str(source)], None), processor, jobs=jobs, stdout=out, chunk_bytes=4096)
+        )
+        outputs.append(out.getvalue())
+    assert outputs[0] == outputs[1]
+    assert [json.loads(line)["id"] for line in outputs[1].splitlines()] == list(range(120))
+    assert summaries[0].counts == summaries[1].counts
+    assert summaries[1].counts.rule_hits
+
+
+def test_cli_with_two_jobs_preserves_order(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl.gz"
+    import gzip
+
+    source.write_bytes(gzip.compress(b"".join(json.dumps(r).encode() + b"\n" for r in _rows(300))))
+    outs = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"out{jobs}.jsonl.gz"
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from cleantext.cli import run; run()",
+                "clean",
+                "-q",
+                "-j",
+                jobs,
+                str(source),
+                "-o",
+                str(target),
+            ],
+            check=True,
+            timeout=300,
+        )
+        outs.append(target.read_bytes())
+    assert outs[0] == outs[1]
+    ids = [json.loads(line)["id"] for line in gzip.decompress(outs[1]).splitlines()]
+    assert ids == list(range(300))
+
+
+def test_clean_many_matches_clean_batch(cleaner: Cleaner) -> None:
+    texts = [r["text"] for r in _rows(40)]
+    urls = ["https://www.pressreader.com/x" if i % 2 else None for i in range(40)]
+    expected = cleaner.clean_batch(texts, urls)
+    assert list(cleaner.clean_many(texts, urls=urls, jobs=2, batch_size=3)) == expected
+    assert list(cleaner.clean_many(iter(texts), urls=urls, jobs=1)) == expected
