@@ -338,6 +338,7 @@ class Suite:
                 start = time.perf_counter()
                 command = [script, "clean", str(source), "-o", str(out)]
                 command += ["-j", str(jobs), "--format", "jsonl"]
+                command += ["--force"] if "--force" in help_text else []
                 process = subprocess.Popen(command, stderr=subprocess.PIPE)
                 _, status, usage = os.wait4(process.pid, 0)
                 times.append(time.perf_counter() - start)
