@@ -41,14 +41,17 @@ def run_line_rules(
     """
     changes: list[Change] = []
     total = 0
+    before = 0  # characters in the lines before ``counted``
+    counted = 0
     for index, tag in matcher.scan(lines):
         rule = rules[tag]
         if not rule.truncate:
             changes.append(Change(index, index + 1, (), tag))
             continue
-        # Lengths are only summed when a truncation marker is found, which is rare.
+        # Lengths are only summed once a truncation marker is found, and each line once.
         total = total or sum(len(line) for line in lines) or 1
-        before = sum(len(line) for line in lines[:index])
+        before += sum(len(line) for line in lines[counted:index])
+        counted = index
         if before / total >= rule.min_position:
             changes.append(Change(index, len(lines), (), tag))
             break
