@@ -12,6 +12,8 @@ short strings and against ftfy itself on generated text. The configuration keeps
 quotes (``uncurl_quotes=False``): they are part of the article text, and
 unescapes HTML entities on every line (``unescape_html=True``) because input here is text,
 never markup, and a fixed choice keeps each line's repair independent of the lines before it.
+Full-width letters and digits are left as written (``fix_character_width=False``): in Japanese
+and Chinese text they are the normal typesetting, not damage.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ except ImportError:  # pragma: no cover - where google-re2 has no wheel
 
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 
-FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=True, explain=False)
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False, unescape_html=True, fix_character_width=False, explain=False
+)
 
 #: Typographic characters ftfy's mojibake detector never looks at (dashes, ellipsis, NBSP).
 NEUTRAL = (

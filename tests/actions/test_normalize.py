@@ -18,3 +18,7 @@ def test_strip_and_collapse() -> None:
     changes = collapse_blank_lines(["", "a", "", "", "b", ""], max_blank=1).changes
     assert [(c.first, c.last) for c in changes] == [(0, 1), (3, 4), (5, 6)]
     assert collapse_blank_lines(["a", "", "", "b"], max_blank=0).changes[0].first == 1
+
+
+def test_full_width_characters_are_kept() -> None:
+    assert repair_unicode(["東京で２０２２年に開催された。ＡＢＣ"]).changes == ()
