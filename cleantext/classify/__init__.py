@@ -1,0 +1,123 @@
+"""Generic line classifier: content or boilerplate, for pages of sites nobody wrote rules for.
+
+The rule engine calls :func:`classify_lines` with a document's lines after its rule stages ran.
+The same function serves two inputs:
+
+* a *whole page* (navigation, footers, cookie notices and related links all present): the model
+  cuts the page down to the article;
+* *already-extracted* article text: only residual boilerplate (captions, credits, newsletter
+  prompts) should go, so a stricter threshold is used and removing a large share of the text is
+  treated as a mistake.
+
+:func:`looks_like_whole_page` decides which of the two applies unless the caller says so.
+Features are described in :mod:`cleantext.classify.features`, the model in
+:mod:`cleantext.classify.model`; ``benchmarks/classifier/`` trains it.
+
+The model is loaded once at import; calls share it read-only, so they are thread-safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleantext.classify.features import page_features
+from cleantext.classify.model import LineModel, load_model
+
+__all__ = ["Verdict", "classify_lines", "looks_like_whole_page"]
+
+_MODEL: LineModel = load_model()
+
+# Safety valve. On a whole page the article is rarely below ~2% of the characters; on
+# extracted text a cleaner that removes more than half of it has misread the input.
+_MIN_KEPT_SHARE_PAGE = 0.02
+_MIN_KEPT_SHARE_ARTICLE = 0.5
+
+# Whole-page detection: navigation makes most lines of a page short, while extracted article
+# text is mostly paragraphs. Lines of at most this many space-separated words count as short.
+_SHORT_WORDS = 4
+_MIN_PAGE_LINES = 12
+_PAGE_SHORT_SHARE = 0.38
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The classifier's decision for every input line.
+
+    Attributes:
+        keep: one flag per input line; blank lines are always True (the engine handles them).
+        scores: probability of content per line (1.0 for blank lines), for explain/debug.
+        whole_page: what the detector decided, or the caller's override.
+        conservative: True when the safety valve fired and lines were kept that the model
+            would have removed; the caller should count it.
+    """
+
+    keep: tuple[bool, ...]
+    scores: tuple[float, ...]
+    whole_page: bool
+    conservative: bool
+
+
+def looks_like_whole_page(lines: Sequence[str]) -> bool:
+    """Guess whether ``lines`` are a whole web page (True) or extracted article text (False).
+
+    A page has many short lines (menus, link lists, footers); article text has few. Short
+    documents are treated as article text, because wrongly "page-cleaning" a short article
+    costs more than leaving a little boilerplate in a short page.
+
+    >>> looks_like_whole_page(["Home", "News", "Sport"] * 5)
+    True
+    >>> looks_like_whole_page(["A paragraph of article text, as long as paragraphs are."] * 20)
+    False
+    """
+    nonblank = [s for s in lines if s]
+    if len(nonblank) < _MIN_PAGE_LINES:
+        return False
+    short = sum(1 for s in nonblank if s.count(" ") < _SHORT_WORDS)
+    return short >= _PAGE_SHORT_SHARE * len(nonblank)
+
+
+def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> Verdict:
+    """Decide content (keep) or boilerplate for every line of one document.
+
+    Args:
+        lines: the document's lines, stripped; blank lines are "".
+        whole_page: True for a whole page, False for extracted text, None to detect.
+
+    Returns:
+        A :class:`Verdict` with one entry per input line.
+
+    >>> v = classify_lines([])
+    >>> v.keep, v.conservative
+    ((), False)
+    """
+    if whole_page is None:
+        whole_page = looks_like_whole_page(lines)
+    idx = [i for i, s in enumerate(lines) if s]
+    if not idx:
+        n = len(lines)
+        return Verdict((True,) * n, (1.0,) * n, whole_page, False)
+    text_lines = [lines[i] for i in idx]
+    probs = _MODEL.predict(page_features(text_lines), whole_page=whole_page)
+    threshold = _MODEL.threshold_page if whole_page else _MODEL.threshold_article
+    keep = probs >= threshold
+    conservative = _too_little_kept(text_lines, keep, whole_page=whole_page)
+    if conservative:
+        keep[:] = True
+    keep_all = [True] * len(lines)
+    score_all = [1.0] * len(lines)
+    for i, k, p in zip(idx, keep.tolist(), probs.tolist(), strict=True):
+        keep_all[i] = k
+        score_all[i] = p
+    return Verdict(tuple(keep_all), tuple(score_all), whole_page, conservative)
+
+
+def _too_little_kept(lines: list[str], keep: np.ndarray, *, whole_page: bool) -> bool:
+    """True when the model would keep (almost) nothing, which we trust less than keeping all."""
+    if not keep.any():
+        return True
+    chars = np.fromiter(map(len, lines), dtype=np.float64, count=len(lines))
+    share = chars[keep].sum() / chars.sum()
+    return bool(share < (_MIN_KEPT_SHARE_PAGE if whole_page else _MIN_KEPT_SHARE_ARTICLE))
