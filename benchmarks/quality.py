@@ -62,6 +62,7 @@ class Row:
     precision: float
     recall: float
     mb_per_s: float
+    cpu_mb_per_s: float | None  # bytes per CPU second: less sensitive to a busy machine
     conservative: int | None
 
 
@@ -73,46 +74,65 @@ def _records(corpus: str) -> list[dict[str, str]]:
 def _score(args: list[str]) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "summary.json"
-        subprocess.run([sys.executable, *args, "--json", str(out)], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, *args, "--json", str(out)], check=True, stdout=subprocess.DEVNULL
+        )
         summary: dict[str, float] = json.loads(out.read_text(encoding="utf-8"))
     return summary
 
 
-def run_in_process(cleaner: Callable[[str], Cleaned], corpus: str, score: str,
-                   field: str) -> Row:
+def run_in_process(cleaner: Callable[[str], Cleaned], corpus: str, score: str, field: str) -> Row:
     records = _records(corpus)
     texts = [r.get(field) or "" for r in records]
     size = sum(len(t.encode("utf-8")) for t in texts)
     cleaner(texts[0])  # warm up: import and model load are not per-document costs
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     results = [cleaner(t) for t in texts]
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     with tempfile.TemporaryDirectory() as tmp:
         pred = Path(tmp) / "pred.jsonl"
         with pred.open("w", encoding="utf-8") as fh:
             for r, c in zip(records, results, strict=True):
                 fh.write(json.dumps({"id": r["id"], "text": c.text}, ensure_ascii=False) + "\n")
         s = _score([score, corpus, "--field", field, "--pred", str(pred)])
-    return Row(field, s["sh_f1"], s["sh_precision"], s["sh_recall"], size / seconds / 1e6,
-               sum(c.conservative for c in results))
+    return Row(
+        field,
+        s["sh_f1"],
+        s["sh_precision"],
+        s["sh_recall"],
+        size / seconds / 1e6,
+        size / cpu / 1e6,
+        sum(c.conservative for c in results),
+    )
 
 
 def run_command(cmd: str, corpus: str, score: str, field: str) -> Row:
     size = sum(len((r.get(field) or "").encode("utf-8")) for r in _records(corpus))
     s = _score([score, corpus, "--field", field, "--cmd", cmd])
-    return Row(field, s["sh_f1"], s["sh_precision"], s["sh_recall"],
-               size / s["cmd_seconds"] / 1e6, None)
+    return Row(
+        field,
+        s["sh_f1"],
+        s["sh_precision"],
+        s["sh_recall"],
+        size / s["cmd_seconds"] / 1e6,
+        None,
+        None,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--corpus", default="/work/shared/corpus/dev.jsonl.gz")
     ap.add_argument("--score", default="/work/shared/eval/score.py")
     src = ap.add_mutually_exclusive_group()
-    src.add_argument("--cleaner", choices=sorted(CLEANERS), default="classifier",
-                     help="in-process cleaner (default: classifier)")
+    src.add_argument(
+        "--cleaner",
+        choices=sorted(CLEANERS),
+        default="classifier",
+        help="in-process cleaner (default: classifier)",
+    )
     src.add_argument("--cmd", help="shell command: JSONL on stdin -> cleaned JSONL on stdout")
     ap.add_argument("--fields", default=",".join(FIELDS))
     a = ap.parse_args(argv)
@@ -123,11 +143,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(run_command(a.cmd, a.corpus, a.score, field))
         else:
             rows.append(run_in_process(CLEANERS[a.cleaner], a.corpus, a.score, field))
-    print(f"{'field':10s} {'F1':>6s} {'P':>6s} {'R':>6s} {'MB/s':>7s} {'valve':>6s}")
+    print(f"{'field':10s} {'F1':>6s} {'P':>6s} {'R':>6s} {'MB/s':>7s} {'cpu':>7s} {'valve':>6s}")
     for r in rows:
         valve = "-" if r.conservative is None else str(r.conservative)
-        print(f"{r.field:10s} {r.f1:6.3f} {r.precision:6.3f} {r.recall:6.3f} "
-              f"{r.mb_per_s:7.1f} {valve:>6s}")
+        cpu = "-" if r.cpu_mb_per_s is None else f"{r.cpu_mb_per_s:.1f}"
+        print(
+            f"{r.field:10s} {r.f1:6.3f} {r.precision:6.3f} {r.recall:6.3f} "
+            f"{r.mb_per_s:7.1f} {cpu:>7s} {valve:>6s}"
+        )
     return 0
 
 

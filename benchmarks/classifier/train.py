@@ -54,6 +54,9 @@ from cleantext.classify.model import (  # noqa: E402
 FIELDS = ("wet", "extracted")
 STAGE1_HIDDEN = (48, 16)
 STAGE2_HIDDEN = (12,)
+ALPHA = 1e-3
+BATCH = 512
+MAX_ITER = 150
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,16 @@ def load_pages(corpus: str, score: ModuleType) -> list[Page]:
             w = np.sqrt(np.maximum(ntok, 1.0))
             w = w / w.sum() * 100.0
             pages.append(
-                Page(rec["id"], site_of(rec["url"]), field, lines, labels, w,
-                     page_features(lines), rec["gold"])
+                Page(
+                    rec["id"],
+                    site_of(rec["url"]),
+                    field,
+                    lines,
+                    labels,
+                    w,
+                    page_features(lines),
+                    rec["gold"],
+                )
             )
     return pages
 
@@ -115,27 +126,44 @@ def stack1(pages: list[Page]) -> tuple[FloatArray, np.ndarray, np.ndarray]:
     return x, y, w
 
 
-def fit_mlp(x: FloatArray, y: np.ndarray, w: np.ndarray, hidden: tuple[int, ...],
-            seed: int) -> Mlp:
+def fit_mlp(x: FloatArray, y: np.ndarray, w: np.ndarray, hidden: tuple[int, ...], seed: int) -> Mlp:
+    # Clip only long tails: the range always covers [0, 1], so rare binary flags survive.
+    low = np.minimum(np.percentile(x, 0.5, axis=0), 0.0)
+    high = np.maximum(np.percentile(x, 99.5, axis=0), 1.0)
+    x = np.clip(x, low, high)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    clf = MLPClassifier(hidden_layer_sizes=hidden, alpha=1e-3, max_iter=300,
-                        early_stopping=False, random_state=seed, batch_size=256,
-                        learning_rate_init=2e-3, tol=1e-5, n_iter_no_change=15)
+    clf = MLPClassifier(
+        hidden_layer_sizes=hidden,
+        alpha=ALPHA,
+        max_iter=MAX_ITER,
+        random_state=seed,
+        batch_size=BATCH,
+        learning_rate_init=2e-3,
+    )
     clf.fit((x - mean) / scale, y, sample_weight=w)
-    return Mlp(mean, scale, tuple(np.asarray(c) for c in clf.coefs_),
-               tuple(np.asarray(b) for b in clf.intercepts_))
+    return Mlp(
+        low,
+        high,
+        mean,
+        scale,
+        tuple(np.asarray(c) for c in clf.coefs_),
+        tuple(np.asarray(b) for b in clf.intercepts_),
+    )
 
 
 def stage1_probs(model: Mlp, pages: list[Page]) -> list[FloatArray]:
     return [model.predict(with_mode(p.x, whole_page=p.field == "wet")) for p in pages]
 
 
-def stack2(pages: list[Page], probs: list[FloatArray]) -> tuple[FloatArray, np.ndarray,
-                                                                   np.ndarray]:
-    z = np.vstack([smooth_features(pr, p.x, whole_page=p.field == "wet")
-                   for p, pr in zip(pages, probs, strict=True)])
+def stack2(pages: list[Page], probs: list[FloatArray]) -> tuple[FloatArray, np.ndarray, np.ndarray]:
+    z = np.vstack(
+        [
+            smooth_features(pr, p.x, whole_page=p.field == "wet")
+            for p, pr in zip(pages, probs, strict=True)
+        ]
+    )
     y = np.concatenate([p.labels for p in pages])
     w = np.concatenate([p.weights for p in pages])
     return z, y, w
@@ -171,8 +199,9 @@ def predict(s1: Mlp, s2: Mlp, page: Page) -> FloatArray:
     return s2.predict(smooth_features(p, page.x, whole_page=wp))
 
 
-def token_scores(score: ModuleType, pages: list[Page], probs: list[FloatArray],
-                 threshold: float) -> dict[str, float]:
+def token_scores(
+    score: ModuleType, pages: list[Page], probs: list[FloatArray], threshold: float
+) -> dict[str, float]:
     raw = []
     for p, pr in zip(pages, probs, strict=True):
         keep = pr >= threshold
@@ -184,14 +213,19 @@ def token_scores(score: ModuleType, pages: list[Page], probs: list[FloatArray],
     return {"f1": m["sh_f1"], "p": m["sh_precision"], "r": m["sh_recall"]}
 
 
-def best_threshold(score: ModuleType, pages: list[Page], probs: list[FloatArray],
-                   min_recall: float) -> tuple[float, dict[str, float]]:
-    best: tuple[float, dict[str, float]] = (0.5, {"f1": -1.0})
-    for t in np.round(np.arange(0.05, 0.951, 0.025), 3):
-        s = token_scores(score, pages, probs, float(t))
-        if s["r"] >= min_recall and s["f1"] > best[1]["f1"]:
-            best = (float(t), s)
-    return best
+def best_threshold(
+    score: ModuleType, pages: list[Page], probs: list[FloatArray], min_recall: float
+) -> tuple[float, dict[str, float]]:
+    """Threshold with the best token F1 among those meeting ``min_recall``.
+
+    If none meets it, the threshold with the best recall (the lowest) is returned.
+    """
+    grid = [float(t) for t in np.round(np.arange(0.025, 0.951, 0.025), 3)]
+    results = [(t, token_scores(score, pages, probs, t)) for t in grid]
+    ok = [r for r in results if r[1]["r"] >= min_recall]
+    if not ok:
+        return results[0]
+    return max(ok, key=lambda r: r[1]["f1"])
 
 
 def fmt(s: dict[str, Any]) -> str:
@@ -199,16 +233,21 @@ def fmt(s: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--corpus", default="/work/shared/corpus/dev.jsonl.gz")
     ap.add_argument("--score", default="/work/shared/eval/score.py")
     ap.add_argument("--cv", choices=["site", "page", "none"], default="site")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--inner", type=int, default=3, help="folds for out-of-fold stage-1 probs")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--min-recall-article", type=float, default=0.975,
-                    help="recall floor when choosing the threshold for extracted text")
+    ap.add_argument(
+        "--min-recall-article",
+        type=float,
+        default=0.975,
+        help="recall floor when choosing the threshold for extracted text",
+    )
     ap.add_argument("--jobs", type=int, default=2, help="parallel outer folds")
     ap.add_argument("--dump", help="write out-of-fold probabilities (JSONL) here")
     ap.add_argument("--write", action="store_true", help="write cleantext/classify/model.npz")
@@ -217,8 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     score = load_score(a.score)
     t0 = time.perf_counter()
     pages = load_pages(a.corpus, score)
-    print(f"{len(pages)} pages, {sum(len(p.lines) for p in pages)} lines, "
-          f"{len(FEATURE_NAMES)} features ({time.perf_counter() - t0:.1f}s)")
+    print(
+        f"{len(pages)} pages, {sum(len(p.lines) for p in pages)} lines, "
+        f"{len(FEATURE_NAMES)} features ({time.perf_counter() - t0:.1f}s)"
+    )
     by = "site" if a.cv == "none" else a.cv
     thresholds = {"wet": 0.5, "extracted": 0.5}
     if a.cv != "none":
@@ -235,8 +276,12 @@ def main(argv: list[str] | None = None) -> int:
         if a.dump:
             with open(a.dump, "w", encoding="utf-8") as fh:
                 for p, pr in zip(pages, probs, strict=True):
-                    fh.write(json.dumps({"id": p.rid, "field": p.field,
-                                         "p": [round(float(v), 4) for v in pr]}) + "\n")
+                    fh.write(
+                        json.dumps(
+                            {"id": p.rid, "field": p.field, "p": [round(float(v), 4) for v in pr]}
+                        )
+                        + "\n"
+                    )
         for field in FIELDS:
             sel = [i for i, p in enumerate(pages) if p.field == field]
             fp = [pages[i] for i in sel]
@@ -244,20 +289,30 @@ def main(argv: list[str] | None = None) -> int:
             floor = a.min_recall_article if field == "extracted" else 0.0
             t, s = best_threshold(score, fp, fpr, floor)
             thresholds[field] = t
-            print(f"CV by {a.cv} {field:9s} threshold {t:.3f}  {fmt(s)}  "
-                  f"(at 0.5: {fmt(token_scores(score, fp, fpr, 0.5))})")
+            print(
+                f"CV by {a.cv} {field:9s} threshold {t:.3f}  {fmt(s)}  "
+                f"(at 0.5: {fmt(token_scores(score, fp, fpr, 0.5))})"
+            )
     if a.write:
         s1, s2 = fit_both(pages, by, a.inner, a.seed)
-        meta = json.dumps({
-            "features": list(FEATURE_NAMES), "smooth": list(SMOOTH_NAMES),
-            "threshold_page": thresholds["wet"], "threshold_article": thresholds["extracted"],
-            "trained_on": Path(a.corpus).name, "cv": a.cv, "seed": a.seed,
-            "stage1_hidden": list(STAGE1_HIDDEN), "stage2_hidden": list(STAGE2_HIDDEN),
-        })
+        meta = json.dumps(
+            {
+                "features": list(FEATURE_NAMES),
+                "smooth": list(SMOOTH_NAMES),
+                "threshold_page": thresholds["wet"],
+                "threshold_article": thresholds["extracted"],
+                "trained_on": Path(a.corpus).name,
+                "cv": a.cv,
+                "seed": a.seed,
+                "stage1_hidden": list(STAGE1_HIDDEN),
+                "stage2_hidden": list(STAGE2_HIDDEN),
+            }
+        )
         arrays = {**arrays_of(s1, "s1"), **arrays_of(s2, "s2")}
         out = ROOT / "cleantext" / "classify" / "model.npz"
-        np.savez_compressed(out, meta=np.array(meta),
-                            **{k: v.astype(np.float32) for k, v in arrays.items()})
+        np.savez_compressed(
+            out, meta=np.array(meta), **{k: v.astype(np.float32) for k, v in arrays.items()}
+        )
         print(f"wrote {out.relative_to(ROOT)} ({out.stat().st_size} bytes)")
     return 0
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
 
 import numpy as np
 
@@ -40,6 +41,7 @@ _MIN_KEPT_SHARE_ARTICLE = 0.5
 _SHORT_WORDS = 4
 _MIN_PAGE_LINES = 12
 _PAGE_SHORT_SHARE = 0.38
+_EDGE_LINES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +74,18 @@ def looks_like_whole_page(lines: Sequence[str]) -> bool:
     >>> looks_like_whole_page(["A paragraph of article text, as long as paragraphs are."] * 20)
     False
     """
-    nonblank = [s for s in lines if s]
-    if len(nonblank) < _MIN_PAGE_LINES:
+    text_lines = [s for s in lines if s]
+    n = len(text_lines)
+    if n < _MIN_PAGE_LINES:
         return False
-    short = sum(1 for s in nonblank if s.count(" ") < _SHORT_WORDS)
-    return short >= _PAGE_SHORT_SHARE * len(nonblank)
+    spaces = np.fromiter(map(str.count, text_lines, repeat(" ")), dtype=np.int64, count=n)
+    short = spaces < _SHORT_WORDS
+    if short.mean() < _PAGE_SHORT_SHARE:
+        return False
+    # A list-like article is short-lined in its middle; a page is short-lined at its edges
+    # (header navigation, footer links).
+    edge = _EDGE_LINES
+    return bool(short[:edge].mean() >= 0.5 or short[-edge:].mean() >= 0.5)
 
 
 def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> Verdict:
@@ -95,23 +104,22 @@ def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> V
     """
     if whole_page is None:
         whole_page = looks_like_whole_page(lines)
-    idx = [i for i, s in enumerate(lines) if s]
-    if not idx:
-        n = len(lines)
+    n = len(lines)
+    nonblank = np.fromiter(map(bool, lines), dtype=bool, count=n)
+    text_lines = list(compress(lines, nonblank))
+    if not text_lines:
         return Verdict((True,) * n, (1.0,) * n, whole_page, False)
-    text_lines = [lines[i] for i in idx]
     probs = _MODEL.predict(page_features(text_lines), whole_page=whole_page)
     threshold = _MODEL.threshold_page if whole_page else _MODEL.threshold_article
     keep = probs >= threshold
     conservative = _too_little_kept(text_lines, keep, whole_page=whole_page)
     if conservative:
         keep[:] = True
-    keep_all = [True] * len(lines)
-    score_all = [1.0] * len(lines)
-    for i, k, p in zip(idx, keep.tolist(), probs.tolist(), strict=True):
-        keep_all[i] = k
-        score_all[i] = p
-    return Verdict(tuple(keep_all), tuple(score_all), whole_page, conservative)
+    keep_all = np.ones(n, dtype=bool)
+    score_all = np.ones(n)
+    keep_all[nonblank] = keep
+    score_all[nonblank] = probs
+    return Verdict(tuple(keep_all.tolist()), tuple(score_all.tolist()), whole_page, conservative)
 
 
 def _too_little_kept(lines: list[str], keep: np.ndarray, *, whole_page: bool) -> bool:

@@ -36,17 +36,32 @@ FloatArray = npt.NDArray[np.float64]
 
 # Character classes. The numbering is part of the trained model's contract (features are counts
 # per class), so it must not change without retraining.
-OTHER, SPACE, LOWER, UPPER, CASELESS, DIGIT, STOP, COMMA, SEP, QUOTE, DASH, MARKER, NEWLINE, CJK = (
-    range(14)
-)
-N_CLASSES = 14
+(
+    OTHER,
+    SPACE,
+    LOWER,
+    UPPER,
+    CASELESS,
+    DIGIT,
+    STOP,
+    COMMA,
+    SEP,
+    QUOTE,
+    DASH,
+    MARKER,
+    NEWLINE,
+    CJK,
+    COLON,
+) = range(15)
+N_CLASSES = 15
 
-_STOP_CHARS = ".!?…。！？؟।"
-_COMMA_CHARS = ",;:،、，；："
-_SEP_CHARS = "|•·›‹>/\\▸►▶■◆★»«"
-_QUOTE_CHARS = "\"'()[]{}“”‘’„‚「」『』"
-_DASH_CHARS = "-–—―"
+_STOP_CHARS = ".!?…。！？؟।"  # noqa: RUF001
+_COMMA_CHARS = ",;،、，；"  # noqa: RUF001
+_SEP_CHARS = "|•·›‹>/\\▸►▶■◆★»«"  # noqa: RUF001
+_QUOTE_CHARS = "\"'()[]{}“”‘’„‚「」『』"  # noqa: RUF001
+_DASH_CHARS = "-–—―"  # noqa: RUF001
 _MARKER_CHARS = "@©®™#"
+_COLON_CHARS = ":："  # noqa: RUF001
 
 
 def _cjk(cp: int) -> bool:
@@ -59,11 +74,17 @@ def _cjk(cp: int) -> bool:
 
 
 def _build_table() -> npt.NDArray[np.uint8]:
-    """Map every BMP code point to its class; code points above the BMP map to OTHER."""
-    table = np.zeros(0x10001, dtype=np.uint8)
+    """Map every UTF-16 code unit to its class.
+
+    Text is viewed as UTF-16, which needs no clipping of the index; characters outside the
+    BMP (emoji, rare ideographs) become two surrogate units of class OTHER.
+    """
+    table = np.zeros(0x10000, dtype=np.uint8)
     for cp in range(0x10000):
         ch = chr(cp)
-        if ch.isspace():
+        if 0xD800 <= cp <= 0xDFFF:
+            cls = OTHER
+        elif ch.isspace():
             cls = SPACE
         elif _cjk(cp):
             cls = CJK
@@ -83,6 +104,7 @@ def _build_table() -> npt.NDArray[np.uint8]:
         (_QUOTE_CHARS, QUOTE),
         (_DASH_CHARS, DASH),
         (_MARKER_CHARS, MARKER),
+        (_COLON_CHARS, COLON),
     ):
         for ch in chars:
             table[ord(ch)] = cls
@@ -96,7 +118,7 @@ _WORD = np.zeros(N_CLASSES, dtype=bool)
 _WORD[[LOWER, UPPER, CASELESS, DIGIT]] = True
 _WORD.setflags(write=False)
 # Word start categories: 0 lower, 1 upper, 2 digit, 3 caseless; times 2 for "short" (<= 3 chars).
-_START_CAT = np.array([3, 3, 0, 1, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3], dtype=np.int64)
+_START_CAT = np.array([3, 3, 0, 1, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3], dtype=np.int64)
 
 LINE_FEATURES: tuple[str, ...] = (
     "log_chars",
@@ -127,23 +149,36 @@ LINE_FEATURES: tuple[str, ...] = (
     "text_before",
     "rel_len",
     "sentence_like",
+    "label_colon",
+    "starts_dash",
 )
 """Names of the per-line columns, in order (see :func:`line_matrix`)."""
 
-WINDOWED = ("log_chars", "ends_stop", "sentence_like", "short_lower_share", "lower_word_share",
-            "sep_rate", "log_repeats")
+WINDOWED = (
+    "log_chars",
+    "ends_stop",
+    "sentence_like",
+    "short_lower_share",
+    "lower_word_share",
+    "sep_rate",
+    "log_repeats",
+)
 """Columns that are also averaged over neighbour windows."""
 
 WINDOWS = (1, 3, 7)
 """Half-widths of the centred neighbour windows (1 = the line and one neighbour each side)."""
 
-PAGE_FEATURES = ("page_log_lines", "page_sentence_share", "mass_before", "mass_after",
-                 "prev_log_chars", "next_log_chars")
+PAGE_FEATURES = (
+    "page_log_lines",
+    "page_sentence_share",
+    "mass_before",
+    "mass_after",
+    "prev_log_chars",
+    "next_log_chars",
+)
 
 FEATURE_NAMES: tuple[str, ...] = (
-    LINE_FEATURES
-    + tuple(f"{name}_w{k}" for k in WINDOWS for name in WINDOWED)
-    + PAGE_FEATURES
+    LINE_FEATURES + tuple(f"{name}_w{k}" for k in WINDOWS for name in WINDOWED) + PAGE_FEATURES
 )
 """All model input columns, in order (see :func:`page_features`)."""
 
@@ -158,8 +193,7 @@ def line_matrix(lines: Sequence[str]) -> FloatArray:
     """
     n = len(lines)
     text = "\n".join(lines)
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    cls = _TABLE[np.minimum(cp, 0x10000)].astype(np.int64)
+    cls = _TABLE[np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)]
     newline = cls == NEWLINE
     line_of = np.cumsum(newline)
     counts = np.bincount(line_of * N_CLASSES + cls, minlength=n * N_CLASSES)
@@ -168,14 +202,9 @@ def line_matrix(lines: Sequence[str]) -> FloatArray:
 
     # Word runs: a start is a word character after a non-word one (or at the text start).
     word = _WORD[cls]
-    prev_word = np.empty_like(word)
-    prev_word[0] = False
-    prev_word[1:] = word[:-1]
-    next_word = np.empty_like(word)
-    next_word[-1] = False
-    next_word[:-1] = word[1:]
-    starts = np.flatnonzero(word & ~prev_word)
-    ends = np.flatnonzero(word & ~next_word)
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1) - 1
     short = (ends - starts) < 3
     cat = _START_CAT[cls[starts]] + 4 * short
     wcounts = np.bincount(line_of[starts] * 8 + cat, minlength=n * 8).reshape(n, 8)
@@ -196,7 +225,15 @@ def line_matrix(lines: Sequence[str]) -> FloatArray:
     last = cls[last_pos]
     before_last = cls[np.maximum(last_pos - 1, first_pos)]
     ends_stop = (last == STOP) | ((last == QUOTE) & (before_last == STOP))
-    ends_colon = last == COMMA
+    ends_colon = last == COLON
+    # "Photo: ...", "Read more: ...", "Source: ...": a short label and a colon open the line.
+    colon_pos = np.flatnonzero(cls == COLON)
+    label_colon = np.zeros(n)
+    if colon_pos.size:
+        colon_line = line_of[colon_pos]
+        lines_with, first_colon = np.unique(colon_line, return_index=True)
+        offset = colon_pos[first_colon] - first_pos[lines_with]
+        label_colon[lines_with] = (offset <= 24) & (colon_pos[first_colon] < last_pos[lines_with])
     ends_other = ~(ends_stop | ends_colon | _WORD[last])
 
     repeats = Counter(lines)
@@ -207,7 +244,10 @@ def line_matrix(lines: Sequence[str]) -> FloatArray:
     total = cum_chars[-1]
     log_words = np.log1p(words)
     lower_share = (wcounts[:, 0] + wcounts[:, 4]) / safe_words
-    sentence_like = (ends_stop & (words >= 6)) * np.minimum(lower_share * 2.0, 1.0)
+    # Share of words that are neither capitalised nor numbers: prose is mostly such words in
+    # cased and caseless scripts alike, titles and menus are not.
+    plain_share = 1.0 - (wcounts[:, 1] + wcounts[:, 5] + wcounts[:, 2] + wcounts[:, 6]) / safe_words
+    sentence_like = (ends_stop & (words >= 6)) * np.minimum(plain_share * 2.0, 1.0)
 
     out = np.empty((n, len(LINE_FEATURES)), dtype=np.float64)
     out[:, 0] = np.log1p(chars)
@@ -238,6 +278,8 @@ def line_matrix(lines: Sequence[str]) -> FloatArray:
     out[:, 25] = (cum_chars - chars) / total
     out[:, 26] = out[:, 0] - np.log1p(chars.max())
     out[:, 27] = sentence_like
+    out[:, 28] = label_colon
+    out[:, 29] = (first == DASH) | (first == SEP)
     return out
 
 
@@ -249,7 +291,8 @@ def _window_means(x: FloatArray, half: int) -> FloatArray:
     idx = np.arange(n)
     lo = np.maximum(idx - half, 0)
     hi = np.minimum(idx + half + 1, n)
-    return (c[hi] - c[lo]) / (hi - lo)[:, None]
+    out: FloatArray = (c[hi] - c[lo]) / (hi - lo)[:, None]
+    return out
 
 
 def page_features(lines: Sequence[str]) -> FloatArray:

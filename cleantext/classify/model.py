@@ -37,6 +37,9 @@ SMOOTH_NAMES: tuple[str, ...] = (
     "p_mean_before",
     "p_mean_after",
     "p_page_mean",
+    "p_page_max",
+    "p_rel_max",
+    "p_quantile",
     "whole_page",
     "log_chars",
     "ends_stop",
@@ -51,10 +54,35 @@ _REPEATS = FEATURE_NAMES.index("log_repeats")
 _RANK = FEATURE_NAMES.index("rank")
 
 
+# OpenBLAS splits a product over threads once rows x inner x outer exceeds 4 * 65536; on a
+# busy machine (or one core per worker process) that costs more than it saves for our tiny
+# layers, so large pages are multiplied in row blocks that stay below the threshold.
+_BLAS_THREAD_THRESHOLD = 4 * 65536
+
+
+def _single_thread_matmul(h: FloatArray, w: FloatArray) -> FloatArray:
+    rows = max(_BLAS_THREAD_THRESHOLD // (w.shape[0] * w.shape[1]), 1)
+    n = h.shape[0]
+    if n <= rows:
+        out: FloatArray = h @ w
+        return out
+    out = np.empty((n, w.shape[1]))
+    for i in range(0, n, rows):
+        np.matmul(h[i : i + rows], w, out=out[i : i + rows])
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Mlp:
-    """A standardised-input perceptron with ReLU hidden layers and one logistic output."""
+    """A perceptron with ReLU hidden layers and one logistic output.
 
+    Inputs are clipped to the training range's 0.5-99.5 percentiles, then standardised: ratio
+    features have long tails (a line of three dots has a "stop rate" of 3) that would otherwise
+    dominate the first layer.
+    """
+
+    low: FloatArray
+    high: FloatArray
     mean: FloatArray
     scale: FloatArray
     weights: tuple[FloatArray, ...]
@@ -62,10 +90,11 @@ class Mlp:
 
     def predict(self, x: FloatArray) -> FloatArray:
         """Probability of content for each row of ``x``."""
-        h = (x - self.mean) / self.scale
+        h = (np.clip(x, self.low, self.high) - self.mean) / self.scale
         last = len(self.weights) - 1
         for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            h = h @ w + b
+            h = _single_thread_matmul(h, w)
+            h += b
             if i < last:
                 np.maximum(h, 0.0, out=h)
         z = np.clip(h[:, 0], -30.0, 30.0)
@@ -132,17 +161,25 @@ def smooth_features(p: FloatArray, x: FloatArray, *, whole_page: bool) -> FloatA
     z[:, 9] = (cum - p) / np.maximum(idx, 1.0)
     z[:, 10] = (cum[-1] - cum) / np.maximum(n - 1.0 - idx, 1.0)
     z[:, 11] = cum[-1] / n
-    z[:, 12] = 1.0 if whole_page else 0.0
-    z[:, 13] = x[:, _LOG_CHARS]
-    z[:, 14] = x[:, _ENDS_STOP]
-    z[:, 15] = x[:, _REPEATS]
-    z[:, 16] = x[:, _RANK]
+    # Relative standing: on a page where even the article scores low (an unusual layout, a
+    # list-like article), its lines are still the page's most content-like ones.
+    top = p.max()
+    z[:, 12] = top
+    z[:, 13] = p / max(top, 1e-6)
+    z[:, 14] = np.argsort(np.argsort(p)) / max(n - 1, 1)
+    z[:, 15] = 1.0 if whole_page else 0.0
+    z[:, 16] = x[:, _LOG_CHARS]
+    z[:, 17] = x[:, _ENDS_STOP]
+    z[:, 18] = x[:, _REPEATS]
+    z[:, 19] = x[:, _RANK]
     return z
 
 
 def _mlp(data: dict[str, npt.NDArray[np.float64]], prefix: str) -> Mlp:
     n_layers = sum(1 for k in data if k.startswith(f"{prefix}_w"))
     return Mlp(
+        low=data[f"{prefix}_low"],
+        high=data[f"{prefix}_high"],
         mean=data[f"{prefix}_mean"],
         scale=data[f"{prefix}_scale"],
         weights=tuple(data[f"{prefix}_w{i}"] for i in range(n_layers)),
@@ -152,7 +189,12 @@ def _mlp(data: dict[str, npt.NDArray[np.float64]], prefix: str) -> Mlp:
 
 def arrays_of(model: Mlp, prefix: str) -> dict[str, FloatArray]:
     """The arrays to store for ``model`` under ``prefix`` (inverse of loading)."""
-    out = {f"{prefix}_mean": model.mean, f"{prefix}_scale": model.scale}
+    out = {
+        f"{prefix}_low": model.low,
+        f"{prefix}_high": model.high,
+        f"{prefix}_mean": model.mean,
+        f"{prefix}_scale": model.scale,
+    }
     for i, (w, b) in enumerate(zip(model.weights, model.biases, strict=True)):
         out[f"{prefix}_w{i}"] = w
         out[f"{prefix}_b{i}"] = b
