@@ -120,6 +120,9 @@ _WORD.setflags(write=False)
 # Word start categories: 0 lower, 1 upper, 2 digit, 3 caseless; times 2 for "short" (<= 3 chars).
 _START_CAT = np.array([3, 3, 0, 1, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3], dtype=np.int64)
 
+# Punctuation classes counted per word, in the order of their columns (stop_rate..marker_rate).
+_PER_WORD_CLASSES = np.array([STOP, COMMA, SEP, QUOTE, DASH, MARKER])
+
 LINE_FEATURES: tuple[str, ...] = (
     "log_chars",
     "log_words",
@@ -259,12 +262,7 @@ def line_matrix(lines: Sequence[str]) -> FloatArray:
     out[:, 6] = first == UPPER
     out[:, 7] = first == DIGIT
     out[:, 8] = ~_WORD[first] & (first != CJK)
-    out[:, 9] = counts[:, STOP] / safe_words
-    out[:, 10] = counts[:, COMMA] / safe_words
-    out[:, 11] = counts[:, SEP] / safe_words
-    out[:, 12] = counts[:, QUOTE] / safe_words
-    out[:, 13] = counts[:, DASH] / safe_words
-    out[:, 14] = counts[:, MARKER] / safe_words
+    out[:, 9:15] = counts[:, _PER_WORD_CLASSES] / safe_words[:, None]
     out[:, 15] = counts[:, DIGIT] / safe_chars
     out[:, 16] = counts[:, UPPER] / letters
     out[:, 17] = counts[:, OTHER] / safe_chars
@@ -283,15 +281,25 @@ def line_matrix(lines: Sequence[str]) -> FloatArray:
     return out
 
 
-def _window_means(x: FloatArray, half: int) -> FloatArray:
-    """Mean of each column over rows ``i-half .. i+half`` (clipped at the page edges)."""
+def window_means(x: FloatArray, half: int) -> FloatArray:
+    """Mean of each column over rows ``i-half .. i+half`` (clipped at the page edges).
+
+    Works on 1-D or 2-D arrays. Prefix sums are padded with ``half`` copies of their first and
+    last values so every window is a difference of two plain slices (no fancy indexing, which
+    costs more than the arithmetic on pages of a few hundred lines).
+
+    >>> window_means(np.array([1.0, 2.0, 3.0, 4.0]), 1).tolist()
+    [1.5, 2.0, 3.0, 3.5]
+    """
     n = x.shape[0]
-    c = np.zeros((n + 1, x.shape[1]))
-    np.cumsum(x, axis=0, out=c[1:])
+    width = 2 * half + 1
+    padded = np.zeros((n + width + 1, *x.shape[1:]))
+    np.cumsum(x, axis=0, out=padded[half + 1 : half + 1 + n])
+    padded[half + 1 + n :] = padded[half + n]
+    sums = padded[width : width + n] - padded[:n]
     idx = np.arange(n)
-    lo = np.maximum(idx - half, 0)
-    hi = np.minimum(idx + half + 1, n)
-    out: FloatArray = (c[hi] - c[lo]) / (hi - lo)[:, None]
+    count = np.minimum(idx + half + 1, n) - np.maximum(idx - half, 0)
+    out: FloatArray = sums / (count if x.ndim == 1 else count[:, None])
     return out
 
 
@@ -309,7 +317,7 @@ def page_features(lines: Sequence[str]) -> FloatArray:
     n = base.shape[0]
     parts = [base]
     sub = base[:, _WINDOWED_IDX]
-    parts.extend(_window_means(sub, k) for k in WINDOWS)
+    parts.extend(window_means(sub, k) for k in WINDOWS)
     log_chars = base[:, 0]
     mass = base[:, 27] * np.expm1(log_chars)
     cum = np.cumsum(mass)

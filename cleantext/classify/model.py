@@ -22,7 +22,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from cleantext.classify.features import FEATURE_NAMES, FloatArray
+from cleantext.classify.features import FEATURE_NAMES, FloatArray, window_means
 
 SMOOTH_WINDOWS = (1, 2, 4, 8)
 """Half-widths of the windows over which stage-1 probabilities are averaged."""
@@ -128,17 +128,6 @@ def with_mode(x: FloatArray, *, whole_page: bool) -> FloatArray:
     return np.hstack((x, flag))
 
 
-def _window_means(p: FloatArray, half: int) -> FloatArray:
-    n = p.shape[0]
-    c = np.zeros(n + 1)
-    np.cumsum(p, out=c[1:])
-    idx = np.arange(n)
-    lo = np.maximum(idx - half, 0)
-    hi = np.minimum(idx + half + 1, n)
-    out: FloatArray = (c[hi] - c[lo]) / (hi - lo)
-    return out
-
-
 def smooth_features(p: FloatArray, x: FloatArray, *, whole_page: bool) -> FloatArray:
     """Stage-2 inputs: stage-1 probabilities around each line plus a few line features.
 
@@ -149,7 +138,7 @@ def smooth_features(p: FloatArray, x: FloatArray, *, whole_page: bool) -> FloatA
     z = np.empty((n, len(SMOOTH_NAMES)))
     z[:, 0] = p
     for j, k in enumerate(SMOOTH_WINDOWS, start=1):
-        z[:, j] = _window_means(p, k)
+        z[:, j] = window_means(p, k)
     z[:, 5] = np.concatenate(([0.0], p[:-1]))
     z[:, 6] = np.concatenate((p[1:], [0.0]))
     z[0, 7] = 0.0
