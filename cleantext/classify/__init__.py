@@ -5,9 +5,10 @@ The same function serves two inputs:
 
 * a *whole page* (navigation, footers, cookie notices and related links all present): the model
   cuts the page down to the article;
-* *already-extracted* article text: only residual boilerplate (captions, credits, newsletter
-  prompts) should go, so a stricter threshold is used and removing a large share of the text is
-  treated as a mistake.
+* *already-extracted* article text: only residual boilerplate (headline, captions, credits,
+  newsletter prompts) should go, so only low-scoring runs at the edges of the text are cut and
+  removing a large share of the text is treated as a mistake (see
+  :mod:`cleantext.classify.decide`).
 
 :func:`looks_like_whole_page` decides which of the two applies unless the caller says so.
 Features are described in :mod:`cleantext.classify.features`, the model in
@@ -24,17 +25,13 @@ from itertools import compress, repeat
 
 import numpy as np
 
+from cleantext.classify.decide import keep_mask, too_little_kept
 from cleantext.classify.features import page_features
 from cleantext.classify.model import LineModel, load_model
 
 __all__ = ["Verdict", "classify_lines", "looks_like_whole_page"]
 
 _MODEL: LineModel = load_model()
-
-# Safety valve. On a whole page the article is rarely below ~2% of the characters; on
-# extracted text a cleaner that removes more than half of it has misread the input.
-_MIN_KEPT_SHARE_PAGE = 0.02
-_MIN_KEPT_SHARE_ARTICLE = 0.5
 
 # Whole-page detection: navigation makes most lines of a page short, while extracted article
 # text is mostly paragraphs. Lines of at most this many space-separated words count as short.
@@ -110,9 +107,15 @@ def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> V
     if not text_lines:
         return Verdict((True,) * n, (1.0,) * n, whole_page, False)
     probs = _MODEL.predict(page_features(text_lines), whole_page=whole_page)
-    threshold = _MODEL.threshold_page if whole_page else _MODEL.threshold_article
-    keep = probs >= threshold
-    conservative = _too_little_kept(text_lines, keep, whole_page=whole_page)
+    keep = keep_mask(
+        probs,
+        whole_page=whole_page,
+        page_threshold=_MODEL.threshold_page,
+        edge_threshold=_MODEL.threshold_article,
+        mid_threshold=_MODEL.threshold_article_mid,
+    )
+    chars = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
+    conservative = too_little_kept(chars, keep, whole_page=whole_page)
     if conservative:
         keep[:] = True
     keep_all = np.ones(n, dtype=bool)
@@ -120,12 +123,3 @@ def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> V
     keep_all[nonblank] = keep
     score_all[nonblank] = probs
     return Verdict(tuple(keep_all.tolist()), tuple(score_all.tolist()), whole_page, conservative)
-
-
-def _too_little_kept(lines: list[str], keep: np.ndarray, *, whole_page: bool) -> bool:
-    """True when the model would keep (almost) nothing, which we trust less than keeping all."""
-    if not keep.any():
-        return True
-    chars = np.fromiter(map(len, lines), dtype=np.float64, count=len(lines))
-    share = chars[keep].sum() / chars.sum()
-    return bool(share < (_MIN_KEPT_SHARE_PAGE if whole_page else _MIN_KEPT_SHARE_ARTICLE))

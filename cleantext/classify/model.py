@@ -110,6 +110,7 @@ class LineModel:
     stage2: Mlp
     threshold_page: float
     threshold_article: float
+    threshold_article_mid: float
     meta: str
 
     def predict(self, x: FloatArray, *, whole_page: bool) -> FloatArray:
@@ -196,6 +197,8 @@ def load_model() -> LineModel:
     with ref.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
         data = {k: np.asarray(npz[k], dtype=np.float64) for k in npz.files if k != "meta"}
         meta = str(npz["meta"])
+    for arr in data.values():
+        arr.setflags(write=False)  # shared by all threads: make accidental writes fail loudly
     info = json.loads(meta)
     if tuple(info["features"]) != FEATURE_NAMES or tuple(info["smooth"]) != SMOOTH_NAMES:
         raise RuntimeError(
@@ -207,5 +210,6 @@ def load_model() -> LineModel:
         stage2=_mlp(data, "s2"),
         threshold_page=float(info["threshold_page"]),
         threshold_article=float(info["threshold_article"]),
+        threshold_article_mid=float(info.get("threshold_article_mid", 0.0)),
         meta=meta,
     )
