@@ -1,0 +1,125 @@
+"""Generic line classifier: content or boilerplate, for pages of sites nobody wrote rules for.
+
+The rule engine calls :func:`classify_lines` with a document's lines after its rule stages ran.
+The same function serves two inputs:
+
+* a *whole page* (navigation, footers, cookie notices and related links all present): the model
+  cuts the page down to the article;
+* *already-extracted* article text: only residual boilerplate (headline, captions, credits,
+  newsletter prompts) should go, so only low-scoring runs at the edges of the text are cut and
+  removing a large share of the text is treated as a mistake (see
+  :mod:`cleantext.classify.decide`).
+
+:func:`looks_like_whole_page` decides which of the two applies unless the caller says so.
+Features are described in :mod:`cleantext.classify.features`, the model in
+:mod:`cleantext.classify.model`; ``benchmarks/classifier/`` trains it.
+
+The model is loaded once at import; calls share it read-only, so they are thread-safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import compress, repeat
+
+import numpy as np
+
+from cleantext.classify.decide import keep_mask, too_little_kept
+from cleantext.classify.features import page_features
+from cleantext.classify.model import LineModel, load_model
+
+__all__ = ["Verdict", "classify_lines", "looks_like_whole_page"]
+
+_MODEL: LineModel = load_model()
+
+# Whole-page detection: navigation makes most lines of a page short, while extracted article
+# text is mostly paragraphs. Lines of at most this many space-separated words count as short.
+_SHORT_WORDS = 4
+_MIN_PAGE_LINES = 12
+_PAGE_SHORT_SHARE = 0.38
+_EDGE_LINES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The classifier's decision for every input line.
+
+    Attributes:
+        keep: one flag per input line; blank lines are always True (the engine handles them).
+        scores: probability of content per line (1.0 for blank lines), for explain/debug.
+        whole_page: what the detector decided, or the caller's override.
+        conservative: True when the safety valve fired and lines were kept that the model
+            would have removed; the caller should count it.
+    """
+
+    keep: tuple[bool, ...]
+    scores: tuple[float, ...]
+    whole_page: bool
+    conservative: bool
+
+
+def looks_like_whole_page(lines: Sequence[str]) -> bool:
+    """Guess whether ``lines`` are a whole web page (True) or extracted article text (False).
+
+    A page has many short lines (menus, link lists, footers); article text has few. Short
+    documents are treated as article text, because wrongly "page-cleaning" a short article
+    costs more than leaving a little boilerplate in a short page.
+
+    >>> looks_like_whole_page(["Home", "News", "Sport"] * 5)
+    True
+    >>> looks_like_whole_page(["A paragraph of article text, as long as paragraphs are."] * 20)
+    False
+    """
+    text_lines = [s for s in lines if s]
+    n = len(text_lines)
+    if n < _MIN_PAGE_LINES:
+        return False
+    spaces = np.fromiter(map(str.count, text_lines, repeat(" ")), dtype=np.int64, count=n)
+    short = spaces < _SHORT_WORDS
+    if short.mean() < _PAGE_SHORT_SHARE:
+        return False
+    # A list-like article is short-lined in its middle; a page is short-lined at its edges
+    # (header navigation, footer links).
+    edge = _EDGE_LINES
+    return bool(short[:edge].mean() >= 0.5 or short[-edge:].mean() >= 0.5)
+
+
+def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> Verdict:
+    """Decide content (keep) or boilerplate for every line of one document.
+
+    Args:
+        lines: the document's lines, stripped; blank lines are "".
+        whole_page: True for a whole page, False for extracted text, None to detect.
+
+    Returns:
+        A :class:`Verdict` with one entry per input line.
+
+    >>> v = classify_lines([])
+    >>> v.keep, v.conservative
+    ((), False)
+    """
+    if whole_page is None:
+        whole_page = looks_like_whole_page(lines)
+    n = len(lines)
+    nonblank = np.fromiter(map(bool, lines), dtype=bool, count=n)
+    text_lines = list(compress(lines, nonblank))
+    if not text_lines:
+        return Verdict((True,) * n, (1.0,) * n, whole_page, False)
+    probs = _MODEL.predict(page_features(text_lines), whole_page=whole_page)
+    keep = keep_mask(
+        probs,
+        whole_page=whole_page,
+        page_threshold=_MODEL.threshold_page,
+        edge_threshold=_MODEL.threshold_article,
+        mid_threshold=_MODEL.threshold_article_mid,
+    )
+    chars = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
+    conservative = too_little_kept(chars, keep, whole_page=whole_page)
+    if conservative:
+        keep[:] = True
+    keep_all = np.ones(n, dtype=bool)
+    score_all = np.ones(n)
+    keep_all[nonblank] = keep
+    score_all[nonblank] = probs
+    return Verdict(tuple(keep_all.tolist()), tuple(score_all.tolist()), whole_page, conservative)

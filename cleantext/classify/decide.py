@@ -1,0 +1,68 @@
+"""From per-line probabilities to keep/remove decisions, and the safety valve.
+
+Shared by the runtime (:func:`cleantext.classify.classify_lines`) and the training script, so
+the thresholds are tuned under exactly the policy that ships.
+
+Why two policies:
+
+* whole page: a line is kept when its probability reaches the page threshold;
+* extracted text: residual boilerplate (headline, date, reading time, related links,
+  newsletter prompts, copyright) sits at the *edges* of what an extractor returns, while a
+  low-scoring line in the middle is far more often a list item or a short paragraph of the
+  article. So only leading and trailing runs of low-scoring lines are cut (edge threshold);
+  a middle line goes only when it scores below a much lower threshold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from cleantext.classify.features import FloatArray
+
+BoolArray = npt.NDArray[np.bool_]
+
+MIN_KEPT_SHARE_PAGE = 0.05
+"""Safety valve on whole pages: keeping less than this share of the characters means the model
+did not find the article (an unusual layout), and everything is kept instead."""
+
+MIN_KEPT_SHARE_ARTICLE = 0.5
+"""Safety valve on extracted text: removing more than half of it is a misreading of the input."""
+
+
+def keep_mask(
+    probs: FloatArray,
+    *,
+    whole_page: bool,
+    page_threshold: float,
+    edge_threshold: float,
+    mid_threshold: float,
+) -> BoolArray:
+    """Keep flags for the non-empty lines of one document (see the module docstring).
+
+    >>> p = np.array([0.1, 0.9, 0.2, 0.9, 0.1])
+    >>> keep_mask(p, whole_page=False, page_threshold=0.5, edge_threshold=0.5,
+    ...           mid_threshold=0.05).tolist()
+    [False, True, True, True, False]
+    """
+    if whole_page:
+        page: BoolArray = probs >= page_threshold
+        return page
+    keep: BoolArray = probs >= mid_threshold
+    high = probs >= edge_threshold
+    if not high.any():
+        keep[:] = False
+        return keep
+    first = int(np.argmax(high))
+    last = len(probs) - 1 - int(np.argmax(high[::-1]))
+    keep[:first] = False
+    keep[last + 1 :] = False
+    return keep
+
+
+def too_little_kept(chars: FloatArray, keep: BoolArray, *, whole_page: bool) -> bool:
+    """True when the decision keeps (almost) nothing, which we trust less than keeping all."""
+    if not keep.any():
+        return True
+    share = chars[keep].sum() / chars.sum()
+    return bool(share < (MIN_KEPT_SHARE_PAGE if whole_page else MIN_KEPT_SHARE_ARTICLE))

@@ -1,0 +1,173 @@
+"""Behaviour of the generic line classifier on small hand-made pages.
+
+All texts here were written for these tests; none comes from the dev corpus.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cleantext.classify import Verdict, classify_lines, looks_like_whole_page
+from cleantext.classify.features import FEATURE_NAMES, page_features
+
+PARAGRAPHS_EN = [
+    "The town council voted on Tuesday to rebuild the old bridge over the river, ending a "
+    "dispute that had divided residents for more than three years.",
+    "Supporters said the new crossing would cut traffic in the centre, while opponents argued "
+    "that the money should have gone to schools and the library.",
+    "Work is expected to begin in the spring and to last about eighteen months, according to "
+    "the engineer in charge of the project.",
+    "During that time a ferry will carry pedestrians and cyclists between the two banks, and "
+    "buses will be diverted through the northern district.",
+    "The mayor, who had promised the bridge in her campaign, said she was relieved that the "
+    "long argument was finally over and thanked the residents for their patience.",
+]
+
+PARAGRAPH_DE = (
+    "Der Gemeinderat hat am Dienstag beschlossen, die alte Brücke über den Fluss neu zu bauen, "
+    "nachdem die Bewohner jahrelang über das Vorhaben gestritten hatten."
+)
+PARAGRAPH_ES = (
+    "El ayuntamiento aprobó el martes la reconstrucción del viejo puente sobre el río, una obra "
+    "que los vecinos llevaban años reclamando y que costará varios millones."
+)
+PARAGRAPH_RU = (
+    "Городской совет во вторник решил восстановить старый мост через реку, и работы, по словам "
+    "инженера, начнутся весной и продлятся около полутора лет."
+)
+
+MENU = [
+    "Home | News | Sport | Weather | Culture",
+    "Home",
+    "News",
+    "Sport",
+    "Business",
+    "Opinion",
+    "Video",
+    "Subscribe",
+    "Sign in",
+]
+COOKIE = "We use cookies to improve your experience. Accept all cookies"
+FOOTER = [
+    "About us",
+    "Contact",
+    "Privacy policy",
+    "Terms of use",
+    "Advertise",
+    "© 2024 Example Media Group. All rights reserved.",
+]
+RELATED = [
+    "Related articles",
+    "Council approves budget for next year",
+    "Ten things to do this weekend",
+    "Weather warning issued for the coast",
+]
+
+
+def whole_page(body: list[str]) -> list[str]:
+    return [
+        *MENU,
+        "",
+        "Council votes to rebuild the bridge",
+        "",
+        *body,
+        "",
+        *RELATED,
+        "",
+        *FOOTER,
+        COOKIE,
+        "Manage preferences",
+    ]
+
+
+def kept(lines: list[str], verdict: Verdict) -> list[str]:
+    return [s for s, k in zip(lines, verdict.keep, strict=True) if k and s]
+
+
+def test_features_have_one_row_per_line_and_named_columns() -> None:
+    x = page_features(["Home", PARAGRAPHS_EN[0], PARAGRAPH_RU])
+    assert x.shape == (3, len(FEATURE_NAMES))
+    assert np.isfinite(x).all()
+
+
+def test_menu_cookie_footer_and_related_removed_from_whole_page() -> None:
+    lines = whole_page(PARAGRAPHS_EN)
+    v = classify_lines(lines, whole_page=True)
+    out = kept(lines, v)
+    assert all(p in out for p in PARAGRAPHS_EN)
+    for boiler in [*MENU, COOKIE, *FOOTER[:-1], "Related articles"]:
+        assert boiler not in out, boiler
+    assert not v.conservative
+
+
+def test_whole_page_is_detected() -> None:
+    lines = whole_page(PARAGRAPHS_EN)
+    assert looks_like_whole_page(lines)
+    assert classify_lines(lines).whole_page
+
+
+def test_extracted_article_is_detected_and_kept_unchanged() -> None:
+    lines = list(PARAGRAPHS_EN)
+    assert not looks_like_whole_page(lines)
+    v = classify_lines(lines)
+    assert not v.whole_page
+    assert kept(lines, v) == lines
+
+
+def test_short_real_paragraph_inside_article_stays() -> None:
+    body = [*PARAGRAPHS_EN[:3], "Nobody was hurt.", *PARAGRAPHS_EN[3:]]
+    lines = whole_page(body)
+    out = kept(lines, classify_lines(lines, whole_page=True))
+    assert "Nobody was hurt." in out
+
+
+def test_caption_line_in_extracted_text_scores_lower_than_prose() -> None:
+    caption = "Photo: John Smith / Example Agency"
+    lines = [*PARAGRAPHS_EN[:2], caption, *PARAGRAPHS_EN[2:]]
+    v = classify_lines(lines, whole_page=False)
+    i = lines.index(caption)
+    assert v.scores[i] < min(s for j, s in enumerate(v.scores) if j != i)
+    assert sum(v.keep) >= len(PARAGRAPHS_EN)
+
+
+@pytest.mark.parametrize("paragraph", [PARAGRAPH_DE, PARAGRAPH_ES, PARAGRAPH_RU])
+def test_paragraphs_in_other_languages_kept(paragraph: str) -> None:
+    body = [*PARAGRAPHS_EN[:2], paragraph, *PARAGRAPHS_EN[2:]]
+    lines = whole_page(body)
+    assert paragraph in kept(lines, classify_lines(lines, whole_page=True))
+    article = [paragraph, PARAGRAPH_DE, PARAGRAPH_ES, PARAGRAPH_RU]
+    assert kept(article, classify_lines(article, whole_page=False)) == article
+
+
+def test_blank_lines_are_kept_and_scored_one() -> None:
+    lines = ["", PARAGRAPHS_EN[0], ""]
+    v = classify_lines(lines)
+    assert len(v.keep) == len(v.scores) == 3
+    assert v.keep[0] and v.keep[2]
+    assert v.scores[0] == v.scores[2] == 1.0
+
+
+def test_safety_valve_keeps_text_the_model_would_wipe() -> None:
+    lines = ["Home", "News", "Sport", "Contact", "Login"] * 4
+    v = classify_lines(lines, whole_page=True)
+    assert v.conservative
+    assert all(v.keep)
+
+
+def test_override_wins_over_detection() -> None:
+    lines = list(PARAGRAPHS_EN)
+    assert classify_lines(lines, whole_page=True).whole_page
+    assert not classify_lines(whole_page(PARAGRAPHS_EN), whole_page=False).whole_page
+
+
+@pytest.mark.parametrize("lines", [[], [""], ["", "", ""]])
+def test_empty_input(lines: list[str]) -> None:
+    v = classify_lines(lines)
+    assert v.keep == (True,) * len(lines)
+    assert not v.conservative
+
+
+def test_single_line_document() -> None:
+    v = classify_lines([PARAGRAPHS_EN[0]])
+    assert v.keep == (True,)
