@@ -23,6 +23,7 @@ from typing import Any
 
 from .actions import ACTIONS, Change, LineRule, Outcome, Stage, Step, run_line_rules
 from .actions.shape import ends_sentence, word_count
+from .classify import classify_lines
 from .detect import SiteDetector, host_of
 from .document import Cleaned, Edit
 from .errors import ConfigError
@@ -156,6 +157,7 @@ class _Run:
     explain: bool
     edits: list[Edit] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     possible: dict[PatternGate, frozenset[int]] = field(default_factory=dict)  # until a change
 
     def step(self, plan_step: PlanStep) -> None:
@@ -169,6 +171,7 @@ class _Run:
         outcome: Outcome = plan_step.run(self.lines)
         for key, value in outcome.metadata.items():
             self.metadata.setdefault(key, value)
+        self.warnings.extend(outcome.warnings)
         if outcome.changes:
             if self.explain:
                 self.edits.extend(edits_for(self.lines, outcome.changes, plan_step.rules))
@@ -188,6 +191,45 @@ def _has_article_text(lines: Sequence[str]) -> bool:
     return any(word_count(line) >= 8 and ends_sentence(line) for line in lines)
 
 
+CLASSIFIER_SET = "classifier"
+CLASSIFIER_RULE = Rule(
+    set_id=CLASSIFIER_SET,
+    id="boilerplate-line",
+    description="Drop lines the generic line classifier judges to be boilerplate.",
+    why="Most pages come from sites nobody wrote rules for; their menus, footers and "
+    "residual captions are recognised by shape, neighbourhood and position.",
+    action="classify-lines",
+    params={},
+    examples=(),
+    stage=Stage.CLASSIFY,
+    step=lambda lines: Outcome(),
+)
+CONSERVATIVE_WARNING = "the classifier would have removed nearly everything; its lines were kept"
+
+
+def classifier_step(whole_page: bool | None) -> PlanStep:
+    """The ``classify`` stage: drop the lines :func:`classify_lines` does not keep.
+
+    ``whole_page`` says what the input is (True: a whole page, False: extracted article text);
+    ``None`` lets the classifier detect it per document.
+    """
+
+    def run(lines: Sequence[str]) -> Outcome:
+        verdict = classify_lines(lines, whole_page=whole_page)
+        changes: list[Change] = []
+        start = -1
+        for i, keep in enumerate((*verdict.keep, True)):
+            if not keep and start < 0:
+                start = i
+            elif keep and start >= 0:
+                changes.append(Change(start, i))
+                start = -1
+        warnings = (CONSERVATIVE_WARNING,) if verdict.conservative else ()
+        return Outcome(tuple(changes), warnings=warnings)
+
+    return PlanStep(Stage.CLASSIFY, run, (CLASSIFIER_RULE,))
+
+
 class Cleaner:
     """A reusable, thread-safe cleaner holding compiled rule sets.
 
@@ -197,6 +239,10 @@ class Cleaner:
         select: only these rule set ids may apply (default: all).
         ignore: rule set ids or qualified rule ids (``set/rule``) never to apply.
         sites: site sets to apply to every document, instead of choosing them by URL or content.
+        classifier: run the generic line classifier on what the rules left (``classify``
+            stage); also off when ``ignore`` names ``classifier``.
+        whole_page: the input is whole-page text (True) or extracted article text (False);
+            ``None`` detects it per document.
         drop_lines: per site (domain, or site set id for documents without a URL), line keys
             (:func:`cleantext.mine.line_key`) to drop in the ``lines`` stage, as mined by
             ``cleantext mine``; explained as rule ``mined/<site>``.
@@ -214,6 +260,8 @@ class Cleaner:
         ignore: Iterable[str] = (),
         sites: Iterable[str] | None = None,
         drop_lines: Mapping[str, Iterable[str]] | None = None,
+        classifier: bool = True,
+        whole_page: bool | None = None,
     ) -> None:
         if rules is None:
             library = default_library()
@@ -239,8 +287,9 @@ class Cleaner:
         for name in [*(selected or ()), *(forced or ())]:
             if name not in library.sets:
                 raise ConfigError(f"unknown rule set {name!r}; `cleantext rules list` shows them.")
+        known_rules.add(CLASSIFIER_RULE.qualified_id)
         for name in ignored:
-            if name not in library.sets and name not in known_rules:
+            if name not in library.sets and name not in known_rules and name != CLASSIFIER_SET:
                 raise ConfigError(f"unknown rule set or rule {name!r} in ignore.")
         self._allowed = frozenset(selected) if selected is not None else frozenset(library.sets)
         self._allowed -= frozenset(ignored)
@@ -252,10 +301,20 @@ class Cleaner:
         )
         self._normalize = build_plan(self._generic, [Stage.NORMALIZE], self._skip)
         self._plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[PlanStep, ...]]] = {}
+        self._classify = (
+            classifier_step(whole_page)
+            if classifier and not {CLASSIFIER_SET, CLASSIFIER_RULE.qualified_id} & self._skip
+            else None
+        )
+        self._classifier_options = (classifier, whole_page)
 
     def __reduce__(self) -> tuple[Any, ...]:
         selected, ignored, forced = self._options
-        return (_rebuild_cleaner, (self.library, selected, ignored, forced, self._drop_lines))
+        classifier, whole_page = self._classifier_options
+        return (
+            _rebuild_cleaner,
+            (self.library, selected, ignored, forced, self._drop_lines, classifier, whole_page),
+        )
 
     def _plan(self, sites: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[PlanStep, ...]]:
         plan = self._plans.get(sites)
@@ -268,7 +327,10 @@ class Cleaner:
                 *(self.library.sets[s] for s in site_ids if self.library.sets[s].always),
             ]
             stages = [s for s in Stage if s is not Stage.NORMALIZE]
-            plan = (tuple(s.id for s in ordered), build_plan(ordered, stages, self._skip))
+            steps = build_plan(ordered, stages, self._skip)
+            if self._classify is not None:
+                steps = tuple(sorted((*steps, self._classify), key=lambda step: step.stage))
+            plan = (tuple(s.id for s in ordered), steps)
             self._plans[sites] = plan
         return plan
 
@@ -292,13 +354,12 @@ class Cleaner:
             run.step(plan_step)
         if mined is not None:
             run.step(mined)
-        warnings: tuple[str, ...] = ()
         if not any(run.lines) and _has_article_text(normalized):
-            warnings = ("every line would have been removed; the text was kept",)
+            run.warnings.append("every line would have been removed; the text was kept")
             run.lines = [line for line in normalized]
             del run.edits[normalize_edits:]
             run.metadata.clear()
-        return run, set_ids, warnings
+        return run, set_ids, tuple(run.warnings)
 
     def _mined_step(self, url: str | None, sites: Sequence[str]) -> PlanStep | None:
         """The step dropping mined lines of this document's site (domain, parents, set ids)."""
@@ -381,6 +442,20 @@ def mined_lines_step(site: str, keys: frozenset[str]) -> PlanStep:
 
 
 def _rebuild_cleaner(
-    library: RuleLibrary, select: Any, ignore: Any, sites: Any, drop_lines: Any = None
+    library: RuleLibrary,
+    select: Any,
+    ignore: Any,
+    sites: Any,
+    drop_lines: Any,
+    classifier: bool,
+    whole_page: bool | None,
 ) -> Cleaner:
-    return Cleaner(library, select=select, ignore=ignore, sites=sites, drop_lines=drop_lines)
+    return Cleaner(
+        library,
+        select=select,
+        ignore=ignore,
+        sites=sites,
+        drop_lines=drop_lines,
+        classifier=classifier,
+        whole_page=whole_page,
+    )

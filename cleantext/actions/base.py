@@ -49,10 +49,15 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What one step wants done: sorted, non-overlapping changes and found metadata."""
+    """What one step wants done: sorted, non-overlapping changes and found metadata.
+
+    ``warnings`` report a step that held back (a safety valve kept text it would have removed),
+    so callers can count such documents.
+    """
 
     changes: tuple[Change, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 NOTHING = Outcome()
