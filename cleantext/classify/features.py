@@ -55,13 +55,13 @@ FloatArray = npt.NDArray[np.float64]
 ) = range(15)
 N_CLASSES = 15
 
-_STOP_CHARS = ".!?…。！？؟।"  # noqa: RUF001
-_COMMA_CHARS = ",;،、，；"  # noqa: RUF001
-_SEP_CHARS = "|•·›‹>/\\▸►▶■◆★»«"  # noqa: RUF001
-_QUOTE_CHARS = "\"'()[]{}“”‘’„‚「」『』"  # noqa: RUF001
-_DASH_CHARS = "-–—―"  # noqa: RUF001
+_STOP_CHARS = ".!?…。！？؟।"
+_COMMA_CHARS = ",;،、，；"
+_SEP_CHARS = "|•·›‹>/\\▸►▶■◆★»«"
+_QUOTE_CHARS = "\"'()[]{}“”‘’„‚「」『』"
+_DASH_CHARS = "-–—―"
 _MARKER_CHARS = "@©®™#"
-_COLON_CHARS = ":："  # noqa: RUF001
+_COLON_CHARS = ":："
 
 
 def _cjk(cp: int) -> bool:
