@@ -238,3 +238,16 @@ def test_resume_completes_an_interrupted_folder_run(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in fresh.iterdir())
     for path in fresh.iterdir():
         assert (out / path.name).read_bytes() == path.read_bytes()
+
+
+def test_input_kind_and_no_classifier_options(tmp_path, capsys) -> None:
+    from cleantext.cli import main
+
+    from .test_pipeline import WHOLE_PAGE
+
+    page = tmp_path / "page.txt"
+    page.write_text(WHOLE_PAGE, encoding="utf-8")
+    assert main(["clean", "-q", "--input-kind", "page", str(page)]) == 0
+    assert capsys.readouterr().out.startswith("Troops moved")
+    assert main(["clean", "-q", "--no-classifier", str(page)]) == 0
+    assert capsys.readouterr().out.startswith("Home\nNews")

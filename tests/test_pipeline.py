@@ -147,3 +147,62 @@ def test_batch(cleaner: Cleaner) -> None:
         "Troops moved in.",
         "Quiet day.",
     ]
+
+
+NAVIGATION = [
+    "Home",
+    "News",
+    "Sport",
+    "Weather",
+    "Business",
+    "Opinion",
+    "Video",
+    "Podcasts",
+    "Sign in",
+    "Subscribe",
+    "Troops sent to the capital as unrest spreads",
+    "By Ann Lee, Defence Correspondent",
+    "12 January 2022",
+]
+ARTICLE = [
+    "Troops moved into the capital overnight, and residents said gunfire could be heard "
+    "until dawn in several districts.",
+    "Officials said the operation would last at least a week, according to reports on "
+    "state television on Friday.",
+    "The government has not said how many people were detained during the first night, "
+    "but lawyers put the figure in the hundreds.",
+    "Shops in the centre stayed closed, and queues formed outside the few cash machines "
+    "that were still working on Saturday morning.",
+    "Opposition leaders called for talks, saying that force would only deepen a crisis "
+    "that began with a rise in fuel prices.",
+    "Foreign governments urged restraint and said they were watching the situation closely.",
+]
+FOOTER = [
+    "Most read",
+    "Five things to know about the protests",
+    "Markets fall as oil jumps",
+    "About us",
+    "Contact",
+    "Privacy policy",
+    "Terms of use",
+    "Cookie settings",
+    "© 2024 Example Media Ltd. All rights reserved.",
+]
+WHOLE_PAGE = "\n".join([*NAVIGATION, *ARTICLE, *FOOTER])
+
+
+def test_classifier_cuts_a_page_and_is_explained(cleaner: Cleaner) -> None:
+    result = cleaner.explain(WHOLE_PAGE)
+    assert result.text == "\n".join(ARTICLE)
+    assert "Privacy policy" not in result.text and "Home" not in result.text
+    assert "classifier/boilerplate-line" in {edit.rule for edit in result.edits}
+    assert replay(WHOLE_PAGE, result.edits) == result.text
+
+
+def test_classifier_can_be_switched_off_or_told_the_input_kind() -> None:
+    assert Cleaner(classifier=False).clean(WHOLE_PAGE).startswith("Home")
+    assert Cleaner(ignore=["classifier"]).clean(WHOLE_PAGE).startswith("Home")
+    as_article = Cleaner(whole_page=False).clean(WHOLE_PAGE)
+    assert "Officials said the operation" in as_article
+    restored = pickle.loads(pickle.dumps(Cleaner(whole_page=True)))
+    assert restored.clean(WHOLE_PAGE) == Cleaner(whole_page=True).clean(WHOLE_PAGE)

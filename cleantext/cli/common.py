@@ -57,6 +57,19 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
         metavar="SET",
         help="apply this site set to every document instead of detecting it",
     )
+    group.add_argument(
+        "--input-kind",
+        choices=("auto", "page", "article"),
+        default="auto",
+        help="whole-page text (navigation, footers...) or extracted article text: the generic "
+        "classifier cuts a page down to its article but only trims residue from an article "
+        "(default: detected per document)",
+    )
+    group.add_argument(
+        "--no-classifier",
+        action="store_true",
+        help="apply the rules only, not the generic line classifier",
+    )
 
 
 def rule_paths(args: argparse.Namespace) -> list[Path]:
@@ -77,4 +90,6 @@ def cleaner_from_args(args: argparse.Namespace) -> Cleaner:
         ignore=args.ignore,
         sites=args.site,
         drop_lines=drop_lines_from_stats(stats) if stats else None,
+        classifier=not args.no_classifier,
+        whole_page={"auto": None, "page": True, "article": False}[args.input_kind],
     )
