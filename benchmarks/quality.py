@@ -2,7 +2,8 @@
 
 Usage (from the repository root)::
 
-    python benchmarks/quality.py                        # the generic classifier, in process
+    python benchmarks/quality.py                        # the default pipeline, in process
+    python benchmarks/quality.py --cleaner classifier   # the generic classifier alone
     python benchmarks/quality.py --cmd "cleantext clean --format jsonl"   # any JSONL command
 
 The cleaner is pluggable: in process it is any ``Callable[[str], Cleaned]`` registered in
@@ -26,7 +27,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -52,7 +55,24 @@ def classifier_cleaner(text: str) -> Cleaned:
     return Cleaned(kept, verdict.conservative)
 
 
-CLEANERS: dict[str, Callable[[str], Cleaned]] = {"classifier": classifier_cleaner}
+def pipeline_cleaner(text: str) -> Cleaned:
+    """The default pipeline (rules, site detection, classifier), as ``cleantext clean`` runs it."""
+    result = _default_cleaner().explain(text)
+    return Cleaned(result.text, any("classifier" in w for w in result.warnings))
+
+
+@cache
+def _default_cleaner() -> Any:
+    from cleantext import Cleaner
+
+    return Cleaner()
+
+
+CLEANERS: dict[str, Callable[[str], Cleaned]] = {
+    "pipeline": pipeline_cleaner,
+    "classifier": classifier_cleaner,
+}
+SHARED = ROOT.parent / "shared"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,14 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--corpus", default="/work/shared/corpus/dev.jsonl.gz")
-    ap.add_argument("--score", default="/work/shared/eval/score.py")
+    ap.add_argument("--corpus", default=str(SHARED / "corpus" / "dev.jsonl.gz"))
+    ap.add_argument("--score", default=str(SHARED / "eval" / "score.py"))
     src = ap.add_mutually_exclusive_group()
     src.add_argument(
         "--cleaner",
         choices=sorted(CLEANERS),
-        default="classifier",
-        help="in-process cleaner (default: classifier)",
+        default="pipeline",
+        help="in-process cleaner (default: pipeline)",
     )
     src.add_argument("--cmd", help="shell command: JSONL on stdin -> cleaned JSONL on stdout")
     ap.add_argument("--fields", default=",".join(FIELDS))
