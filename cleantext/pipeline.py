@@ -240,7 +240,7 @@ class Cleaner:
         ignore: rule set ids or qualified rule ids (``set/rule``) never to apply.
         sites: site sets to apply to every document, instead of choosing them by URL or content.
         classifier: run the generic line classifier on what the rules left (``classify``
-            stage); also off when ``ignore`` names ``classifier``.
+            stage); it counts as the set ``classifier`` for ``select`` and ``ignore``.
         whole_page: the input is whole-page text (True) or extracted article text (False);
             ``None`` detects it per document.
         drop_lines: per site (domain, or site set id for documents without a URL), line keys
@@ -285,7 +285,9 @@ class Cleaner:
         selected, ignored, forced = self._options
         known_rules = {r.qualified_id for s in library.sets.values() for r in s.rules}
         for name in [*(selected or ()), *(forced or ())]:
-            if name not in library.sets:
+            if name not in library.sets and not (
+                name == CLASSIFIER_SET and name in (selected or ())
+            ):
                 raise ConfigError(f"unknown rule set {name!r}; `cleantext rules list` shows them.")
         known_rules.add(CLASSIFIER_RULE.qualified_id)
         for name in ignored:
@@ -303,7 +305,9 @@ class Cleaner:
         self._plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[PlanStep, ...]]] = {}
         self._classify = (
             classifier_step(whole_page)
-            if classifier and not {CLASSIFIER_SET, CLASSIFIER_RULE.qualified_id} & self._skip
+            if classifier
+            and not {CLASSIFIER_SET, CLASSIFIER_RULE.qualified_id} & self._skip
+            and (selected is None or CLASSIFIER_SET in selected)
             else None
         )
         self._classifier_options = (classifier, whole_page)
