@@ -188,11 +188,12 @@ FEATURE_NAMES: tuple[str, ...] = (
 _WINDOWED_IDX = [LINE_FEATURES.index(n) for n in WINDOWED]
 
 
-def line_matrix(lines: Sequence[str]) -> FloatArray:
+def line_matrix(lines: Sequence[str], out: FloatArray | None = None) -> FloatArray:
     """Per-line feature matrix (``len(lines)`` x ``len(LINE_FEATURES)``) for non-empty lines.
 
     Args:
         lines: non-empty, stripped lines of one page, in page order.
+        out: where to write the matrix (a view into a wider one saves a copy), or None.
     """
     n = len(lines)
     text = "\n".join(lines)
@@ -205,9 +206,10 @@ def line_matrix(lines: Sequence[str]) -> FloatArray:
 
     # Word runs: a start is a word character after a non-word one (or at the text start).
     word = _WORD[cls]
-    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1) - 1
+    padded = np.zeros(word.shape[0] + 2, dtype=bool)
+    padded[1:-1] = word
+    starts = np.flatnonzero(padded[1:] > padded[:-1])
+    ends = np.flatnonzero(padded[:-1] > padded[1:]) - 1
     short = (ends - starts) < 3
     cat = _START_CAT[cls[starts]] + 4 * short
     wcounts = np.bincount(line_of[starts] * 8 + cat, minlength=n * 8).reshape(n, 8)
@@ -234,7 +236,9 @@ def line_matrix(lines: Sequence[str]) -> FloatArray:
     label_colon = np.zeros(n)
     if colon_pos.size:
         colon_line = line_of[colon_pos]
-        lines_with, first_colon = np.unique(colon_line, return_index=True)
+        # colon_line is sorted: a line's first colon is where the line number changes.
+        first_colon = np.flatnonzero(np.concatenate(([True], colon_line[1:] != colon_line[:-1])))
+        lines_with = colon_line[first_colon]
         offset = colon_pos[first_colon] - first_pos[lines_with]
         label_colon[lines_with] = (offset <= 24) & (colon_pos[first_colon] < last_pos[lines_with])
     ends_other = ~(ends_stop | ends_colon | _WORD[last])
@@ -252,7 +256,8 @@ def line_matrix(lines: Sequence[str]) -> FloatArray:
     plain_share = 1.0 - (wcounts[:, 1] + wcounts[:, 5] + wcounts[:, 2] + wcounts[:, 6]) / safe_words
     sentence_like = (ends_stop & (words >= 6)) * np.minimum(plain_share * 2.0, 1.0)
 
-    out = np.empty((n, len(LINE_FEATURES)), dtype=np.float64)
+    if out is None:
+        out = np.empty((n, len(LINE_FEATURES)), dtype=np.float64)
     out[:, 0] = np.log1p(chars)
     out[:, 1] = log_words
     out[:, 2] = np.minimum((word_chars + cjk) / safe_words, 20.0)
@@ -313,21 +318,36 @@ def page_features(lines: Sequence[str]) -> FloatArray:
     >>> page_features(["Home", "A short sentence that ends here, as prose does."]).shape[0]
     2
     """
-    base = line_matrix(lines)
-    n = base.shape[0]
-    parts = [base]
-    sub = base[:, _WINDOWED_IDX]
-    parts.extend(window_means(sub, k) for k in WINDOWS)
+    n = len(lines)
+    out = np.empty((n, len(FEATURE_NAMES)))
+    base = line_matrix(lines, out=out[:, : len(LINE_FEATURES)])
+    # The windows share one prefix sum padded for the widest of them (the same differences of
+    # the same sums as window_means, so the same values).
+    n_win = len(_WINDOWED_IDX)
+    pad = WINDOWS[-1]
+    padded = np.empty((n + 2 * pad + 2, n_win))
+    padded[: pad + 1] = 0.0
+    cum = padded[pad + 1 : pad + 1 + n]
+    np.cumsum(base[:, _WINDOWED_IDX], axis=0, out=cum)
+    padded[pad + 1 + n :] = cum[-1]
+    idx = np.arange(n, dtype=np.float64)
+    col = len(LINE_FEATURES)
+    for k in WINDOWS:
+        dst = out[:, col : col + n_win]
+        np.subtract(padded[pad + 1 + k : pad + 1 + k + n], padded[pad - k : pad - k + n], out=dst)
+        dst /= (np.minimum(idx + (k + 1), n) - np.maximum(idx - k, 0.0))[:, None]
+        col += n_win
     log_chars = base[:, 0]
     mass = base[:, 27] * np.expm1(log_chars)
-    cum = np.cumsum(mass)
-    total = cum[-1] + 1.0
-    page = np.empty((n, len(PAGE_FEATURES)))
+    cum_mass = np.cumsum(mass)
+    total = cum_mass[-1] + 1.0
+    page = out[:, col:]
     page[:, 0] = np.log(n)
     page[:, 1] = base[:, 27].mean()
-    page[:, 2] = (cum - mass) / total
-    page[:, 3] = (total - 1.0 - cum) / total
-    page[:, 4] = np.concatenate(([0.0], log_chars[:-1]))
-    page[:, 5] = np.concatenate((log_chars[1:], [0.0]))
-    parts.append(page)
-    return np.hstack(parts)
+    page[:, 2] = (cum_mass - mass) / total
+    page[:, 3] = (total - 1.0 - cum_mass) / total
+    page[0, 4] = 0.0
+    page[1:, 4] = log_chars[:-1]
+    page[:-1, 5] = log_chars[1:]
+    page[-1, 5] = 0.0
+    return out

@@ -22,7 +22,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from cleantext.classify.features import FEATURE_NAMES, FloatArray, window_means
+from cleantext.classify.features import FEATURE_NAMES, FloatArray
 
 SMOOTH_WINDOWS = (1, 2, 4, 8)
 """Half-widths of the windows over which stage-1 probabilities are averaged."""
@@ -52,6 +52,7 @@ _LOG_CHARS = FEATURE_NAMES.index("log_chars")
 _ENDS_STOP = FEATURE_NAMES.index("ends_stop")
 _REPEATS = FEATURE_NAMES.index("log_repeats")
 _RANK = FEATURE_NAMES.index("rank")
+_TAIL_COLUMNS = [_LOG_CHARS, _ENDS_STOP, _REPEATS, _RANK]
 
 
 # OpenBLAS splits a product over threads once rows x inner x outer exceeds 4 * 65536; on a
@@ -103,6 +104,76 @@ class Mlp:
 
 
 @dataclass(frozen=True, slots=True)
+class FoldedMlp:
+    """An :class:`Mlp` prepared for fast evaluation (built once at load).
+
+    Standardisation is linear, so it is folded into the first layer: ``(c - mean) / scale @ W
+    + b`` becomes ``c @ (W / scale) + (b - (mean / scale) @ W)`` for the clipped input ``c``.
+    That saves two full passes over the input per call; on the small pages that dominate the
+    corpus, numpy's per-call overhead is most of the cost. Columns that are constant for a
+    whole call (the whole-page flag of stage 1) are folded into the bias too, one bias per
+    value, so the input need not be widened with a column of ones or zeros.
+
+    The results differ from :meth:`Mlp.predict` only by float rounding (about 1e-15);
+    ``benchmarks/classifier/check_identical.py`` checks no decision on the corpus changes.
+    """
+
+    low: FloatArray
+    high: FloatArray
+    first: FloatArray
+    biases: tuple[FloatArray, ...]
+    """One first-layer bias per value of the folded constant column (or just one)."""
+    weights: tuple[FloatArray, ...]
+    """Layers after the first; their biases follow in :attr:`rest_biases`."""
+    rest_biases: tuple[FloatArray, ...]
+
+    @classmethod
+    def fold(cls, mlp: Mlp, *, constant_last: tuple[float, ...] = ()) -> FoldedMlp:
+        """Fold ``mlp``'s scaling (and, given ``constant_last``, its last input column)."""
+        w0 = mlp.weights[0] / mlp.scale[:, None]
+        b0 = mlp.biases[0] - (mlp.mean / mlp.scale) @ mlp.weights[0]
+        if constant_last:
+            w_last = w0[-1]
+            biases = tuple(
+                b0 + float(np.clip(v, mlp.low[-1], mlp.high[-1])) * w_last for v in constant_last
+            )
+            low, high, w0 = mlp.low[:-1], mlp.high[:-1], w0[:-1]
+        else:
+            biases, low, high = (b0,), mlp.low, mlp.high
+        arrays = (low, high, w0, *biases)
+        rest = tuple(np.ascontiguousarray(w) for w in mlp.weights[1:])
+        folded = cls(
+            low=np.ascontiguousarray(low),
+            high=np.ascontiguousarray(high),
+            first=np.ascontiguousarray(w0),
+            biases=biases,
+            weights=rest,
+            rest_biases=tuple(mlp.biases[1:]),
+        )
+        for arr in (*arrays, folded.low, folded.high, folded.first, *rest):
+            arr.setflags(write=False)
+        return folded
+
+    def predict(self, x: FloatArray, bias: int = 0) -> FloatArray:
+        """Probability of content for each row of ``x``; ``bias`` picks the folded constant."""
+        h = np.maximum(x, self.low)
+        np.minimum(h, self.high, out=h)
+        h = _single_thread_matmul(h, self.first)
+        h += self.biases[bias]
+        for w, b in zip(self.weights, self.rest_biases, strict=True):
+            np.maximum(h, 0.0, out=h)
+            h = _single_thread_matmul(h, w)
+            h += b
+        z = h[:, 0]
+        np.clip(z, -30.0, 30.0, out=z)
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        z += 1.0
+        out: FloatArray = np.reciprocal(z, out=z)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class LineModel:
     """Both stages plus the decision thresholds tuned for each kind of input."""
 
@@ -112,11 +183,13 @@ class LineModel:
     threshold_article: float
     threshold_article_mid: float
     meta: str
+    fast1: FoldedMlp
+    fast2: FoldedMlp
 
     def predict(self, x: FloatArray, *, whole_page: bool) -> FloatArray:
         """Stage-2 probability of content for every line of one page."""
-        p = self.stage1.predict(with_mode(x, whole_page=whole_page))
-        return self.stage2.predict(smooth_features(p, x, whole_page=whole_page))
+        p = self.fast1.predict(x, bias=1 if whole_page else 0)
+        return self.fast2.predict(smooth_features(p, x, whole_page=whole_page))
 
 
 def with_mode(x: FloatArray, *, whole_page: bool) -> FloatArray:
@@ -138,16 +211,27 @@ def smooth_features(p: FloatArray, x: FloatArray, *, whole_page: bool) -> FloatA
     n = p.shape[0]
     z = np.empty((n, len(SMOOTH_NAMES)))
     z[:, 0] = p
+    # One prefix sum padded for the widest window serves every window (see window_means:
+    # the same differences of the same prefix sums, so the same values).
+    pad = SMOOTH_WINDOWS[-1]
+    padded = np.empty(n + 2 * pad + 2)
+    padded[: pad + 1] = 0.0
+    cum = padded[pad + 1 : pad + 1 + n]
+    np.cumsum(p, out=cum)
+    padded[pad + 1 + n :] = cum[-1]
+    idx = np.arange(n, dtype=np.float64)
     for j, k in enumerate(SMOOTH_WINDOWS, start=1):
-        z[:, j] = window_means(p, k)
-    z[:, 5] = np.concatenate(([0.0], p[:-1]))
-    z[:, 6] = np.concatenate((p[1:], [0.0]))
+        col = z[:, j]
+        np.subtract(padded[pad + 1 + k : pad + 1 + k + n], padded[pad - k : pad - k + n], out=col)
+        col /= np.minimum(idx + (k + 1), n) - np.maximum(idx - k, 0.0)
+    z[0, 5] = 0.0
+    z[1:, 5] = p[:-1]
+    z[:-1, 6] = p[1:]
+    z[-1, 6] = 0.0
     z[0, 7] = 0.0
     np.maximum.accumulate(p[:-1], out=z[1:, 7])
     z[-1, 8] = 0.0
     np.maximum.accumulate(p[:0:-1], out=z[-2::-1, 8])
-    cum = np.cumsum(p)
-    idx = np.arange(n, dtype=np.float64)
     z[:, 9] = (cum - p) / np.maximum(idx, 1.0)
     z[:, 10] = (cum[-1] - cum) / np.maximum(n - 1.0 - idx, 1.0)
     z[:, 11] = cum[-1] / n
@@ -158,10 +242,7 @@ def smooth_features(p: FloatArray, x: FloatArray, *, whole_page: bool) -> FloatA
     z[:, 13] = p / max(top, 1e-6)
     z[:, 14] = np.argsort(np.argsort(p)) / max(n - 1, 1)
     z[:, 15] = 1.0 if whole_page else 0.0
-    z[:, 16] = x[:, _LOG_CHARS]
-    z[:, 17] = x[:, _ENDS_STOP]
-    z[:, 18] = x[:, _REPEATS]
-    z[:, 19] = x[:, _RANK]
+    z[:, 16:20] = x[:, _TAIL_COLUMNS]
     return z
 
 
@@ -205,11 +286,14 @@ def load_model() -> LineModel:
             "cleantext/classify/model.npz was trained with other features than this code "
             "computes; retrain with benchmarks/classifier/train.py"
         )
+    stage1, stage2 = _mlp(data, "s1"), _mlp(data, "s2")
     return LineModel(
-        stage1=_mlp(data, "s1"),
-        stage2=_mlp(data, "s2"),
+        stage1=stage1,
+        stage2=stage2,
         threshold_page=float(info["threshold_page"]),
         threshold_article=float(info["threshold_article"]),
         threshold_article_mid=float(info.get("threshold_article_mid", 0.0)),
         meta=meta,
+        fast1=FoldedMlp.fold(stage1, constant_last=(0.0, 1.0)),
+        fast2=FoldedMlp.fold(stage2),
     )
