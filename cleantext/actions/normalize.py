@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import compress, count
+from operator import ne
 
 import ftfy
 
@@ -28,6 +30,7 @@ try:
 except ImportError:  # pragma: no cover - where google-re2 has no wheel
     re2 = None
 
+from ..matcher import encoded, joined
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -97,23 +100,20 @@ def _repair(line: str, rounds: int) -> str:
 
 def _lines_to_repair(lines: Sequence[str]) -> list[int]:
     """Indexes of the lines the gate sends to ftfy, from one scan of the whole text."""
-    text = "\n".join(lines)
     found: list[int] = []
     if _MAY_NEED_REPAIR_RE2 is not None:
-        try:
-            encoded = text.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates: RE2 reads UTF-8 only
-            encoded = b""
-        if encoded:
+        text_bytes = encoded(lines)  # None for lone surrogates: RE2 reads UTF-8 only
+        if text_bytes:
             newline = 0
             position = 0
-            for match in _MAY_NEED_REPAIR_RE2.finditer(encoded):
+            for match in _MAY_NEED_REPAIR_RE2.finditer(text_bytes):
                 start = match.start()
-                newline += encoded.count(b"\n", position, start)
+                newline += text_bytes.count(b"\n", position, start)
                 position = start
                 if not found or found[-1] != newline:
                     found.append(newline)
             return found
+    text = joined(lines)
     position = 0
     index = 0
     match = _MAY_NEED_REPAIR.search(text)
@@ -151,10 +151,10 @@ def strip_lines(lines: Sequence[str]) -> Outcome:
     >>> strip_lines(["  text \\r", "\\t"]).changes
     (Change(first=0, last=1, lines=('text',), tag=0), Change(first=1, last=2, lines=('',), tag=0))
     """
-    changes = [
-        Change(i, i + 1, (line.strip(),)) for i, line in enumerate(lines) if line != line.strip()
-    ]
-    return Outcome(tuple(changes))
+    # ``map``/``compress`` keep the per-line work in C: most lines need no change.
+    stripped = list(map(str.strip, lines))
+    changed = compress(count(), map(ne, lines, stripped))
+    return Outcome(tuple(Change(i, i + 1, (stripped[i],)) for i in changed))
 
 
 def collapse_blank_lines(lines: Sequence[str], *, max_blank: int) -> Outcome:

@@ -15,6 +15,7 @@ try:
 except ImportError:  # pragma: no cover - where google-re2 has no wheel
     re2 = None
 
+from ..matcher import encoded
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 from .shape import ends_sentence, word_count
 
@@ -89,23 +90,18 @@ _OPEN_LINE_RE2 = re2.compile(_OPEN_LINE.encode()) if re2 is not None else None
 def _open_lines(lines: Sequence[str]) -> Iterable[int]:
     """Ascending indexes of the lines that can start a rejoin (a superset), from one RE2 scan of
     the whole text; every index where that scan is not possible."""
-    encoded = None
-    if _OPEN_LINE_RE2 is not None:
-        try:
-            encoded = "\n".join(lines).encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates: RE2 reads UTF-8 only
-            encoded = None
-    if encoded is None:
+    text = encoded(lines) if _OPEN_LINE_RE2 is not None else None
+    if text is None:  # no RE2, or lone surrogates (RE2 reads UTF-8 only)
         return range(len(lines))
     found = []
     line = 0
     position = 0
-    for match in _OPEN_LINE_RE2.finditer(encoded):
+    for match in _OPEN_LINE_RE2.finditer(text):
         start, end = match.span()
-        line += encoded.count(b"\n", position, start)
+        line += text.count(b"\n", position, start)
         position = start
         found.append(line)
-        if encoded[end - 1] != 10:
+        if text[end - 1] != 10:
             # The match took the first character of the next line, so a match of that line
             # cannot start there: it is tried anyway.
             found.append(line + 1)
