@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import compress, count, repeat
-from operator import eq, gt, itemgetter, methodcaller
+from operator import eq, gt, itemgetter, methodcaller, not_
 from typing import Any
 
 import regex
@@ -92,7 +92,12 @@ def _joined_line_candidates(lines: Sequence[str]) -> list[int]:
     cannot share a last word. Of the pairs left, those whose last three characters are known
     to be the word's and differ are dropped next; the rest are compared exactly.
     """
-    ends = list(map(methodcaller("rstrip", _ASCII_NONWORD), lines))
+    # The last few characters suffice (slicing them copies less than stripping whole lines),
+    # except on lines ending in more non-word characters than that: those are stripped whole.
+    ends = list(map(_STRIP, map(itemgetter(_TAIL), lines)))
+    for i in compress(count(), map(not_, ends)):
+        if len(lines[i]) > _TAIL_LENGTH:
+            ends[i] = lines[i].rstrip(_ASCII_NONWORD)
     keys = list(map(itemgetter(_LAST_CHAR), ends))
     if not "".join(keys).isascii():
         # A non-ASCII end may or may not be a word character: ask the tokenizer.
@@ -114,6 +119,9 @@ def _joined_line_candidates(lines: Sequence[str]) -> list[int]:
 
 
 _LAST_CHAR = slice(-1, None)
+_TAIL_LENGTH = 6
+_TAIL = slice(-_TAIL_LENGTH, None)
+_STRIP = methodcaller("rstrip", _ASCII_NONWORD)
 
 
 # Searching backwards from the end finds the last token without tokenizing the whole line.

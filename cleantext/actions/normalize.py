@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from itertools import compress, count
-from operator import ne
+from operator import ne, not_
 
 import ftfy
 
@@ -166,18 +166,19 @@ def collapse_blank_lines(lines: Sequence[str], *, max_blank: int) -> Outcome:
     """
     changes: list[Change] = []
     n = len(lines)
-    i = 0
-    while i < n:
-        if lines[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and not lines[j]:
-            j += 1
+    # Only blank lines are visited (found in C), run by run: text lines are most of a document.
+    blank = list(compress(count(), map(not_, lines)))
+    k = 0
+    while k < len(blank):
+        i = blank[k]
+        run = 1
+        while k + run < len(blank) and blank[k + run] == i + run:
+            run += 1
+        j = i + run
         keep = 0 if i == 0 or j == n else max_blank
-        if j - i > keep:
+        if run > keep:
             changes.append(Change(i + keep, j))
-        i = j
+        k += run
     return Outcome(tuple(changes))
 
 
