@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import compress, count, repeat
-from operator import eq, gt, itemgetter, methodcaller, not_
+from operator import and_, eq, getitem, gt, itemgetter, methodcaller, not_
 from typing import Any
 
 import regex
@@ -86,11 +86,12 @@ def _joined_line_candidates(lines: Sequence[str]) -> list[int]:
     """Ascending indexes ``j`` of the lines whose last word equals that of the previous line
     with words: only those can join the captions before them.
 
-    Most lines are ruled out without a Python-level step per line (``map``, ``compress``):
-    stripping ASCII non-word characters from a line's end leaves, when the last character left
-    is ASCII, a string ending with the line's last word, so lines whose last characters differ
-    cannot share a last word. Of the pairs left, those whose last three characters are known
-    to be the word's and differ are dropped next; the rest are compared exactly.
+    Most lines are ruled out without a Python-level step per line (``map``, ``compress``).
+    Stripping ASCII non-word characters from a line's end leaves, when the last character left
+    is ASCII, a string ending with the line's last word. Each line gets a key that depends on
+    that word only: its last three characters when they are ASCII letters or digits (then
+    they are the word's), else its last character. Lines with different keys cannot share a
+    last word; the few pairs with equal keys are compared exactly.
     """
     # The last few characters suffice (slicing them copies less than stripping whole lines),
     # except on lines ending in more non-word characters than that: those are stripped whole.
@@ -98,27 +99,33 @@ def _joined_line_candidates(lines: Sequence[str]) -> list[int]:
     for i in compress(count(), map(not_, ends)):
         if len(lines[i]) > _TAIL_LENGTH:
             ends[i] = lines[i].rstrip(_ASCII_NONWORD)
-    keys = list(map(itemgetter(_LAST_CHAR), ends))
-    if not "".join(keys).isascii():
+    lasts = list(map(itemgetter(_LAST_CHAR), ends))
+    if not "".join(lasts).isascii():
         # A non-ASCII end may or may not be a word character: ask the tokenizer.
-        for i in compress(count(), map(gt, keys, repeat("\x7f"))):
+        for i in compress(count(), map(gt, lasts, repeat("\x7f"))):
             ends[i] = _last_token(lines[i])
-            keys[i] = ends[i][-1:]
-    wordful = list(compress(count(), keys))
+            lasts[i] = ends[i][-1:]
+    threes = list(map(itemgetter(_LAST_THREE), ends))
+    known = map(
+        and_,
+        map(and_, map(str.isascii, threes), map(str.isalnum, threes)),
+        map(eq, map(len, threes), repeat(3)),
+    )
+    # ``(last, three)[known]``: the three characters where they are known to be the word's.
+    keys = list(map(getitem, zip(lasts, threes, strict=True), known))
+    wordful = list(compress(count(), lasts))
     wordful_keys = list(map(keys.__getitem__, wordful))
-    lasts: dict[int, str] = {}
+    words: dict[int, str] = {}
     candidates = []
     for k in compress(count(), map(eq, wordful_keys, wordful_keys[1:])):
         i, j = wordful[k], wordful[k + 1]
-        end_i, end_j = ends[i][-3:], ends[j][-3:]
-        if (end_i == end_j or not (_known(end_i) and _known(end_j))) and _last(
-            lines, lasts, i
-        ) == _last(lines, lasts, j):
+        if _last(lines, words, i) == _last(lines, words, j):
             candidates.append(j)
     return candidates
 
 
 _LAST_CHAR = slice(-1, None)
+_LAST_THREE = slice(-3, None)
 _TAIL_LENGTH = 6
 _TAIL = slice(-_TAIL_LENGTH, None)
 _STRIP = methodcaller("rstrip", _ASCII_NONWORD)
@@ -132,11 +139,6 @@ def _last_token(line: str) -> str:
     """``word_tokens(line)[-1]``, or "" when the line has no word."""
     match = _LAST_WORD.search(line)
     return match.group() if match else ""
-
-
-def _known(end: str) -> bool:
-    """True when ``end`` is the last three characters of a line's last word."""
-    return len(end) == 3 and end.isascii() and end.isalnum()
 
 
 def _last(lines: Sequence[str], lasts: dict[int, str], index: int) -> str:
