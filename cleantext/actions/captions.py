@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import compress, count, repeat
-from operator import and_, eq, getitem, gt, itemgetter, methodcaller, not_
+from operator import and_, eq, getitem, gt, itemgetter, lt, methodcaller
 from typing import Any
 
 import regex
@@ -94,11 +94,12 @@ def _joined_line_candidates(lines: Sequence[str]) -> list[int]:
     last word; the few pairs with equal keys are compared exactly.
     """
     # The last few characters suffice (slicing them copies less than stripping whole lines),
-    # except on lines ending in more non-word characters than that: those are stripped whole.
+    # except where fewer than three are left of a longer line: those lines are stripped whole,
+    # so every key below is that of the whole line.
     ends = list(map(_STRIP, map(itemgetter(_TAIL), lines)))
-    for i in compress(count(), map(not_, ends)):
-        if len(lines[i]) > _TAIL_LENGTH:
-            ends[i] = lines[i].rstrip(_ASCII_NONWORD)
+    short = map(lt, map(len, ends), repeat(3))
+    for i in compress(count(), map(and_, short, map(gt, map(len, lines), repeat(_TAIL_LENGTH)))):
+        ends[i] = lines[i].rstrip(_ASCII_NONWORD)
     lasts = list(map(itemgetter(_LAST_CHAR), ends))
     if not "".join(lasts).isascii():
         # A non-ASCII end may or may not be a word character: ask the tokenizer.
