@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import compress, count, repeat
-from operator import and_, eq, getitem, gt, itemgetter, lt, methodcaller
+from operator import and_, eq, gt, itemgetter, lt, methodcaller
 from typing import Any
 
 import regex
@@ -88,10 +88,10 @@ def _joined_line_candidates(lines: Sequence[str]) -> list[int]:
 
     Most lines are ruled out without a Python-level step per line (``map``, ``compress``).
     Stripping ASCII non-word characters from a line's end leaves, when the last character left
-    is ASCII, a string ending with the line's last word. Each line gets a key that depends on
-    that word only: its last three characters when they are ASCII letters or digits (then
-    they are the word's), else its last character. Lines with different keys cannot share a
-    last word; the few pairs with equal keys are compared exactly.
+    is ASCII, a string ending with the line's last word, so lines whose last characters differ
+    cannot share a last word. Of the pairs left, those whose last three characters are known to
+    be their words' (ASCII letters and digits) and differ are dropped next; the rest are
+    compared exactly.
     """
     # The last few characters suffice (slicing them copies less than stripping whole lines),
     # except where fewer than three are left of a longer line: those lines are stripped whole,
@@ -106,27 +106,21 @@ def _joined_line_candidates(lines: Sequence[str]) -> list[int]:
         for i in compress(count(), map(gt, lasts, repeat("\x7f"))):
             ends[i] = _last_token(lines[i])
             lasts[i] = ends[i][-1:]
-    threes = list(map(itemgetter(_LAST_THREE), ends))
-    known = map(
-        and_,
-        map(and_, map(str.isascii, threes), map(str.isalnum, threes)),
-        map(eq, map(len, threes), repeat(3)),
-    )
-    # ``(last, three)[known]``: the three characters where they are known to be the word's.
-    keys = list(map(getitem, zip(lasts, threes, strict=True), known))
     wordful = list(compress(count(), lasts))
-    wordful_keys = list(map(keys.__getitem__, wordful))
+    wordful_lasts = list(map(lasts.__getitem__, wordful))
     words: dict[int, str] = {}
     candidates = []
-    for k in compress(count(), map(eq, wordful_keys, wordful_keys[1:])):
+    for k in compress(count(), map(eq, wordful_lasts, wordful_lasts[1:])):
         i, j = wordful[k], wordful[k + 1]
-        if _last(lines, words, i) == _last(lines, words, j):
+        three_i, three_j = ends[i][-3:], ends[j][-3:]
+        if (three_i == three_j or not (_known(three_i) and _known(three_j))) and _last(
+            lines, words, i
+        ) == _last(lines, words, j):
             candidates.append(j)
     return candidates
 
 
 _LAST_CHAR = slice(-1, None)
-_LAST_THREE = slice(-3, None)
 _TAIL_LENGTH = 6
 _TAIL = slice(-_TAIL_LENGTH, None)
 _STRIP = methodcaller("rstrip", _ASCII_NONWORD)
@@ -140,6 +134,11 @@ def _last_token(line: str) -> str:
     """``word_tokens(line)[-1]``, or "" when the line has no word."""
     match = _LAST_WORD.search(line)
     return match.group() if match else ""
+
+
+def _known(three: str) -> bool:
+    """True when ``three``, the last characters of a stripped line, are its last word's."""
+    return len(three) == 3 and three.isascii() and three.isalnum()
 
 
 def _last(lines: Sequence[str], lasts: dict[int, str], index: int) -> str:
