@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import compress, count
-from operator import ne, not_
 
 import ftfy
 
@@ -151,10 +149,10 @@ def strip_lines(lines: Sequence[str]) -> Outcome:
     >>> strip_lines(["  text \\r", "\\t"]).changes
     (Change(first=0, last=1, lines=('text',), tag=0), Change(first=1, last=2, lines=('',), tag=0))
     """
-    # ``map``/``compress`` keep the per-line work in C: most lines need no change.
-    stripped = list(map(str.strip, lines))
-    changed = compress(count(), map(ne, lines, stripped))
-    return Outcome(tuple(Change(i, i + 1, (stripped[i],)) for i in changed))
+    changes = [
+        Change(i, i + 1, (line.strip(),)) for i, line in enumerate(lines) if line != line.strip()
+    ]
+    return Outcome(tuple(changes))
 
 
 def collapse_blank_lines(lines: Sequence[str], *, max_blank: int) -> Outcome:
@@ -166,19 +164,18 @@ def collapse_blank_lines(lines: Sequence[str], *, max_blank: int) -> Outcome:
     """
     changes: list[Change] = []
     n = len(lines)
-    # Only blank lines are visited (found in C), run by run: text lines are most of a document.
-    blank = list(compress(count(), map(not_, lines)))
-    k = 0
-    while k < len(blank):
-        i = blank[k]
-        run = 1
-        while k + run < len(blank) and blank[k + run] == i + run:
-            run += 1
-        j = i + run
+    i = 0
+    while i < n:
+        if lines[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not lines[j]:
+            j += 1
         keep = 0 if i == 0 or j == n else max_blank
-        if run > keep:
+        if j - i > keep:
             changes.append(Change(i + keep, j))
-        k += run
+        i = j
     return Outcome(tuple(changes))
 
 
