@@ -412,6 +412,58 @@ def _encoded(text: str) -> bytes | None:
         return None
 
 
+# A document's lines with their joined text and its UTF-8 bytes, each computed once: several
+# steps scan the whole text (gates, the combined line rules, candidate searches), and between
+# two changes the lines stay the same. The pipeline holds them as ``Lines``, builds a new one
+# for every change and never mutates one, so the cache cannot go stale; a plain list works
+# everywhere too, it is just joined again each time.
+
+
+class Lines(list[str]):
+    """A list of lines remembering ``"\\n".join`` of itself and its UTF-8 encoding.
+
+    Never mutate one after reading :func:`joined` or :func:`encoded` from it.
+    """
+
+    __slots__ = ("_encoded", "_text")
+
+
+_UNENCODABLE = b"\x00unencodable"  # a marker object, compared by identity
+
+
+def joined(lines: Sequence[str]) -> str:
+    """``"\\n".join(lines)``, cached on :class:`Lines`.
+
+    >>> joined(Lines(["a", "b"]))
+    'a\\nb'
+    """
+    if type(lines) is not Lines:
+        return "\n".join(lines)
+    try:
+        return lines._text
+    except AttributeError:
+        text = lines._text = "\n".join(lines)
+        return text
+
+
+def encoded(lines: Sequence[str]) -> bytes | None:
+    """The joined text in UTF-8, or ``None`` when it has lone surrogates (RE2 reads UTF-8 only).
+
+    >>> encoded(Lines(["é", "b"])), encoded(["\\ud800"])
+    (b'\\xc3\\xa9\\nb', None)
+    """
+    found: bytes | None
+    if type(lines) is Lines:
+        try:
+            found = lines._encoded
+        except AttributeError:
+            found = _encoded(joined(lines))
+            lines._encoded = _UNENCODABLE if found is None else found
+            return found
+        return None if found is _UNENCODABLE else found
+    return _encoded(joined(lines))
+
+
 class LineMatcher:
     """Find the first of several patterns that matches a whole line.
 
@@ -476,19 +528,18 @@ class LineMatcher:
 
         The same answer as calling :meth:`first` on each line.
         """
-        encoded = _encoded("\n".join(lines)) if self._fast is not None else None
-        return self.scan_encoded(lines, encoded)
+        return self.scan_encoded(lines, encoded(lines) if self._fast is not None else None)
 
-    def scan_encoded(self, lines: Sequence[str], encoded: bytes | None) -> list[tuple[int, int]]:
+    def scan_encoded(self, lines: Sequence[str], text: bytes | None) -> list[tuple[int, int]]:
         """:meth:`scan` with the lines already joined and UTF-8 encoded (``None``: cannot be)."""
-        if encoded is None or self._fast is None:
+        if text is None or self._fast is None:
             return [
                 (i, found)
                 for i, line in enumerate(lines)
                 if line and (found := self.first(line)) is not None
             ]
         prefilter, which, fast = self._fast
-        candidates = dict.fromkeys(self._candidate_lines(prefilter, encoded))
+        candidates = dict.fromkeys(self._candidate_lines(prefilter, text))
         if self._rest:
             candidates.update((i, None) for i, line in enumerate(lines) if line)
         exact = self._exact
@@ -547,12 +598,12 @@ class LineMatchers:
 
     def scan(self, lines: Sequence[str]) -> list[tuple[int, int]]:
         """``(line index, pattern index)`` for every non-empty line some pattern matches."""
-        encoded = _encoded("\n".join(lines)) if re2 is not None else None
+        text = encoded(lines) if re2 is not None else None
         if len(self._parts) == 1:
-            return self._parts[0][0].scan_encoded(lines, encoded)
+            return self._parts[0][0].scan_encoded(lines, text)
         found: dict[int, int] = {}
         for matcher, offset in self._parts:
-            for line, index in matcher.scan_encoded(lines, encoded):
+            for line, index in matcher.scan_encoded(lines, text):
                 found.setdefault(line, index + offset)
         return sorted(found.items())
 
@@ -595,15 +646,16 @@ class PatternGate:
     def __reduce__(self) -> tuple[type[PatternGate], tuple[tuple[tuple[str, bool], ...]]]:
         return (PatternGate, (self._sources,))
 
-    def possible(self, text: str) -> frozenset[int]:
-        """Indexes of the patterns that can match in ``text`` (a superset of those that do)."""
+    def possible(self, text: str | Sequence[str]) -> frozenset[int]:
+        """Indexes of the patterns that can match in ``text`` (a superset of those that do);
+        ``text`` may be given as its lines (their joined bytes are cached on :class:`Lines`)."""
         if self._set is None:
             return self._always
-        encoded = _encoded(text)
-        if encoded is None:
+        data = _encoded(text) if isinstance(text, str) else encoded(text)
+        if data is None:
             return frozenset(range(len(self._sources)))
         pattern_set, indexes = self._set
-        hits = pattern_set.Match(encoded) or ()
+        hits = pattern_set.Match(data) or ()
         return self._always.union(indexes[h] for h in hits)
 
 
@@ -642,15 +694,15 @@ class LineFilter:
         """Sorted indexes of the lines that may match, or ``None`` for "try them all"."""
         if self._pattern is None:
             return None
-        encoded = _encoded("\n".join(lines))
-        if encoded is None:
+        text = encoded(lines)
+        if text is None:
             return None
         found: list[int] = []
         line = 0
         position = 0
-        for match in self._pattern.finditer(encoded):
+        for match in self._pattern.finditer(text):
             start = match.start()
-            line += encoded.count(b"\n", position, start)
+            line += text.count(b"\n", position, start)
             position = start
             if not found or found[-1] != line:
                 found.append(line)

@@ -27,7 +27,7 @@ from .classify import classify_lines
 from .detect import SiteDetector, host_of
 from .document import Cleaned, Edit
 from .errors import ConfigError
-from .matcher import OUTER_SPACE, LineMatchers, PatternGate, pattern_gate
+from .matcher import OUTER_SPACE, LineMatchers, Lines, PatternGate, joined, pattern_gate
 from .mine import line_key
 from .rules import Rule, RuleLibrary, RuleSet, default_library
 
@@ -108,7 +108,7 @@ def _gated_steps(steps: list[PlanStep], generic: frozenset[str]) -> tuple[PlanSt
 
 def apply_changes(lines: list[str], changes: Sequence[Change]) -> list[str]:
     """The lines with sorted, non-overlapping changes made."""
-    result: list[str] = []
+    result = Lines()  # a new version of the document: its joined text is computed anew
     position = 0
     for change in changes:
         result.extend(lines[position : change.first])
@@ -165,7 +165,7 @@ class _Run:
             gate, index, strips = plan_step.gate
             found = self.possible.get(gate)
             if found is None:
-                found = self.possible[gate] = gate.possible("\n".join(self.lines))
+                found = self.possible[gate] = gate.possible(self.lines)
             if index not in found and not (strips and 0 in found):
                 return
         outcome: Outcome = plan_step.run(self.lines)
@@ -181,7 +181,7 @@ class _Run:
 
 def run_steps(text: str, steps: Sequence[PlanStep], *, explain: bool = True) -> Cleaned:
     """Run ``steps`` on ``text`` outside a :class:`Cleaner` (used to test one rule alone)."""
-    run = _Run(text.split("\n"), explain)
+    run = _Run(Lines(text.split("\n")), explain)
     for plan_step in steps:
         run.step(plan_step)
     return Cleaned("\n".join(run.lines), tuple(run.edits), run.metadata)
@@ -341,14 +341,14 @@ class Cleaner:
     def _run(
         self, text: str, url: str | None, explain: bool
     ) -> tuple[_Run, tuple[str, ...], tuple[str, ...]]:
-        run = _Run(text.split("\n"), explain)
+        run = _Run(Lines(text.split("\n")), explain)
         for plan_step in self._normalize:
             run.step(plan_step)
         normalized, normalize_edits = run.lines, len(run.edits)
         if self._forced is not None:
             sites = self._forced
         else:
-            sites = self._detector.sites("\n".join(run.lines), url)
+            sites = self._detector.sites(joined(run.lines), url)
         set_ids, steps = self._plan(sites)
         mined = self._mined_step(url, sites) if self._drop_lines else None
         for plan_step in steps:

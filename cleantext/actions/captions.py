@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import compress, count, repeat
+from operator import and_, eq, gt, itemgetter, lt, methodcaller
 from typing import Any
 
 import regex
@@ -63,27 +65,90 @@ def drop_caption_blocks(lines: Sequence[str], *, min_parts: int, max_part_words:
     [(2, 5)]
     """
     tokens = _LazyTokens(lines)
-    # The line before a joined line (skipping lines without words) is its last caption, so
-    # both end with the same word: comparing last words rejects almost every line cheaply.
-    lasts = [last_word(line) if line else "" for line in lines]
     changes: list[Change] = []
-    j = len(lines) - 1
-    while j > 0:
-        last = lasts[j] if lasts[j] is not None else tokens.last(j)
-        if last:
-            i = j - 1
-            while i >= 0 and not (lasts[i] if lasts[i] is not None else tokens.last(i)):
-                i -= 1
-            before = lasts[i] if i < 0 or lasts[i] is not None else tokens.last(i)
-            if i >= 0 and before == last and len(tokens[j]) >= min_parts:
-                first = _caption_block_start(
-                    tokens, lines, j, min_parts=min_parts, max_part_words=max_part_words
-                )
-                if first >= 0:
-                    changes.append(Change(first, j + 1))
-                    j = first
-        j -= 1
+    bound = len(lines)  # lines from here on belong to a block already found
+    for j in reversed(_joined_line_candidates(lines)):
+        if j < bound and len(tokens[j]) >= min_parts:
+            first = _caption_block_start(
+                tokens, lines, j, min_parts=min_parts, max_part_words=max_part_words
+            )
+            if first >= 0:
+                changes.append(Change(first, j + 1))
+                bound = first
     return Outcome(tuple(reversed(changes)))
+
+
+#: ASCII characters outside ``\w``: stripping them from a line's end never crosses a word.
+_ASCII_NONWORD = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
+
+
+def _joined_line_candidates(lines: Sequence[str]) -> list[int]:
+    """Ascending indexes ``j`` of the lines whose last word equals that of the previous line
+    with words: only those can join the captions before them.
+
+    Most lines are ruled out without a Python-level step per line (``map``, ``compress``).
+    Stripping ASCII non-word characters from a line's end leaves, when the last character left
+    is ASCII, a string ending with the line's last word, so lines whose last characters differ
+    cannot share a last word. Of the pairs left, those whose last three characters are known to
+    be their words' (ASCII letters and digits) and differ are dropped next; the rest are
+    compared exactly.
+    """
+    # The last few characters suffice (slicing them copies less than stripping whole lines),
+    # except where fewer than three are left of a longer line: those lines are stripped whole,
+    # so every key below is that of the whole line.
+    ends = list(map(_STRIP, map(itemgetter(_TAIL), lines)))
+    short = map(lt, map(len, ends), repeat(3))
+    for i in compress(count(), map(and_, short, map(gt, map(len, lines), repeat(_TAIL_LENGTH)))):
+        ends[i] = lines[i].rstrip(_ASCII_NONWORD)
+    lasts = list(map(itemgetter(_LAST_CHAR), ends))
+    if not "".join(lasts).isascii():
+        # A non-ASCII end may or may not be a word character: ask the tokenizer.
+        for i in compress(count(), map(gt, lasts, repeat("\x7f"))):
+            ends[i] = _last_token(lines[i])
+            lasts[i] = ends[i][-1:]
+    wordful = list(compress(count(), lasts))
+    wordful_lasts = list(map(lasts.__getitem__, wordful))
+    words: dict[int, str] = {}
+    candidates = []
+    for k in compress(count(), map(eq, wordful_lasts, wordful_lasts[1:])):
+        i, j = wordful[k], wordful[k + 1]
+        three_i, three_j = ends[i][-3:], ends[j][-3:]
+        if (three_i == three_j or not (_known(three_i) and _known(three_j))) and _last(
+            lines, words, i
+        ) == _last(lines, words, j):
+            candidates.append(j)
+    return candidates
+
+
+_LAST_CHAR = slice(-1, None)
+_TAIL_LENGTH = 6
+_TAIL = slice(-_TAIL_LENGTH, None)
+_STRIP = methodcaller("rstrip", _ASCII_NONWORD)
+
+
+# Searching backwards from the end finds the last token without tokenizing the whole line.
+_LAST_WORD = regex.compile(r"(?r)\w+")
+
+
+def _last_token(line: str) -> str:
+    """``word_tokens(line)[-1]``, or "" when the line has no word."""
+    match = _LAST_WORD.search(line)
+    return match.group() if match else ""
+
+
+def _known(three: str) -> bool:
+    """True when ``three``, the last characters of a stripped line, are its last word's."""
+    return len(three) == 3 and three.isascii() and three.isalnum()
+
+
+def _last(lines: Sequence[str], lasts: dict[int, str], index: int) -> str:
+    last = lasts.get(index)
+    if last is None:
+        last = last_word(lines[index])
+        if last is None:
+            last = _last_token(lines[index])
+        lasts[index] = last
+    return last
 
 
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")

@@ -49,8 +49,8 @@ def run_line_rules(
             changes.append(Change(index, index + 1, (), tag))
             continue
         # Lengths are only summed once a truncation marker is found, and each line once.
-        total = total or sum(len(line) for line in lines) or 1
-        before += sum(len(line) for line in lines[counted:index])
+        total = total or sum(map(len, lines)) or 1
+        before += sum(map(len, lines[counted:index]))
         counted = index
         if before / total >= rule.min_position:
             changes.append(Change(index, len(lines), (), tag))

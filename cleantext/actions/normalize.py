@@ -28,6 +28,7 @@ try:
 except ImportError:  # pragma: no cover - where google-re2 has no wheel
     re2 = None
 
+from ..matcher import encoded, joined
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -97,23 +98,20 @@ def _repair(line: str, rounds: int) -> str:
 
 def _lines_to_repair(lines: Sequence[str]) -> list[int]:
     """Indexes of the lines the gate sends to ftfy, from one scan of the whole text."""
-    text = "\n".join(lines)
     found: list[int] = []
     if _MAY_NEED_REPAIR_RE2 is not None:
-        try:
-            encoded = text.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates: RE2 reads UTF-8 only
-            encoded = b""
-        if encoded:
+        text_bytes = encoded(lines)  # None for lone surrogates: RE2 reads UTF-8 only
+        if text_bytes:
             newline = 0
             position = 0
-            for match in _MAY_NEED_REPAIR_RE2.finditer(encoded):
+            for match in _MAY_NEED_REPAIR_RE2.finditer(text_bytes):
                 start = match.start()
-                newline += encoded.count(b"\n", position, start)
+                newline += text_bytes.count(b"\n", position, start)
                 position = start
                 if not found or found[-1] != newline:
                     found.append(newline)
             return found
+    text = joined(lines)
     position = 0
     index = 0
     match = _MAY_NEED_REPAIR.search(text)

@@ -8,8 +8,14 @@ footer that followed it are gone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+try:
+    import re2
+except ImportError:  # pragma: no cover - where google-re2 has no wheel
+    re2 = None
+
+from ..matcher import encoded
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 from .shape import ends_sentence, word_count
 
@@ -43,33 +49,63 @@ def rejoin_split_sentences(
     Change(first=0, last=5, lines=('so people cannot access cash. Then more.',), tag=0)
     """
     changes: list[Change] = []
-    i = 0
-    while i < len(lines):
+    after = -1  # the last line a change took: the next half must come after it
+    for i in _open_lines(lines):
         line = lines[i]
-        # The last character decides most lines; the word count and the regex come after.
-        if (
-            line
-            and (line[-1].isalnum() or line[-1] == ",")
-            and word_count(line) >= 3
-            and _open_sentence(line)
-        ):
-            inserted = 0
-            for j in range(i + 1, len(lines)):
-                if not lines[j]:
-                    continue
-                if _continues(lines[j]):
-                    changes.append(Change(i, j + 1, (f"{lines[i]} {lines[j]}",)))
-                    i = j
-                    break
-                inserted += 1
-                if (
-                    inserted > max_inserted_lines
-                    or word_count(lines[j]) > max_inserted_words
-                    or not _stands_alone(lines, j)
-                ):
-                    break
-        i += 1
+        if i <= after or not line or not (line[-1].isalnum() or line[-1] == ","):
+            continue
+        if word_count(line) < 3 or not _open_sentence(line):
+            continue
+        inserted = 0
+        for j in range(i + 1, len(lines)):
+            if not lines[j]:
+                continue
+            if _continues(lines[j]):
+                changes.append(Change(i, j + 1, (f"{line} {lines[j]}",)))
+                after = j
+                break
+            inserted += 1
+            if (
+                inserted > max_inserted_lines
+                or word_count(lines[j]) > max_inserted_words
+                or not _stands_alone(lines, j)
+            ):
+                break
     return Outcome(tuple(changes))
+
+
+# Whitespace as ``str.split`` sees it (every such character lies below U+3001), in RE2 syntax.
+_SPACE = "".join(f"\\x{{{c:x}}}" for c in range(0x3001) if chr(c).isspace() and c != 10)
+# A line with at least two whitespace characters (three words need them) whose last character
+# may be a letter, a digit or a comma (any non-ASCII character may), followed by a blank line or
+# by a line that may start in lowercase. The first other line after an open sentence must
+# continue it or stand alone between blank lines, so no other line can start a rejoin.
+_OPEN_LINE = (
+    f"(?m)^[^\\n]*[{_SPACE}][^\\n]*[{_SPACE}][^\\n]*[0-9A-Za-z,\\x{{80}}-\\x{{10FFFF}}]\\n"
+    "(?:\\n|[a-z\\x{80}-\\x{10FFFF}])"
+)
+_OPEN_LINE_RE2 = re2.compile(_OPEN_LINE.encode()) if re2 is not None else None
+
+
+def _open_lines(lines: Sequence[str]) -> Iterable[int]:
+    """Ascending indexes of the lines that can start a rejoin (a superset), from one RE2 scan of
+    the whole text; every index where that scan is not possible."""
+    text = encoded(lines) if _OPEN_LINE_RE2 is not None else None
+    if text is None:  # no RE2, or lone surrogates (RE2 reads UTF-8 only)
+        return range(len(lines))
+    found = []
+    line = 0
+    position = 0
+    for match in _OPEN_LINE_RE2.finditer(text):
+        start, end = match.span()
+        line += text.count(b"\n", position, start)
+        position = start
+        found.append(line)
+        if text[end - 1] != 10:
+            # The match took the first character of the next line, so a match of that line
+            # cannot start there: it is tried anyway.
+            found.append(line + 1)
+    return found
 
 
 def is_heading(line: str, max_words: int) -> bool:

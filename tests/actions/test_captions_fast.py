@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleantext.actions.captions import _caption_block_start, drop_caption_blocks, last_word
+from cleantext.actions.captions import (
+    _caption_block_start,
+    _joined_line_candidates,
+    drop_caption_blocks,
+    last_word,
+)
 from cleantext.actions.shape import word_tokens
 
 
@@ -30,7 +37,27 @@ def plain_blocks(lines: list[str], *, min_parts: int, max_part_words: int) -> li
     return list(reversed(found))
 
 
-WORDS = ["RIOT", "Clashes", "INVITE", "Tokayev", "café", "Zürich", "x_1", "??", "-", "é", "\u0301"]
+WORDS = [
+    "RIOT",
+    "Clashes",
+    "INVITE",
+    "Tokayev",
+    "café",
+    "Zürich",
+    "x_1",
+    "??",
+    "-",
+    "é",
+    "\u0301",
+    "ab",
+    "xab",
+    "2",
+    "b2",
+    "Sérgio",
+    "ГОРОД",
+    "城市",
+    "”",
+]
 CAPTION = st.lists(st.sampled_from(WORDS), min_size=0, max_size=4).map(" ".join)
 
 
@@ -41,9 +68,11 @@ def documents(draw: st.DrawFn) -> list[str]:
         parts = draw(st.lists(CAPTION, min_size=0, max_size=3))
         lines.extend(parts)
         if draw(st.booleans()):
-            joined = " ".join(parts) + draw(st.sampled_from(["", ".", " ??", "é", "…"]))
+            end = draw(st.sampled_from(["", ".", " ??", "é", "…", " ?? -- ?? --", "a)", "_"]))
+            joined = " ".join(parts) + end
             lines.append(joined)
-        lines.extend(draw(st.lists(st.sampled_from(["", "Text.", "?? ??"]), max_size=2)))
+        fillers = ["", "Text.", "?? ??", "-- -- -- --", "Pic: ©", "x" * 8 + " ...."]
+        lines.extend(draw(st.lists(st.sampled_from(fillers), max_size=2)))
     return lines
 
 
@@ -62,3 +91,21 @@ def test_last_word_agrees_with_the_tokenizer(line: str) -> None:
     if last is not None:
         tokens = word_tokens(line)
         assert last == (tokens[-1] if tokens else "")
+
+
+def plain_candidates(lines: list[str]) -> list[int]:
+    """Lines whose last word equals that of the previous line with words, by tokenizing all."""
+    lasts = [(i, word_tokens(line)[-1]) for i, line in enumerate(lines) if word_tokens(line)]
+    return [j for (_, a), (j, b) in pairwise(lasts) if a == b]
+
+
+# Words longer than three characters before a tail of non-word characters: the keys must not
+# depend on how much of the line the tail slice keeps.
+TRICKY = ["", "ab", "x ab.", "ab -- -- --", "RIOT", "RIOT RIOT  ??", "abcd ?? ??", "b2_ab?!?!?!"]
+LINE_TEXT = st.text(alphabet="ab2_ .-?)\u00e9\u0301\u201d\u00a9 \u0413\u57ce", max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(LINE_TEXT, st.sampled_from(TRICKY))))
+def test_candidates_equal_plain(lines: list[str]) -> None:
+    assert _joined_line_candidates(lines) == plain_candidates(lines)

@@ -1,0 +1,73 @@
+"""The rejoin that only tries lines found by one whole-text scan equals the plain line loop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleantext.actions import repair
+from cleantext.actions.base import Change
+from cleantext.actions.repair import (
+    _continues,
+    _open_sentence,
+    _stands_alone,
+    rejoin_split_sentences,
+)
+from cleantext.actions.shape import word_count
+
+
+def plain_rejoin(
+    lines: Sequence[str], *, max_inserted_lines: int, max_inserted_words: int
+) -> tuple[Change, ...]:
+    """The reference: every line tried as the first half of a split sentence."""
+    changes: list[Change] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line and word_count(line) >= 3 and _open_sentence(line):
+            inserted = 0
+            for j in range(i + 1, len(lines)):
+                if not lines[j]:
+                    continue
+                if _continues(lines[j]):
+                    changes.append(Change(i, j + 1, (f"{lines[i]} {lines[j]}",)))
+                    i = j
+                    break
+                inserted += 1
+                if (
+                    inserted > max_inserted_lines
+                    or word_count(lines[j]) > max_inserted_words
+                    or not _stands_alone(lines, j)
+                ):
+                    break
+        i += 1
+    return tuple(changes)
+
+
+WORDS = ["so", "people", "cannot", "Troops", "access", "cash.", "é", "ça", "Ünd", "x,", "a", "1"]
+ENDS = ["", ",", ".", "é", "\u00a0", " ", "2", "”", "\ud800"]
+LINE = st.one_of(
+    st.just(""),
+    st.builds(
+        lambda words, end: " ".join(words) + end,
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=5),
+        st.sampled_from(ENDS),
+    ),
+    st.text(alphabet="aZ ,.é\u2028\r\x1c\u3000\t", max_size=8),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LINE, max_size=12), st.integers(0, 3), st.integers(1, 4))
+def test_scanned_rejoin_equals_plain(lines: list[str], most: int, words: int) -> None:
+    fast = rejoin_split_sentences(lines, max_inserted_lines=most, max_inserted_words=words)
+    assert fast.changes == plain_rejoin(lines, max_inserted_lines=most, max_inserted_words=words)
+
+
+def test_open_lines_without_re2(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(repair, "_OPEN_LINE_RE2", None)
+    lines = ["so people cannot", "", "access cash."]
+    fast = rejoin_split_sentences(lines, max_inserted_lines=2, max_inserted_words=20)
+    assert fast.changes == plain_rejoin(lines, max_inserted_lines=2, max_inserted_words=20)
