@@ -426,6 +426,8 @@ class Lines(list[str]):
     """
 
     __slots__ = ("_encoded", "_text")
+    _encoded: bytes
+    _text: str
 
 
 _UNENCODABLE = b"\x00unencodable"  # a marker object, compared by identity

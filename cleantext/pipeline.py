@@ -360,7 +360,7 @@ class Cleaner:
             run.step(mined)
         if not any(run.lines) and _has_article_text(normalized):
             run.warnings.append("every line would have been removed; the text was kept")
-            run.lines = [line for line in normalized]
+            run.lines = Lines(normalized)
             del run.edits[normalize_edits:]
             run.metadata.clear()
         return run, set_ids, tuple(run.warnings)

@@ -90,13 +90,14 @@ _OPEN_LINE_RE2 = re2.compile(_OPEN_LINE.encode()) if re2 is not None else None
 def _open_lines(lines: Sequence[str]) -> Iterable[int]:
     """Ascending indexes of the lines that can start a rejoin (a superset), from one RE2 scan of
     the whole text; every index where that scan is not possible."""
-    text = encoded(lines) if _OPEN_LINE_RE2 is not None else None
-    if text is None:  # no RE2, or lone surrogates (RE2 reads UTF-8 only)
+    scan = _OPEN_LINE_RE2
+    text = encoded(lines) if scan is not None else None
+    if scan is None or text is None:  # no RE2, or lone surrogates (RE2 reads UTF-8 only)
         return range(len(lines))
     found = []
     line = 0
     position = 0
-    for match in _OPEN_LINE_RE2.finditer(text):
+    for match in scan.finditer(text):
         start, end = match.span()
         line += text.count(b"\n", position, start)
         position = start
