@@ -12,6 +12,23 @@ from cleantext import Cleaner, RuleLibrary, default_library
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
+#: One valid rule (TOML) to build small rule sets in tests; format with ``rule_id``.
+AD_RULE = """
+[[rules]]
+id = "{rule_id}"
+description = "Drop the advertisement label."
+why = "Ad slots leave their label behind as a line."
+action = "drop-line"
+pattern = 'Advertisement'
+
+[[rules.examples]]
+input = "Text.\\nAdvertisement"
+output = "Text."
+
+[[rules.examples]]
+keep = "Advertisement revenue fell."
+"""
+
 
 @pytest.fixture(scope="session")
 def library() -> RuleLibrary:

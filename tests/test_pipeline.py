@@ -11,7 +11,7 @@ import pytest
 
 from cleantext import Cleaner, ConfigError, RuleLibrary, replay
 
-from .conftest import SEEDS
+from .conftest import AD_RULE, SEEDS
 
 PRESSREADER_TEXT = (
     "The talks ended without a deal on Friday, officials said.\n\nNewspapers in English\n\n"
@@ -56,24 +56,7 @@ def test_site_rules_run_before_generic_rules_in_a_stage(tmp_path: Path) -> None:
     assert [e.rule for e in result.edits] == ["zsite/site-label"]
 
 
-RULE_SET = """id = "{set_id}"
-description = "Test set."
-{header}
-
-[[rules]]
-id = "{rule_id}"
-description = "Drop the advertisement label."
-why = "Ad slots leave their label behind as a line."
-action = "drop-line"
-pattern = 'Advertisement'
-
-[[rules.examples]]
-input = "Text.\\nAdvertisement"
-output = "Text."
-
-[[rules.examples]]
-keep = "Advertisement revenue fell."
-"""
+RULE_SET = 'id = "{set_id}"\ndescription = "Test set."\n{header}\n' + AD_RULE
 
 
 def test_select_ignore_and_forced_sites() -> None:

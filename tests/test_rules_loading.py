@@ -9,21 +9,9 @@ import pytest
 from cleantext import RuleFileError, RuleLibrary
 from cleantext.cli import main
 
-GOOD_RULE = """
-[[rules]]
-id = "{rule_id}"
-description = "Drop the advertisement label."
-why = "Ad slots leave their label behind as a line."
-action = "drop-line"
-pattern = 'Advertisement'
+from .conftest import AD_RULE
 
-[[rules.examples]]
-input = "Text.\\nAdvertisement"
-output = "Text."
-
-[[rules.examples]]
-keep = "Advertisement revenue fell."
-"""
+GOOD_RULE = AD_RULE
 
 
 def write_set(folder: Path, set_id: str, body: str, header: str = "") -> Path:
