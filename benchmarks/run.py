@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import os
 import platform
@@ -39,6 +38,7 @@ import sitesets
 from cleantext import Cleaner, RuleLibrary, default_library
 from cleantext.actions import Stage
 from cleantext.actions.normalize import repair_unicode
+from cleantext.classify import classify_lines
 from cleantext.detect import SiteDetector
 from cleantext.matcher import LineMatcher
 from cleantext.pipeline import build_plan, run_steps
@@ -176,25 +176,13 @@ class Suite:
                 lambda d: run_steps(d, rules, explain=False),
                 docs=normalized,
             )
-            if importlib.util.find_spec("cleantext.classify") is None:
-                self.add(
-                    Result(
-                        "stages", "generic classifier", name, skipped="cleantext.classify absent"
-                    )
-                )
-            else:
-                self.case_classifier(name, normalized)
-
-    def case_classifier(self, name: str, normalized: list[str]) -> None:
-        import cleantext.classify as classify
-
-        run = getattr(classify, "classify_text", None) or getattr(classify, "classify", None)
-        if run is None:
-            self.add(
-                Result("stages", "generic classifier", name, skipped="no classify entry point")
+            self.measure(
+                "stages",
+                "generic classifier",
+                name,
+                lambda d: classify_lines(d.split("\n")),
+                docs=normalized,
             )
-            return
-        self.measure("stages", "generic classifier", name, run, docs=normalized)
 
     def case_engine(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
