@@ -39,3 +39,12 @@ def test_at_least_twelve_rule_sets_ship() -> None:
     library = default_library()
     assert len(library.sets) >= 12
     assert {"pressreader", "blogger"} <= set(library.sets)
+
+
+def test_every_action_is_in_the_tutorial() -> None:
+    from cleantext.actions import ACTIONS
+
+    from .conftest import ROOT
+
+    tutorial = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
+    assert [name for name in ACTIONS if f"| `{name}` |" not in tutorial] == []
