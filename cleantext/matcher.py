@@ -667,6 +667,21 @@ _SPACE = "".join(f"\\u{c:04x}" for c in range(0x3001) if chr(c).isspace() and c 
 OUTER_SPACE = f"^[{_SPACE}]|[{_SPACE}]$"
 
 
+def matched_lines(pattern: Any, text: bytes) -> list[int]:
+    """Ascending indexes of the lines of UTF-8 ``text`` where a match of the RE2 ``pattern``
+    starts, each once: one scan of the whole text instead of a search per line."""
+    found: list[int] = []
+    line = 0
+    position = 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        line += text.count(b"\n", position, start)
+        position = start
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
 class LineFilter:
     """The lines of a document where a pattern may match (inside the line): one RE2 scan.
 
@@ -699,16 +714,7 @@ class LineFilter:
         text = encoded(lines)
         if text is None:
             return None
-        found: list[int] = []
-        line = 0
-        position = 0
-        for match in self._pattern.finditer(text):
-            start = match.start()
-            line += text.count(b"\n", position, start)
-            position = start
-            if not found or found[-1] != line:
-                found.append(line)
-        return found
+        return matched_lines(self._pattern, text)
 
 
 def _line_filter(source: str, outer_space: bool) -> LineFilter:

@@ -28,7 +28,7 @@ try:
 except ImportError:  # pragma: no cover - where google-re2 has no wheel
     re2 = None
 
-from ..matcher import encoded, joined
+from ..matcher import encoded, joined, matched_lines
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -98,19 +98,11 @@ def _repair(line: str, rounds: int) -> str:
 
 def _lines_to_repair(lines: Sequence[str]) -> list[int]:
     """Indexes of the lines the gate sends to ftfy, from one scan of the whole text."""
-    found: list[int] = []
     if _MAY_NEED_REPAIR_RE2 is not None:
         text_bytes = encoded(lines)  # None for lone surrogates: RE2 reads UTF-8 only
         if text_bytes:
-            newline = 0
-            position = 0
-            for match in _MAY_NEED_REPAIR_RE2.finditer(text_bytes):
-                start = match.start()
-                newline += text_bytes.count(b"\n", position, start)
-                position = start
-                if not found or found[-1] != newline:
-                    found.append(newline)
-            return found
+            return matched_lines(_MAY_NEED_REPAIR_RE2, text_bytes)
+    found: list[int] = []
     text = joined(lines)
     position = 0
     index = 0
