@@ -24,6 +24,11 @@ def fail(message: str, code: int) -> int:
     return code
 
 
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis, for tables and one-line listings."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
     """Options that choose which rules run; shared by every command that loads rules."""
     group = parser.add_argument_group("rules")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..explain import align, hits_per_rule, render_ansi, render_html, render_plain, summary_lines
 from .clean import read_text
-from .common import EXIT_OK, add_rule_options, cleaner_from_args
+from .common import EXIT_OK, add_rule_options, cleaner_from_args, shorten
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,8 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _shorten(text: str, limit: int = 100) -> str:
-    flat = text.replace("\n", "⏎")
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return shorten(text.replace("\n", "⏎"), limit)
 
 
 def run(args: argparse.Namespace) -> int:

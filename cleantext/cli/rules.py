@@ -17,7 +17,7 @@ from ..mine import iter_documents, toml_string
 from ..rules import _ID, Rule, RuleLibrary, RuleSet, rule_files
 from ..scaffold import propose, scaffold
 from ..testing import check_example, run_rule
-from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, rule_paths
+from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, rule_paths, shorten
 
 EXIT_PROBLEMS = EXIT_REJECTED  # lint found problems / a rule example failed
 
@@ -112,10 +112,6 @@ def _kind(rule_set: RuleSet) -> str:
     return "generic" if rule_set.always else "site"
 
 
-def _shorten(cell: str, width: int) -> str:
-    return cell if len(cell) <= width else cell[: width - 1] + "…"
-
-
 def run_list(args: argparse.Namespace) -> int:
     library = _library(args)
     rows = [("set", "kind", "rules", "domains", "detect markers", "file")]
@@ -127,8 +123,8 @@ def run_list(args: argparse.Namespace) -> int:
                 rule_set.id,
                 _kind(rule_set),
                 str(len(rule_set.rules)),
-                _shorten(domains, 40),
-                _shorten(detect, 50),
+                shorten(domains, 40),
+                shorten(detect, 50),
                 str(rule_set.path),
             )
         )
