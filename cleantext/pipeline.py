@@ -272,26 +272,33 @@ class Cleaner:
         else:
             library = RuleLibrary.load(rules)
         self.library = library
-        self._options = (
-            tuple(select) if select is not None else None,
-            tuple(ignore),
-            tuple(sites) if sites is not None else None,
-        )
+        selected = tuple(select) if select is not None else None
+        ignored = tuple(ignore)
+        forced = tuple(sites) if sites is not None else None
         self._drop_lines = {
             site.lower().removeprefix("www."): frozenset(keys)
             for site, keys in (drop_lines or {}).items()
         }
+        # What another process needs to build the same cleaner (see __reduce__).
+        self._options: dict[str, Any] = {
+            "select": selected,
+            "ignore": ignored,
+            "sites": forced,
+            "drop_lines": self._drop_lines,
+            "classifier": classifier,
+            "whole_page": whole_page,
+        }
         self._mined_steps: dict[str, PlanStep] = {}
-        selected, ignored, forced = self._options
+        unknown_sets = [n for n in selected or () if n not in library.sets and n != CLASSIFIER_SET]
+        unknown_sets += [n for n in forced or () if n not in library.sets]
+        if unknown_sets:
+            raise ConfigError(
+                f"unknown rule set {unknown_sets[0]!r}; `cleantext rules list` shows them."
+            )
         known_rules = {r.qualified_id for s in library.sets.values() for r in s.rules}
-        for name in [*(selected or ()), *(forced or ())]:
-            if name not in library.sets and not (
-                name == CLASSIFIER_SET and name in (selected or ())
-            ):
-                raise ConfigError(f"unknown rule set {name!r}; `cleantext rules list` shows them.")
-        known_rules.add(CLASSIFIER_RULE.qualified_id)
+        known_rules |= {CLASSIFIER_SET, CLASSIFIER_RULE.qualified_id}
         for name in ignored:
-            if name not in library.sets and name not in known_rules and name != CLASSIFIER_SET:
+            if name not in library.sets and name not in known_rules:
                 raise ConfigError(f"unknown rule set or rule {name!r} in ignore.")
         self._allowed = frozenset(selected) if selected is not None else frozenset(library.sets)
         self._allowed -= frozenset(ignored)
@@ -310,15 +317,9 @@ class Cleaner:
             and (selected is None or CLASSIFIER_SET in selected)
             else None
         )
-        self._classifier_options = (classifier, whole_page)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        selected, ignored, forced = self._options
-        classifier, whole_page = self._classifier_options
-        return (
-            _rebuild_cleaner,
-            (self.library, selected, ignored, forced, self._drop_lines, classifier, whole_page),
-        )
+        return (_rebuild_cleaner, (self.library, self._options))
 
     def _plan(self, sites: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[PlanStep, ...]]:
         plan = self._plans.get(sites)
@@ -445,21 +446,5 @@ def mined_lines_step(site: str, keys: frozenset[str]) -> PlanStep:
     return PlanStep(Stage.LINES, run, (rule,))
 
 
-def _rebuild_cleaner(
-    library: RuleLibrary,
-    select: Any,
-    ignore: Any,
-    sites: Any,
-    drop_lines: Any,
-    classifier: bool,
-    whole_page: bool | None,
-) -> Cleaner:
-    return Cleaner(
-        library,
-        select=select,
-        ignore=ignore,
-        sites=sites,
-        drop_lines=drop_lines,
-        classifier=classifier,
-        whole_page=whole_page,
-    )
+def _rebuild_cleaner(library: RuleLibrary, options: dict[str, Any]) -> Cleaner:
+    return Cleaner(library, **options)
