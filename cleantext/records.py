@@ -91,7 +91,8 @@ class Counts:
     """What happened to the records of a chunk (or a whole run, by adding chunks).
 
     ``bytes_in`` / ``bytes_out`` measure the cleaned text (UTF-8) of written records only, so
-    their ratio is the share of text removed; ``rule_hits`` is filled only when counting.
+    their ratio is the share of text removed; they and ``rule_hits`` are filled only when
+    statistics are asked for (encoding every text to count it is not free).
     """
 
     records_in: int = 0
@@ -207,12 +208,12 @@ class Processor:
             result = cleaned.text
             if self.options.stats:
                 tally.hits.update(cleaned.removed_by_rule())
+                tally.bytes_in += len(text.encode("utf-8", "surrogatepass"))
+                tally.bytes_out += len(result.encode("utf-8", "surrogatepass"))
             if self.options.annotate:
                 note = annotation(cleaned)
         else:
             result, note = self.cleaner.clean(text, url=url), None
-        tally.bytes_in += len(text.encode("utf-8", "surrogatepass"))
-        tally.bytes_out += len(result.encode("utf-8", "surrogatepass"))
         return result, note
 
     def process(self, chunk: Chunk) -> ChunkResult:
