@@ -339,9 +339,7 @@ class Cleaner:
             self._plans[sites] = plan
         return plan
 
-    def _run(
-        self, text: str, url: str | None, explain: bool
-    ) -> tuple[_Run, tuple[str, ...], tuple[str, ...]]:
+    def _run(self, text: str, url: str | None, explain: bool) -> tuple[_Run, tuple[str, ...]]:
         run = _Run(Lines(text.split("\n")), explain)
         for plan_step in self._normalize:
             run.step(plan_step)
@@ -364,7 +362,7 @@ class Cleaner:
             run.lines = Lines(normalized)
             del run.edits[normalize_edits:]
             run.metadata.clear()
-        return run, set_ids, tuple(run.warnings)
+        return run, set_ids
 
     def _mined_step(self, url: str | None, sites: Sequence[str]) -> PlanStep | None:
         """The step dropping mined lines of this document's site (domain, parents, set ids)."""
@@ -383,13 +381,15 @@ class Cleaner:
 
     def clean(self, text: str, *, url: str | None = None) -> str:
         """Return ``text`` without boilerplate; ``url`` (if known) selects site rules."""
-        run, _, _ = self._run(text, url, explain=False)
+        run, _ = self._run(text, url, explain=False)
         return "\n".join(run.lines)
 
     def explain(self, text: str, *, url: str | None = None) -> Cleaned:
         """Clean ``text`` and say how: the edits, found metadata and rule sets applied."""
-        run, set_ids, warnings = self._run(text, url, explain=True)
-        return Cleaned("\n".join(run.lines), tuple(run.edits), run.metadata, set_ids, warnings)
+        run, set_ids = self._run(text, url, explain=True)
+        return Cleaned(
+            "\n".join(run.lines), tuple(run.edits), run.metadata, set_ids, tuple(run.warnings)
+        )
 
     def clean_batch(
         self, texts: Iterable[str], urls: Iterable[str | None] | None = None
