@@ -26,7 +26,6 @@ from itertools import compress, repeat
 import numpy as np
 
 from cleantext.classify.decide import keep_mask, too_little_kept
-from cleantext.classify.features import page_features
 from cleantext.classify.model import LineModel, load_model
 
 __all__ = ["Verdict", "classify_lines", "looks_like_whole_page"]
@@ -106,7 +105,7 @@ def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> V
     text_lines = list(compress(lines, nonblank))
     if not text_lines:
         return Verdict((True,) * n, (1.0,) * n, whole_page, False)
-    probs = _MODEL.predict(page_features(text_lines), whole_page=whole_page)
+    probs = _MODEL.predict_lines(text_lines, whole_page=whole_page)
     keep = keep_mask(
         probs,
         whole_page=whole_page,

@@ -113,7 +113,8 @@ def _build_table() -> npt.NDArray[np.uint8]:
     return table
 
 
-_TABLE = _build_table()
+CLASS_TABLE = _build_table()
+"""Class of every UTF-16 code unit (shared with the compiled kernel)."""
 _WORD = np.zeros(N_CLASSES, dtype=bool)
 _WORD[[LOWER, UPPER, CASELESS, DIGIT]] = True
 _WORD.setflags(write=False)
@@ -197,7 +198,7 @@ def line_matrix(lines: Sequence[str], out: FloatArray | None = None) -> FloatArr
     """
     n = len(lines)
     text = "\n".join(lines)
-    cls = _TABLE[np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)]
+    cls = CLASS_TABLE[np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)]
     newline = cls == NEWLINE
     line_of = np.cumsum(newline)
     counts = np.bincount(line_of * N_CLASSES + cls, minlength=n * N_CLASSES)

@@ -18,11 +18,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from cleantext.classify.features import FEATURE_NAMES, FloatArray
+from cleantext.classify.features import (
+    CLASS_TABLE,
+    FEATURE_NAMES,
+    LINE_FEATURES,
+    WINDOWED,
+    WINDOWS,
+    FloatArray,
+    page_features,
+)
 
 SMOOTH_WINDOWS = (1, 2, 4, 8)
 """Half-widths of the windows over which stage-1 probabilities are averaged."""
@@ -185,11 +194,25 @@ class LineModel:
     meta: str
     fast1: FoldedMlp
     fast2: FoldedMlp
+    kernel: Any = None
+    """The compiled kernel built from the same weights (``_kernel.Kernel``), or None."""
 
     def predict(self, x: FloatArray, *, whole_page: bool) -> FloatArray:
-        """Stage-2 probability of content for every line of one page."""
+        """Stage-2 probability of content for every line of one page, from its features."""
         p = self.fast1.predict(x, bias=1 if whole_page else 0)
         return self.fast2.predict(smooth_features(p, x, whole_page=whole_page))
+
+    def predict_lines(self, lines: list[str], *, whole_page: bool) -> FloatArray:
+        """Stage-2 probability of content for every (non-empty, stripped) line of one page.
+
+        The compiled kernel when it was built, otherwise features and both stages in numpy;
+        the two agree to float rounding (tests/test_classify_kernel.py).
+        """
+        if self.kernel is None:
+            return self.predict(page_features(lines), whole_page=whole_page)
+        out = np.empty(len(lines))
+        self.kernel.predict(lines, whole_page, out)
+        return out
 
 
 def with_mode(x: FloatArray, *, whole_page: bool) -> FloatArray:
@@ -294,6 +317,51 @@ def load_model() -> LineModel:
         threshold_article=float(info["threshold_article"]),
         threshold_article_mid=float(info.get("threshold_article_mid", 0.0)),
         meta=meta,
-        fast1=FoldedMlp.fold(stage1, constant_last=(0.0, 1.0)),
-        fast2=FoldedMlp.fold(stage2),
+        fast1=(fast1 := FoldedMlp.fold(stage1, constant_last=(0.0, 1.0))),
+        fast2=(fast2 := FoldedMlp.fold(stage2)),
+        kernel=compiled_kernel(fast1, fast2),
+    )
+
+
+def _spec(mlp: FoldedMlp) -> tuple[Any, ...]:
+    weights = (mlp.first, *mlp.weights)
+    sizes = (weights[0].shape[0], *(w.shape[1] for w in weights))
+    return (mlp.low, mlp.high, sizes, mlp.biases, weights, mlp.rest_biases)
+
+
+KERNEL_LAYOUT = ";".join(
+    (
+        f"features={len(FEATURE_NAMES)}",
+        f"line={len(LINE_FEATURES)}",
+        "windowed=" + ",".join(str(LINE_FEATURES.index(n)) for n in WINDOWED),
+        "windows=" + ",".join(map(str, WINDOWS)),
+        f"smooth={len(SMOOTH_NAMES)}",
+        "smooth_windows=" + ",".join(map(str, SMOOTH_WINDOWS)),
+        "tail=" + ",".join(map(str, _TAIL_COLUMNS)),
+    )
+)
+"""What the compiled kernel must have been built for (its ``LAYOUT``)."""
+
+_LOG_TABLE_SIZE = 4096
+
+
+def compiled_kernel(fast1: FoldedMlp, fast2: FoldedMlp) -> Any:
+    """The compiled kernel for these weights, or None when it was not built (no compiler at
+    install time) or was built for other features than this code computes.
+
+    Logarithms of counts below ``_LOG_TABLE_SIZE`` are handed over as numpy computed them, so
+    those features match the numpy path bit for bit.
+    """
+    try:
+        from cleantext.classify import _kernel  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if _kernel.LAYOUT != KERNEL_LAYOUT:
+        return None
+    counts = np.arange(_LOG_TABLE_SIZE, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        logs = np.log(counts)
+    log1p = np.log1p(counts)
+    return _kernel.Kernel(
+        CLASS_TABLE.tobytes(), log1p, logs, np.expm1(log1p), _spec(fast1), _spec(fast2)
     )

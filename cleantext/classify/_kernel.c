@@ -1,0 +1,718 @@
+/* Compiled fast path of the generic line classifier: features, both MLP stages, in one call.
+ *
+ * Why it exists: the numpy implementation (features.py, model.py) is the reference and what
+ * the training script uses, but it spends ~85 numpy calls per page plus several passes over
+ * every character; on pages of a few hundred lines the fixed cost per call dominates and the
+ * classifier ran at ~9 MB/s. Here one pass over each line's code points gathers every count,
+ * and the rest is a few loops over the lines, so a page costs tens of microseconds.
+ *
+ * Contract: the same features as features.py, the same smoothing as model.py, and the same
+ * arithmetic where it decides exact values (prefix sums, window widths, clipping); logarithms
+ * of integer counts come from tables computed by numpy, so they are bit-identical too. What
+ * may differ in the last bits is summation order (matrix products, one mean) and exp() in the
+ * logistic output, about 1e-15; tests/test_classify_kernel.py compares the two paths, and
+ * benchmarks/classifier/check_identical.py checks that no decision changes on the corpus.
+ * The layout constants below mirror the Python modules; the Python side checks LAYOUT.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Character classes, numbered as in features.py. */
+enum {
+    OTHER, SPACE, LOWER, UPPER, CASELESS, DIGIT, STOP, COMMA, SEP, QUOTE, DASH, MARKER,
+    NEWLINE, CJK, COLON, N_CLASSES
+};
+
+#define N_LINE 30
+#define N_WINDOWED 7
+#define N_WINDOWS 3
+#define N_PAGE 6
+#define N_FEATURES (N_LINE + N_WINDOWED * N_WINDOWS + N_PAGE)
+#define N_SMOOTH 20
+#define N_SMOOTH_WINDOWS 4
+
+/* Column numbers of features.LINE_FEATURES used below. */
+enum {
+    F_LOG_CHARS = 0, F_LOG_WORDS, F_MEAN_WORD_LEN, F_ENDS_STOP, F_ENDS_COLON, F_ENDS_OTHER,
+    F_STARTS_UPPER, F_STARTS_DIGIT, F_STARTS_OTHER, F_STOP_RATE, F_DIGIT_RATE = 15,
+    F_UPPER_RATE, F_OTHER_RATE, F_LOWER_WORD_SHARE, F_SHORT_LOWER_SHARE, F_CAP_WORD_SHARE,
+    F_DIGIT_WORD_SHARE, F_CJK_SHARE, F_LOG_REPEATS, F_RANK, F_TEXT_BEFORE, F_REL_LEN,
+    F_SENTENCE_LIKE, F_LABEL_COLON, F_STARTS_DASH
+};
+
+static const int WINDOWED[N_WINDOWED] = {
+    F_LOG_CHARS, F_ENDS_STOP, F_SENTENCE_LIKE, F_SHORT_LOWER_SHARE, F_LOWER_WORD_SHARE,
+    11 /* sep_rate */, F_LOG_REPEATS
+};
+static const int WINDOWS[N_WINDOWS] = {1, 3, 7};
+static const int SMOOTH_WINDOWS[N_SMOOTH_WINDOWS] = {1, 2, 4, 8};
+static const int TAIL[4] = {F_LOG_CHARS, F_ENDS_STOP, F_LOG_REPEATS, F_RANK};
+/* Classes counted per word, in the order of the columns stop_rate .. marker_rate. */
+static const int PER_WORD[6] = {STOP, COMMA, SEP, QUOTE, DASH, MARKER};
+/* Word-start category by class: 0 lower, 1 upper, 2 digit, 3 caseless (+4 when short). */
+static const int START_CAT[N_CLASSES] = {3, 3, 0, 1, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3};
+
+#define LAYOUT "features=57;line=30;windowed=0,3,27,19,18,11,23;windows=1,3,7;smooth=20;" \
+               "smooth_windows=1,2,4,8;tail=0,3,23,24"
+
+static inline int is_word(int c) { return c == LOWER || c == UPPER || c == CASELESS || c == DIGIT; }
+
+/* ---------------------------------------------------------------------------------------- */
+/* A folded perceptron (model.FoldedMlp): clip, first layer with one of several biases, then  */
+/* ReLU layers, logistic output of one unit.                                                  */
+
+#define MAX_LAYERS 8
+
+typedef struct {
+    int n_in;
+    int n_layers;            /* weight matrices, the first included */
+    int sizes[MAX_LAYERS + 1];  /* sizes[0] = n_in, sizes[l + 1] = outputs of layer l */
+    int n_first_biases;
+    double *low, *high;
+    double *weights[MAX_LAYERS];  /* row-major, sizes[l] x sizes[l + 1] */
+    double *biases[MAX_LAYERS];   /* layer 0: n_first_biases rows of sizes[1] */
+    int widest;
+} Mlp;
+
+static void mlp_free(Mlp *m) {
+    PyMem_Free(m->low);
+    PyMem_Free(m->high);
+    for (int l = 0; l < m->n_layers; l++) {
+        PyMem_Free(m->weights[l]);
+        PyMem_Free(m->biases[l]);
+    }
+    memset(m, 0, sizeof(*m));
+}
+
+/* Copy a C-contiguous float64 buffer of exactly `count` items; sets an error otherwise. */
+static double *copy_doubles(PyObject *obj, Py_ssize_t count, const char *what) {
+    Py_buffer view;
+    if (PyObject_GetBuffer(obj, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    double *out = NULL;
+    if (view.itemsize != (Py_ssize_t)sizeof(double) || view.format == NULL ||
+        strcmp(view.format, "d") != 0 || view.len != count * (Py_ssize_t)sizeof(double)) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd float64 values", what, count);
+    } else if ((out = PyMem_Malloc(view.len)) == NULL) {
+        PyErr_NoMemory();
+    } else {
+        memcpy(out, view.buf, view.len);
+    }
+    PyBuffer_Release(&view);
+    return out;
+}
+
+/* Build from (low, high, sizes, first_biases, [w0, w1, ...], [b1, b2, ...]). */
+static int mlp_init(Mlp *m, PyObject *spec) {
+    PyObject *low, *high, *sizes, *first_biases, *weights, *rest_biases;
+    memset(m, 0, sizeof(*m));
+    if (!PyArg_ParseTuple(spec, "OOO!O!O!O!;model spec", &low, &high, &PyTuple_Type, &sizes,
+                          &PyTuple_Type, &first_biases, &PyTuple_Type, &weights, &PyTuple_Type,
+                          &rest_biases))
+        return -1;
+    Py_ssize_t n_layers = PyTuple_GET_SIZE(weights);
+    if (n_layers < 1 || n_layers > MAX_LAYERS || PyTuple_GET_SIZE(sizes) != n_layers + 1 ||
+        PyTuple_GET_SIZE(rest_biases) != n_layers - 1 || PyTuple_GET_SIZE(first_biases) < 1) {
+        PyErr_SetString(PyExc_ValueError, "model spec: inconsistent layer counts");
+        return -1;
+    }
+    m->n_layers = (int)n_layers;
+    for (Py_ssize_t i = 0; i <= n_layers; i++) {
+        long size = PyLong_AsLong(PyTuple_GET_ITEM(sizes, i));
+        if (size < 1) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "model spec: bad size");
+            return -1;
+        }
+        if (size > 1024) {
+            PyErr_SetString(PyExc_ValueError, "model spec: layers wider than 1024");
+            return -1;
+        }
+        m->sizes[i] = (int)size;
+        if (size > m->widest) m->widest = (int)size;
+    }
+    if (m->sizes[n_layers] != 1) {
+        PyErr_SetString(PyExc_ValueError, "model spec: the last layer must have one output");
+        return -1;
+    }
+    m->n_in = m->sizes[0];
+    m->n_first_biases = (int)PyTuple_GET_SIZE(first_biases);
+    if (!(m->low = copy_doubles(low, m->n_in, "low"))) goto fail;
+    if (!(m->high = copy_doubles(high, m->n_in, "high"))) goto fail;
+    for (int l = 0; l < m->n_layers; l++) {
+        m->weights[l] = copy_doubles(PyTuple_GET_ITEM(weights, l),
+                                     (Py_ssize_t)m->sizes[l] * m->sizes[l + 1], "weights");
+        if (!m->weights[l]) goto fail;
+    }
+    m->biases[0] = PyMem_Malloc(sizeof(double) * m->n_first_biases * m->sizes[1]);
+    if (!m->biases[0]) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (int b = 0; b < m->n_first_biases; b++) {
+        double *one = copy_doubles(PyTuple_GET_ITEM(first_biases, b), m->sizes[1], "bias");
+        if (!one) goto fail;
+        memcpy(m->biases[0] + (Py_ssize_t)b * m->sizes[1], one, sizeof(double) * m->sizes[1]);
+        PyMem_Free(one);
+    }
+    for (int l = 1; l < m->n_layers; l++) {
+        m->biases[l] = copy_doubles(PyTuple_GET_ITEM(rest_biases, l - 1), m->sizes[l + 1], "bias");
+        if (!m->biases[l]) goto fail;
+    }
+    return 0;
+fail:
+    mlp_free(m);
+    return -1;
+}
+
+/* Products of one row: inputs that are zero (ReLU outputs, flags, rates) are skipped, and
+ * sixteen outputs at a time accumulate in four 4-wide vectors held in registers. Multiplies
+ * and adds stay separate (no fused multiply-add), so every build rounds the same way. */
+#if defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+typedef double v4d __attribute__((vector_size(32)));
+static inline v4d load4(const double *p) {
+    v4d v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline void store4(double *p, v4d v) { memcpy(p, &v, sizeof v); }
+#endif
+
+/* Wider vector units make the products several times faster; gcc compiles the perceptron
+ * once per listed target and picks one when the module loads (elsewhere: the portable build). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+/* out = in @ w + bias for one row; nz_index and nz_value hold n_in entries of scratch. */
+static inline void dense_row(const double *in, int n_in, const double *w, int n_out,
+                             const double *bias, double *out, int *nz_index, double *nz_value) {
+    int nnz = 0;
+    for (int i = 0; i < n_in; i++) {
+        if (in[i] != 0.0) {
+            nz_index[nnz] = i;
+            nz_value[nnz++] = in[i];
+        }
+    }
+    int j = 0;
+#if defined(__GNUC__)
+    for (; j + 16 <= n_out; j += 16) {
+        v4d a0 = {0.0, 0.0, 0.0, 0.0}, a1 = a0, a2 = a0, a3 = a0;
+        for (int k = 0; k < nnz; k++) {
+            const double *wr = w + (Py_ssize_t)nz_index[k] * n_out + j;
+            double v = nz_value[k];
+            a0 += v * load4(wr);
+            a1 += v * load4(wr + 4);
+            a2 += v * load4(wr + 8);
+            a3 += v * load4(wr + 12);
+        }
+        store4(out + j, a0 + load4(bias + j));
+        store4(out + j + 4, a1 + load4(bias + j + 4));
+        store4(out + j + 8, a2 + load4(bias + j + 8));
+        store4(out + j + 12, a3 + load4(bias + j + 12));
+    }
+    for (; j + 4 <= n_out; j += 4) {
+        v4d a0 = {0.0, 0.0, 0.0, 0.0};
+        for (int k = 0; k < nnz; k++)
+            a0 += nz_value[k] * load4(w + (Py_ssize_t)nz_index[k] * n_out + j);
+        store4(out + j, a0 + load4(bias + j));
+    }
+#endif
+    for (; j < n_out; j++) {
+        double sum = 0.0;
+        for (int k = 0; k < nnz; k++) sum += nz_value[k] * w[(Py_ssize_t)nz_index[k] * n_out + j];
+        out[j] = sum + bias[j];
+    }
+}
+
+/* Probability of content for each of the n rows of x (n x n_in); work holds 4 * widest. */
+VECTOR_CLONES static void mlp_predict(const Mlp *m, const double *x, Py_ssize_t n, int bias,
+                                      double *out, double *work) {
+    double *a = work, *b = work + m->widest, *nz_value = b + m->widest;
+    int nz_index[1024];
+    for (Py_ssize_t r = 0; r < n; r++) {
+        const double *row = x + r * m->n_in;
+        for (int i = 0; i < m->n_in; i++) {
+            double v = row[i];
+            v = v < m->low[i] ? m->low[i] : v; /* np.maximum then np.minimum */
+            a[i] = v > m->high[i] ? m->high[i] : v;
+        }
+        double *in = a, *h = b;
+        for (int l = 0; l < m->n_layers; l++) {
+            int n_in = m->sizes[l], n_out = m->sizes[l + 1];
+            if (l > 0) /* ReLU of the previous layer */
+                for (int i = 0; i < n_in; i++) in[i] = in[i] < 0.0 ? 0.0 : in[i];
+            const double *bb = l == 0 ? m->biases[0] + (Py_ssize_t)bias * n_out : m->biases[l];
+            dense_row(in, n_in, m->weights[l], n_out, bb, h, nz_index, nz_value);
+            double *t = in;
+            in = h;
+            h = t;
+        }
+        double z = in[0];
+        z = z < -30.0 ? -30.0 : z > 30.0 ? 30.0 : z;
+        out[r] = 1.0 / (1.0 + exp(-z));
+    }
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The model object.                                                                         */
+
+typedef struct {
+    PyObject_HEAD
+    unsigned char classes[0x10000];  /* class of every UTF-16 code unit */
+    Py_ssize_t n_logs;
+    double *log1p_of, *log_of, *expm1_log1p_of;  /* numpy's values for 0 .. n_logs - 1 */
+    Mlp stage1, stage2;
+} Kernel;
+
+static void kernel_dealloc(Kernel *self) {
+    PyMem_Free(self->log1p_of);
+    PyMem_Free(self->log_of);
+    PyMem_Free(self->expm1_log1p_of);
+    mlp_free(&self->stage1);
+    mlp_free(&self->stage2);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"classes", "log1p", "log", "expm1_log1p", "stage1", "stage2", NULL};
+    Py_buffer classes;
+    PyObject *log1p_of, *log_of, *expm1_log1p_of, *stage1, *stage2;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*OOOO!O!", kwlist, &classes, &log1p_of,
+                                     &log_of, &expm1_log1p_of, &PyTuple_Type, &stage1,
+                                     &PyTuple_Type, &stage2))
+        return -1;
+    int ok = classes.len == 0x10000;
+    if (ok) memcpy(self->classes, classes.buf, 0x10000);
+    PyBuffer_Release(&classes);
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "classes: expected 65536 bytes");
+        return -1;
+    }
+    Py_ssize_t n_logs = PyObject_Length(log1p_of);
+    if (n_logs < 2) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "log tables too short");
+        return -1;
+    }
+    self->n_logs = n_logs;
+    if (!(self->log1p_of = copy_doubles(log1p_of, n_logs, "log1p"))) return -1;
+    if (!(self->log_of = copy_doubles(log_of, n_logs, "log"))) return -1;
+    if (!(self->expm1_log1p_of = copy_doubles(expm1_log1p_of, n_logs, "expm1_log1p"))) return -1;
+    if (mlp_init(&self->stage1, stage1) < 0 || mlp_init(&self->stage2, stage2) < 0) return -1;
+    if (self->stage1.n_in != N_FEATURES || self->stage1.n_first_biases != 2 ||
+        self->stage2.n_in != N_SMOOTH) {
+        PyErr_SetString(PyExc_ValueError, "model spec: input sizes do not match LAYOUT");
+        return -1;
+    }
+    return 0;
+}
+
+static inline double table_log1p(const Kernel *k, double v) {
+    return v < (double)k->n_logs ? k->log1p_of[(Py_ssize_t)v] : log1p(v);
+}
+
+static inline double table_log(const Kernel *k, double v) {
+    return v < (double)k->n_logs ? k->log_of[(Py_ssize_t)v] : log(v);
+}
+
+/* Per-line counts gathered in one pass over the code points (UTF-16 units, as features.py
+ * views the text: a character outside the BMP is two units of class OTHER). */
+typedef struct {
+    double counts[N_CLASSES];
+    double word_cat[8];
+    double word_chars;
+    int first, last, label_colon;
+} LineCounts;
+
+static inline int unit_class(const Kernel *k, Py_UCS4 cp) {
+    return cp < 0x10000 ? k->classes[cp] : OTHER;
+}
+
+/* The loop of count_line for one storage kind; WIDE: code points may lie outside the BMP and
+ * then count as two units of class OTHER (`extra` counts the second units so far). */
+#define COUNT_UNITS(TYPE, WIDE)                                                              \
+    do {                                                                                     \
+        const TYPE *chars = (const TYPE *)data;                                              \
+        for (Py_ssize_t i = 0; i < len; i++) {                                               \
+            Py_UCS4 cp = chars[i];                                                           \
+            int c = WIDE && cp >= 0x10000 ? OTHER : k->classes[cp];                          \
+            counts[c]++;                                                                     \
+            if (is_word(c)) {                                                                \
+                if (run == 0) start_class = c;                                               \
+                run++;                                                                       \
+                continue;                                                                    \
+            }                                                                                \
+            if (run) {                                                                       \
+                cats[START_CAT[start_class] + 4 * (run <= 3)]++;                             \
+                word_chars += run;                                                           \
+                run = 0;                                                                     \
+            }                                                                                \
+            if (c == COLON && first_colon < 0) first_colon = i + extra;                      \
+            if (WIDE && cp >= 0x10000) {                                                     \
+                counts[OTHER]++;                                                             \
+                extra++;                                                                     \
+            }                                                                                \
+        }                                                                                    \
+    } while (0)
+
+static void count_line(const Kernel *k, PyObject *line, LineCounts *lc) {
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(line);
+    Py_ssize_t run = 0, first_colon = -1, extra = 0;
+    int start_class = OTHER;
+    long long counts[N_CLASSES] = {0}, cats[8] = {0}, word_chars = 0;
+    if (kind == PyUnicode_1BYTE_KIND)
+        COUNT_UNITS(Py_UCS1, 0);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        COUNT_UNITS(Py_UCS2, 0);
+    else
+        COUNT_UNITS(Py_UCS4, 1);
+    if (run) {
+        cats[START_CAT[start_class] + 4 * (run <= 3)]++;
+        word_chars += run;
+    }
+    for (int c = 0; c < N_CLASSES; c++) lc->counts[c] = (double)counts[c];
+    for (int c = 0; c < 8; c++) lc->word_cat[c] = (double)cats[c];
+    lc->word_chars = (double)word_chars;
+    /* First and last UTF-16 units; the unit before the last one is a surrogate (OTHER) when
+     * the last character lies outside the BMP. */
+    Py_UCS4 first_cp = PyUnicode_READ(kind, data, 0), last_cp = PyUnicode_READ(kind, data, len - 1);
+    Py_ssize_t units = len + extra;
+    int last = unit_class(k, last_cp), before_last;
+    if (units == 1)
+        before_last = last;
+    else if (last_cp >= 0x10000)
+        before_last = OTHER;
+    else
+        before_last = unit_class(k, PyUnicode_READ(kind, data, len - 2));
+    lc->first = unit_class(k, first_cp);
+    /* features.py: a closing quote after a full stop still ends a sentence. */
+    lc->last = last == QUOTE && before_last == STOP ? STOP : last;
+    lc->label_colon = first_colon >= 0 && first_colon <= 24 && first_colon < units - 1;
+}
+
+/* The features.page_features matrix (n x N_FEATURES) of `lines`; -1 with an error set. */
+static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *x) {
+    PyObject *seen = PyDict_New();
+    if (!seen) return -1;
+    double *chars = PyMem_Malloc(sizeof(double) * n * 2);
+    if (!chars) {
+        Py_DECREF(seen);
+        PyErr_NoMemory();
+        return -1;
+    }
+    double *reps = chars + n;
+    /* Repetitions: count each distinct line, as collections.Counter does. */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyUnicode_Check(line) || PyUnicode_GET_LENGTH(line) == 0) {
+            PyErr_Format(PyExc_TypeError, "line %zd: expected a non-empty str", i);
+            goto fail;
+        }
+        PyObject *had = PyDict_GetItemWithError(seen, line);
+        if (!had && PyErr_Occurred()) goto fail;
+        PyObject *now = PyLong_FromSsize_t(had ? PyLong_AsSsize_t(had) + 1 : 1);
+        if (!now || PyDict_SetItem(seen, line, now) < 0) {
+            Py_XDECREF(now);
+            goto fail;
+        }
+        Py_DECREF(now);
+    }
+    double total = 0.0, max_chars = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        reps[i] = (double)PyLong_AsSsize_t(PyDict_GetItem(seen, line));
+        chars[i] = (double)PyUnicode_GET_LENGTH(line);
+        total += chars[i];
+        if (chars[i] > max_chars) max_chars = chars[i];
+    }
+    double log_max = table_log1p(k, max_chars);
+    double rank_div = n - 1 > 1 ? (double)(n - 1) : 1.0;
+    double cum_chars = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        LineCounts lc;
+        count_line(k, PyList_GET_ITEM(lines, i), &lc);
+        double *f = x + i * N_FEATURES;
+        const double *cnt = lc.counts, *wc = lc.word_cat;
+        double n_runs = wc[0] + wc[1] + wc[2] + wc[3] + wc[4] + wc[5] + wc[6] + wc[7];
+        double cjk = cnt[CJK], words = n_runs + cjk;
+        double safe_words = words > 1.0 ? words : 1.0;
+        double safe_chars = chars[i] > 1.0 ? chars[i] : 1.0;
+        int ends_stop = lc.last == STOP, ends_colon = lc.last == COLON;
+        double letters = cnt[LOWER] + cnt[UPPER] + cnt[CASELESS] + 1.0;
+        double plain = 1.0 - (wc[1] + wc[5] + wc[2] + wc[6]) / safe_words;
+        double mean_len = (lc.word_chars + cjk) / safe_words;
+        cum_chars += chars[i];
+        f[F_LOG_CHARS] = table_log1p(k, chars[i]);
+        f[F_LOG_WORDS] = table_log1p(k, words);
+        f[F_MEAN_WORD_LEN] = mean_len < 20.0 ? mean_len : 20.0;
+        f[F_ENDS_STOP] = ends_stop;
+        f[F_ENDS_COLON] = ends_colon;
+        f[F_ENDS_OTHER] = !(ends_stop || ends_colon || is_word(lc.last));
+        f[F_STARTS_UPPER] = lc.first == UPPER;
+        f[F_STARTS_DIGIT] = lc.first == DIGIT;
+        f[F_STARTS_OTHER] = !is_word(lc.first) && lc.first != CJK;
+        for (int c = 0; c < 6; c++) f[F_STOP_RATE + c] = cnt[PER_WORD[c]] / safe_words;
+        f[F_DIGIT_RATE] = cnt[DIGIT] / safe_chars;
+        f[F_UPPER_RATE] = cnt[UPPER] / letters;
+        f[F_OTHER_RATE] = cnt[OTHER] / safe_chars;
+        f[F_LOWER_WORD_SHARE] = (wc[0] + wc[4]) / safe_words;
+        f[F_SHORT_LOWER_SHARE] = wc[4] / safe_words;
+        f[F_CAP_WORD_SHARE] = (wc[1] + wc[5]) / safe_words;
+        f[F_DIGIT_WORD_SHARE] = (wc[2] + wc[6]) / safe_words;
+        f[F_CJK_SHARE] = cjk / safe_chars;
+        f[F_LOG_REPEATS] = table_log(k, reps[i]);
+        f[F_RANK] = (double)i / rank_div;
+        f[F_TEXT_BEFORE] = (cum_chars - chars[i]) / total;
+        f[F_REL_LEN] = f[F_LOG_CHARS] - log_max;
+        f[F_SENTENCE_LIKE] =
+            ends_stop && words >= 6.0 ? (plain * 2.0 < 1.0 ? plain * 2.0 : 1.0) : 0.0;
+        f[F_LABEL_COLON] = lc.label_colon;
+        f[F_STARTS_DASH] = lc.first == DASH || lc.first == SEP;
+    }
+    /* Neighbour windows: differences of one padded prefix sum, as features.py computes them. */
+    const int pad = WINDOWS[N_WINDOWS - 1];
+    double *padded = PyMem_Malloc(sizeof(double) * (n + 2 * pad + 2));
+    if (!padded) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (int j = 0; j < N_WINDOWED; j++) {
+        int src = WINDOWED[j];
+        double acc = 0.0;
+        for (int i = 0; i <= pad; i++) padded[i] = 0.0;
+        for (Py_ssize_t i = 0; i < n; i++) padded[pad + 1 + i] = acc += x[i * N_FEATURES + src];
+        for (Py_ssize_t i = pad + 1 + n; i < n + 2 * pad + 2; i++) padded[i] = acc;
+        for (int w = 0; w < N_WINDOWS; w++) {
+            int half = WINDOWS[w];
+            int col = N_LINE + w * N_WINDOWED + j;
+            for (Py_ssize_t i = 0; i < n; i++) {
+                double hi = i + half + 1 < n ? (double)(i + half + 1) : (double)n;
+                double lo = i - half > 0 ? (double)(i - half) : 0.0;
+                x[i * N_FEATURES + col] =
+                    (padded[pad + 1 + half + i] - padded[pad - half + i]) / (hi - lo);
+            }
+        }
+    }
+    PyMem_Free(padded);
+    /* Page context: sentence-like mass before and after each line. */
+    double sentence_sum = 0.0, cum_mass = 0.0, mass_total = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double *f = x + i * N_FEATURES;
+        sentence_sum += f[F_SENTENCE_LIKE];
+        double grown = chars[i] < (double)k->n_logs ? k->expm1_log1p_of[(Py_ssize_t)chars[i]]
+                                                     : expm1(f[F_LOG_CHARS]);
+        reps[i] = f[F_SENTENCE_LIKE] * grown;  /* reps is free again: reuse it for the mass */
+        mass_total += reps[i];
+    }
+    mass_total += 1.0;
+    double page_log_lines = table_log(k, (double)n), sentence_share = sentence_sum / n;
+    const int page = N_LINE + N_WINDOWED * N_WINDOWS;
+    cum_mass = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *f = x + i * N_FEATURES;
+        cum_mass += reps[i];
+        f[page + 0] = page_log_lines;
+        f[page + 1] = sentence_share;
+        f[page + 2] = (cum_mass - reps[i]) / mass_total;
+        f[page + 3] = (mass_total - 1.0 - cum_mass) / mass_total;
+        f[page + 4] = i > 0 ? x[(i - 1) * N_FEATURES + F_LOG_CHARS] : 0.0;
+        f[page + 5] = i + 1 < n ? x[(i + 1) * N_FEATURES + F_LOG_CHARS] : 0.0;
+    }
+    PyMem_Free(chars);
+    Py_DECREF(seen);
+    return 0;
+fail:
+    PyMem_Free(chars);
+    Py_DECREF(seen);
+    return -1;
+}
+
+typedef struct {
+    double p;
+    Py_ssize_t i;
+} Ranked;
+
+static int by_probability(const void *a, const void *b) {
+    const Ranked *x = a, *y = b;
+    if (x->p != y->p) return x->p < y->p ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* model.smooth_features: stage-1 probabilities around each line plus a few line features. */
+static int smooth_features(const double *p, const double *x, Py_ssize_t n, int whole_page,
+                           double *z) {
+    const int pad = SMOOTH_WINDOWS[N_SMOOTH_WINDOWS - 1];
+    double *padded = PyMem_Malloc(sizeof(double) * (n + 2 * pad + 2));
+    Ranked *ranked = PyMem_Malloc(sizeof(Ranked) * n);
+    if (!padded || !ranked) {
+        PyMem_Free(padded);
+        PyMem_Free(ranked);
+        PyErr_NoMemory();
+        return -1;
+    }
+    double *cum = padded + pad + 1, acc = 0.0, top = p[0];
+    for (int i = 0; i <= pad; i++) padded[i] = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        cum[i] = acc += p[i];
+        if (p[i] > top) top = p[i];
+        ranked[i].p = p[i];
+        ranked[i].i = i;
+    }
+    for (Py_ssize_t i = n; i < n + pad + 1; i++) cum[i] = acc;
+    qsort(ranked, n, sizeof(Ranked), by_probability);
+    double last = cum[n - 1], quantile_div = n - 1 > 1 ? (double)(n - 1) : 1.0;
+    double rel_div = top > 1e-6 ? top : 1e-6;
+    for (Py_ssize_t r = 0; r < n; r++) z[ranked[r].i * N_SMOOTH + 14] = (double)r / quantile_div;
+    double max_before = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *row = z + i * N_SMOOTH;
+        row[0] = p[i];
+        for (int w = 0; w < N_SMOOTH_WINDOWS; w++) {
+            int half = SMOOTH_WINDOWS[w];
+            double hi = i + half + 1 < n ? (double)(i + half + 1) : (double)n;
+            double lo = i - half > 0 ? (double)(i - half) : 0.0;
+            row[1 + w] = (padded[pad + 1 + half + i] - padded[pad - half + i]) / (hi - lo);
+        }
+        row[5] = i > 0 ? p[i - 1] : 0.0;
+        row[6] = i + 1 < n ? p[i + 1] : 0.0;
+        row[7] = max_before;  /* the running maximum of the lines before */
+        if (i == 0 || p[i] > max_before) max_before = p[i];
+        row[9] = (cum[i] - p[i]) / (i > 1 ? (double)i : 1.0);
+        double after = (double)(n - 1 - i);
+        row[10] = (last - cum[i]) / (after > 1.0 ? after : 1.0);
+        row[11] = last / n;
+        row[12] = top;
+        row[13] = p[i] / rel_div;
+        row[15] = whole_page ? 1.0 : 0.0;
+        for (int t = 0; t < 4; t++) row[16 + t] = x[i * N_FEATURES + TAIL[t]];
+    }
+    double max_after = 0.0;
+    for (Py_ssize_t i = n - 1; i >= 0; i--) {
+        z[i * N_SMOOTH + 8] = max_after;
+        if (i == n - 1 || p[i] > max_after) max_after = p[i];
+    }
+    PyMem_Free(padded);
+    PyMem_Free(ranked);
+    return 0;
+}
+
+static PyObject *check_lines(PyObject *lines, Py_ssize_t *n) {
+    if (!PyList_Check(lines)) {
+        PyErr_SetString(PyExc_TypeError, "lines: expected a list of str");
+        return NULL;
+    }
+    *n = PyList_GET_SIZE(lines);
+    return lines;
+}
+
+/* Writable C-contiguous float64 buffer of exactly `count` items. */
+static int get_out(PyObject *obj, Py_buffer *view, Py_ssize_t count) {
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE | PyBUF_FORMAT) < 0)
+        return -1;
+    if (view->format == NULL || strcmp(view->format, "d") != 0 ||
+        view->len != count * (Py_ssize_t)sizeof(double)) {
+        PyBuffer_Release(view);
+        PyErr_Format(PyExc_ValueError, "out: expected a writable float64 array of %zd values",
+                     count);
+        return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(features_doc,
+             "features(lines, out)\n--\n\n"
+             "Write features.page_features(lines) into out (len(lines) x 57 float64).");
+
+static PyObject *kernel_features(Kernel *self, PyObject *args) {
+    PyObject *lines, *out;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "OO:features", &lines, &out) || !check_lines(lines, &n))
+        return NULL;
+    Py_buffer view;
+    if (get_out(out, &view, n * N_FEATURES) < 0) return NULL;
+    int status = n ? page_features(self, lines, n, view.buf) : 0;
+    PyBuffer_Release(&view);
+    if (status < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(predict_doc,
+             "predict(lines, whole_page, out)\n--\n\n"
+             "Write the stage-2 probability of content of each line into out (float64).");
+
+static PyObject *kernel_predict(Kernel *self, PyObject *args) {
+    PyObject *lines, *out;
+    int whole_page;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "OpO:predict", &lines, &whole_page, &out) ||
+        !check_lines(lines, &n))
+        return NULL;
+    Py_buffer view;
+    if (get_out(out, &view, n) < 0) return NULL;
+    if (n == 0) {
+        PyBuffer_Release(&view);
+        Py_RETURN_NONE;
+    }
+    int widest = self->stage1.widest > self->stage2.widest ? self->stage1.widest
+                                                           : self->stage2.widest;
+    double *x = PyMem_Malloc(sizeof(double) * (n * (N_FEATURES + N_SMOOTH + 1) + 4 * widest));
+    if (!x) {
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    double *z = x + n * N_FEATURES, *p = z + n * N_SMOOTH, *work = p + n;
+    int status = page_features(self, lines, n, x);
+    if (status == 0) {
+        mlp_predict(&self->stage1, x, n, whole_page ? 1 : 0, p, work);
+        status = smooth_features(p, x, n, whole_page, z);
+    }
+    if (status == 0) mlp_predict(&self->stage2, z, n, 0, view.buf, work);
+    PyMem_Free(x);
+    PyBuffer_Release(&view);
+    if (status < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef kernel_methods[] = {
+    {"features", (PyCFunction)kernel_features, METH_VARARGS, features_doc},
+    {"predict", (PyCFunction)kernel_predict, METH_VARARGS, predict_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(kernel_doc,
+             "Kernel(classes, log1p, log, expm1_log1p, stage1, stage2)\n--\n\n"
+             "The line model compiled: built once from the shipped weights (see model.py).");
+
+static PyTypeObject KernelType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "cleantext.classify._kernel.Kernel",
+    .tp_basicsize = sizeof(Kernel),
+    .tp_dealloc = (destructor)kernel_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = kernel_doc,
+    .tp_methods = kernel_methods,
+    .tp_init = (initproc)kernel_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static struct PyModuleDef kernel_module = {
+    PyModuleDef_HEAD_INIT, "_kernel", "Compiled fast path of cleantext's line classifier.", -1,
+    NULL,
+};
+
+PyMODINIT_FUNC PyInit__kernel(void) {
+    if (PyType_Ready(&KernelType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&kernel_module);
+    if (!m) return NULL;
+    if (PyModule_AddStringConstant(m, "LAYOUT", LAYOUT) < 0 ||
+        PyModule_AddObjectRef(m, "Kernel", (PyObject *)&KernelType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

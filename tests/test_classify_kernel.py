@@ -1,0 +1,98 @@
+"""The compiled classifier kernel against the numpy reference (features.py, model.py).
+
+The kernel must compute the same features (bit for bit: counts, windows and logarithms of
+counts follow the same arithmetic) and the same probabilities up to float rounding, on any
+text: other scripts, characters outside the BMP, lone surrogates, combining marks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleantext.classify import _MODEL, classify_lines
+from cleantext.classify.features import FEATURE_NAMES, page_features
+
+pytestmark = pytest.mark.skipif(_MODEL.kernel is None, reason="the C kernel was not built")
+
+# Page-level means may differ in summation order (pairwise in numpy, sequential in C).
+_ROUNDED = [FEATURE_NAMES.index("page_sentence_share")]
+_EXACT = [i for i in range(len(FEATURE_NAMES)) if i not in _ROUNDED]
+
+PAGE = [
+    "Home | News | Sport | Weather",
+    "Menu",
+    "The council approved the new budget on Tuesday, after a long debate.",
+    "Photo: Jane Doe/Reuters",
+    "“It is a good day for the city,” the mayor said.",
+    "Read more: 10 things to do this weekend",
+    "東京都は火曜日、新しい予算を承認した。",
+    "Der Stadtrat hat am Dienstag den neuen Haushalt beschlossen, nach langer Debatte.",
+    "🎉 Party time 👍🏽 — join us!",
+    "Menu",
+    "© 2024 Example News. All rights reserved.",
+]
+
+
+def kernel_features(lines: list[str]) -> np.ndarray:
+    out = np.empty((len(lines), len(FEATURE_NAMES)))
+    _MODEL.kernel.features(lines, out)
+    return out
+
+
+def assert_same(lines: list[str]) -> None:
+    reference = page_features(lines)
+    compiled = kernel_features(lines)
+    np.testing.assert_array_equal(compiled[:, _EXACT], reference[:, _EXACT])
+    np.testing.assert_allclose(compiled[:, _ROUNDED], reference[:, _ROUNDED], rtol=1e-12)
+    for whole_page in (True, False):
+        expected = _MODEL.predict(reference, whole_page=whole_page)
+        got = _MODEL.predict_lines(lines, whole_page=whole_page)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+def test_kernel_matches_numpy_on_a_mixed_page() -> None:
+    assert_same(PAGE)
+
+
+def test_kernel_matches_numpy_on_one_line_and_long_lines() -> None:
+    assert_same(["x"])
+    assert_same(["word " * 5000 + "end."])  # beyond the tables of logarithms
+    assert_same([":", "a:b", "label: value here", "x" * 30 + ": late colon"])
+
+
+line_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("abc ABC .,;:!?|•/-–\"'()“”0123 \t")),
+        st.characters(codec="utf-8"),
+        st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),  # lone surrogates
+        st.characters(min_codepoint=0x10000),
+    ),
+    min_size=1,
+    max_size=60,
+).filter(lambda s: "\n" not in s and s.strip() == s and s != "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(line_text, min_size=1, max_size=40))
+def test_kernel_matches_numpy_on_any_text(lines: list[str]) -> None:
+    assert_same(lines)
+
+
+def test_kernel_rejects_bad_input_clearly() -> None:
+    out = np.empty(2)
+    with pytest.raises(TypeError, match="line 1"):
+        _MODEL.kernel.predict(["fine", 3], True, out)
+    with pytest.raises(ValueError, match="float64"):
+        _MODEL.kernel.predict(["a", "b"], True, np.empty(3))
+
+
+def test_classify_lines_uses_the_same_decisions_either_way() -> None:
+    lines = [*PAGE, "", *PAGE[2:5]]
+    fast = classify_lines(lines, whole_page=True)
+    text_lines = [s for s in lines if s]
+    probs = _MODEL.predict(page_features(text_lines), whole_page=True)
+    kept = [bool(p >= _MODEL.threshold_page) for p in probs]
+    assert [k for k, s in zip(fast.keep, lines, strict=True) if s] == kept or fast.conservative
