@@ -7,6 +7,8 @@ text: other scripts, characters outside the BMP, lone surrogates, combining mark
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -15,6 +17,8 @@ from hypothesis import strategies as st
 from cleantext.classify import _MODEL, classify_lines
 from cleantext.classify.features import FEATURE_NAMES, page_features
 
+if _MODEL.kernel is None and os.environ.get("CLEANTEXT_REQUIRE_KERNEL"):
+    raise RuntimeError("CLEANTEXT_REQUIRE_KERNEL is set but the C kernel was not built")
 pytestmark = pytest.mark.skipif(_MODEL.kernel is None, reason="the C kernel was not built")
 
 # Page-level means may differ in summation order (pairwise in numpy, sequential in C).
