@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
 
 import numpy as np
 
@@ -74,14 +73,15 @@ def looks_like_whole_page(lines: Sequence[str]) -> bool:
     n = len(text_lines)
     if n < _MIN_PAGE_LINES:
         return False
-    spaces = np.fromiter(map(str.count, text_lines, repeat(" ")), dtype=np.int64, count=n)
-    short = spaces < _SHORT_WORDS
-    if short.mean() < _PAGE_SHORT_SHARE:
+    # Plain lists: on the few dozen lines of a typical document, numpy's per-call cost is
+    # more than the counting itself.
+    short = [line.count(" ") < _SHORT_WORDS for line in text_lines]
+    if sum(short) / n < _PAGE_SHORT_SHARE:
         return False
     # A list-like article is short-lined in its middle; a page is short-lined at its edges
     # (header navigation, footer links).
-    edge = _EDGE_LINES
-    return bool(short[:edge].mean() >= 0.5 or short[-edge:].mean() >= 0.5)
+    head, tail = short[:_EDGE_LINES], short[-_EDGE_LINES:]
+    return sum(head) / len(head) >= 0.5 or sum(tail) / len(tail) >= 0.5
 
 
 def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> Verdict:
@@ -100,11 +100,9 @@ def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> V
     """
     if whole_page is None:
         whole_page = looks_like_whole_page(lines)
-    n = len(lines)
-    nonblank = np.fromiter(map(bool, lines), dtype=bool, count=n)
-    text_lines = list(compress(lines, nonblank))
+    text_lines = [line for line in lines if line]
     if not text_lines:
-        return Verdict((True,) * n, (1.0,) * n, whole_page, False)
+        return Verdict((True,) * len(lines), (1.0,) * len(lines), whole_page, False)
     probs = _MODEL.predict_lines(text_lines, whole_page=whole_page)
     keep = keep_mask(
         probs,
@@ -117,8 +115,13 @@ def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> V
     conservative = too_little_kept(chars, keep, whole_page=whole_page)
     if conservative:
         keep[:] = True
-    keep_all = np.ones(n, dtype=bool)
-    score_all = np.ones(n)
-    keep_all[nonblank] = keep
-    score_all[nonblank] = probs
-    return Verdict(tuple(keep_all.tolist()), tuple(score_all.tolist()), whole_page, conservative)
+    if len(text_lines) == len(lines):
+        return Verdict(tuple(keep.tolist()), tuple(probs.tolist()), whole_page, conservative)
+    # Blank lines are kept with score 1.0; the text lines take their decisions in order.
+    kept, scores = iter(keep.tolist()), iter(probs.tolist())
+    return Verdict(
+        tuple(next(kept) if line else True for line in lines),
+        tuple(next(scores) if line else 1.0 for line in lines),
+        whole_page,
+        conservative,
+    )
