@@ -8,25 +8,20 @@ that, with every page cleaned by the fold model that never saw its site::
     python benchmarks/classifier/train.py --cv site --save-folds /tmp/folds
     python benchmarks/classifier/cv_pipeline.py --folds /tmp/folds
 
-Thresholds are the shipped model's unless given (``--page``, ``--edge``, ``--mid``). ``--tune``
-chooses them on the pipeline's out-of-fold predictions (approximately: the stages after the
-classifier are not rerun for every candidate); the figures printed after that are then optimistic
-by the tuning, like ``train.py``'s. ``--twice`` also counts documents that change when cleaned
-a second time (idempotence).
+Thresholds are the shipped model's unless given (``--page``, ``--edge``, ``--mid``); a figure
+printed for thresholds chosen on these same predictions is optimistic by that choice. ``--twice``
+also counts documents that change when cleaned a second time (idempotence).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -35,10 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import cleantext.classify as classify  # noqa: E402
-import cleantext.pipeline as pipeline  # noqa: E402
 from cleantext import Cleaner  # noqa: E402
-from cleantext.classify.decide import keep_mask, too_little_kept  # noqa: E402
-from cleantext.classify.features import page_features  # noqa: E402
 from cleantext.classify.model import FoldedMlp, LineModel, Mlp  # noqa: E402
 
 FIELDS = ("wet", "extracted")
@@ -78,14 +70,6 @@ def load_folds(folder: Path, page: float, edge: float, mid: float) -> dict[str, 
     return by_id
 
 
-def load_score(path: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score", path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def clean_all(
     records: list[dict[str, str]], field: str, models: dict[str, LineModel], twice: bool
 ) -> tuple[list[str], int, int]:
@@ -120,86 +104,6 @@ def score_texts(
     return result
 
 
-def capture_inputs(records: list[dict[str, str]], field: str) -> list[list[str]]:
-    """The lines the classifier receives for every record (after the rule stages)."""
-    seen: list[list[str]] = []
-    real = pipeline.classify_lines
-
-    def record(lines: Sequence[str], *, whole_page: bool | None = None) -> classify.Verdict:
-        seen.append(list(lines))
-        n = len(lines)
-        return classify.Verdict((True,) * n, (1.0,) * n, False, False)
-
-    pipeline.classify_lines = record  # type: ignore[assignment]
-    try:
-        cleaner = Cleaner()
-        out = []
-        for rec in records:
-            seen.clear()
-            cleaner.clean(rec.get(field) or "")
-            out.append(seen[0] if seen else [])
-    finally:
-        pipeline.classify_lines = real  # type: ignore[assignment]
-    return out
-
-
-def tune(
-    score: ModuleType,
-    records: list[dict[str, str]],
-    models: dict[str, LineModel],
-    min_recall: float,
-) -> tuple[float, float, float]:
-    """Thresholds with the best approximate pipeline F1 (extracted: recall >= min_recall)."""
-    grid = [float(t) for t in np.round(np.arange(0.025, 0.951, 0.025), 3)]
-    best: dict[str, tuple[float, ...]] = {}
-    for field in FIELDS:
-        docs = []
-        for rec, lines in zip(records, capture_inputs(records, field), strict=True):
-            text = [s for s in lines if s]
-            if not text:
-                continue
-            wp = classify.looks_like_whole_page(lines)
-            probs = models[rec["id"]].predict(page_features(text), whole_page=wp)
-            chars = np.array([len(s) for s in text], dtype=np.float64)
-            docs.append((rec["gold"], text, wp, probs, chars))
-
-        def f1(page: float, edge: float, mid: float) -> dict[str, float]:
-            raw = []
-            for gold, text, wp, probs, chars in docs:  # noqa: B023
-                keep = keep_mask(
-                    probs,
-                    whole_page=wp,
-                    page_threshold=page,
-                    edge_threshold=edge,
-                    mid_threshold=mid,
-                )
-                if too_little_kept(chars, keep, whole_page=wp):
-                    keep[:] = True
-                raw.append(
-                    score.tp_fp_fn(gold, "\n".join(s for s, k in zip(text, keep, strict=True) if k))
-                )
-            m = score.token_metrics(raw)
-            return {"f1": m["sh_f1"], "p": m["sh_precision"], "r": m["sh_recall"]}
-
-        # Both kinds of input reach both policies through the detector, so each field's
-        # figure depends on all three thresholds; tune page on wet, edge/mid on extracted.
-        cand = []
-        if field == "wet":
-            for t in grid:
-                cand.append(((t,), f1(t, classify._MODEL.threshold_article, 0.01)))
-            pick = max(cand, key=lambda c: c[1]["f1"])
-        else:
-            for t in grid:
-                for m in (0.0, 0.01, 0.02, 0.05):
-                    if m < t:
-                        cand.append(((t, m), f1(classify._MODEL.threshold_page, t, m)))
-            ok = [c for c in cand if c[1]["r"] >= min_recall]
-            pick = max(ok, key=lambda c: c[1]["f1"]) if ok else max(cand, key=lambda c: c[1]["r"])
-        print(f"tuned {field}: {pick[0]} approx {pick[1]}")
-        best[field] = pick[0]
-    return best["wet"][0], best["extracted"][0], best["extracted"][1]
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -210,8 +114,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--page", type=float)
     ap.add_argument("--edge", type=float)
     ap.add_argument("--mid", type=float)
-    ap.add_argument("--tune", action="store_true", help="choose thresholds on these predictions")
-    ap.add_argument("--min-recall-article", type=float, default=0.975)
     ap.add_argument("--twice", action="store_true", help="count documents unstable when re-cleaned")
     a = ap.parse_args(argv)
 
@@ -221,11 +123,6 @@ def main(argv: list[str] | None = None) -> int:
     mid = shipped.threshold_article_mid if a.mid is None else a.mid
     with gzip.open(a.corpus, "rt", encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
-    score = load_score(a.score)
-    if a.tune:
-        models = load_folds(Path(a.folds), page, edge, mid)
-        classify._MODEL = next(iter(models.values()))
-        page, edge, mid = tune(score, records, models, a.min_recall_article)
     models = load_folds(Path(a.folds), page, edge, mid)
     print(f"thresholds: page {page}  edge {edge}  mid {mid}")
     print(f"{'field':10s} {'F1':>6s} {'P':>6s} {'R':>6s} {'valve':>6s} {'unstable':>8s}")
@@ -234,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             texts, valve, unstable = clean_all(records, field, models, a.twice)
             s = score_texts(a.score, a.corpus, field, records, texts)
             print(
-                f"{field:10s} {s['sh_f1']:6.3f} {s['sh_precision']:6.3f} {s['sh_recall']:6.3f} "
+                f"{field:10s} {s['sh_f1']:6.4f} {s['sh_precision']:6.4f} {s['sh_recall']:6.4f} "
                 f"{valve:6d} {unstable if a.twice else '-':>8}"
             )
     finally:
