@@ -46,6 +46,11 @@ _EDGE_LINES = 10
 # footer links). In grouped cross-validation on the dev corpus, short list-like articles read as
 # pages lost more recall than the few small pages read as articles lost precision.
 _SMALL_PAGE_LINES = 50
+# When the rule stages already removed more than half of a document of at least
+# _SMALL_PAGE_LINES lines, it was a whole page: rules strip navigation and furniture, and what
+# they leave of a page (the article plus residue) looks like extracted text. Cross-validated
+# on the dev corpus: wet 0.896 -> 0.898, no extracted document affected.
+_RULES_REMOVED_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +71,11 @@ class Verdict:
     conservative: bool
 
 
-def looks_like_whole_page(lines: Sequence[str]) -> bool:
+def looks_like_whole_page(lines: Sequence[str], *, lines_before: int | None = None) -> bool:
     """Guess whether ``lines`` are a whole web page (True) or extracted article text (False).
+
+    ``lines_before`` is the number of non-empty lines the document had before the rule stages
+    ran, when known; a long document the rules mostly removed was a page.
 
     A page has many short lines (menus, link lists, footers); article text has few. Short
     documents need stronger evidence (short lines at both edges) or are treated as article text,
@@ -84,6 +92,12 @@ def looks_like_whole_page(lines: Sequence[str]) -> bool:
     """
     text_lines = [s for s in lines if s]
     n = len(text_lines)
+    if (
+        lines_before is not None
+        and lines_before >= _SMALL_PAGE_LINES
+        and n < _RULES_REMOVED_SHARE * lines_before
+    ):
+        return True
     if n < _MIN_PAGE_LINES:
         return False
     spaces = np.fromiter(map(str.count, text_lines, repeat(" ")), dtype=np.int64, count=n)
@@ -99,12 +113,15 @@ def looks_like_whole_page(lines: Sequence[str]) -> bool:
     return bool(top and bottom) if n < _SMALL_PAGE_LINES else bool(top or bottom)
 
 
-def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> Verdict:
+def classify_lines(
+    lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
+) -> Verdict:
     """Decide content (keep) or boilerplate for every line of one document.
 
     Args:
         lines: the document's lines, stripped; blank lines are "".
         whole_page: True for a whole page, False for extracted text, None to detect.
+        lines_before: non-empty lines before the rule stages ran, if known (for detection).
 
     Returns:
         A :class:`Verdict` with one entry per input line.
@@ -114,7 +131,7 @@ def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> V
     ((), False)
     """
     if whole_page is None:
-        whole_page = looks_like_whole_page(lines)
+        whole_page = looks_like_whole_page(lines, lines_before=lines_before)
     n = len(lines)
     nonblank = np.fromiter(map(bool, lines), dtype=bool, count=n)
     text_lines = list(compress(lines, nonblank))
