@@ -207,15 +207,16 @@ CLASSIFIER_RULE = Rule(
 CONSERVATIVE_WARNING = "the classifier would have removed nearly everything; its lines were kept"
 
 
-def classifier_step(whole_page: bool | None) -> PlanStep:
+def classifier_step(whole_page: bool | None, lines_before: int | None = None) -> PlanStep:
     """The ``classify`` stage: drop the lines :func:`classify_lines` does not keep.
 
     ``whole_page`` says what the input is (True: a whole page, False: extracted article text);
-    ``None`` lets the classifier detect it per document.
+    ``None`` lets the classifier detect it per document, helped by ``lines_before`` (non-empty
+    lines before the rule stages: rules that removed most of a long text reveal a page).
     """
 
     def run(lines: Sequence[str]) -> Outcome:
-        verdict = classify_lines(lines, whole_page=whole_page)
+        verdict = classify_lines(lines, whole_page=whole_page, lines_before=lines_before)
         changes: list[Change] = []
         start = -1
         for i, keep in enumerate((*verdict.keep, True)):
@@ -354,6 +355,9 @@ class Cleaner:
             if mined is not None and plan_step.stage > Stage.LINES:
                 run.step(mined)
                 mined = None
+            if plan_step is self._classify and self._options["whole_page"] is None:
+                # Detection needs to know how much the rules removed: a per-document step.
+                plan_step = classifier_step(None, sum(map(bool, normalized)))
             run.step(plan_step)
         if mined is not None:
             run.step(mined)

@@ -60,6 +60,17 @@ STAGE2_HIDDEN = (12,)
 ALPHA = 1e-3
 BATCH = 512
 MAX_ITER = 150
+TEACHER: dict[str, Any] = {
+    "n_estimators": 300,
+    "learning_rate": 0.05,
+    "num_leaves": 31,
+    "subsample": 0.8,
+    "subsample_freq": 1,
+    "colsample_bytree": 0.8,
+    "n_jobs": 1,
+    "verbose": -1,
+}
+"""LightGBM parameters of the stage-1 teacher (``--teacher key=value`` overrides one)."""
 
 
 @dataclass(frozen=True)
@@ -164,17 +175,7 @@ def fit_stage1(x: FloatArray, y: np.ndarray, w: np.ndarray, seed: int) -> Mlp:
     trees per page is far too slow at runtime. So the trees are only the teacher: the
     perceptron regresses on the trees' logits, which are smoother targets than 0/1 labels.
     """
-    teacher = LGBMClassifier(
-        n_estimators=300,
-        learning_rate=0.05,
-        num_leaves=31,
-        subsample=0.8,
-        subsample_freq=1,
-        colsample_bytree=0.8,
-        random_state=seed,
-        n_jobs=1,
-        verbose=-1,
-    )
+    teacher = LGBMClassifier(**{**TEACHER, "random_state": seed})
     teacher.fit(x, y, sample_weight=w)
     p = np.clip(teacher.predict_proba(x)[:, 1], 0.005, 0.995)
     target = np.log(p / (1.0 - p))
@@ -225,22 +226,53 @@ def groups_of(pages: list[Page], by: str) -> np.ndarray:
     return np.array([index[k] for k in keys])
 
 
-def oof_stage1(pages: list[Page], by: str, folds: int, seed: int) -> list[FloatArray]:
-    """Out-of-fold stage-1 probabilities for every page in ``pages``."""
-    probs: list[FloatArray] = [np.empty(0)] * len(pages)
+def stage1_arrays(pages: list[Page], seed: int) -> dict[str, FloatArray]:
+    """:func:`fit_stage1` on ``pages`` for a worker process (see :func:`fit_fold`)."""
+    return arrays_of(fit_stage1(*stack1(pages), seed), "s1")
+
+
+def fit_both(pages: list[Page], by: str, inner: int, seed: int, jobs: int = 1) -> tuple[Mlp, Mlp]:
+    """Stage 1 on all ``pages``; stage 2 on stage-1 probabilities that are out-of-fold
+    (``inner`` grouped folds). The ``inner + 1`` stage-1 fits are independent: with
+    ``jobs > 1`` they run in worker processes (only from the main process)."""
     g = groups_of(pages, by)
-    for tr, te in GroupKFold(n_splits=folds).split(np.zeros(len(pages)), groups=g):
-        m = fit_stage1(*stack1([pages[i] for i in tr]), seed)
+    splits = list(GroupKFold(n_splits=inner).split(np.zeros(len(pages)), groups=g))
+    subsets = [[pages[i] for i in tr] for tr, _ in splits] + [pages]
+    if jobs > 1:
+        fitted = [
+            mlp_of(arrays, "s1")
+            for arrays in Parallel(n_jobs=jobs, backend="multiprocessing")(
+                delayed(stage1_arrays)(sub, seed) for sub in subsets
+            )
+        ]
+    else:
+        fitted = [fit_stage1(*stack1(sub), seed) for sub in subsets]
+    oof: list[FloatArray] = [np.empty(0)] * len(pages)
+    for m, (_, te) in zip(fitted, splits, strict=False):
         for i, pr in zip(te, stage1_probs(m, [pages[i] for i in te]), strict=True):
-            probs[i] = pr
-    return probs
-
-
-def fit_both(pages: list[Page], by: str, inner: int, seed: int) -> tuple[Mlp, Mlp]:
-    oof = oof_stage1(pages, by, inner, seed)
+            oof[i] = pr
     s2 = fit_mlp(*stack2(pages, oof), STAGE2_HIDDEN, seed)
-    s1 = fit_stage1(*stack1(pages), seed)
-    return s1, s2
+    return fitted[-1], s2
+
+
+def fit_fold(pages: list[Page], by: str, inner: int, seed: int) -> dict[str, FloatArray]:
+    """:func:`fit_both` for a worker process: plain arrays travel back (the stand-in package
+    this script installs for ``cleantext.classify`` cannot be pickled by reference)."""
+    s1, s2 = fit_both(pages, by, inner, seed)
+    return {**arrays_of(s1, "s1"), **arrays_of(s2, "s2")}
+
+
+def mlp_of(arrays: dict[str, FloatArray], prefix: str) -> Mlp:
+    """Inverse of :func:`arrays_of`."""
+    n = sum(1 for k in arrays if k.startswith(f"{prefix}_w"))
+    return Mlp(
+        arrays[f"{prefix}_low"],
+        arrays[f"{prefix}_high"],
+        arrays[f"{prefix}_mean"],
+        arrays[f"{prefix}_scale"],
+        tuple(arrays[f"{prefix}_w{i}"] for i in range(n)),
+        tuple(arrays[f"{prefix}_b{i}"] for i in range(n)),
+    )
 
 
 def predict(s1: Mlp, s2: Mlp, page: Page) -> FloatArray:
@@ -332,6 +364,16 @@ def write_model(s1: Mlp, s2: Mlp, policy: Policy, info: dict[str, Any]) -> None:
     print(f"wrote {MODEL_PATH.relative_to(ROOT)} ({MODEL_PATH.stat().st_size} bytes)")
 
 
+def save_folds(folder: Path, fitted: list[tuple[Mlp, Mlp]], held_out: list[list[str]]) -> None:
+    """One ``fold<k>.npz`` per outer fold: both stages and the ids of the pages it never saw."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for k, ((s1, s2), ids) in enumerate(zip(fitted, held_out, strict=True)):
+        meta = json.dumps({"held_out": sorted(set(ids))})
+        arrays = {**arrays_of(s1, "s1"), **arrays_of(s2, "s2")}
+        np.savez_compressed(folder / f"fold{k}.npz", meta=np.array(meta), **arrays)
+    print(f"wrote {len(fitted)} folds to {folder}")
+
+
 def fmt(s: dict[str, Any]) -> str:
     return f"F1 {s['f1']:.3f}  P {s['p']:.3f}  R {s['r']:.3f}"
 
@@ -352,8 +394,21 @@ def main(argv: list[str] | None = None) -> int:
         default=0.975,
         help="recall floor when choosing the threshold for extracted text",
     )
+    ap.add_argument(
+        "--teacher",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a LightGBM parameter of the stage-1 teacher (repeatable)",
+    )
     ap.add_argument("--jobs", type=int, default=2, help="parallel outer folds")
     ap.add_argument("--dump", help="write out-of-fold probabilities (JSONL) here")
+    ap.add_argument(
+        "--save-folds",
+        metavar="DIR",
+        help="write each outer fold's weights and held-out page ids here, for "
+        "cv_pipeline.py (cross-validation of the full pipeline)",
+    )
     ap.add_argument("--write", action="store_true", help="write cleantext/classify/model.npz")
     ap.add_argument(
         "--retune",
@@ -363,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     a = ap.parse_args(argv)
 
+    for item in a.teacher:
+        key, _, value = item.partition("=")
+        TEACHER[key] = json.loads(value)
     score = load_score(a.score)
     t0 = time.perf_counter()
     pages = load_pages(a.corpus, score)
@@ -379,13 +437,18 @@ def main(argv: list[str] | None = None) -> int:
         probs = [np.empty(0)] * len(pages)
         g = groups_of(pages, a.cv)
         splits = list(GroupKFold(n_splits=a.folds).split(np.zeros(len(pages)), groups=g))
-        fitted = Parallel(n_jobs=a.jobs, backend="multiprocessing")(
-            delayed(fit_both)([pages[i] for i in tr], a.cv, a.inner, a.seed) for tr, _ in splits
-        )
+        fitted = [
+            (mlp_of(arrays, "s1"), mlp_of(arrays, "s2"))
+            for arrays in Parallel(n_jobs=a.jobs, backend="multiprocessing")(
+                delayed(fit_fold)([pages[i] for i in tr], a.cv, a.inner, a.seed) for tr, _ in splits
+            )
+        ]
         for (s1, s2), (_, te) in zip(fitted, splits, strict=True):
             for i in te:
                 probs[i] = predict(s1, s2, pages[i])
         print(f"cross-validation done ({time.perf_counter() - t0:.0f}s)")
+        if a.save_folds:
+            save_folds(Path(a.save_folds), fitted, [[pages[i].rid for i in te] for _, te in splits])
         if a.dump:
             with open(a.dump, "w", encoding="utf-8") as fh:
                 for p, pr in zip(pages, probs, strict=True):
@@ -396,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"thresholds: {policy}")
         for field in FIELDS:
             print(f"CV {field:9s} {fmt(scores[field])}")
-    info = {"trained_on": Path(a.corpus).name, "cv": a.cv, "seed": a.seed}
+    info = {"trained_on": Path(a.corpus).name, "cv": a.cv, "seed": a.seed, "teacher": TEACHER}
     if a.retune:
         # Keep the fitted weights, replace only the thresholds.
         with np.load(MODEL_PATH, allow_pickle=False) as npz:
@@ -411,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         np.savez_compressed(MODEL_PATH, meta=np.array(json.dumps(old)), **arrays)
         print(f"rewrote the thresholds of {MODEL_PATH.relative_to(ROOT)}")
     elif a.write:
-        s1, s2 = fit_both(pages, by, a.inner, a.seed)
+        s1, s2 = fit_both(pages, by, a.inner, a.seed, jobs=a.jobs)
         write_model(s1, s2, policy, info)
     return 0
 

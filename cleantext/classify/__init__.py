@@ -32,11 +32,23 @@ __all__ = ["Verdict", "classify_lines", "looks_like_whole_page"]
 _MODEL: LineModel = load_model()
 
 # Whole-page detection: navigation makes most lines of a page short, while extracted article
-# text is mostly paragraphs. Lines of at most this many space-separated words count as short.
+# text is mostly paragraphs. A line is short when it has at most this many spaces and fewer than
+# _SHORT_CHARS characters (the length cap keeps sentences of unspaced scripts, such as Japanese,
+# from counting as menu items).
 _SHORT_WORDS = 4
+_SHORT_CHARS = 30
 _MIN_PAGE_LINES = 12
 _PAGE_SHORT_SHARE = 0.38
 _EDGE_LINES = 10
+# Below this many lines a page must be short-lined at *both* edges (header navigation and
+# footer links). In grouped cross-validation on the dev corpus, short list-like articles read as
+# pages lost more recall than the few small pages read as articles lost precision.
+_SMALL_PAGE_LINES = 50
+# When the rule stages already removed more than half of a document of at least
+# _SMALL_PAGE_LINES lines, it was a whole page: rules strip navigation and furniture, and what
+# they leave of a page (the article plus residue) looks like extracted text. Cross-validated
+# on the dev corpus: wet 0.896 -> 0.898, no extracted document affected.
+_RULES_REMOVED_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,39 +69,57 @@ class Verdict:
     conservative: bool
 
 
-def looks_like_whole_page(lines: Sequence[str]) -> bool:
+def looks_like_whole_page(lines: Sequence[str], *, lines_before: int | None = None) -> bool:
     """Guess whether ``lines`` are a whole web page (True) or extracted article text (False).
 
+    ``lines_before`` is the number of non-empty lines the document had before the rule stages
+    ran, when known; a long document the rules mostly removed was a page.
+
     A page has many short lines (menus, link lists, footers); article text has few. Short
-    documents are treated as article text, because wrongly "page-cleaning" a short article
-    costs more than leaving a little boilerplate in a short page.
+    documents need stronger evidence (short lines at both edges) or are treated as article text,
+    because wrongly "page-cleaning" a short article (a list, a table) costs more than leaving a
+    little boilerplate in a short page.
 
     >>> looks_like_whole_page(["Home", "News", "Sport"] * 5)
     True
+    >>> prose = ["A sentence that reads like prose, as articles do."]
+    >>> looks_like_whole_page(prose * 3 + ["List item"] * 12 + prose * 6)
+    False
     >>> looks_like_whole_page(["A paragraph of article text, as long as paragraphs are."] * 20)
     False
     """
     text_lines = [s for s in lines if s]
     n = len(text_lines)
+    if (
+        lines_before is not None
+        and lines_before >= _SMALL_PAGE_LINES
+        and n < _RULES_REMOVED_SHARE * lines_before
+    ):
+        return True
     if n < _MIN_PAGE_LINES:
         return False
     # Plain lists: on the few dozen lines of a typical document, numpy's per-call cost is
     # more than the counting itself.
-    short = [line.count(" ") < _SHORT_WORDS for line in text_lines]
+    short = [line.count(" ") < _SHORT_WORDS and len(line) < _SHORT_CHARS for line in text_lines]
     if sum(short) / n < _PAGE_SHORT_SHARE:
         return False
     # A list-like article is short-lined in its middle; a page is short-lined at its edges
     # (header navigation, footer links).
     head, tail = short[:_EDGE_LINES], short[-_EDGE_LINES:]
-    return sum(head) / len(head) >= 0.5 or sum(tail) / len(tail) >= 0.5
+    top = sum(head) / len(head) >= 0.5
+    bottom = sum(tail) / len(tail) >= 0.5
+    return (top and bottom) if n < _SMALL_PAGE_LINES else (top or bottom)
 
 
-def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> Verdict:
+def classify_lines(
+    lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
+) -> Verdict:
     """Decide content (keep) or boilerplate for every line of one document.
 
     Args:
         lines: the document's lines, stripped; blank lines are "".
         whole_page: True for a whole page, False for extracted text, None to detect.
+        lines_before: non-empty lines before the rule stages ran, if known (for detection).
 
     Returns:
         A :class:`Verdict` with one entry per input line.
@@ -99,7 +129,7 @@ def classify_lines(lines: Sequence[str], *, whole_page: bool | None = None) -> V
     ((), False)
     """
     if whole_page is None:
-        whole_page = looks_like_whole_page(lines)
+        whole_page = looks_like_whole_page(lines, lines_before=lines_before)
     text_lines = [line for line in lines if line]
     if not text_lines:
         return Verdict((True,) * len(lines), (1.0,) * len(lines), whole_page, False)

@@ -5,7 +5,10 @@ the thresholds are tuned under exactly the policy that ships.
 
 Why two policies:
 
-* whole page: a line is kept when its probability reaches the page threshold;
+* whole page: a line is kept when its probability reaches the page threshold, or when it lies
+  between the first and the last line the model is confident about (``PAGE_CORE``) and is not
+  clearly boilerplate (``PAGE_INSIDE``): a short paragraph, subhead or list item inside the
+  article is far more often content than a menu is;
 * extracted text: residual boilerplate (headline, date, reading time, related links,
   newsletter prompts, copyright) sits at the *edges* of what an extractor returns, while a
   low-scoring line in the middle is far more often a list item or a short paragraph of the
@@ -21,6 +24,14 @@ import numpy.typing as npt
 from cleantext.classify.features import FloatArray
 
 BoolArray = npt.NDArray[np.bool_]
+
+PAGE_CORE = 0.7
+"""Whole pages: lines at least this probable delimit the article's core span."""
+
+PAGE_INSIDE = 0.2
+"""Whole pages: inside the core span a line is kept from this probability on. Both were chosen on
+grouped-by-site cross-validated predictions of the full pipeline (wet token F1 0.893 -> 0.896);
+retune them with ``benchmarks/classifier/cv_pipeline.py`` when the model is retrained."""
 
 MIN_KEPT_SHARE_PAGE = 0.05
 """Safety valve on whole pages: keeping less than this share of the characters means the model
@@ -44,9 +55,17 @@ def keep_mask(
     >>> keep_mask(p, whole_page=False, page_threshold=0.5, edge_threshold=0.5,
     ...           mid_threshold=0.05).tolist()
     [False, True, True, True, False]
+    >>> keep_mask(np.array([0.6, 0.1, 0.9, 0.3, 0.1, 0.8, 0.1]), whole_page=True,
+    ...           page_threshold=0.5, edge_threshold=0.5, mid_threshold=0.05).tolist()
+    [True, False, True, True, False, True, False]
     """
     if whole_page:
         page: BoolArray = probs >= page_threshold
+        core = probs >= PAGE_CORE
+        if core.any():
+            first = int(np.argmax(core))
+            last = len(probs) - 1 - int(np.argmax(core[::-1]))
+            page[first:last] |= probs[first:last] >= PAGE_INSIDE
         return page
     keep: BoolArray = probs >= mid_threshold
     high = probs >= edge_threshold

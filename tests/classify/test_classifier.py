@@ -107,6 +107,20 @@ def test_whole_page_is_detected() -> None:
     assert classify_lines(lines).whole_page
 
 
+def test_short_list_article_is_not_a_page() -> None:
+    # Short lines at the top (a list) but prose at the end: extracted text, not a page.
+    lines = [PARAGRAPHS_EN[0], *(f"Item number {i}" for i in range(12)), *PARAGRAPHS_EN * 2]
+    assert not looks_like_whole_page(lines)
+
+
+def test_text_the_rules_mostly_removed_was_a_page() -> None:
+    lines = list(PARAGRAPHS_EN)
+    assert looks_like_whole_page(lines, lines_before=60)
+    assert not looks_like_whole_page(lines, lines_before=len(lines) + 2)
+    assert not looks_like_whole_page(lines, lines_before=20)  # too short to tell
+    assert classify_lines(lines, lines_before=60).whole_page
+
+
 def test_extracted_article_is_detected_and_kept_unchanged() -> None:
     lines = list(PARAGRAPHS_EN)
     assert not looks_like_whole_page(lines)
