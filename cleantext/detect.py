@@ -10,6 +10,7 @@ so detection costs the same with two site sets or two thousand.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from .matcher import MarkerScan
@@ -38,8 +39,12 @@ class SiteDetector:
         self._owners = tuple(k for k, s in enumerate(with_markers) for _ in s.detect)
         self._scan = MarkerScan([marker for s in with_markers for marker in s.detect])
 
-    def by_content(self, text: str) -> tuple[str, ...]:
-        """Site sets whose ``detect`` markers occur in ``text`` often enough (set id order)."""
+    def by_content(self, text: str | Sequence[str]) -> tuple[str, ...]:
+        """Site sets whose ``detect`` markers occur in ``text`` often enough (set id order).
+
+        ``text`` may be given as its lines: a :class:`~cleantext.matcher.Lines` keeps its UTF-8
+        bytes for the other scans of the same version of the document.
+        """
         hits = [0] * len(self._sets)
         for marker in self._scan.found(text):
             hits[self._owners[marker]] += 1
@@ -49,7 +54,7 @@ class SiteDetector:
             if count >= needed
         )
 
-    def sites(self, text: str, url: str | None) -> tuple[str, ...]:
+    def sites(self, text: str | Sequence[str], url: str | None) -> tuple[str, ...]:
         """Site sets for a document: by domain when the URL names a known site, else by content."""
         if url:
             by_domain = self._library.sets_for_domain(host_of(url))

@@ -756,14 +756,19 @@ class MarkerScan:
     def __reduce__(self) -> tuple[type[MarkerScan], tuple[tuple[str, ...]]]:
         return (MarkerScan, (self._sources,))
 
-    def found(self, text: str) -> set[int]:
-        """Indexes of the patterns that occur in ``text``."""
-        encoded = _encoded(text) if self._set is not None else None
-        if encoded is None:
+    def found(self, text: str | Sequence[str]) -> set[int]:
+        """Indexes of the patterns that occur in ``text``; ``text`` may be given as its lines
+        (their joined text and bytes are cached on :class:`Lines`, so the scan reuses them)."""
+        data: bytes | None = None
+        if self._set is not None:
+            data = _encoded(text) if isinstance(text, str) else encoded(text)
+        if not isinstance(text, str):
+            text = joined(text)
+        if data is None:
             candidates: Iterable[int] = range(len(self._sources))
         else:
             pattern_set, indexes = self._set  # type: ignore[misc]
-            candidates = [*self._always, *(indexes[h] for h in pattern_set.Match(encoded) or ())]
+            candidates = [*self._always, *(indexes[h] for h in pattern_set.Match(data) or ())]
         # Compiled on use (regex caches them): thousands of markers cost nothing until they hit.
         sources = self._sources
         return {i for i in candidates if regex.search(sources[i], text, regex.MULTILINE)}

@@ -27,7 +27,7 @@ from .classify import classify_lines
 from .detect import SiteDetector, host_of
 from .document import Cleaned, Edit
 from .errors import ConfigError
-from .matcher import OUTER_SPACE, LineMatchers, Lines, PatternGate, joined, pattern_gate
+from .matcher import OUTER_SPACE, LineMatchers, Lines, PatternGate, pattern_gate
 from .mine import line_key
 from .rules import Rule, RuleLibrary, RuleSet, default_library
 
@@ -344,10 +344,9 @@ class Cleaner:
         for plan_step in self._normalize:
             run.step(plan_step)
         normalized, normalize_edits = run.lines, len(run.edits)
-        if self._forced is not None:
-            sites = self._forced
-        else:
-            sites = self._detector.sites(joined(run.lines), url)
+        # The lines, not their joined text: the marker scan reuses their cached UTF-8 bytes.
+        forced = self._forced
+        sites = forced if forced is not None else self._detector.sites(run.lines, url)
         set_ids, steps = self._plan(sites)
         mined = self._mined_step(url, sites) if self._drop_lines else None
         for plan_step in steps:
