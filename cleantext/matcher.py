@@ -26,7 +26,7 @@ everything when ``google-re2`` is not installed.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -405,6 +405,33 @@ def _options() -> re2.Options:
     return options
 
 
+# google-re2's ``finditer`` builds a match object per hit in Python; the scans below only need
+# spans, so they call the compiled regexp's own match loop when it is there (same semantics).
+_UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+
+
+def match_spans(pattern: Any, text: bytes) -> list[tuple[int, int]]:
+    """``[m.span() for m in pattern.finditer(text)]`` for an RE2 ``pattern`` and bytes ``text``,
+    without the match objects (the same successive searches, advancing past empty matches).
+
+    >>> match_spans(re2.compile(b"a*"), b"baab")
+    [(0, 0), (1, 3), (3, 3), (4, 4)]
+    """
+    regexp = getattr(pattern, "_regexp", None)
+    if regexp is None or _UNANCHORED is None:  # pragma: no cover - another google-re2 layout
+        return [match.span() for match in pattern.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    position, end = 0, len(text)
+    while True:
+        span = regexp.Match(_UNANCHORED, text, position, end)[0]
+        if span[0] < 0:
+            return spans
+        spans.append(span)
+        if position == end:
+            return spans
+        position = span[1] if span[1] != position else position + 1
+
+
 def _encoded(text: str) -> bytes | None:
     try:
         return text.encode("utf-8")
@@ -541,14 +568,19 @@ class LineMatcher:
                 if line and (found := self.first(line)) is not None
             ]
         prefilter, which, fast = self._fast
-        candidates = dict.fromkeys(self._candidate_lines(prefilter, text))
+        # Candidate line -> its UTF-8 bytes (a prefilter match spans the whole line), which the
+        # set reads without encoding the line again; ``None`` for lines tried for ``_rest`` only.
+        candidates: dict[int, bytes | None] = self._candidate_lines(prefilter, text)
         if self._rest:
-            candidates.update((i, None) for i, line in enumerate(lines) if line)
+            candidates.update(
+                (i, None) for i, line in enumerate(lines) if line and i not in candidates
+            )
         exact = self._exact
         hits: list[tuple[int, int]] = []
         for i in sorted(candidates):
             line = lines[i]
-            tried = [fast[k] for k in which.Match(line) or ()]
+            data = candidates[i]
+            tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
             tried.extend(self._rest)
             for index in sorted(tried):
                 if exact[index].fullmatch(line):
@@ -557,16 +589,17 @@ class LineMatcher:
         return hits
 
     @staticmethod
-    def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> Iterator[int]:
+    def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> dict[int, bytes | None]:
+        found: dict[int, bytes | None] = {}
         line = 0
         position = 0
-        for match in prefilter.finditer(encoded):
-            start, end = match.span()
+        for start, end in match_spans(prefilter, encoded):
             if start == end:
                 continue
             line += encoded.count(b"\n", position, start)
             position = start
-            yield line
+            found[line] = encoded[start:end]
+        return found
 
 
 @lru_cache(maxsize=1024)
@@ -673,8 +706,7 @@ def matched_lines(pattern: Any, text: bytes) -> list[int]:
     found: list[int] = []
     line = 0
     position = 0
-    for match in pattern.finditer(text):
-        start = match.start()
+    for start, _ in match_spans(pattern, text):
         line += text.count(b"\n", position, start)
         position = start
         if not found or found[-1] != line:

@@ -15,7 +15,7 @@ try:
 except ImportError:  # pragma: no cover - where google-re2 has no wheel
     re2 = None
 
-from ..matcher import encoded
+from ..matcher import encoded, match_spans
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 from .shape import ends_sentence, word_count
 
@@ -97,8 +97,7 @@ def _open_lines(lines: Sequence[str]) -> Iterable[int]:
     found = []
     line = 0
     position = 0
-    for match in scan.finditer(text):
-        start, end = match.span()
+    for start, end in match_spans(scan, text):
         line += text.count(b"\n", position, start)
         position = start
         found.append(line)
