@@ -663,18 +663,23 @@ class PatternGate:
     []
     """
 
-    __slots__ = ("_always", "_set", "_sources")
+    __slots__ = ("_always", "_set", "_sources", "set_patterns")
 
     def __init__(self, sources: Sequence[tuple[str, bool]]) -> None:
         self._sources = tuple(sources)
         translated = [translate(source, relaxed=True) for source, _ in sources]
         self._always = frozenset(i for i, t in enumerate(translated) if t is None)
         self._set = None
-        if len(self._always) < len(sources):
+        #: the RE2 set's patterns, in the order of ``indexes`` (see :class:`JointScan`)
+        self.set_patterns = [
+            f"(?m)^(?:{source})$" if whole_line else f"(?m:{source})"
+            for source, (_, whole_line) in zip(translated, sources, strict=True)
+            if source is not None
+        ]
+        if self.set_patterns:
             pattern_set = re2.Set.SearchSet(_options())
-            for source, whole_line in zip(translated, (w for _, w in sources), strict=True):
-                if source is not None:
-                    pattern_set.Add(f"(?m)^(?:{source})$" if whole_line else f"(?m:{source})")
+            for pattern in self.set_patterns:
+                pattern_set.Add(pattern)
             pattern_set.Compile()
             self._set = (pattern_set, [i for i, t in enumerate(translated) if t is not None])
 
@@ -689,8 +694,13 @@ class PatternGate:
         data = _encoded(text) if isinstance(text, str) else encoded(text)
         if data is None:
             return frozenset(range(len(self._sources)))
-        pattern_set, indexes = self._set
-        hits = pattern_set.Match(data) or ()
+        return self.from_hits(self._set[0].Match(data) or ())
+
+    def from_hits(self, hits: Iterable[int]) -> frozenset[int]:
+        """:meth:`possible` from the hits of a set built from :attr:`set_patterns`."""
+        if self._set is None:
+            return self._always
+        indexes = self._set[1]
         return self._always.union(indexes[h] for h in hits)
 
 
@@ -770,7 +780,7 @@ class MarkerScan:
     [0, 1]
     """
 
-    __slots__ = ("_always", "_set", "_sources")
+    __slots__ = ("_always", "_set", "_sources", "set_patterns")
 
     def __init__(self, sources: Sequence[str]) -> None:
         self._sources = tuple(sources)
@@ -778,10 +788,12 @@ class MarkerScan:
         self._always = tuple(i for i, t in enumerate(translated) if t is None)
         self._set = None
         fast = [i for i, t in enumerate(translated) if t is not None]
+        #: the RE2 set's patterns, in the order of ``fast`` (see :class:`JointScan`)
+        self.set_patterns = [f"(?m:{translated[i]})" for i in fast]
         if fast:
             pattern_set = re2.Set.SearchSet(_options())
-            for i in fast:
-                pattern_set.Add(f"(?m:{translated[i]})")
+            for pattern in self.set_patterns:
+                pattern_set.Add(pattern)
             pattern_set.Compile()
             self._set = (pattern_set, fast)
 
@@ -797,10 +809,54 @@ class MarkerScan:
         if not isinstance(text, str):
             text = joined(text)
         if data is None:
-            candidates: Iterable[int] = range(len(self._sources))
-        else:
-            pattern_set, indexes = self._set  # type: ignore[misc]
-            candidates = [*self._always, *(indexes[h] for h in pattern_set.Match(data) or ())]
+            return self._confirm(range(len(self._sources)), text)
+        pattern_set = self._set[0]  # type: ignore[index]
+        return self.from_hits(pattern_set.Match(data) or (), text)
+
+    def from_hits(self, hits: Iterable[int], text: str) -> set[int]:
+        """:meth:`found` from the hits of a set built from :attr:`set_patterns` on ``text``."""
+        indexes = self._set[1] if self._set is not None else []
+        return self._confirm([*self._always, *(indexes[h] for h in hits)], text)
+
+    def _confirm(self, candidates: Iterable[int], text: str) -> set[int]:
         # Compiled on use (regex caches them): thousands of markers cost nothing until they hit.
         sources = self._sources
         return {i for i in candidates if regex.search(sources[i], text, regex.MULTILINE)}
+
+
+class JointScan:
+    """A :class:`PatternGate` and a :class:`MarkerScan` answered by one RE2 set scan.
+
+    Site detection and the generic rules' gate read the same normalized text, and each RE2 scan
+    costs about the same whatever its patterns: one scan for both halves the cost. The answers
+    are those of ``gate.possible(lines)`` and ``markers.found(joined(lines))``.
+    """
+
+    __slots__ = ("_set", "_split", "gate", "markers")
+
+    def __init__(self, gate: PatternGate, markers: MarkerScan) -> None:
+        self.gate = gate
+        self.markers = markers
+        self._split = len(gate.set_patterns)
+        self._set = None
+        if gate.set_patterns and markers.set_patterns:
+            pattern_set = re2.Set.SearchSet(_options())
+            for pattern in [*gate.set_patterns, *markers.set_patterns]:
+                pattern_set.Add(pattern)
+            pattern_set.Compile()
+            self._set = pattern_set
+
+    def __reduce__(self) -> tuple[type[JointScan], tuple[PatternGate, MarkerScan]]:
+        return (JointScan, (self.gate, self.markers))
+
+    def scan(self, lines: Sequence[str]) -> tuple[frozenset[int], set[int]] | None:
+        """``(gate possible, markers found)`` for ``lines``; ``None`` when one scan cannot
+        answer (no RE2, or lone surrogates): then ask each on its own."""
+        data = encoded(lines) if self._set is not None else None
+        if data is None:
+            return None
+        hits = self._set.Match(data) or ()  # type: ignore[union-attr]
+        split = self._split
+        possible = self.gate.from_hits([h for h in hits if h < split])
+        found = self.markers.from_hits([h - split for h in hits if h >= split], joined(lines))
+        return possible, found

@@ -27,7 +27,7 @@ from .classify import classify_lines
 from .detect import SiteDetector, host_of
 from .document import Cleaned, Edit
 from .errors import ConfigError
-from .matcher import OUTER_SPACE, LineMatchers, Lines, PatternGate, pattern_gate
+from .matcher import OUTER_SPACE, JointScan, LineMatchers, Lines, PatternGate, pattern_gate
 from .mine import line_key
 from .rules import Rule, RuleLibrary, RuleSet, default_library
 
@@ -310,6 +310,7 @@ class Cleaner:
         )
         self._normalize = build_plan(self._generic, [Stage.NORMALIZE], self._skip)
         self._plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[PlanStep, ...]]] = {}
+        self._joint: JointScan | bool | None = None  # built on first use; False: cannot be
         self._classify = (
             classifier_step(whole_page)
             if classifier
@@ -344,9 +345,8 @@ class Cleaner:
         for plan_step in self._normalize:
             run.step(plan_step)
         normalized, normalize_edits = run.lines, len(run.edits)
-        # The lines, not their joined text: the marker scan reuses their cached UTF-8 bytes.
         forced = self._forced
-        sites = forced if forced is not None else self._detector.sites(run.lines, url)
+        sites = forced if forced is not None else self._detect(run, url)
         set_ids, steps = self._plan(sites)
         mined = self._mined_step(url, sites) if self._drop_lines else None
         for plan_step in steps:
@@ -362,6 +362,25 @@ class Cleaner:
             del run.edits[normalize_edits:]
             run.metadata.clear()
         return run, set_ids
+
+    def _detect(self, run: _Run, url: str | None) -> tuple[str, ...]:
+        """Site sets by URL, else by content. The content scan also answers the generic rules'
+        gate (one RE2 pass over the normalized text, not two), which the plan's first gated
+        steps then find in ``run.possible``: no step has changed the lines in between."""
+        by_domain = self._detector.by_domain(url)
+        if by_domain:
+            return by_domain
+        joint = self._joint
+        if joint is None:
+            gates = {step.gate[0] for step in self._plan(())[1] if step.gate is not None}
+            joint = JointScan(gates.pop(), self._detector.markers) if len(gates) == 1 else False
+            self._joint = joint
+        if isinstance(joint, JointScan):
+            answer = joint.scan(run.lines)
+            if answer is not None:
+                run.possible[joint.gate] = answer[0]
+                return self._detector.by_markers(answer[1])
+        return self._detector.by_content(run.lines)
 
     def _mined_step(self, url: str | None, sites: Sequence[str]) -> PlanStep | None:
         """The step dropping mined lines of this document's site (domain, parents, set ids)."""

@@ -7,8 +7,10 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleantext import default_library
+from cleantext import Cleaner, default_library
 from cleantext.actions import Stage
+from cleantext.detect import SiteDetector
+from cleantext.matcher import JointScan, Lines
 from cleantext.pipeline import build_plan, run_steps
 
 from .conftest import SEEDS
@@ -56,3 +58,23 @@ def test_gated_plan_equals_ungated(lines: list[str]) -> None:
         fast = run_steps(text, plan)
         plain = run_steps(text, ungated(plan))
         assert (fast.text, fast.edits, fast.metadata) == (plain.text, plain.edits, plain.metadata)
+
+
+DETECTOR = SiteDetector(LIBRARY)
+GENERIC_GATE = next(step.gate[0] for step in PLANS[0] if step.gate is not None)
+JOINT = JointScan(GENERIC_GATE, DETECTOR.markers)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(PADDED, max_size=14))
+def test_joint_scan_answers_like_the_gate_and_the_markers(lines: list[str]) -> None:
+    document = Lines(lines)
+    answer = JOINT.scan(document)
+    assert answer == (GENERIC_GATE.possible(lines), DETECTOR.markers.found("\n".join(lines)))
+
+
+def test_cleaner_uses_one_scan_for_detection_and_the_generic_gate() -> None:
+    cleaner = Cleaner(classifier=False)
+    cleaner.clean("\n".join(SEED_LINES[:40]))
+    assert isinstance(cleaner._joint, JointScan)
+    assert cleaner._joint.gate is GENERIC_GATE  # the generic plan's gate, shared with the test
