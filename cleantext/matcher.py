@@ -655,6 +655,8 @@ class PatternGate:
     Args:
         sources: ``(pattern, whole_line)`` pairs; ``whole_line`` patterns must match a line
             from start to end, the others anywhere inside a line.
+        raw: RE2 patterns searched as they are in the UTF-8 text (an action's own fixed scan,
+            see ``ActionSpec.presence``); their indexes follow those of ``sources``.
 
     >>> gate = PatternGate([(r"\\?{2,}", False), (r"By \\w+", True)])
     >>> sorted(gate.possible("x ?? y\\nBy Ann"))
@@ -663,17 +665,23 @@ class PatternGate:
     []
     """
 
-    __slots__ = ("_always", "_set", "_sources", "set_patterns")
+    __slots__ = ("_always", "_raw", "_set", "_sources", "set_patterns")
 
-    def __init__(self, sources: Sequence[tuple[str, bool]]) -> None:
+    def __init__(self, sources: Sequence[tuple[str, bool]], raw: Sequence[str] = ()) -> None:
         self._sources = tuple(sources)
+        self._raw = tuple(raw)
         translated = [translate(source, relaxed=True) for source, _ in sources]
+        if re2 is None:  # pragma: no cover - raw patterns need RE2 too
+            translated += [None] * len(raw)
+        else:
+            translated += list(raw)
         self._always = frozenset(i for i, t in enumerate(translated) if t is None)
         self._set = None
+        wholes = [whole_line for _, whole_line in sources] + [False] * len(raw)
         #: the RE2 set's patterns, in the order of ``indexes`` (see :class:`JointScan`)
         self.set_patterns = [
             f"(?m)^(?:{source})$" if whole_line else f"(?m:{source})"
-            for source, (_, whole_line) in zip(translated, sources, strict=True)
+            for source, whole_line in zip(translated, wholes, strict=True)
             if source is not None
         ]
         if self.set_patterns:
@@ -683,8 +691,8 @@ class PatternGate:
             pattern_set.Compile()
             self._set = (pattern_set, [i for i, t in enumerate(translated) if t is not None])
 
-    def __reduce__(self) -> tuple[type[PatternGate], tuple[tuple[tuple[str, bool], ...]]]:
-        return (PatternGate, (self._sources,))
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PatternGate, (self._sources, self._raw))
 
     def possible(self, text: str | Sequence[str]) -> frozenset[int]:
         """Indexes of the patterns that can match in ``text`` (a superset of those that do);
@@ -693,7 +701,7 @@ class PatternGate:
             return self._always
         data = _encoded(text) if isinstance(text, str) else encoded(text)
         if data is None:
-            return frozenset(range(len(self._sources)))
+            return frozenset(range(len(self._sources) + len(self._raw)))
         return self.from_hits(self._set[0].Match(data) or ())
 
     def from_hits(self, hits: Iterable[int]) -> frozenset[int]:
@@ -764,9 +772,9 @@ def _line_filter(source: str, outer_space: bool) -> LineFilter:
 
 
 @lru_cache(maxsize=1024)
-def pattern_gate(sources: tuple[tuple[str, bool], ...]) -> PatternGate:
+def pattern_gate(sources: tuple[tuple[str, bool], ...], raw: tuple[str, ...] = ()) -> PatternGate:
     """A shared :class:`PatternGate` for these patterns (plans with the same rules reuse it)."""
-    return PatternGate(sources)
+    return PatternGate(sources, raw)
 
 
 class MarkerScan:
@@ -825,38 +833,49 @@ class MarkerScan:
 
 
 class JointScan:
-    """A :class:`PatternGate` and a :class:`MarkerScan` answered by one RE2 set scan.
+    """Several :class:`PatternGate` and a :class:`MarkerScan` answered by one RE2 set scan.
 
-    Site detection and the generic rules' gate read the same normalized text, and each RE2 scan
-    costs about the same whatever its patterns: one scan for both halves the cost. The answers
-    are those of ``gate.possible(lines)`` and ``markers.found(joined(lines))``.
+    Unicode repair's gate, site detection and the generic rules' gate read the same normalized
+    text (unless a repair changed it), and each RE2 scan costs about the same whatever its
+    patterns: one scan for all of them costs about one third. The answers are those of
+    ``gate.possible(lines)`` for each gate and ``markers.found(joined(lines))``.
     """
 
-    __slots__ = ("_set", "_split", "gate", "markers")
+    __slots__ = ("_bounds", "_set", "gates", "markers")
 
-    def __init__(self, gate: PatternGate, markers: MarkerScan) -> None:
-        self.gate = gate
+    def __init__(self, gates: Sequence[PatternGate], markers: MarkerScan) -> None:
+        self.gates = tuple(gates)
         self.markers = markers
-        self._split = len(gate.set_patterns)
+        patterns = [pattern for gate in self.gates for pattern in gate.set_patterns]
+        bounds = [0]
+        for gate in self.gates:
+            bounds.append(bounds[-1] + len(gate.set_patterns))
+        self._bounds = bounds
         self._set = None
-        if gate.set_patterns and markers.set_patterns:
+        if patterns and markers.set_patterns and re2 is not None:
             pattern_set = re2.Set.SearchSet(_options())
-            for pattern in [*gate.set_patterns, *markers.set_patterns]:
+            for pattern in [*patterns, *markers.set_patterns]:
                 pattern_set.Add(pattern)
             pattern_set.Compile()
             self._set = pattern_set
 
-    def __reduce__(self) -> tuple[type[JointScan], tuple[PatternGate, MarkerScan]]:
-        return (JointScan, (self.gate, self.markers))
+    def __reduce__(self) -> tuple[type[JointScan], tuple[tuple[PatternGate, ...], MarkerScan]]:
+        return (JointScan, (self.gates, self.markers))
 
-    def scan(self, lines: Sequence[str]) -> tuple[frozenset[int], set[int]] | None:
-        """``(gate possible, markers found)`` for ``lines``; ``None`` when one scan cannot
-        answer (no RE2, or lone surrogates): then ask each on its own."""
+    def scan(
+        self, lines: Sequence[str]
+    ) -> tuple[dict[PatternGate, frozenset[int]], list[int]] | None:
+        """``({gate: possible}, marker hits)`` for ``lines``; ``None`` when one scan cannot
+        answer (no RE2, or lone surrogates): then ask each on its own. The marker hits are
+        for ``markers.from_hits``, which confirms them (only when detection needs them)."""
         data = encoded(lines) if self._set is not None else None
         if data is None:
             return None
-        hits = self._set.Match(data) or ()  # type: ignore[union-attr]
-        split = self._split
-        possible = self.gate.from_hits([h for h in hits if h < split])
-        found = self.markers.from_hits([h - split for h in hits if h >= split], joined(lines))
-        return possible, found
+        hits = sorted(self._set.Match(data) or ())  # type: ignore[union-attr]
+        bounds = self._bounds
+        possible = {
+            gate: gate.from_hits([h - low for h in hits if low <= h < high])
+            for gate, low, high in zip(self.gates, bounds, bounds[1:], strict=False)
+        }
+        end = bounds[-1]
+        return possible, [h - end for h in hits if h >= end]

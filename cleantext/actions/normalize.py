@@ -261,6 +261,8 @@ REPAIR_UNICODE = ActionSpec(
     summary="Repair mojibake and other unicode damage with ftfy (typographic quotes kept).",
     params={},
     build=lambda p: repair_unicode,
+    # No line needs ftfy unless the gate matches somewhere (exact: _lines_to_repair's own scan).
+    presence=_GATE,
 )
 
 NORMALIZE_WHITESPACE = ActionSpec(
