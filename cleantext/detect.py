@@ -10,6 +10,7 @@ so detection costs the same with two site sets or two thousand.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from .matcher import MarkerScan
@@ -38,10 +39,23 @@ class SiteDetector:
         self._owners = tuple(k for k, s in enumerate(with_markers) for _ in s.detect)
         self._scan = MarkerScan([marker for s in with_markers for marker in s.detect])
 
-    def by_content(self, text: str) -> tuple[str, ...]:
-        """Site sets whose ``detect`` markers occur in ``text`` often enough (set id order)."""
+    def by_content(self, text: str | Sequence[str]) -> tuple[str, ...]:
+        """Site sets whose ``detect`` markers occur in ``text`` often enough (set id order).
+
+        ``text`` may be given as its lines: a :class:`~cleantext.matcher.Lines` keeps its UTF-8
+        bytes for the other scans of the same version of the document.
+        """
+        return self.by_markers(self._scan.found(text))
+
+    @property
+    def markers(self) -> MarkerScan:
+        """The combined scan of every site set's ``detect`` markers."""
+        return self._scan
+
+    def by_markers(self, found: Iterable[int]) -> tuple[str, ...]:
+        """:meth:`by_content` from the markers :attr:`markers` found in the text."""
         hits = [0] * len(self._sets)
-        for marker in self._scan.found(text):
+        for marker in found:
             hits[self._owners[marker]] += 1
         return tuple(
             set_id
@@ -49,10 +63,10 @@ class SiteDetector:
             if count >= needed
         )
 
-    def sites(self, text: str, url: str | None) -> tuple[str, ...]:
+    def sites(self, text: str | Sequence[str], url: str | None) -> tuple[str, ...]:
         """Site sets for a document: by domain when the URL names a known site, else by content."""
-        if url:
-            by_domain = self._library.sets_for_domain(host_of(url))
-            if by_domain:
-                return by_domain
-        return self.by_content(text)
+        return self.by_domain(url) or self.by_content(text)
+
+    def by_domain(self, url: str | None) -> tuple[str, ...]:
+        """Site sets for the URL's host or its closest registered parent (none without URL)."""
+        return self._library.sets_for_domain(host_of(url)) if url else ()

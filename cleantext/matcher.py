@@ -26,7 +26,7 @@ everything when ``google-re2`` is not installed.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -405,6 +405,33 @@ def _options() -> re2.Options:
     return options
 
 
+# google-re2's ``finditer`` builds a match object per hit in Python; the scans below only need
+# spans, so they call the compiled regexp's own match loop when it is there (same semantics).
+_UNANCHORED = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+
+
+def match_spans(pattern: Any, text: bytes) -> list[tuple[int, int]]:
+    """``[m.span() for m in pattern.finditer(text)]`` for an RE2 ``pattern`` and bytes ``text``,
+    without the match objects (the same successive searches, advancing past empty matches).
+
+    >>> match_spans(re2.compile(b"a*"), b"baab")
+    [(0, 0), (1, 3), (3, 3), (4, 4)]
+    """
+    regexp = getattr(pattern, "_regexp", None)
+    if regexp is None or _UNANCHORED is None:  # pragma: no cover - another google-re2 layout
+        return [match.span() for match in pattern.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    position, end = 0, len(text)
+    while True:
+        span = regexp.Match(_UNANCHORED, text, position, end)[0]
+        if span[0] < 0:
+            return spans
+        spans.append(span)
+        if position == end:
+            return spans
+        position = span[1] if span[1] != position else position + 1
+
+
 def _encoded(text: str) -> bytes | None:
     try:
         return text.encode("utf-8")
@@ -541,14 +568,19 @@ class LineMatcher:
                 if line and (found := self.first(line)) is not None
             ]
         prefilter, which, fast = self._fast
-        candidates = dict.fromkeys(self._candidate_lines(prefilter, text))
+        # Candidate line -> its UTF-8 bytes (a prefilter match spans the whole line), which the
+        # set reads without encoding the line again; ``None`` for lines tried for ``_rest`` only.
+        candidates: dict[int, bytes | None] = self._candidate_lines(prefilter, text)
         if self._rest:
-            candidates.update((i, None) for i, line in enumerate(lines) if line)
+            candidates.update(
+                (i, None) for i, line in enumerate(lines) if line and i not in candidates
+            )
         exact = self._exact
         hits: list[tuple[int, int]] = []
         for i in sorted(candidates):
             line = lines[i]
-            tried = [fast[k] for k in which.Match(line) or ()]
+            data = candidates[i]
+            tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
             tried.extend(self._rest)
             for index in sorted(tried):
                 if exact[index].fullmatch(line):
@@ -557,16 +589,17 @@ class LineMatcher:
         return hits
 
     @staticmethod
-    def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> Iterator[int]:
+    def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> dict[int, bytes | None]:
+        found: dict[int, bytes | None] = {}
         line = 0
         position = 0
-        for match in prefilter.finditer(encoded):
-            start, end = match.span()
+        for start, end in match_spans(prefilter, encoded):
             if start == end:
                 continue
             line += encoded.count(b"\n", position, start)
             position = start
-            yield line
+            found[line] = encoded[start:end]
+        return found
 
 
 @lru_cache(maxsize=1024)
@@ -622,6 +655,8 @@ class PatternGate:
     Args:
         sources: ``(pattern, whole_line)`` pairs; ``whole_line`` patterns must match a line
             from start to end, the others anywhere inside a line.
+        raw: RE2 patterns searched as they are in the UTF-8 text (an action's own fixed scan,
+            see ``ActionSpec.presence``); their indexes follow those of ``sources``.
 
     >>> gate = PatternGate([(r"\\?{2,}", False), (r"By \\w+", True)])
     >>> sorted(gate.possible("x ?? y\\nBy Ann"))
@@ -630,23 +665,34 @@ class PatternGate:
     []
     """
 
-    __slots__ = ("_always", "_set", "_sources")
+    __slots__ = ("_always", "_raw", "_set", "_sources", "set_patterns")
 
-    def __init__(self, sources: Sequence[tuple[str, bool]]) -> None:
+    def __init__(self, sources: Sequence[tuple[str, bool]], raw: Sequence[str] = ()) -> None:
         self._sources = tuple(sources)
+        self._raw = tuple(raw)
         translated = [translate(source, relaxed=True) for source, _ in sources]
+        if re2 is None:  # pragma: no cover - raw patterns need RE2 too
+            translated += [None] * len(raw)
+        else:
+            translated += list(raw)
         self._always = frozenset(i for i, t in enumerate(translated) if t is None)
         self._set = None
-        if len(self._always) < len(sources):
+        wholes = [whole_line for _, whole_line in sources] + [False] * len(raw)
+        #: the RE2 set's patterns, in the order of ``indexes`` (see :class:`JointScan`)
+        self.set_patterns = [
+            f"(?m)^(?:{source})$" if whole_line else f"(?m:{source})"
+            for source, whole_line in zip(translated, wholes, strict=True)
+            if source is not None
+        ]
+        if self.set_patterns:
             pattern_set = re2.Set.SearchSet(_options())
-            for source, whole_line in zip(translated, (w for _, w in sources), strict=True):
-                if source is not None:
-                    pattern_set.Add(f"(?m)^(?:{source})$" if whole_line else f"(?m:{source})")
+            for pattern in self.set_patterns:
+                pattern_set.Add(pattern)
             pattern_set.Compile()
             self._set = (pattern_set, [i for i, t in enumerate(translated) if t is not None])
 
-    def __reduce__(self) -> tuple[type[PatternGate], tuple[tuple[tuple[str, bool], ...]]]:
-        return (PatternGate, (self._sources,))
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PatternGate, (self._sources, self._raw))
 
     def possible(self, text: str | Sequence[str]) -> frozenset[int]:
         """Indexes of the patterns that can match in ``text`` (a superset of those that do);
@@ -655,9 +701,14 @@ class PatternGate:
             return self._always
         data = _encoded(text) if isinstance(text, str) else encoded(text)
         if data is None:
-            return frozenset(range(len(self._sources)))
-        pattern_set, indexes = self._set
-        hits = pattern_set.Match(data) or ()
+            return frozenset(range(len(self._sources) + len(self._raw)))
+        return self.from_hits(self._set[0].Match(data) or ())
+
+    def from_hits(self, hits: Iterable[int]) -> frozenset[int]:
+        """:meth:`possible` from the hits of a set built from :attr:`set_patterns`."""
+        if self._set is None:
+            return self._always
+        indexes = self._set[1]
         return self._always.union(indexes[h] for h in hits)
 
 
@@ -673,8 +724,7 @@ def matched_lines(pattern: Any, text: bytes) -> list[int]:
     found: list[int] = []
     line = 0
     position = 0
-    for match in pattern.finditer(text):
-        start = match.start()
+    for start, _ in match_spans(pattern, text):
         line += text.count(b"\n", position, start)
         position = start
         if not found or found[-1] != line:
@@ -722,9 +772,9 @@ def _line_filter(source: str, outer_space: bool) -> LineFilter:
 
 
 @lru_cache(maxsize=1024)
-def pattern_gate(sources: tuple[tuple[str, bool], ...]) -> PatternGate:
+def pattern_gate(sources: tuple[tuple[str, bool], ...], raw: tuple[str, ...] = ()) -> PatternGate:
     """A shared :class:`PatternGate` for these patterns (plans with the same rules reuse it)."""
-    return PatternGate(sources)
+    return PatternGate(sources, raw)
 
 
 class MarkerScan:
@@ -738,7 +788,7 @@ class MarkerScan:
     [0, 1]
     """
 
-    __slots__ = ("_always", "_set", "_sources")
+    __slots__ = ("_always", "_set", "_sources", "set_patterns")
 
     def __init__(self, sources: Sequence[str]) -> None:
         self._sources = tuple(sources)
@@ -746,24 +796,86 @@ class MarkerScan:
         self._always = tuple(i for i, t in enumerate(translated) if t is None)
         self._set = None
         fast = [i for i, t in enumerate(translated) if t is not None]
+        #: the RE2 set's patterns, in the order of ``fast`` (see :class:`JointScan`)
+        self.set_patterns = [f"(?m:{translated[i]})" for i in fast]
         if fast:
             pattern_set = re2.Set.SearchSet(_options())
-            for i in fast:
-                pattern_set.Add(f"(?m:{translated[i]})")
+            for pattern in self.set_patterns:
+                pattern_set.Add(pattern)
             pattern_set.Compile()
             self._set = (pattern_set, fast)
 
     def __reduce__(self) -> tuple[type[MarkerScan], tuple[tuple[str, ...]]]:
         return (MarkerScan, (self._sources,))
 
-    def found(self, text: str) -> set[int]:
-        """Indexes of the patterns that occur in ``text``."""
-        encoded = _encoded(text) if self._set is not None else None
-        if encoded is None:
-            candidates: Iterable[int] = range(len(self._sources))
-        else:
-            pattern_set, indexes = self._set  # type: ignore[misc]
-            candidates = [*self._always, *(indexes[h] for h in pattern_set.Match(encoded) or ())]
+    def found(self, text: str | Sequence[str]) -> set[int]:
+        """Indexes of the patterns that occur in ``text``; ``text`` may be given as its lines
+        (their joined text and bytes are cached on :class:`Lines`, so the scan reuses them)."""
+        data: bytes | None = None
+        if self._set is not None:
+            data = _encoded(text) if isinstance(text, str) else encoded(text)
+        if not isinstance(text, str):
+            text = joined(text)
+        if data is None:
+            return self._confirm(range(len(self._sources)), text)
+        pattern_set = self._set[0]  # type: ignore[index]
+        return self.from_hits(pattern_set.Match(data) or (), text)
+
+    def from_hits(self, hits: Iterable[int], text: str) -> set[int]:
+        """:meth:`found` from the hits of a set built from :attr:`set_patterns` on ``text``."""
+        indexes = self._set[1] if self._set is not None else []
+        return self._confirm([*self._always, *(indexes[h] for h in hits)], text)
+
+    def _confirm(self, candidates: Iterable[int], text: str) -> set[int]:
         # Compiled on use (regex caches them): thousands of markers cost nothing until they hit.
         sources = self._sources
         return {i for i in candidates if regex.search(sources[i], text, regex.MULTILINE)}
+
+
+class JointScan:
+    """Several :class:`PatternGate` and a :class:`MarkerScan` answered by one RE2 set scan.
+
+    Unicode repair's gate, site detection and the generic rules' gate read the same normalized
+    text (unless a repair changed it), and each RE2 scan costs about the same whatever its
+    patterns: one scan for all of them costs about one third. The answers are those of
+    ``gate.possible(lines)`` for each gate and ``markers.found(joined(lines))``.
+    """
+
+    __slots__ = ("_bounds", "_set", "gates", "markers")
+
+    def __init__(self, gates: Sequence[PatternGate], markers: MarkerScan) -> None:
+        self.gates = tuple(gates)
+        self.markers = markers
+        patterns = [pattern for gate in self.gates for pattern in gate.set_patterns]
+        bounds = [0]
+        for gate in self.gates:
+            bounds.append(bounds[-1] + len(gate.set_patterns))
+        self._bounds = bounds
+        self._set = None
+        if patterns and markers.set_patterns and re2 is not None:
+            pattern_set = re2.Set.SearchSet(_options())
+            for pattern in [*patterns, *markers.set_patterns]:
+                pattern_set.Add(pattern)
+            pattern_set.Compile()
+            self._set = pattern_set
+
+    def __reduce__(self) -> tuple[type[JointScan], tuple[tuple[PatternGate, ...], MarkerScan]]:
+        return (JointScan, (self.gates, self.markers))
+
+    def scan(
+        self, lines: Sequence[str]
+    ) -> tuple[dict[PatternGate, frozenset[int]], list[int]] | None:
+        """``({gate: possible}, marker hits)`` for ``lines``; ``None`` when one scan cannot
+        answer (no RE2, or lone surrogates): then ask each on its own. The marker hits are
+        for ``markers.from_hits``, which confirms them (only when detection needs them)."""
+        data = encoded(lines) if self._set is not None else None
+        if data is None:
+            return None
+        hits = sorted(self._set.Match(data) or ())  # type: ignore[union-attr]
+        bounds = self._bounds
+        possible = {
+            gate: gate.from_hits([h - low for h in hits if low <= h < high])
+            for gate, low, high in zip(self.gates, bounds, bounds[1:], strict=False)
+        }
+        end = bounds[-1]
+        return possible, [h - end for h in hits if h >= end]

@@ -27,7 +27,15 @@ from .classify import classify_lines
 from .detect import SiteDetector, host_of
 from .document import Cleaned, Edit
 from .errors import ConfigError
-from .matcher import OUTER_SPACE, LineMatchers, Lines, PatternGate, joined, pattern_gate
+from .matcher import (
+    OUTER_SPACE,
+    JointScan,
+    LineMatchers,
+    Lines,
+    PatternGate,
+    joined,
+    pattern_gate,
+)
 from .mine import line_key
 from .rules import Rule, RuleLibrary, RuleSet, default_library
 
@@ -91,15 +99,27 @@ def _gated_steps(steps: list[PlanStep], generic: frozenset[str]) -> tuple[PlanSt
     rules get one gate each: the generic one is compiled once and shared by every site's plan.
     """
     sources: dict[bool, list[tuple[str, bool]]] = {True: [_OUTER_SPACE], False: [_OUTER_SPACE]}
+    raw: dict[bool, list[str]] = {True: [], False: []}  # indexes follow those of ``sources``
     wanted: dict[int, tuple[bool, int, bool]] = {}
+    presences: dict[int, tuple[bool, int]] = {}
     for position, plan_step in enumerate(steps):
         rule = plan_step.rules[0]
-        declared = ACTIONS[rule.action].gate if len(plan_step.rules) == 1 else None
+        spec = ACTIONS[rule.action] if len(plan_step.rules) == 1 else None
+        declared = spec.gate if spec is not None else None
         if declared and isinstance(rule.params.get(declared[0]), str):
             part = sources[rule.set_id in generic]
             wanted[position] = (rule.set_id in generic, len(part), declared[1] == "span-strip")
             part.append((rule.params[declared[0]], declared[1] == "line"))
-    gates = {key: pattern_gate(tuple(part)) for key, part in sources.items() if len(part) > 1}
+        elif spec is not None and spec.presence is not None:
+            presences[position] = (rule.set_id in generic, len(raw[rule.set_id in generic]))
+            raw[rule.set_id in generic].append(spec.presence)
+    for position, (key, index) in presences.items():
+        wanted[position] = (key, len(sources[key]) + index, False)
+    gates = {
+        key: pattern_gate(tuple(part), tuple(raw[key]))
+        for key, part in sources.items()
+        if len(part) > 1 or raw[key]
+    }
     return tuple(
         replace(s, gate=(gates[wanted[i][0]], *wanted[i][1:])) if i in wanted else s
         for i, s in enumerate(steps)
@@ -159,13 +179,17 @@ class _Run:
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     possible: dict[PatternGate, frozenset[int]] = field(default_factory=dict)  # until a change
+    #: answers the gates it holds and the detection markers in one scan (see ``Cleaner._run``)
+    joint: JointScan | None = None
+    #: the marker hits of the joint scan (to confirm), with the lines it read
+    markers: tuple[list[str], list[int]] | None = None
 
     def step(self, plan_step: PlanStep) -> None:
         if plan_step.gate is not None:
             gate, index, strips = plan_step.gate
             found = self.possible.get(gate)
             if found is None:
-                found = self.possible[gate] = gate.possible(self.lines)
+                found = self.gate(gate)
             if index not in found and not (strips and 0 in found):
                 return
         outcome: Outcome = plan_step.run(self.lines)
@@ -177,6 +201,31 @@ class _Run:
                 self.edits.extend(edits_for(self.lines, outcome.changes, plan_step.rules))
             self.lines = apply_changes(self.lines, outcome.changes)
             self.possible.clear()
+
+    def gate(self, gate: PatternGate) -> frozenset[int]:
+        """``gate.possible`` for the current lines; a gate of the joint scan has every other
+        one of its gates answered, and the markers found, by the same scan."""
+        if self.joint is not None and gate in self.joint.gates:
+            answer = self.joint.scan(self.lines)
+            if answer is not None:
+                self.possible.update(answer[0])
+                self.markers = (self.lines, answer[1])
+                return answer[0][gate]
+        found = self.possible[gate] = gate.possible(self.lines)
+        return found
+
+    def found_markers(self) -> set[int] | None:
+        """The detection markers in the current lines, from the joint scan (``None``: no
+        joint scan can answer, ask the detector)."""
+        if self.joint is None:
+            return None
+        if self.markers is None or self.markers[0] is not self.lines:
+            answer = self.joint.scan(self.lines)
+            if answer is None:
+                return None
+            self.possible.update(answer[0])
+            self.markers = (self.lines, answer[1])
+        return self.joint.markers.from_hits(self.markers[1], joined(self.lines))
 
 
 def run_steps(text: str, steps: Sequence[PlanStep], *, explain: bool = True) -> Cleaned:
@@ -311,6 +360,7 @@ class Cleaner:
         )
         self._normalize = build_plan(self._generic, [Stage.NORMALIZE], self._skip)
         self._plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[PlanStep, ...]]] = {}
+        self._joint: JointScan | bool | None = None  # built on first use; False: cannot be
         self._classify = (
             classifier_step(whole_page)
             if classifier
@@ -341,14 +391,12 @@ class Cleaner:
         return plan
 
     def _run(self, text: str, url: str | None, explain: bool) -> tuple[_Run, tuple[str, ...]]:
-        run = _Run(Lines(text.split("\n")), explain)
+        run = _Run(Lines(text.split("\n")), explain, joint=self._joint_scan())
         for plan_step in self._normalize:
             run.step(plan_step)
         normalized, normalize_edits = run.lines, len(run.edits)
-        if self._forced is not None:
-            sites = self._forced
-        else:
-            sites = self._detector.sites(joined(run.lines), url)
+        forced = self._forced
+        sites = forced if forced is not None else self._detect(run, url)
         set_ids, steps = self._plan(sites)
         mined = self._mined_step(url, sites) if self._drop_lines else None
         for plan_step in steps:
@@ -367,6 +415,27 @@ class Cleaner:
             del run.edits[normalize_edits:]
             run.metadata.clear()
         return run, set_ids
+
+    def _detect(self, run: _Run, url: str | None) -> tuple[str, ...]:
+        """Site sets by URL, else by content (markers found by the run's joint scan)."""
+        by_domain = self._detector.by_domain(url)
+        if by_domain:
+            return by_domain
+        found = run.found_markers()
+        if found is None:
+            return self._detector.by_content(run.lines)
+        return self._detector.by_markers(found)
+
+    def _joint_scan(self) -> JointScan | None:
+        """One scan for the gates of the normalize plan and of the generic plan and for the
+        detection markers: they all read the normalized text, which repair rarely changes."""
+        joint = self._joint
+        if joint is None:
+            plans = (self._normalize, self._plan(())[1])
+            gates = list(dict.fromkeys(s.gate[0] for plan in plans for s in plan if s.gate))
+            joint = JointScan(gates, self._detector.markers) if gates else False
+            self._joint = joint
+        return joint if isinstance(joint, JointScan) else None
 
     def _mined_step(self, url: str | None, sites: Sequence[str]) -> PlanStep | None:
         """The step dropping mined lines of this document's site (domain, parents, set ids)."""

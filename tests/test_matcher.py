@@ -15,6 +15,7 @@ from cleantext.matcher import (
     Mode,
     PatternGate,
     available,
+    match_spans,
     translate,
 )
 
@@ -236,3 +237,14 @@ def test_shipped_patterns_are_valid_either_way() -> None:
 
     for source in [*LINE_PATTERNS, *SPAN_PATTERNS, *MARKERS]:
         assert compile_pattern(source).search("") == regex.compile(source).search("")
+
+
+BYTE_PATTERNS = [b"a*", b"(?m)^", b"(?m)$", b"(?m)^a+$", b"b|", b"\\n", b"(?m)^(?:ab|b)*$", b"x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(BYTE_PATTERNS), st.text(alphabet="ab\nxé", max_size=12))
+def test_match_spans_equal_finditer(pattern: bytes, text: str) -> None:
+    compiled = re2.compile(pattern)
+    data = text.encode()
+    assert match_spans(compiled, data) == [match.span() for match in compiled.finditer(data)]

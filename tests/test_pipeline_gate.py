@@ -7,17 +7,21 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleantext import default_library
+from cleantext import Cleaner, default_library
 from cleantext.actions import Stage
+from cleantext.detect import SiteDetector
+from cleantext.matcher import JointScan, Lines
 from cleantext.pipeline import build_plan, run_steps
 
 from .conftest import SEEDS
 
 LIBRARY = default_library()
+GENERIC_SETS = [s for s in LIBRARY.sets.values() if s.always]
+NORMALIZE_PLAN = build_plan(GENERIC_SETS, [Stage.NORMALIZE], frozenset())
 PLANS = [
     build_plan(sets, [s for s in Stage if s is not Stage.NORMALIZE], frozenset())
     for sets in (
-        [s for s in LIBRARY.sets.values() if s.always],
+        GENERIC_SETS,
         [
             *(s for s in LIBRARY.sets.values() if not s.always),
             *(s for s in LIBRARY.sets.values() if s.always),
@@ -34,7 +38,9 @@ EXAMPLES = [
 SEED_LINES = [
     line for path in sorted(SEEDS.glob("*.txt")) for line in path.read_text("utf-8").split("\n")
 ]
-LINE = st.sampled_from(EXAMPLES + SEED_LINES) | st.sampled_from(["", " ", "\x1c", "?? ??"])
+LINE = st.sampled_from(EXAMPLES + SEED_LINES) | st.sampled_from(
+    ["", " ", "\x1c", "?? ??", "wasnâ€™t", "a &amp; b", "Ã©t→é", "«Слово» ›‹ 🙂"]
+)
 PADDED = st.tuples(LINE, st.sampled_from(["", " ", "\t", "\x1c", "\u3000"])).map(
     lambda pair: pair[1] + pair[0] + pair[1]
 )
@@ -45,14 +51,52 @@ def ungated(steps):  # type: ignore[no-untyped-def]
 
 
 def test_some_steps_are_gated() -> None:
-    assert all(any(step.gate is not None for step in plan) for plan in PLANS)
+    assert all(any(step.gate is not None for step in plan) for plan in [NORMALIZE_PLAN, *PLANS])
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(PADDED, max_size=14))
 def test_gated_plan_equals_ungated(lines: list[str]) -> None:
     text = "\n".join(lines)
-    for plan in PLANS:
+    for plan in [NORMALIZE_PLAN, *PLANS]:
         fast = run_steps(text, plan)
         plain = run_steps(text, ungated(plan))
         assert (fast.text, fast.edits, fast.metadata) == (plain.text, plain.edits, plain.metadata)
+
+
+DETECTOR = SiteDetector(LIBRARY)
+GENERIC_GATE = next(step.gate[0] for step in PLANS[0] if step.gate is not None)
+NORMALIZE_GATE = next(step.gate[0] for step in NORMALIZE_PLAN if step.gate is not None)
+JOINT = JointScan([NORMALIZE_GATE, GENERIC_GATE], DETECTOR.markers)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(PADDED, max_size=14))
+def test_joint_scan_answers_like_the_gates_and_the_markers(lines: list[str]) -> None:
+    answer = JOINT.scan(Lines(lines))
+    assert answer is not None
+    gates = {gate: gate.possible(lines) for gate in (NORMALIZE_GATE, GENERIC_GATE)}
+    text = "\n".join(lines)
+    assert answer[0] == gates
+    assert DETECTOR.markers.from_hits(answer[1], text) == DETECTOR.markers.found(text)
+
+
+def test_cleaner_uses_one_scan_for_the_gates_and_detection() -> None:
+    cleaner = Cleaner(classifier=False)
+    cleaner.clean("\n".join(SEED_LINES[:40]))
+    assert isinstance(cleaner._joint, JointScan)
+    # The plans' gates, shared with the test's plans (same rules, same compiled gate).
+    assert cleaner._joint.gates == (NORMALIZE_GATE, GENERIC_GATE)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(PADDED, max_size=10), st.sampled_from([None, "https://www.pressreader.com/x"]))
+def test_cleaner_with_joint_scan_equals_plain_steps(lines: list[str], url: str | None) -> None:
+    """The whole cleaner (joint scan seeding the gates) against its plans run ungated."""
+    cleaner = Cleaner(classifier=False)
+    text = "\n".join(lines)
+    normalized = run_steps(text, ungated(cleaner._normalize), explain=False).text
+    sites = DETECTOR.sites(normalized, url)
+    plain = run_steps(normalized, ungated(cleaner._plan(sites)[1]), explain=False).text
+    if any(plain.split("\n")) or not any(normalized.split("\n")):
+        assert cleaner.clean(text, url=url) == plain

@@ -108,6 +108,9 @@ class ActionSpec:
             matches: ``"line"`` (the whole line), ``"span"`` (inside the line), or
             ``"span-strip"`` (inside, and it also strips lines with whitespace at either end).
             The pipeline then skips the rule, after one combined scan, where it cannot act.
+        presence: an RE2 pattern (UTF-8) that occurs in every text the action changes, for
+            actions with a fixed scan of their own: the pipeline skips the step when the
+            combined scan finds no match.
     """
 
     name: str
@@ -116,6 +119,7 @@ class ActionSpec:
     params: Mapping[str, Param]
     build: Callable[[Mapping[str, Any]], Step]
     gate: tuple[str, str] | None = None
+    presence: str | None = None
 
 
 def compile_pattern(source: str) -> regex.Pattern[str]:

@@ -13,12 +13,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import compress, count, repeat
-from operator import and_, eq, gt, itemgetter, lt, methodcaller
+from itertools import compress, count
+from operator import eq
 from typing import Any
 
 import regex
 
+from ..matcher import joined
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 from .shape import (
     capitalised_share,
@@ -78,100 +79,23 @@ def drop_caption_blocks(lines: Sequence[str], *, min_parts: int, max_part_words:
     return Outcome(tuple(reversed(changes)))
 
 
-#: ASCII characters outside ``\w``: stripping them from a line's end never crosses a word.
-_ASCII_NONWORD = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
+# In the text read backwards, a line's last word is its first: each match starts at a newline
+# (found by a fast literal scan), skips the non-word characters and takes the word, if any.
+_FIRST_WORD_AFTER_NEWLINE = regex.compile(r"\n[^\w\n]*(\w*)")
 
 
 def _joined_line_candidates(lines: Sequence[str]) -> list[int]:
     """Ascending indexes ``j`` of the lines whose last word equals that of the previous line
     with words: only those can join the captions before them.
 
-    Most lines are ruled out without a Python-level step per line (``map``, ``compress``).
-    Stripping ASCII non-word characters from a line's end leaves, when the last character left
-    is ASCII, a string ending with the line's last word, so lines whose last characters differ
-    cannot share a last word. Of the pairs left, those whose last three characters are known to
-    be their words' (ASCII letters and digits) and differ are dropped next; the rest are
-    compared exactly.
+    One ``findall`` over the reversed text yields every line's last word (reversed, which
+    compares the same), so no Python-level step runs per line.
     """
-    # The last few characters suffice (slicing them copies less than stripping whole lines),
-    # except where fewer than three are left of a longer line: those lines are stripped whole,
-    # so every key below is that of the whole line.
-    ends = list(map(_STRIP, map(itemgetter(_TAIL), lines)))
-    short = map(lt, map(len, ends), repeat(3))
-    for i in compress(count(), map(and_, short, map(gt, map(len, lines), repeat(_TAIL_LENGTH)))):
-        ends[i] = lines[i].rstrip(_ASCII_NONWORD)
-    lasts = list(map(itemgetter(_LAST_CHAR), ends))
-    if not "".join(lasts).isascii():
-        # A non-ASCII end may or may not be a word character: ask the tokenizer.
-        for i in compress(count(), map(gt, lasts, repeat("\x7f"))):
-            ends[i] = _last_token(lines[i])
-            lasts[i] = ends[i][-1:]
+    lasts = _FIRST_WORD_AFTER_NEWLINE.findall("\n" + joined(lines)[::-1])
+    lasts.reverse()  # one entry per line, "" for a line without words
     wordful = list(compress(count(), lasts))
     wordful_lasts = list(map(lasts.__getitem__, wordful))
-    words: dict[int, str] = {}
-    candidates = []
-    for k in compress(count(), map(eq, wordful_lasts, wordful_lasts[1:])):
-        i, j = wordful[k], wordful[k + 1]
-        three_i, three_j = ends[i][-3:], ends[j][-3:]
-        if (three_i == three_j or not (_known(three_i) and _known(three_j))) and _last(
-            lines, words, i
-        ) == _last(lines, words, j):
-            candidates.append(j)
-    return candidates
-
-
-_LAST_CHAR = slice(-1, None)
-_TAIL_LENGTH = 6
-_TAIL = slice(-_TAIL_LENGTH, None)
-_STRIP = methodcaller("rstrip", _ASCII_NONWORD)
-
-
-# Searching backwards from the end finds the last token without tokenizing the whole line.
-_LAST_WORD = regex.compile(r"(?r)\w+")
-
-
-def _last_token(line: str) -> str:
-    """``word_tokens(line)[-1]``, or "" when the line has no word."""
-    match = _LAST_WORD.search(line)
-    return match.group() if match else ""
-
-
-def _known(three: str) -> bool:
-    """True when ``three``, the last characters of a stripped line, are its last word's."""
-    return len(three) == 3 and three.isascii() and three.isalnum()
-
-
-def _last(lines: Sequence[str], lasts: dict[int, str], index: int) -> str:
-    last = lasts.get(index)
-    if last is None:
-        last = last_word(lines[index])
-        if last is None:
-            last = _last_token(lines[index])
-        lasts[index] = last
-    return last
-
-
-_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-
-
-def last_word(line: str) -> str | None:
-    """The last ``\\w+`` token of ``line`` ("" when it has none), found from the end without
-    a regex; ``None`` when a non-ASCII character makes the answer need the full tokenizer.
-
-    >>> last_word("RIOT Clashes (Reuters)."), last_word("?? --"), last_word("Café")
-    ('Reuters', '', None)
-    """
-    end = len(line)
-    while end and line[end - 1] not in _ASCII_WORD:
-        if not line[end - 1].isascii():
-            return None
-        end -= 1
-    start = end
-    while start and line[start - 1] in _ASCII_WORD:
-        start -= 1
-    if start and not line[start - 1].isascii():
-        return None
-    return line[start:end]
+    return [wordful[k + 1] for k in compress(count(), map(eq, wordful_lasts, wordful_lasts[1:]))]
 
 
 class _LazyTokens:
@@ -189,10 +113,6 @@ class _LazyTokens:
             line = self._lines[index]
             found = self._found[index] = word_tokens(line) if line else []
         return found
-
-    def last(self, index: int) -> str:
-        tokens = self[index]
-        return tokens[-1] if tokens else ""
 
 
 def glued_caption_end(

@@ -3,25 +3,28 @@
 Unicode repair uses ftfy, which fixes text line by line, so it is applied only to the lines that
 can need it, found by one regular-expression scan of the whole text. ftfy returns a line
 unchanged when it has no HTML entity and is made of printable ASCII and the typographic
-characters below, provided no two ``ISOLATED`` ones touch (lowercase accented letters may)
-and Cyrillic does not share a line with them: read from ftfy's source (6.x), its mojibake
-detector only fires on such pairs (or on characters left out here), and its other fixes
-(controls, ligatures, widths, line breaks, NFC) touch none of them. The scan runs on RE2 when
-it is installed. ``tests/actions/test_normalize_gate.py`` checks that claim exhaustively on
-short strings and against ftfy itself on generated text. The configuration keeps typographic
-quotes (``uncurl_quotes=False``): they are part of the article text, and
-unescapes HTML entities on every line (``unescape_html=True``) because input here is text,
-never markup, and a fixed choice keeps each line's repair independent of the lines before it.
-Full-width letters and digits are left as written (``fix_character_width=False``): in Japanese
-and Chinese text they are the normal typesetting, not damage.
+characters and symbol blocks below, provided no two ``ISOLATED`` ones touch (lowercase accented
+letters may, and so may quotation marks), Cyrillic letters touch none of them but quotation
+marks, and no quotation mark sits between two Cyrillic letters: read from ftfy's source (6.x),
+its mojibake detector only fires on such neighbours (or on characters left out here), and its
+other fixes (controls, ligatures, widths, line breaks, NFC) touch none of them. The scan runs on
+RE2 when it is installed. ``tests/actions/test_normalize_gate.py`` checks that claim
+exhaustively on short strings and against ftfy itself on generated text. The configuration keeps
+typographic quotes (``uncurl_quotes=False``): they are part of the article text, and unescapes
+HTML entities on every line (``unescape_html=True``) because input here is text, never markup,
+and a fixed choice keeps each line's repair independent of the lines before it. Full-width
+letters and digits are left as written (``fix_character_width=False``): in Japanese and Chinese
+text they are the normal typesetting, not damage.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import ftfy
+from ftfy import badness, chardata
 
 try:
     import re2
@@ -59,13 +62,94 @@ NEUTRAL_RANGES = (
     "\u3001\u3002\u300c-\u300f\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff"
     "\uac00-\ud7a3\u0621-\u063a\u0641-\u064a\u060c\u061f\u05d0-\u05ea"
 )
-#: Cyrillic letters: safe next to each other and to NEUTRAL characters, but never on a line
-#: that also has ISOLATED ones (ftfy reads some such pairs as mojibake).
+#: Unicode blocks of symbols that ftfy's detector has (almost) no category for: punctuation,
+#: arrows, technical and geometric symbols, dingbats, emoji, variation selectors, kana,
+#: full-width forms. Whole blocks are named here and filtered against ftfy's own tables by
+#: :func:`_neutral_block_characters`, so whatever ftfy does read in them stays gated. (Scripts
+#: with combining marks would rarely pass: those marks go to ftfy.)
+NEUTRAL_BLOCKS = (
+    (0x2000, 0x206F),  # General Punctuation (ftfy's quotes, dashes and controls filtered out)
+    (0x2070, 0x209F),  # Superscripts and Subscripts
+    (0x20A0, 0x20CF),  # Currency Symbols (the euro and peseta filtered out)
+    (0x2100, 0x218F),  # Letterlike Symbols, Number Forms
+    (0x2190, 0x23FF),  # Arrows, Mathematical Operators, Miscellaneous Technical
+    (0x2460, 0x27BF),  # Enclosed Alphanumerics ... Dingbats (box drawing filtered out)
+    (0x27C0, 0x2BFF),  # Mathematical and arrow supplements, Braille, Miscellaneous Symbols
+    (0x3000, 0x30FF),  # CJK Symbols and Punctuation, Hiragana, Katakana
+    (0xFE00, 0xFE0F),  # Variation Selectors (emoji presentation)
+    (0xFF01, 0xFFEF),  # Halfwidth and Fullwidth Forms (width fixing is off)
+    (0x1F000, 0x1FAFF),  # Mahjong ... Symbols and Pictographs Extended-A (emoji)
+)
+
+
+def _expand(chars: str) -> set[str]:
+    """The characters of a regex class body made of characters and ``a-z`` ranges."""
+    found: set[str] = set()
+    for first, last in re.findall(r"(.)(?:-(.))?", chars, re.DOTALL):
+        found.update(map(chr, range(ord(first), ord(last or first) + 1)))
+    return found
+
+
+def _neutral_block_characters() -> str:
+    """The characters of ``NEUTRAL_BLOCKS`` ftfy leaves alone wherever they stand.
+
+    Left out: any character in one of ftfy's mojibake categories or written anywhere in its
+    detector's pattern, its control characters and ligatures (width forms too, were width
+    fixing on), whitespace (line breaks), unassigned code points, and what NFC changes
+    (non-starters, singletons). No block holds the second half of a canonical composition:
+    ``tests/actions/test_normalize_gate.py`` checks that, and the rest, on the result.
+    """
+    excluded = set(badness.BADNESS_RE.pattern) | set(ISOLATED) | set(NEUTRAL)
+    for chars in badness.MOJIBAKE_CATEGORIES.values():
+        excluded |= _expand(chars)
+    kept = []
+    for first, last in NEUTRAL_BLOCKS:
+        for code in range(first, last + 1):
+            char = chr(code)
+            if (
+                char not in excluded
+                and code not in chardata.CONTROL_CHARS
+                and code not in chardata.LIGATURES
+                and (code not in chardata.WIDTH_MAP or not FTFY_CONFIG.fix_character_width)
+                and not char.isspace()
+                and unicodedata.category(char) != "Cn"
+                and not unicodedata.combining(char)
+                and unicodedata.normalize("NFC", char) == char
+            ):
+                kept.append(char)
+    return "".join(kept)
+
+
+def _class_ranges(chars: str) -> str:
+    """``chars`` (sorted, none of them ASCII) as a character class body with ``a-z`` ranges."""
+    parts: list[str] = []
+    start = previous = -2
+    for code in [*map(ord, chars), -2]:
+        if code != previous + 1:
+            if start >= 0:
+                parts.append(chr(start) if start == previous else f"{chr(start)}-{chr(previous)}")
+            start = code
+        previous = code
+    return "".join(parts)
+
+
+NEUTRAL_BLOCK_CHARACTERS = _neutral_block_characters()
+#: The ISOLATED quotation marks. They may touch each other (``›‹`` in menus, ``«“`` in nested
+#: quotes): ftfy's detector has no pattern with two of them side by side, only patterns where
+#: another ISOLATED character touches one (``€›‹``, ``é»x``), which the gate catches anyway.
+QUOTES = "\u00ab\u00bb\u201c\u201d\u201e\u2018\u201a\u2039\u203a"
+_NOT_QUOTE = "".join(c for c in ISOLATED if c not in QUOTES)
+_NOT_LOWER_NOR_QUOTE = "".join(c for c in _NOT_LOWER if c not in QUOTES)
+#: Cyrillic letters: safe next to each other, to NEUTRAL characters and to QUOTES, but not next
+#: to another ISOLATED character (``Ж†``, ``жÀ``) nor around a quote (``В«Г``): read from
+#: ftfy's detector, every pattern with a Cyrillic letter needs one of these.
 CYRILLIC = "\u0410-\u044f\u0401\u0451"
 _GATE = (
-    f"[^\\t\\n\\x20-\\x7e{NEUTRAL}{NEUTRAL_RANGES}{ISOLATED}{CYRILLIC}]"
-    f"|[{_NOT_LOWER}][{ISOLATED}]|[{ISOLATED}][{_NOT_LOWER}]|&#?[0-9A-Za-z]{{1,24}};"
-    f"|[{CYRILLIC}][^\\n]*[{ISOLATED}]|[{ISOLATED}][^\\n]*[{CYRILLIC}]"
+    f"[^\\t\\n\\x20-\\x7e{NEUTRAL}{NEUTRAL_RANGES}{_class_ranges(NEUTRAL_BLOCK_CHARACTERS)}"
+    f"{ISOLATED}{CYRILLIC}]"
+    f"|[{_NOT_LOWER_NOR_QUOTE}][{ISOLATED}]|[{ISOLATED}][{_NOT_LOWER_NOR_QUOTE}]"
+    f"|[{QUOTES}][{LOWER_ACCENTED}]|[{LOWER_ACCENTED}][{QUOTES}]|&#?[0-9A-Za-z]{{1,24}};"
+    f"|[{CYRILLIC}][{_NOT_QUOTE}]|[{CYRILLIC}][{QUOTES}][{CYRILLIC}]"
 )
 _MAY_NEED_REPAIR = re.compile(_GATE)
 # The same scan on RE2 runs in linear time at hundreds of MB/s; Python's re is the fallback.
@@ -177,6 +261,8 @@ REPAIR_UNICODE = ActionSpec(
     summary="Repair mojibake and other unicode damage with ftfy (typographic quotes kept).",
     params={},
     build=lambda p: repair_unicode,
+    # No line needs ftfy unless the gate matches somewhere (exact: _lines_to_repair's own scan).
+    presence=_GATE,
 )
 
 NORMALIZE_WHITESPACE = ActionSpec(

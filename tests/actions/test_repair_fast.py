@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleantext.actions import repair
 from cleantext.actions.base import Change
 from cleantext.actions.repair import (
     _continues,
@@ -64,10 +63,3 @@ LINE = st.one_of(
 def test_scanned_rejoin_equals_plain(lines: list[str], most: int, words: int) -> None:
     fast = rejoin_split_sentences(lines, max_inserted_lines=most, max_inserted_words=words)
     assert fast.changes == plain_rejoin(lines, max_inserted_lines=most, max_inserted_words=words)
-
-
-def test_open_lines_without_re2(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(repair, "_OPEN_LINE_RE2", None)
-    lines = ["so people cannot", "", "access cash."]
-    fast = rejoin_split_sentences(lines, max_inserted_lines=2, max_inserted_words=20)
-    assert fast.changes == plain_rejoin(lines, max_inserted_lines=2, max_inserted_words=20)
