@@ -23,7 +23,7 @@ from typing import Any
 
 from .actions import ACTIONS, Change, LineRule, Outcome, Stage, Step, run_line_rules
 from .actions.shape import ends_sentence, word_count
-from .classify import classify_lines
+from .classify import boilerplate_runs
 from .detect import SiteDetector, host_of
 from .document import Cleaned, Edit
 from .errors import ConfigError
@@ -257,7 +257,7 @@ CONSERVATIVE_WARNING = "the classifier would have removed nearly everything; its
 
 
 def classifier_step(whole_page: bool | None, lines_before: int | None = None) -> PlanStep:
-    """The ``classify`` stage: drop the lines :func:`classify_lines` does not keep.
+    """The ``classify`` stage: drop the lines :func:`boilerplate_runs` finds.
 
     ``whole_page`` says what the input is (True: a whole page, False: extracted article text);
     ``None`` lets the classifier detect it per document, helped by ``lines_before`` (non-empty
@@ -265,17 +265,11 @@ def classifier_step(whole_page: bool | None, lines_before: int | None = None) ->
     """
 
     def run(lines: Sequence[str]) -> Outcome:
-        verdict = classify_lines(lines, whole_page=whole_page, lines_before=lines_before)
-        changes: list[Change] = []
-        start = -1
-        for i, keep in enumerate((*verdict.keep, True)):
-            if not keep and start < 0:
-                start = i
-            elif keep and start >= 0:
-                changes.append(Change(start, i))
-                start = -1
-        warnings = (CONSERVATIVE_WARNING,) if verdict.conservative else ()
-        return Outcome(tuple(changes), warnings=warnings)
+        runs, conservative = boilerplate_runs(
+            lines, whole_page=whole_page, lines_before=lines_before
+        )
+        warnings = (CONSERVATIVE_WARNING,) if conservative else ()
+        return Outcome(tuple(Change(first, end) for first, end in runs), warnings=warnings)
 
     return PlanStep(Stage.CLASSIFY, run, (CLASSIFIER_RULE,))
 

@@ -23,11 +23,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from cleantext.classify.decide import keep_mask, too_little_kept
 from cleantext.classify.model import LineModel, load_model
 
-__all__ = ["Verdict", "classify_lines", "looks_like_whole_page"]
+__all__ = ["Verdict", "boilerplate_runs", "classify_lines", "looks_like_whole_page"]
 
 _MODEL: LineModel = load_model()
 
@@ -111,6 +112,41 @@ def looks_like_whole_page(lines: Sequence[str], *, lines_before: int | None = No
     return (top and bottom) if n < _SMALL_PAGE_LINES else (top or bottom)
 
 
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    """What :func:`classify_lines` and :func:`boilerplate_runs` share: the text lines' places,
+    their scores and keep flags."""
+
+    index: npt.NDArray[np.intp]
+    probs: npt.NDArray[np.float64]
+    keep: npt.NDArray[np.bool_]
+    whole_page: bool
+    conservative: bool
+
+
+def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | None) -> _Decision:
+    if whole_page is None:
+        whole_page = looks_like_whole_page(lines, lines_before=lines_before)
+    nonblank = np.fromiter(map(bool, lines), dtype=bool, count=len(lines))
+    index = np.flatnonzero(nonblank)
+    if not index.size:
+        return _Decision(index, np.ones(0), np.ones(0, dtype=bool), whole_page, False)
+    text_lines = [lines[i] for i in index.tolist()]
+    probs = _MODEL.predict_lines(text_lines, whole_page=whole_page)
+    keep = keep_mask(
+        probs,
+        whole_page=whole_page,
+        page_threshold=_MODEL.threshold_page,
+        edge_threshold=_MODEL.threshold_article,
+        mid_threshold=_MODEL.threshold_article_mid,
+    )
+    chars = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
+    conservative = too_little_kept(chars, keep, whole_page=whole_page)
+    if conservative:
+        keep[:] = True
+    return _Decision(index, probs, keep, whole_page, conservative)
+
+
 def classify_lines(
     lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
 ) -> Verdict:
@@ -128,30 +164,34 @@ def classify_lines(
     >>> v.keep, v.conservative
     ((), False)
     """
-    if whole_page is None:
-        whole_page = looks_like_whole_page(lines, lines_before=lines_before)
-    text_lines = [line for line in lines if line]
-    if not text_lines:
-        return Verdict((True,) * len(lines), (1.0,) * len(lines), whole_page, False)
-    probs = _MODEL.predict_lines(text_lines, whole_page=whole_page)
-    keep = keep_mask(
-        probs,
-        whole_page=whole_page,
-        page_threshold=_MODEL.threshold_page,
-        edge_threshold=_MODEL.threshold_article,
-        mid_threshold=_MODEL.threshold_article_mid,
-    )
-    chars = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
-    conservative = too_little_kept(chars, keep, whole_page=whole_page)
-    if conservative:
-        keep[:] = True
-    if len(text_lines) == len(lines):
-        return Verdict(tuple(keep.tolist()), tuple(probs.tolist()), whole_page, conservative)
-    # Blank lines are kept with score 1.0; the text lines take their decisions in order.
-    kept, scores = iter(keep.tolist()), iter(probs.tolist())
+    decision = _decide(lines, whole_page, lines_before)
+    keep = np.ones(len(lines), dtype=bool)
+    scores = np.ones(len(lines))
+    keep[decision.index] = decision.keep
+    scores[decision.index] = decision.probs
     return Verdict(
-        tuple(next(kept) if line else True for line in lines),
-        tuple(next(scores) if line else 1.0 for line in lines),
-        whole_page,
-        conservative,
+        tuple(keep.tolist()),
+        tuple(scores.tolist()),
+        decision.whole_page,
+        decision.conservative,
     )
+
+
+def boilerplate_runs(
+    lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
+) -> tuple[list[tuple[int, int]], bool]:
+    """The line ranges ``[first, end)`` :func:`classify_lines` would drop, and whether the
+    safety valve fired: what the pipeline needs, without a verdict for every line.
+
+    >>> boilerplate_runs(["Gunfire was heard overnight in the city, residents said."])
+    ([], False)
+    """
+    decision = _decide(lines, whole_page, lines_before)
+    dropped = decision.index[~decision.keep]
+    if not dropped.size:
+        return [], decision.conservative
+    # Consecutive line numbers form one run; a blank line (never dropped) ends a run.
+    breaks = np.flatnonzero(np.diff(dropped) != 1) + 1
+    starts = dropped[np.concatenate(([0], breaks))]
+    ends = dropped[np.concatenate((breaks - 1, [dropped.size - 1]))] + 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True)), decision.conservative
