@@ -54,13 +54,14 @@ class SiteDetector:
 
     def by_markers(self, found: Iterable[int]) -> tuple[str, ...]:
         """:meth:`by_content` from the markers :attr:`markers` found in the text."""
-        hits = [0] * len(self._sets)
+        # Only the sets that own a found marker are visited: the cost follows the hits, not
+        # the number of installed sets.
+        hits: dict[int, int] = {}
         for marker in found:
-            hits[self._owners[marker]] += 1
+            owner = self._owners[marker]
+            hits[owner] = hits.get(owner, 0) + 1
         return tuple(
-            set_id
-            for (set_id, needed), count in zip(self._sets, hits, strict=True)
-            if count >= needed
+            self._sets[owner][0] for owner in sorted(hits) if hits[owner] >= self._sets[owner][1]
         )
 
     def sites(self, text: str | Sequence[str], url: str | None) -> tuple[str, ...]:
