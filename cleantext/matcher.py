@@ -788,10 +788,12 @@ class MarkerScan:
     [0, 1]
     """
 
-    __slots__ = ("_always", "_set", "_sources", "set_patterns")
+    __slots__ = ("_always", "_compiled", "_set", "_sources", "set_patterns")
 
     def __init__(self, sources: Sequence[str]) -> None:
         self._sources = tuple(sources)
+        #: markers compiled on first use: thousands cost nothing until they are candidates
+        self._compiled: dict[int, regex.Pattern[str]] = {}
         translated = [translate(source, Mode.TEXT, relaxed=True) for source in sources]
         self._always = tuple(i for i, t in enumerate(translated) if t is None)
         self._set = None
@@ -827,9 +829,14 @@ class MarkerScan:
         return self._confirm([*self._always, *(indexes[h] for h in hits)], text)
 
     def _confirm(self, candidates: Iterable[int], text: str) -> set[int]:
-        # Compiled on use (regex caches them): thousands of markers cost nothing until they hit.
-        sources = self._sources
-        return {i for i in candidates if regex.search(sources[i], text, regex.MULTILINE)}
+        return {i for i in candidates if self._pattern(i).search(text)}
+
+    def _pattern(self, index: int) -> regex.Pattern[str]:
+        # Filling the cache from several threads at once only compiles a pattern twice.
+        pattern = self._compiled.get(index)
+        if pattern is None:
+            pattern = self._compiled[index] = regex.compile(self._sources[index], regex.MULTILINE)
+        return pattern
 
 
 class JointScan:
