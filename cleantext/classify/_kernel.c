@@ -193,10 +193,10 @@ static inline void dense_row(const double *in, int n_in, const double *w, int n_
                              const double *bias, double *out, int *nz_index, double *nz_value) {
     int nnz = 0;
     for (int i = 0; i < n_in; i++) {
-        if (in[i] != 0.0) {
-            nz_index[nnz] = i;
-            nz_value[nnz++] = in[i];
-        }
+        /* Written unconditionally, kept by advancing: zeros are too irregular to branch on. */
+        nz_index[nnz] = i;
+        nz_value[nnz] = in[i];
+        nnz += in[i] != 0.0;
     }
     int j = 0;
 #if defined(__GNUC__)
