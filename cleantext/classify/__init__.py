@@ -140,6 +140,8 @@ def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | N
         edge_threshold=_MODEL.threshold_article,
         mid_threshold=_MODEL.threshold_article_mid,
     )
+    if keep.all():  # the common case on article text; nothing for the safety valve to check
+        return _Decision(index, probs, keep, whole_page, False)
     chars = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
     conservative = too_little_kept(chars, keep, whole_page=whole_page)
     if conservative:
@@ -187,9 +189,9 @@ def boilerplate_runs(
     ([], False)
     """
     decision = _decide(lines, whole_page, lines_before)
-    dropped = decision.index[~decision.keep]
-    if not dropped.size:
+    if decision.conservative or decision.keep.all():
         return [], decision.conservative
+    dropped = decision.index[~decision.keep]
     # Consecutive line numbers form one run; a blank line (never dropped) ends a run.
     breaks = np.flatnonzero(np.diff(dropped) != 1) + 1
     starts = dropped[np.concatenate(([0], breaks))]
