@@ -59,6 +59,12 @@ def keep_mask(
     ...           page_threshold=0.5, edge_threshold=0.5, mid_threshold=0.05).tolist()
     [True, False, True, True, False, True, False]
     """
+    # Every line above the bar that would keep it anywhere: the usual answer on article text,
+    # found with one reduction instead of the policy's dozen small array operations.
+    if probs.size and probs.min() >= (
+        page_threshold if whole_page else max(edge_threshold, mid_threshold)
+    ):
+        return np.ones(probs.shape, dtype=bool)
     if whole_page:
         page: BoolArray = probs >= page_threshold
         core = probs >= PAGE_CORE
