@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from cleantext.classify.decide import keep_mask, too_little_kept
+from cleantext.classify.decide import keep_mask, keeps_everything, too_little_kept
 from cleantext.classify.model import LineModel, load_model
 
 __all__ = ["Verdict", "boilerplate_runs", "classify_lines", "looks_like_whole_page"]
@@ -114,12 +114,13 @@ def looks_like_whole_page(lines: Sequence[str], *, lines_before: int | None = No
 
 @dataclass(frozen=True, slots=True)
 class _Decision:
-    """What :func:`classify_lines` and :func:`boilerplate_runs` share: the text lines' places,
-    their scores and keep flags."""
+    """What :func:`classify_lines` and :func:`boilerplate_runs` share: where the text lines
+    are, their scores and keep flags (``None``: every line is kept, the usual case on article
+    text, which then costs no array operations beyond the model)."""
 
-    index: npt.NDArray[np.intp]
+    index: list[int]
     probs: npt.NDArray[np.float64]
-    keep: npt.NDArray[np.bool_]
+    keep: npt.NDArray[np.bool_] | None
     whole_page: bool
     conservative: bool
 
@@ -127,26 +128,22 @@ class _Decision:
 def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | None) -> _Decision:
     if whole_page is None:
         whole_page = looks_like_whole_page(lines, lines_before=lines_before)
-    nonblank = np.fromiter(map(bool, lines), dtype=bool, count=len(lines))
-    index = np.flatnonzero(nonblank)
-    if not index.size:
-        return _Decision(index, np.ones(0), np.ones(0, dtype=bool), whole_page, False)
-    text_lines = [lines[i] for i in index.tolist()]
+    index = [i for i, line in enumerate(lines) if line]
+    if not index:
+        return _Decision(index, np.ones(0), None, whole_page, False)
+    text_lines = [lines[i] for i in index]
     probs = _MODEL.predict_lines(text_lines, whole_page=whole_page)
-    keep = keep_mask(
-        probs,
-        whole_page=whole_page,
-        page_threshold=_MODEL.threshold_page,
-        edge_threshold=_MODEL.threshold_article,
-        mid_threshold=_MODEL.threshold_article_mid,
-    )
-    if keep.all():  # the common case on article text; nothing for the safety valve to check
-        return _Decision(index, probs, keep, whole_page, False)
+    thresholds = {
+        "page_threshold": _MODEL.threshold_page,
+        "edge_threshold": _MODEL.threshold_article,
+        "mid_threshold": _MODEL.threshold_article_mid,
+    }
+    if keeps_everything(float(probs.min()), whole_page=whole_page, **thresholds):
+        return _Decision(index, probs, None, whole_page, False)
+    keep = keep_mask(probs, whole_page=whole_page, **thresholds)
     chars = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
     conservative = too_little_kept(chars, keep, whole_page=whole_page)
-    if conservative:
-        keep[:] = True
-    return _Decision(index, probs, keep, whole_page, conservative)
+    return _Decision(index, probs, None if conservative else keep, whole_page, conservative)
 
 
 def classify_lines(
@@ -169,7 +166,8 @@ def classify_lines(
     decision = _decide(lines, whole_page, lines_before)
     keep = np.ones(len(lines), dtype=bool)
     scores = np.ones(len(lines))
-    keep[decision.index] = decision.keep
+    if decision.keep is not None:
+        keep[decision.index] = decision.keep
     scores[decision.index] = decision.probs
     return Verdict(
         tuple(keep.tolist()),
@@ -189,9 +187,11 @@ def boilerplate_runs(
     ([], False)
     """
     decision = _decide(lines, whole_page, lines_before)
-    if decision.conservative or decision.keep.all():
+    if decision.keep is None:
         return [], decision.conservative
-    dropped = decision.index[~decision.keep]
+    dropped = np.array(decision.index)[~decision.keep]
+    if not dropped.size:
+        return [], False
     # Consecutive line numbers form one run; a blank line (never dropped) ends a run.
     breaks = np.flatnonzero(np.diff(dropped) != 1) + 1
     starts = dropped[np.concatenate(([0], breaks))]
