@@ -89,7 +89,11 @@ def looks_like_whole_page(lines: Sequence[str], *, lines_before: int | None = No
     >>> looks_like_whole_page(["A paragraph of article text, as long as paragraphs are."] * 20)
     False
     """
-    text_lines = [s for s in lines if s]
+    return _page_shaped([s for s in lines if s], lines_before)
+
+
+def _page_shaped(text_lines: Sequence[str], lines_before: int | None) -> bool:
+    """:func:`looks_like_whole_page` on the document's non-empty lines."""
     n = len(text_lines)
     if (
         lines_before is not None
@@ -101,7 +105,7 @@ def looks_like_whole_page(lines: Sequence[str], *, lines_before: int | None = No
         return False
     # Plain lists: on the few dozen lines of a typical document, numpy's per-call cost is
     # more than the counting itself.
-    short = [line.count(" ") < _SHORT_WORDS and len(line) < _SHORT_CHARS for line in text_lines]
+    short = [len(line) < _SHORT_CHARS and line.count(" ") < _SHORT_WORDS for line in text_lines]
     if sum(short) / n < _PAGE_SHORT_SHARE:
         return False
     # A list-like article is short-lined in its middle; a page is short-lined at its edges
@@ -126,12 +130,12 @@ class _Decision:
 
 
 def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | None) -> _Decision:
-    if whole_page is None:
-        whole_page = looks_like_whole_page(lines, lines_before=lines_before)
     index = [i for i, line in enumerate(lines) if line]
+    text_lines = [lines[i] for i in index]
+    if whole_page is None:
+        whole_page = _page_shaped(text_lines, lines_before)
     if not index:
         return _Decision(index, np.ones(0), None, whole_page, False)
-    text_lines = [lines[i] for i in index]
     probs = _MODEL.predict_lines(text_lines, whole_page=whole_page)
     thresholds = {
         "page_threshold": _MODEL.threshold_page,
