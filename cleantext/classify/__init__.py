@@ -31,6 +31,11 @@ from cleantext.classify.model import LineModel, load_model
 __all__ = ["Verdict", "boilerplate_runs", "classify_lines", "looks_like_whole_page"]
 
 _MODEL: LineModel = load_model()
+_THRESHOLDS = {
+    "page_threshold": _MODEL.threshold_page,
+    "edge_threshold": _MODEL.threshold_article,
+    "mid_threshold": _MODEL.threshold_article_mid,
+}
 
 # Whole-page detection: navigation makes most lines of a page short, while extracted article
 # text is mostly paragraphs. A line is short when it has at most this many spaces and fewer than
@@ -137,14 +142,9 @@ def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | N
     if not index:
         return _Decision(index, np.ones(0), None, whole_page, False)
     probs = _MODEL.predict_lines(text_lines, whole_page=whole_page)
-    thresholds = {
-        "page_threshold": _MODEL.threshold_page,
-        "edge_threshold": _MODEL.threshold_article,
-        "mid_threshold": _MODEL.threshold_article_mid,
-    }
-    if keeps_everything(float(probs.min()), whole_page=whole_page, **thresholds):
+    if keeps_everything(float(probs.min()), whole_page=whole_page, **_THRESHOLDS):
         return _Decision(index, probs, None, whole_page, False)
-    keep = keep_mask(probs, whole_page=whole_page, **thresholds)
+    keep = keep_mask(probs, whole_page=whole_page, **_THRESHOLDS)
     chars = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
     conservative = too_little_kept(chars, keep, whole_page=whole_page)
     return _Decision(index, probs, None if conservative else keep, whole_page, conservative)
