@@ -12,7 +12,8 @@ The same function serves two inputs:
 
 :func:`looks_like_whole_page` decides which of the two applies unless the caller says so.
 Features are described in :mod:`cleantext.classify.features`, the model in
-:mod:`cleantext.classify.model`; ``benchmarks/classifier/`` trains it.
+:mod:`cleantext.classify.model`; ``benchmarks/classifier/`` trains it. At run time both usually
+run in the compiled kernel ``_kernel.c``, which mirrors them (see ``LineModel.predict_lines``).
 
 The model is loaded once at import; calls share it read-only, so they are thread-safe.
 """
