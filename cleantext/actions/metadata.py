@@ -12,6 +12,7 @@ from typing import Any
 
 import regex
 
+from ..matcher import LineFilter
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 
 _AUTHOR_SEPARATOR = regex.compile(r"\s*(?:,|;|&|\band\b|\bAND\b|\bund\b|\bet\b|\by\b)\s*")
@@ -34,13 +35,27 @@ def split_authors(raw: str) -> list[str]:
     return [person_name(part) for part in _AUTHOR_SEPARATOR.split(raw) if part.strip()]
 
 
-def _candidate_indexes(lines: Sequence[str], max_line: int) -> list[int]:
+def _candidate_indexes(lines: Sequence[str], max_line: int, only: list[int] | None) -> list[int]:
+    """Non-blank lines among the first ``max_line`` of them (0: all), restricted to ``only``
+    (the lines a prefilter says may match; ``None``: no prefilter)."""
+    if only is not None and max_line <= 0:
+        return [i for i in only if lines[i]]
     indexes = [i for i, line in enumerate(lines) if line]
-    return indexes[:max_line] if max_line > 0 else indexes
+    if max_line > 0:
+        indexes = indexes[:max_line]
+    if only is not None:
+        possible = set(only)
+        indexes = [i for i in indexes if i in possible]
+    return indexes
 
 
 def extract_masthead(
-    lines: Sequence[str], *, pattern: regex.Pattern[str], max_line: int, key: str
+    lines: Sequence[str],
+    *,
+    pattern: regex.Pattern[str],
+    max_line: int,
+    key: str,
+    only: list[int] | None = None,
 ) -> Outcome:
     """Move a publication-name line near the top of the document into ``metadata[key]``.
 
@@ -51,7 +66,7 @@ def extract_masthead(
     >>> out.metadata, out.changes[0].first
     ({'publication': 'Daily Mirror'}, 0)
     """
-    for i in _candidate_indexes(lines, max_line):
+    for i in _candidate_indexes(lines, max_line, only):
         match = pattern.fullmatch(lines[i])
         if match:
             name = match.groupdict().get("name") or lines[i]
@@ -75,7 +90,13 @@ def byline_metadata(match: regex.Match[str]) -> dict[str, Any]:
     return found
 
 
-def extract_byline(lines: Sequence[str], *, pattern: regex.Pattern[str], max_line: int) -> Outcome:
+def extract_byline(
+    lines: Sequence[str],
+    *,
+    pattern: regex.Pattern[str],
+    max_line: int,
+    only: list[int] | None = None,
+) -> Outcome:
     """Drop byline lines and record the first one's authors, role, e-mail and handle.
 
     >>> p = regex.compile(r"By (?P<authors>[A-Z]\\w+ [A-Z]\\w+)(?: \\| (?P<role>.+))?")
@@ -85,7 +106,7 @@ def extract_byline(lines: Sequence[str], *, pattern: regex.Pattern[str], max_lin
     """
     changes: list[Change] = []
     metadata: dict[str, Any] = {}
-    for i in _candidate_indexes(lines, max_line):
+    for i in _candidate_indexes(lines, max_line, only):
         match = pattern.fullmatch(lines[i])
         if match:
             changes.append(Change(i, i + 1))
@@ -95,14 +116,21 @@ def extract_byline(lines: Sequence[str], *, pattern: regex.Pattern[str], max_lin
 
 
 def _masthead(params: Mapping[str, Any]) -> Any:
+    candidates = LineFilter(params["pattern"].pattern)
     return lambda lines: extract_masthead(
-        lines, pattern=params["pattern"], max_line=params["max_line"], key=params["key"]
+        lines,
+        pattern=params["pattern"],
+        max_line=params["max_line"],
+        key=params["key"],
+        only=candidates.lines(lines),
     )
 
 
 def _byline(params: Mapping[str, Any]) -> Any:
+    # One RE2 scan names the few lines the pattern may match; only those are tried.
+    candidates = LineFilter(params["pattern"].pattern)
     return lambda lines: extract_byline(
-        lines, pattern=params["pattern"], max_line=params["max_line"]
+        lines, pattern=params["pattern"], max_line=params["max_line"], only=candidates.lines(lines)
     )
 
 
