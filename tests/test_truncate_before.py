@@ -48,3 +48,16 @@ def test_change_is_a_prefix_ending_on_a_marker(lines: list[str]) -> None:
         assert "MenuSections" not in lines[: change.last - 1]
     else:
         assert out.changes == ()
+
+
+@given(
+    st.lists(st.sampled_from(["", "Home", "MenuSections", "x MenuSections", "Text. " * 5])),
+    st.floats(min_value=0.0, max_value=1.0),
+)
+def test_prefiltered_lines_give_the_same_cut(lines: list[str], max_position: float) -> None:
+    from cleantext.matcher import LineFilter
+
+    only = LineFilter(MARKER.pattern).lines(lines)
+    assert truncate_before(
+        lines, pattern=MARKER, max_position=max_position, only=only
+    ) == truncate_before(lines, pattern=MARKER, max_position=max_position)

@@ -15,16 +15,22 @@ from typing import Any
 
 import regex
 
+from ..matcher import LineFilter
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 
 
 def truncate_before(
-    lines: Sequence[str], *, pattern: regex.Pattern[str], max_position: float
+    lines: Sequence[str],
+    *,
+    pattern: regex.Pattern[str],
+    max_position: float,
+    only: Sequence[int] | None = None,
 ) -> Outcome:
     """Delete every line up to and including the first marker line within ``max_position``.
 
     ``max_position`` is the share of the text's characters (0-1) that may come before the
-    marker; the first marker beyond it ends the search.
+    marker; the first marker beyond it ends the search. ``only`` lists the lines that may
+    match (ascending; from a prefilter), ``None`` means all.
 
     >>> p = regex.compile("MenuSections")
     >>> page = ["Home", "Sports", "MenuSections", "Text."]
@@ -33,20 +39,26 @@ def truncate_before(
     >>> truncate_before(["Text.", "MenuSections"], pattern=p, max_position=0.2).changes
     ()
     """
-    total = sum(len(line) for line in lines) or 1
+    total = sum(map(len, lines)) or 1
     before = 0
-    for i, line in enumerate(lines):
+    counted = 0  # lines whose characters ``before`` holds
+    for i in range(len(lines)) if only is None else only:
+        before += sum(map(len, lines[counted:i]))
+        counted = i
         if before / total > max_position:
             break
-        if line and pattern.fullmatch(line):
+        if lines[i] and pattern.fullmatch(lines[i]):
             return Outcome((Change(0, i + 1),))
-        before += len(line)
     return Outcome()
 
 
 def _build(params: Mapping[str, Any]) -> Step:
     pattern, max_position = params["pattern"], params["max_position"]
-    return lambda lines: truncate_before(lines, pattern=pattern, max_position=max_position)
+    # One RE2 scan names the lines the marker may match; only those are tried.
+    candidates = LineFilter(pattern.pattern)
+    return lambda lines: truncate_before(
+        lines, pattern=pattern, max_position=max_position, only=candidates.lines(lines)
+    )
 
 
 TRUNCATE_BEFORE = ActionSpec(

@@ -225,8 +225,13 @@ def strip_lines(lines: Sequence[str]) -> Outcome:
     >>> strip_lines(["  text \\r", "\\t"]).changes
     (Change(first=0, last=1, lines=('text',), tag=0), Change(first=1, last=2, lines=('',), tag=0))
     """
+    stripped = list(map(str.strip, lines))
+    if stripped == lines:  # the usual case, found without a Python-level step per line
+        return Outcome()
     changes = [
-        Change(i, i + 1, (line.strip(),)) for i, line in enumerate(lines) if line != line.strip()
+        Change(i, i + 1, (new,))
+        for i, (line, new) in enumerate(zip(lines, stripped, strict=True))
+        if line != new
     ]
     return Outcome(tuple(changes))
 
