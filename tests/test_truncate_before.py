@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from cleantext.actions import ACTIONS, Stage
 from cleantext.actions.header import truncate_before
+from cleantext.matcher import LineFilter
 
 MARKER = regex.compile("MenuSections")
 
@@ -55,8 +56,6 @@ def test_change_is_a_prefix_ending_on_a_marker(lines: list[str]) -> None:
     st.floats(min_value=0.0, max_value=1.0),
 )
 def test_prefiltered_lines_give_the_same_cut(lines: list[str], max_position: float) -> None:
-    from cleantext.matcher import LineFilter
-
     only = LineFilter(MARKER.pattern).lines(lines)
     assert truncate_before(
         lines, pattern=MARKER, max_position=max_position, only=only
