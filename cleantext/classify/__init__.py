@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import and_, gt
 
 import numpy as np
 import numpy.typing as npt
@@ -109,9 +111,15 @@ def _page_shaped(text_lines: Sequence[str], lines_before: int | None) -> bool:
         return True
     if n < _MIN_PAGE_LINES:
         return False
-    # Plain lists: on the few dozen lines of a typical document, numpy's per-call cost is
-    # more than the counting itself.
-    short = [len(line) < _SHORT_CHARS and line.count(" ") < _SHORT_WORDS for line in text_lines]
+    # Plain lists (numpy's per-call cost exceeds the counting on a few dozen lines), built by
+    # map() so no Python-level step runs per line: short = fewer characters and fewer spaces.
+    short: list[bool] = list(
+        map(
+            and_,
+            map(gt, repeat(_SHORT_CHARS), map(len, text_lines)),
+            map(gt, repeat(_SHORT_WORDS), map(str.count, text_lines, repeat(" "))),
+        )
+    )
     if sum(short) / n < _PAGE_SHORT_SHARE:
         return False
     # A list-like article is short-lined in its middle; a page is short-lined at its edges
