@@ -17,6 +17,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -533,15 +534,34 @@ fail:
     return -1;
 }
 
-typedef struct {
-    double p;
-    Py_ssize_t i;
-} Ranked;
-
-static int by_probability(const void *a, const void *b) {
-    const Ranked *x = a, *y = b;
-    if (x->p != y->p) return x->p < y->p ? -1 : 1;
-    return x->i < y->i ? -1 : x->i > y->i;
+/* Line numbers in ascending order of their probability, ties in line order: a stable radix
+ * sort on the bits of the doubles (non-negative doubles order like their bit patterns), a few
+ * passes over the page instead of a comparison callback per pair. */
+static void order_by_probability(const double *p, Py_ssize_t n, Py_ssize_t *order,
+                                 Py_ssize_t *spare) {
+    Py_ssize_t *from = order, *to = spare;
+    for (Py_ssize_t i = 0; i < n; i++) from[i] = i;
+    for (int shift = 0; shift < 64; shift += 8) {
+        Py_ssize_t start[257] = {0};
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint64_t bits;
+            memcpy(&bits, p + i, sizeof bits);
+            start[((bits >> shift) & 0xFF) + 1]++;
+        }
+        int constant = 0;
+        for (int b = 1; b <= 256; b++) constant |= start[b] == n;
+        if (constant) continue; /* this byte is the same on every line: the order stands */
+        for (int b = 1; b <= 256; b++) start[b] += start[b - 1];
+        for (Py_ssize_t k = 0; k < n; k++) {
+            uint64_t bits;
+            memcpy(&bits, p + from[k], sizeof bits);
+            to[start[(bits >> shift) & 0xFF]++] = from[k];
+        }
+        Py_ssize_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != order) memcpy(order, from, sizeof(Py_ssize_t) * n);
 }
 
 /* model.smooth_features: stage-1 probabilities around each line plus a few line features. */
@@ -549,10 +569,10 @@ static int smooth_features(const double *p, const double *x, Py_ssize_t n, int w
                            double *z) {
     const int pad = SMOOTH_WINDOWS[N_SMOOTH_WINDOWS - 1];
     double *padded = PyMem_Malloc(sizeof(double) * (n + 2 * pad + 2));
-    Ranked *ranked = PyMem_Malloc(sizeof(Ranked) * n);
-    if (!padded || !ranked) {
+    Py_ssize_t *order = PyMem_Malloc(sizeof(Py_ssize_t) * 2 * n);
+    if (!padded || !order) {
         PyMem_Free(padded);
-        PyMem_Free(ranked);
+        PyMem_Free(order);
         PyErr_NoMemory();
         return -1;
     }
@@ -561,14 +581,12 @@ static int smooth_features(const double *p, const double *x, Py_ssize_t n, int w
     for (Py_ssize_t i = 0; i < n; i++) {
         cum[i] = acc += p[i];
         if (p[i] > top) top = p[i];
-        ranked[i].p = p[i];
-        ranked[i].i = i;
     }
     for (Py_ssize_t i = n; i < n + pad + 1; i++) cum[i] = acc;
-    qsort(ranked, n, sizeof(Ranked), by_probability);
+    order_by_probability(p, n, order, order + n);
     double last = cum[n - 1], quantile_div = n - 1 > 1 ? (double)(n - 1) : 1.0;
     double rel_div = top > 1e-6 ? top : 1e-6;
-    for (Py_ssize_t r = 0; r < n; r++) z[ranked[r].i * N_SMOOTH + 14] = (double)r / quantile_div;
+    for (Py_ssize_t r = 0; r < n; r++) z[order[r] * N_SMOOTH + 14] = (double)r / quantile_div;
     double max_before = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) {
         double *row = z + i * N_SMOOTH;
@@ -598,7 +616,7 @@ static int smooth_features(const double *p, const double *x, Py_ssize_t n, int w
         if (i == n - 1 || p[i] > max_after) max_after = p[i];
     }
     PyMem_Free(padded);
-    PyMem_Free(ranked);
+    PyMem_Free(order);
     return 0;
 }
 
