@@ -172,6 +172,8 @@ fail:
  * and adds stay separate (no fused multiply-add), so every build rounds the same way. */
 #if defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
+/* The helpers below are always inlined, so the vector-ABI note gcc gives for them is moot. */
+#pragma GCC diagnostic ignored "-Wpsabi"
 typedef double v4d __attribute__((vector_size(32)));
 static inline v4d load4(const double *p) {
     v4d v;
