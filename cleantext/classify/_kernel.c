@@ -180,7 +180,11 @@ static inline v4d load4(const double *p) {
     memcpy(&v, p, sizeof v);
     return v;
 }
-static inline void store4(double *p, v4d v) { memcpy(p, &v, sizeof v); }
+#define STORE4(p, v)                                                                         \
+    do {                                                                                     \
+        v4d stored_ = (v);                                                                   \
+        memcpy((p), &stored_, sizeof stored_);                                               \
+    } while (0)
 #endif
 
 /* Wider vector units make the products several times faster; gcc compiles the perceptron
@@ -213,16 +217,16 @@ static inline void dense_row(const double *in, int n_in, const double *w, int n_
             a2 += v * load4(wr + 8);
             a3 += v * load4(wr + 12);
         }
-        store4(out + j, a0 + load4(bias + j));
-        store4(out + j + 4, a1 + load4(bias + j + 4));
-        store4(out + j + 8, a2 + load4(bias + j + 8));
-        store4(out + j + 12, a3 + load4(bias + j + 12));
+        STORE4(out + j, a0 + load4(bias + j));
+        STORE4(out + j + 4, a1 + load4(bias + j + 4));
+        STORE4(out + j + 8, a2 + load4(bias + j + 8));
+        STORE4(out + j + 12, a3 + load4(bias + j + 12));
     }
     for (; j + 4 <= n_out; j += 4) {
         v4d a0 = {0.0, 0.0, 0.0, 0.0};
         for (int k = 0; k < nnz; k++)
             a0 += nz_value[k] * load4(w + (Py_ssize_t)nz_index[k] * n_out + j);
-        store4(out + j, a0 + load4(bias + j));
+        STORE4(out + j, a0 + load4(bias + j));
     }
 #endif
     for (; j < n_out; j++) {
