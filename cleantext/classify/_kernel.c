@@ -403,38 +403,71 @@ static void count_line(const Kernel *k, PyObject *line, LineCounts *lc) {
     lc->label_colon = first_colon >= 0 && first_colon <= 24 && first_colon < units - 1;
 }
 
-/* The features.page_features matrix (n x N_FEATURES) of `lines`; -1 with an error set. */
-static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *x) {
-    PyObject *seen = PyDict_New();
-    if (!seen) return -1;
-    double *chars = PyMem_Malloc(sizeof(double) * n * 2);
-    if (!chars) {
-        Py_DECREF(seen);
+/* reps[i] = how many lines equal line i, as collections.Counter counts them: an open-addressing
+ * table of first occurrences keyed by the strings' own (cached) hashes. */
+typedef struct {
+    Py_hash_t hash;
+    Py_ssize_t first; /* -1: empty slot */
+    Py_ssize_t count;
+} Seen;
+
+static int count_repeats(PyObject *lines, Py_ssize_t n, double *reps) {
+    Py_ssize_t size = 8;
+    while (size < 2 * n) size <<= 1;
+    Seen *table = PyMem_Malloc(sizeof(Seen) * size);
+    Py_ssize_t *slot_of = PyMem_Malloc(sizeof(Py_ssize_t) * n);
+    if (!table || !slot_of) {
+        PyMem_Free(table);
+        PyMem_Free(slot_of);
         PyErr_NoMemory();
         return -1;
     }
-    double *reps = chars + n;
-    /* Repetitions: count each distinct line, as collections.Counter does. */
+    for (Py_ssize_t s = 0; s < size; s++) table[s].first = -1;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
         if (!PyUnicode_Check(line) || PyUnicode_GET_LENGTH(line) == 0) {
             PyErr_Format(PyExc_TypeError, "line %zd: expected a non-empty str", i);
             goto fail;
         }
-        PyObject *had = PyDict_GetItemWithError(seen, line);
-        if (!had && PyErr_Occurred()) goto fail;
-        PyObject *now = PyLong_FromSsize_t(had ? PyLong_AsSsize_t(had) + 1 : 1);
-        if (!now || PyDict_SetItem(seen, line, now) < 0) {
-            Py_XDECREF(now);
-            goto fail;
+        Py_hash_t hash = PyObject_Hash(line);
+        if (hash == -1) goto fail;
+        Py_ssize_t s = (Py_ssize_t)((size_t)hash & (size_t)(size - 1));
+        while (table[s].first >= 0) {
+            PyObject *other = PyList_GET_ITEM(lines, table[s].first);
+            if (table[s].hash == hash && (other == line || PyUnicode_Compare(other, line) == 0))
+                break;
+            s = (s + 1) & (size - 1);
         }
-        Py_DECREF(now);
+        if (table[s].first < 0) {
+            table[s].hash = hash;
+            table[s].first = i;
+            table[s].count = 0;
+        }
+        table[s].count++;
+        slot_of[i] = s;
     }
+    for (Py_ssize_t i = 0; i < n; i++) reps[i] = (double)table[slot_of[i]].count;
+    PyMem_Free(table);
+    PyMem_Free(slot_of);
+    return 0;
+fail:
+    PyMem_Free(table);
+    PyMem_Free(slot_of);
+    return -1;
+}
+
+/* The features.page_features matrix (n x N_FEATURES) of `lines`; -1 with an error set. */
+static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *x) {
+    double *chars = PyMem_Malloc(sizeof(double) * n * 2);
+    if (!chars) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    double *reps = chars + n;
+    if (count_repeats(lines, n, reps) < 0) goto fail;
     double total = 0.0, max_chars = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *line = PyList_GET_ITEM(lines, i);
-        reps[i] = (double)PyLong_AsSsize_t(PyDict_GetItem(seen, line));
-        chars[i] = (double)PyUnicode_GET_LENGTH(line);
+        chars[i] = (double)PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, i));
         total += chars[i];
         if (chars[i] > max_chars) max_chars = chars[i];
     }
@@ -532,11 +565,9 @@ static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
         f[page + 5] = i + 1 < n ? x[(i + 1) * N_FEATURES + F_LOG_CHARS] : 0.0;
     }
     PyMem_Free(chars);
-    Py_DECREF(seen);
     return 0;
 fail:
     PyMem_Free(chars);
-    Py_DECREF(seen);
     return -1;
 }
 
