@@ -126,10 +126,6 @@ static int mlp_init(Mlp *m, PyObject *spec) {
             if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "model spec: bad size");
             return -1;
         }
-        if (size > 1024) {
-            PyErr_SetString(PyExc_ValueError, "model spec: layers wider than 1024");
-            return -1;
-        }
         m->sizes[i] = (int)size;
         if (size > m->widest) m->widest = (int)size;
     }
@@ -167,15 +163,15 @@ fail:
     return -1;
 }
 
-/* Products of one row: inputs that are zero (ReLU outputs, flags, rates) are skipped, and
- * sixteen outputs at a time accumulate in four 4-wide vectors held in registers. Multiplies
- * and adds stay separate (no fused multiply-add), so every build rounds the same way. */
+/* 4-wide vectors of doubles (GCC and clang). Multiplies and adds stay separate (no fused
+ * multiply-add), so every build and every target clone rounds the same way. */
 #if defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
 /* The helpers below are always inlined, so the vector-ABI note gcc gives for them is moot. */
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef double v4d __attribute__((vector_size(32)));
-static inline v4d load4(const double *p) {
+#define ALWAYS_INLINE __attribute__((always_inline)) inline
+static ALWAYS_INLINE v4d load4(const double *p) {
     v4d v;
     memcpy(&v, p, sizeof v);
     return v;
@@ -195,73 +191,127 @@ static inline v4d load4(const double *p) {
 #define VECTOR_CLONES
 #endif
 
-/* out = in @ w + bias for one row; nz_index and nz_value hold n_in entries of scratch. */
-static inline void dense_row(const double *in, int n_in, const double *w, int n_out,
-                             const double *bias, double *out, int *nz_index, double *nz_value) {
-    int nnz = 0;
-    for (int i = 0; i < n_in; i++) {
-        /* Written unconditionally, kept by advancing: zeros are too irregular to branch on. */
-        nz_index[nnz] = i;
-        nz_value[nnz] = in[i];
-        nnz += in[i] != 0.0;
-    }
-    int j = 0;
+/* out = in @ w + bias for `rows` rows (row-major; in: rows x n_in, out: rows x n_out).
+ * Four rows at a time share every weight they load; eight outputs of each accumulate in two
+ * vectors, so all eight accumulators stay in registers. Every output adds its products in
+ * input order, then the bias, as numpy's in @ w + bias does (up to summation order inside
+ * numpy's product). */
+#if !defined(ALWAYS_INLINE)
+#define ALWAYS_INLINE inline
+#endif
+/* Inlined into each target clone of mlp_predict, so it is compiled for that target. */
+static ALWAYS_INLINE void dense_rows(const double *in, int rows, int n_in, const double *w, int n_out,
+                              const double *bias, double *out) {
+    int r = 0;
 #if defined(__GNUC__)
-    for (; j + 16 <= n_out; j += 16) {
-        v4d a0 = {0.0, 0.0, 0.0, 0.0}, a1 = a0, a2 = a0, a3 = a0;
-        for (int k = 0; k < nnz; k++) {
-            const double *wr = w + (Py_ssize_t)nz_index[k] * n_out + j;
-            double v = nz_value[k];
-            a0 += v * load4(wr);
-            a1 += v * load4(wr + 4);
-            a2 += v * load4(wr + 8);
-            a3 += v * load4(wr + 12);
+    for (; r + 4 <= rows; r += 4) {
+        const double *x0 = in + (Py_ssize_t)r * n_in, *x1 = x0 + n_in, *x2 = x1 + n_in,
+                     *x3 = x2 + n_in;
+        double *o0 = out + (Py_ssize_t)r * n_out, *o1 = o0 + n_out, *o2 = o1 + n_out,
+               *o3 = o2 + n_out;
+        int j = 0;
+        for (; j + 8 <= n_out; j += 8) {
+            v4d z = {0.0, 0.0, 0.0, 0.0};
+            v4d a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+            for (int i = 0; i < n_in; i++) {
+                const double *wr = w + (Py_ssize_t)i * n_out + j;
+                v4d w0 = load4(wr), w1 = load4(wr + 4);
+                a00 += x0[i] * w0;
+                a01 += x0[i] * w1;
+                a10 += x1[i] * w0;
+                a11 += x1[i] * w1;
+                a20 += x2[i] * w0;
+                a21 += x2[i] * w1;
+                a30 += x3[i] * w0;
+                a31 += x3[i] * w1;
+            }
+            v4d b0 = load4(bias + j), b1 = load4(bias + j + 4);
+            STORE4(o0 + j, a00 + b0);
+            STORE4(o0 + j + 4, a01 + b1);
+            STORE4(o1 + j, a10 + b0);
+            STORE4(o1 + j + 4, a11 + b1);
+            STORE4(o2 + j, a20 + b0);
+            STORE4(o2 + j + 4, a21 + b1);
+            STORE4(o3 + j, a30 + b0);
+            STORE4(o3 + j + 4, a31 + b1);
         }
-        STORE4(out + j, a0 + load4(bias + j));
-        STORE4(out + j + 4, a1 + load4(bias + j + 4));
-        STORE4(out + j + 8, a2 + load4(bias + j + 8));
-        STORE4(out + j + 12, a3 + load4(bias + j + 12));
-    }
-    for (; j + 4 <= n_out; j += 4) {
-        v4d a0 = {0.0, 0.0, 0.0, 0.0};
-        for (int k = 0; k < nnz; k++)
-            a0 += nz_value[k] * load4(w + (Py_ssize_t)nz_index[k] * n_out + j);
-        STORE4(out + j, a0 + load4(bias + j));
+        for (; j + 4 <= n_out; j += 4) {
+            v4d z = {0.0, 0.0, 0.0, 0.0};
+            v4d a0 = z, a1 = z, a2 = z, a3 = z;
+            for (int i = 0; i < n_in; i++) {
+                v4d w0 = load4(w + (Py_ssize_t)i * n_out + j);
+                a0 += x0[i] * w0;
+                a1 += x1[i] * w0;
+                a2 += x2[i] * w0;
+                a3 += x3[i] * w0;
+            }
+            v4d b0 = load4(bias + j);
+            STORE4(o0 + j, a0 + b0);
+            STORE4(o1 + j, a1 + b0);
+            STORE4(o2 + j, a2 + b0);
+            STORE4(o3 + j, a3 + b0);
+        }
+        for (; j < n_out; j++) {
+            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+            for (int i = 0; i < n_in; i++) {
+                double wi = w[(Py_ssize_t)i * n_out + j];
+                s0 += x0[i] * wi;
+                s1 += x1[i] * wi;
+                s2 += x2[i] * wi;
+                s3 += x3[i] * wi;
+            }
+            o0[j] = s0 + bias[j];
+            o1[j] = s1 + bias[j];
+            o2[j] = s2 + bias[j];
+            o3[j] = s3 + bias[j];
+        }
     }
 #endif
-    for (; j < n_out; j++) {
-        double sum = 0.0;
-        for (int k = 0; k < nnz; k++) sum += nz_value[k] * w[(Py_ssize_t)nz_index[k] * n_out + j];
-        out[j] = sum + bias[j];
+    for (; r < rows; r++) {
+        const double *x = in + (Py_ssize_t)r * n_in;
+        double *o = out + (Py_ssize_t)r * n_out;
+        for (int j = 0; j < n_out; j++) {
+            double sum = 0.0;
+            for (int i = 0; i < n_in; i++) sum += x[i] * w[(Py_ssize_t)i * n_out + j];
+            o[j] = sum + bias[j];
+        }
     }
 }
 
-/* Probability of content for each of the n rows of x (n x n_in); work holds 4 * widest. */
+#define BLOCK_ROWS 64 /* rows per pass through the layers: their activations stay in cache */
+
+/* Probability of content for each of the n rows of x (n x n_in); work holds
+ * 2 * BLOCK_ROWS * widest values. */
 VECTOR_CLONES static void mlp_predict(const Mlp *m, const double *x, Py_ssize_t n, int bias,
                                       double *out, double *work) {
-    double *a = work, *b = work + m->widest, *nz_value = b + m->widest;
-    int nz_index[1024];
-    for (Py_ssize_t r = 0; r < n; r++) {
-        const double *row = x + r * m->n_in;
-        for (int i = 0; i < m->n_in; i++) {
-            double v = row[i];
-            v = v < m->low[i] ? m->low[i] : v; /* np.maximum then np.minimum */
-            a[i] = v > m->high[i] ? m->high[i] : v;
+    double *a = work, *b = work + BLOCK_ROWS * m->widest;
+    for (Py_ssize_t r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
+        int rows = n - r0 < BLOCK_ROWS ? (int)(n - r0) : BLOCK_ROWS;
+        for (int r = 0; r < rows; r++) {
+            const double *row = x + (r0 + r) * m->n_in;
+            double *dst = a + r * m->n_in;
+            for (int i = 0; i < m->n_in; i++) {
+                double v = row[i];
+                v = v < m->low[i] ? m->low[i] : v; /* np.maximum then np.minimum */
+                dst[i] = v > m->high[i] ? m->high[i] : v;
+            }
         }
         double *in = a, *h = b;
         for (int l = 0; l < m->n_layers; l++) {
             int n_in = m->sizes[l], n_out = m->sizes[l + 1];
             if (l > 0) /* ReLU of the previous layer */
-                for (int i = 0; i < n_in; i++) in[i] = in[i] < 0.0 ? 0.0 : in[i];
+                for (int i = 0; i < rows * n_in; i++) in[i] = in[i] < 0.0 ? 0.0 : in[i];
             const double *bb = l == 0 ? m->biases[0] + (Py_ssize_t)bias * n_out : m->biases[l];
-            dense_row(in, n_in, m->weights[l], n_out, bb, h, nz_index, nz_value);
+            dense_rows(in, rows, n_in, m->weights[l], n_out, bb, h);
             double *t = in;
             in = h;
             h = t;
         }
-        double z = in[0];
-        z = z < -30.0 ? -30.0 : z > 30.0 ? 30.0 : z;
-        out[r] = 1.0 / (1.0 + exp(-z));
+        for (int r = 0; r < rows; r++) {
+            double z = in[r];
+            z = z < -30.0 ? -30.0 : z > 30.0 ? 30.0 : z;
+            out[r0 + r] = 1.0 / (1.0 + exp(-z));
+        }
     }
 }
 
@@ -716,7 +766,7 @@ static PyObject *kernel_predict(Kernel *self, PyObject *args) {
     }
     int widest = self->stage1.widest > self->stage2.widest ? self->stage1.widest
                                                            : self->stage2.widest;
-    double *x = PyMem_Malloc(sizeof(double) * (n * (N_FEATURES + N_SMOOTH + 1) + 4 * widest));
+    double *x = PyMem_Malloc(sizeof(double) * (n * (N_FEATURES + N_SMOOTH + 1) + 2 * BLOCK_ROWS * widest));
     if (!x) {
         PyBuffer_Release(&view);
         return PyErr_NoMemory();
