@@ -51,6 +51,8 @@ def assert_same(lines: list[str]) -> None:
     compiled = kernel_features(lines)
     np.testing.assert_array_equal(compiled[:, _EXACT], reference[:, _EXACT])
     np.testing.assert_allclose(compiled[:, _ROUNDED], reference[:, _ROUNDED], rtol=1e-12)
+    python_flags = bytes(len(s) < 30 and s.count(" ") < 4 for s in lines)
+    assert _MODEL.kernel.short_flags(lines, 30, 4) == python_flags
     for whole_page in (True, False):
         expected = _MODEL.predict(reference, whole_page=whole_page)
         got = _MODEL.predict_lines(lines, whole_page=whole_page)

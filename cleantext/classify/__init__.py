@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import and_, gt
 
 import numpy as np
 import numpy.typing as npt
@@ -100,7 +98,7 @@ def looks_like_whole_page(lines: Sequence[str], *, lines_before: int | None = No
     return _page_shaped([s for s in lines if s], lines_before)
 
 
-def _page_shaped(text_lines: Sequence[str], lines_before: int | None) -> bool:
+def _page_shaped(text_lines: list[str], lines_before: int | None) -> bool:
     """:func:`looks_like_whole_page` on the document's non-empty lines."""
     n = len(text_lines)
     if (
@@ -111,23 +109,25 @@ def _page_shaped(text_lines: Sequence[str], lines_before: int | None) -> bool:
         return True
     if n < _MIN_PAGE_LINES:
         return False
-    # Plain lists (numpy's per-call cost exceeds the counting on a few dozen lines), built by
-    # map() so no Python-level step runs per line: short = fewer characters and fewer spaces.
-    short: list[bool] = list(
-        map(
-            and_,
-            map(gt, repeat(_SHORT_CHARS), map(len, text_lines)),
-            map(gt, repeat(_SHORT_WORDS), map(str.count, text_lines, repeat(" "))),
-        )
-    )
-    if sum(short) / n < _PAGE_SHORT_SHARE:
+    short = _short_flags(text_lines)
+    if short.count(1) / n < _PAGE_SHORT_SHARE:
         return False
     # A list-like article is short-lined in its middle; a page is short-lined at its edges
     # (header navigation, footer links).
     head, tail = short[:_EDGE_LINES], short[-_EDGE_LINES:]
-    top = sum(head) / len(head) >= 0.5
-    bottom = sum(tail) / len(tail) >= 0.5
+    top = head.count(1) / len(head) >= 0.5
+    bottom = tail.count(1) / len(tail) >= 0.5
     return (top and bottom) if n < _SMALL_PAGE_LINES else (top or bottom)
+
+
+def _short_flags(text_lines: list[str]) -> bytes:
+    """One byte per line, 1 for a short line (fewer than ``_SHORT_CHARS`` characters and
+    ``_SHORT_WORDS`` spaces): counted by the compiled kernel when it is there, since on pages
+    of a few hundred lines Python's per-line cost is most of the detector's."""
+    if _MODEL.kernel is not None:
+        flags: bytes = _MODEL.kernel.short_flags(text_lines, _SHORT_CHARS, _SHORT_WORDS)
+        return flags
+    return bytes(len(line) < _SHORT_CHARS and line.count(" ") < _SHORT_WORDS for line in text_lines)
 
 
 @dataclass(frozen=True, slots=True)

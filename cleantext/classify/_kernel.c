@@ -785,7 +785,39 @@ static PyObject *kernel_predict(Kernel *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+PyDoc_STRVAR(short_flags_doc,
+             "short_flags(lines, max_chars, max_spaces)\n--\n\n"
+             "One byte per line: 1 when it has fewer than max_chars characters and fewer than\n"
+             "max_spaces spaces (U+0020), else 0 (the page detector's short lines).");
+
+static PyObject *kernel_short_flags(Kernel *self, PyObject *args) {
+    PyObject *lines;
+    Py_ssize_t max_chars, max_spaces, n;
+    if (!PyArg_ParseTuple(args, "Onn:short_flags", &lines, &max_chars, &max_spaces) ||
+        !check_lines(lines, &n))
+        return NULL;
+    PyObject *flags = PyBytes_FromStringAndSize(NULL, n);
+    if (!flags) return NULL;
+    char *out = PyBytes_AS_STRING(flags);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyUnicode_Check(line)) {
+            Py_DECREF(flags);
+            return PyErr_Format(PyExc_TypeError, "line %zd: expected a str", i);
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(line), spaces = 0;
+        if (len < max_chars) {
+            int kind = PyUnicode_KIND(line);
+            const void *data = PyUnicode_DATA(line);
+            for (Py_ssize_t c = 0; c < len; c++) spaces += PyUnicode_READ(kind, data, c) == ' ';
+        }
+        out[i] = len < max_chars && spaces < max_spaces;
+    }
+    return flags;
+}
+
 static PyMethodDef kernel_methods[] = {
+    {"short_flags", (PyCFunction)kernel_short_flags, METH_VARARGS, short_flags_doc},
     {"features", (PyCFunction)kernel_features, METH_VARARGS, features_doc},
     {"predict", (PyCFunction)kernel_predict, METH_VARARGS, predict_doc},
     {NULL, NULL, 0, NULL},
