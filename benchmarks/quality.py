@@ -163,12 +163,12 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(run_command(a.cmd, a.corpus, a.score, field))
         else:
             rows.append(run_in_process(CLEANERS[a.cleaner], a.corpus, a.score, field))
-    print(f"{'field':10s} {'F1':>6s} {'P':>6s} {'R':>6s} {'MB/s':>7s} {'cpu':>7s} {'valve':>6s}")
+    print(f"{'field':10s} {'F1':>7s} {'P':>7s} {'R':>7s} {'MB/s':>7s} {'cpu':>7s} {'valve':>6s}")
     for r in rows:
         valve = "-" if r.conservative is None else str(r.conservative)
         cpu = "-" if r.cpu_mb_per_s is None else f"{r.cpu_mb_per_s:.1f}"
         print(
-            f"{r.field:10s} {r.f1:6.3f} {r.precision:6.3f} {r.recall:6.3f} "
+            f"{r.field:10s} {r.f1:7.4f} {r.precision:7.4f} {r.recall:7.4f} "
             f"{r.mb_per_s:7.1f} {cpu:>7s} {valve:>6s}"
         )
     return 0
