@@ -22,11 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
 
 import numpy as np
 import numpy.typing as npt
 
-from cleantext.classify.decide import keep_mask, keeps_everything, too_little_kept
+from cleantext.classify.decide import keep_mask, keeps_everything, kept_share_too_small
 from cleantext.classify.model import LineModel, load_model
 
 __all__ = ["Verdict", "boilerplate_runs", "classify_lines", "looks_like_whole_page"]
@@ -154,8 +156,11 @@ def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | N
     if keeps_everything(float(probs.min()), whole_page=whole_page, **_THRESHOLDS):
         return _Decision(index, probs, None, whole_page, False)
     keep = keep_mask(probs, whole_page=whole_page, **_THRESHOLDS)
-    chars = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
-    conservative = too_little_kept(chars, keep, whole_page=whole_page)
+    flags = keep.tolist()
+    # The safety valve (decide.too_little_kept) on plain counts: cheaper than arrays here.
+    conservative = not any(flags) or kept_share_too_small(
+        sum(map(len, compress(text_lines, flags))), sum(map(len, text_lines)), whole_page
+    )
     return _Decision(index, probs, None if conservative else keep, whole_page, conservative)
 
 
@@ -202,11 +207,12 @@ def boilerplate_runs(
     decision = _decide(lines, whole_page, lines_before)
     if decision.keep is None:
         return [], decision.conservative
-    dropped = np.array(decision.index)[~decision.keep]
-    if not dropped.size:
-        return [], False
+    dropped = list(compress(decision.index, map(not_, decision.keep.tolist())))
     # Consecutive line numbers form one run; a blank line (never dropped) ends a run.
-    breaks = np.flatnonzero(np.diff(dropped) != 1) + 1
-    starts = dropped[np.concatenate(([0], breaks))]
-    ends = dropped[np.concatenate((breaks - 1, [dropped.size - 1]))] + 1
-    return list(zip(starts.tolist(), ends.tolist(), strict=True)), decision.conservative
+    runs: list[tuple[int, int]] = []
+    for i in dropped:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs, False

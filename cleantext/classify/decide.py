@@ -103,5 +103,10 @@ def too_little_kept(chars: FloatArray, keep: BoolArray, *, whole_page: bool) -> 
     """True when the decision keeps (almost) nothing, which we trust less than keeping all."""
     if not keep.any():
         return True
-    share = chars[keep].sum() / chars.sum()
-    return bool(share < (MIN_KEPT_SHARE_PAGE if whole_page else MIN_KEPT_SHARE_ARTICLE))
+    return kept_share_too_small(float(chars[keep].sum()), float(chars.sum()), whole_page)
+
+
+def kept_share_too_small(kept_chars: float, total_chars: float, whole_page: bool) -> bool:
+    """:func:`too_little_kept` from the kept and total character counts (some line kept)."""
+    share = kept_chars / total_chars
+    return share < (MIN_KEPT_SHARE_PAGE if whole_page else MIN_KEPT_SHARE_ARTICLE)
