@@ -12,6 +12,10 @@ means the model optimises what is measured, and no labels are stored anywhere.
 Cross-validation is grouped (by page, or by site with ``--cv site``) and nested: inside each
 outer fold, stage 2 is trained on stage-1 probabilities that are themselves out-of-fold, exactly
 as for the shipped model. The decision thresholds are chosen on the out-of-fold predictions.
+
+By default the model learns from the raw fields, told which field a line comes from;
+``--input after-rules`` makes it learn from what it receives in the pipeline instead (the lines
+the rule stages leave, whole page or article as the detector decides; see ``rule_inputs.py``).
 Needs scikit-learn at training time only; the package evaluates the weights with numpy.
 """
 
@@ -21,6 +25,7 @@ import argparse
 import gzip
 import importlib.util
 import json
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -81,6 +86,7 @@ class Page:
     site: str
     field: str
     lines: tuple[str, ...]  # non-empty stripped lines
+    whole_page: bool  # the classifier's mode: the field name, or the detector's verdict
     labels: np.ndarray  # bool per line
     weights: np.ndarray  # per-line training weight
     x: FloatArray  # page_features(lines)
@@ -101,13 +107,35 @@ def site_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def load_pages(corpus: str, score: ModuleType) -> list[Page]:
+def after_rules(corpus: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """(id, field) -> what the classify stage receives in the default pipeline: the lines the
+    rule stages leave and the detector's whole-page verdict (see ``rule_inputs.py``). It runs
+    in its own process because this script stands in for ``cleantext.classify``."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("rule_inputs.py")), "--corpus", corpus],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {(d["id"], d["field"]): d for d in map(json.loads, out.splitlines())}
+
+
+def load_pages(corpus: str, score: ModuleType, source: str = "raw") -> list[Page]:
+    """Training pages: the raw fields (``source="raw"``, whole page iff ``wet``) or what the
+    classifier receives after the rule stages (``"after-rules"``, mode from the detector)."""
     with gzip.open(corpus, "rt", encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
+    inputs = after_rules(corpus) if source == "after-rules" else {}
     pages = []
     for rec in records:
         for field in FIELDS:
-            text = rec.get(field) or ""
+            if inputs:
+                seen = inputs[(rec["id"], field)]
+                text = "\n".join(seen["lines"])
+                whole_page = bool(seen["whole_page"])
+            else:
+                text = rec.get(field) or ""
+                whole_page = field == "wet"
             lines = tuple(s for s in (raw.strip() for raw in text.split("\n")) if s)
             if not lines:
                 continue
@@ -124,6 +152,7 @@ def load_pages(corpus: str, score: ModuleType) -> list[Page]:
                     site_of(rec["url"]),
                     field,
                     lines,
+                    whole_page,
                     labels,
                     w,
                     page_features(lines),
@@ -134,7 +163,7 @@ def load_pages(corpus: str, score: ModuleType) -> list[Page]:
 
 
 def stack1(pages: list[Page]) -> tuple[FloatArray, np.ndarray, np.ndarray]:
-    x = np.vstack([with_mode(p.x, whole_page=p.field == "wet") for p in pages])
+    x = np.vstack([with_mode(p.x, whole_page=p.whole_page) for p in pages])
     y = np.concatenate([p.labels for p in pages])
     w = np.concatenate([p.weights for p in pages])
     return x, y, w
@@ -205,13 +234,13 @@ def fit_stage1(x: FloatArray, y: np.ndarray, w: np.ndarray, seed: int) -> Mlp:
 
 
 def stage1_probs(model: Mlp, pages: list[Page]) -> list[FloatArray]:
-    return [model.predict(with_mode(p.x, whole_page=p.field == "wet")) for p in pages]
+    return [model.predict(with_mode(p.x, whole_page=p.whole_page)) for p in pages]
 
 
 def stack2(pages: list[Page], probs: list[FloatArray]) -> tuple[FloatArray, np.ndarray, np.ndarray]:
     z = np.vstack(
         [
-            smooth_features(pr, p.x, whole_page=p.field == "wet")
+            smooth_features(pr, p.x, whole_page=p.whole_page)
             for p, pr in zip(pages, probs, strict=True)
         ]
     )
@@ -276,7 +305,7 @@ def mlp_of(arrays: dict[str, FloatArray], prefix: str) -> Mlp:
 
 
 def predict(s1: Mlp, s2: Mlp, page: Page) -> FloatArray:
-    wp = page.field == "wet"
+    wp = page.whole_page
     p = s1.predict(with_mode(page.x, whole_page=wp))
     return s2.predict(smooth_features(p, page.x, whole_page=wp))
 
@@ -295,7 +324,7 @@ def token_scores(
 ) -> dict[str, float]:
     raw = []
     for p, pr in zip(pages, probs, strict=True):
-        wp = p.field == "wet"
+        wp = p.whole_page
         keep = keep_mask(
             pr,
             whole_page=wp,
@@ -316,16 +345,17 @@ def tune(
     score: ModuleType, pages: list[Page], probs: list[FloatArray], min_recall: float
 ) -> tuple[Policy, dict[str, dict[str, float]]]:
     """Thresholds with the best token F1 per field (extracted: among those meeting
-    ``min_recall``; if none does, the most recall-preserving candidate)."""
+    ``min_recall``; if none does, the most recall-preserving candidate).
+
+    The article thresholds are chosen on the ``extracted`` field, then the page threshold on
+    ``wet`` with them in force: when the mode comes from the detector, some ``wet`` documents
+    are read as article text (and a few ``extracted`` ones as pages), so both policies act on
+    both fields. The scores returned are those of the final policy."""
     grid = [float(t) for t in np.round(np.arange(0.025, 0.951, 0.025), 3)]
     wet = [i for i, p in enumerate(pages) if p.field == "wet"]
     ext = [i for i, p in enumerate(pages) if p.field == "extracted"]
     wp, wpr = [pages[i] for i in wet], [probs[i] for i in wet]
     ep, epr = [pages[i] for i in ext], [probs[i] for i in ext]
-    page_best = max(
-        ((t, token_scores(score, wp, wpr, Policy(page=t))) for t in grid),
-        key=lambda r: r[1]["f1"],
-    )
     candidates = [
         (Policy(edge=t, mid=m), token_scores(score, ep, epr, Policy(edge=t, mid=m)))
         for t in grid
@@ -333,15 +363,26 @@ def tune(
         if m < t
     ]
     ok = [c for c in candidates if c[1]["r"] >= min_recall]
-    art_best = max(ok, key=lambda c: c[1]["f1"]) if ok else max(candidates, key=lambda c: c[1]["r"])
-    policy = Policy(page=page_best[0], edge=art_best[0].edge, mid=art_best[0].mid)
-    return policy, {"wet": page_best[1], "extracted": art_best[1]}
+    art = max(ok, key=lambda c: c[1]["f1"]) if ok else max(candidates, key=lambda c: c[1]["r"])
+    page_best = max(
+        (Policy(page=t, edge=art[0].edge, mid=art[0].mid) for t in grid),
+        key=lambda policy: token_scores(score, wp, wpr, policy)["f1"],
+    )
+    return page_best, {
+        "wet": token_scores(score, wp, wpr, page_best),
+        "extracted": token_scores(score, ep, epr, page_best),
+    }
 
 
 def read_dump(path: str, pages: list[Page]) -> list[FloatArray]:
     with open(path, encoding="utf-8") as fh:
         rows = {(d["id"], d["field"]): np.array(d["p"]) for d in map(json.loads, fh)}
-    return [rows[(p.rid, p.field)] for p in pages]
+    probs = [rows.get((p.rid, p.field), np.empty(0)) for p in pages]
+    if any(len(pr) != len(p.lines) for p, pr in zip(pages, probs, strict=True)):
+        raise SystemExit(
+            f"{path} does not match these pages: was it dumped with another --input or corpus?"
+        )
+    return probs
 
 
 def write_model(s1: Mlp, s2: Mlp, policy: Policy, info: dict[str, Any]) -> None:
@@ -384,6 +425,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--corpus", default="/work/shared/corpus/dev.jsonl.gz")
     ap.add_argument("--score", default="/work/shared/eval/score.py")
+    ap.add_argument(
+        "--input",
+        choices=["raw", "after-rules"],
+        default="raw",
+        help="train on the raw fields (whole page iff wet) or on what the classifier receives "
+        "in the default pipeline: the lines the rule stages leave, mode from the detector",
+    )
     ap.add_argument("--cv", choices=["site", "page", "none"], default="site")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--inner", type=int, default=3, help="folds for out-of-fold stage-1 probs")
@@ -413,8 +461,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--retune",
         metavar="DUMP",
-        help="skip fitting: choose thresholds from a --dump of out-of-fold probabilities and "
-        "rewrite only the thresholds of the shipped model",
+        nargs="+",
+        help="skip fitting: choose thresholds from --dump files of out-of-fold probabilities "
+        "(several, e.g. of runs with other seeds, are pooled: thresholds less tied to one "
+        "run's noise) and rewrite only the thresholds of the shipped model",
     )
     a = ap.parse_args(argv)
 
@@ -423,16 +473,19 @@ def main(argv: list[str] | None = None) -> int:
         TEACHER[key] = json.loads(value)
     score = load_score(a.score)
     t0 = time.perf_counter()
-    pages = load_pages(a.corpus, score)
+    pages = load_pages(a.corpus, score, a.input)
+    detected = sum(p.whole_page != (p.field == "wet") for p in pages)
     print(
-        f"{len(pages)} pages, {sum(len(p.lines) for p in pages)} lines, "
+        f"{len(pages)} pages ({a.input}; {detected} read as the other kind), "
+        f"{sum(len(p.lines) for p in pages)} lines, "
         f"{len(FEATURE_NAMES)} features ({time.perf_counter() - t0:.1f}s)"
     )
     by = "site" if a.cv == "none" else a.cv
     policy = Policy()
     probs: list[FloatArray] = []
     if a.retune:
-        probs = read_dump(a.retune, pages)
+        probs = [pr for dump in a.retune for pr in read_dump(dump, pages)]
+        pages = pages * len(a.retune)
     elif a.cv != "none":
         probs = [np.empty(0)] * len(pages)
         g = groups_of(pages, a.cv)
@@ -459,7 +512,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"thresholds: {policy}")
         for field in FIELDS:
             print(f"CV {field:9s} {fmt(scores[field])}")
-    info = {"trained_on": Path(a.corpus).name, "cv": a.cv, "seed": a.seed, "teacher": TEACHER}
+    info = {
+        "trained_on": Path(a.corpus).name,
+        "input": a.input,
+        "cv": a.cv,
+        "seed": a.seed,
+        "teacher": TEACHER,
+    }
     if a.retune:
         # Keep the fitted weights, replace only the thresholds.
         with np.load(MODEL_PATH, allow_pickle=False) as npz:
@@ -469,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
             threshold_page=policy.page,
             threshold_article=policy.edge,
             threshold_article_mid=policy.mid,
-            retuned_from=Path(a.retune).name,
+            retuned_from=[Path(d).name for d in a.retune],
         )
         np.savez_compressed(MODEL_PATH, meta=np.array(json.dumps(old)), **arrays)
         print(f"rewrote the thresholds of {MODEL_PATH.relative_to(ROOT)}")
