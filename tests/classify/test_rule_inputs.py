@@ -16,7 +16,7 @@ import pytest
 
 import cleantext.pipeline as pipeline
 from cleantext import Cleaner
-from cleantext.classify import Verdict, classify_lines, looks_like_whole_page
+from cleantext.classify import boilerplate_runs, looks_like_whole_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "classifier" / "rule_inputs.py"
@@ -51,11 +51,11 @@ def seen_by_classifier(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
 
     def record(
         lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
-    ) -> Verdict:
+    ) -> tuple[list[tuple[int, int]], bool]:
         seen.update(lines=list(lines), lines_before=lines_before)
-        return classify_lines(lines, whole_page=whole_page, lines_before=lines_before)
+        return boilerplate_runs(lines, whole_page=whole_page, lines_before=lines_before)
 
-    monkeypatch.setattr(pipeline, "classify_lines", record)
+    monkeypatch.setattr(pipeline, "boilerplate_runs", record)
     Cleaner().clean(text)
     lines = seen.get("lines", [])
     return {
