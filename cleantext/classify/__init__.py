@@ -34,11 +34,6 @@ from cleantext.classify.model import LineModel, load_model
 __all__ = ["Verdict", "boilerplate_runs", "classify_lines", "looks_like_whole_page"]
 
 _MODEL: LineModel = load_model()
-_THRESHOLDS = {
-    "page_threshold": _MODEL.threshold_page,
-    "edge_threshold": _MODEL.threshold_article,
-    "mid_threshold": _MODEL.threshold_article_mid,
-}
 
 # Whole-page detection: navigation makes most lines of a page short, while extracted article
 # text is mostly paragraphs. A line is short when it has at most this many spaces and fewer than
@@ -153,9 +148,10 @@ def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | N
     if not index:
         return _Decision(index, np.ones(0), None, whole_page, False)
     probs = _MODEL.predict_lines(text_lines, whole_page=whole_page)
-    if keeps_everything(float(probs.min()), whole_page=whole_page, **_THRESHOLDS):
+    thresholds = _MODEL.thresholds
+    if keeps_everything(float(probs.min()), whole_page=whole_page, **thresholds):
         return _Decision(index, probs, None, whole_page, False)
-    keep = keep_mask(probs, whole_page=whole_page, **_THRESHOLDS)
+    keep = keep_mask(probs, whole_page=whole_page, **thresholds)
     flags = keep.tolist()
     # The safety valve (decide.too_little_kept) on plain counts: cheaper than arrays here.
     conservative = not any(flags) or kept_share_too_small(

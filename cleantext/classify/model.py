@@ -197,6 +197,15 @@ class LineModel:
     kernel: Any = None
     """The compiled kernel built from the same weights (``_kernel.Kernel``), or None."""
 
+    @property
+    def thresholds(self) -> dict[str, float]:
+        """The decision thresholds, as :func:`cleantext.classify.decide.keep_mask` takes them."""
+        return {
+            "page_threshold": self.threshold_page,
+            "edge_threshold": self.threshold_article,
+            "mid_threshold": self.threshold_article_mid,
+        }
+
     def predict(self, x: FloatArray, *, whole_page: bool) -> FloatArray:
         """Stage-2 probability of content for every line of one page, from its features."""
         p = self.fast1.predict(x, bias=1 if whole_page else 0)

@@ -5,9 +5,12 @@ All texts here were written for these tests; none comes from the dev corpus.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
+from cleantext import classify
 from cleantext.classify import Verdict, classify_lines, looks_like_whole_page
 from cleantext.classify.features import FEATURE_NAMES, page_features
 
@@ -185,3 +188,12 @@ def test_empty_input(lines: list[str]) -> None:
 def test_single_line_document() -> None:
     v = classify_lines([PARAGRAPHS_EN[0]])
     assert v.keep == (True,)
+
+
+def test_decisions_follow_the_current_models_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # benchmarks/classifier/cv_pipeline.py swaps in fold models with their own thresholds.
+    lines = whole_page(PARAGRAPHS_EN)
+    assert not all(classify_lines(lines, whole_page=True).keep)
+    lenient = dataclasses.replace(classify._MODEL, threshold_page=0.0)
+    monkeypatch.setattr(classify, "_MODEL", lenient)
+    assert all(classify_lines(lines, whole_page=True).keep)
