@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -31,21 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 import cleantext.classify as classify  # noqa: E402
 from cleantext import Cleaner  # noqa: E402
-from cleantext.classify.model import FoldedMlp, LineModel, Mlp  # noqa: E402
+from cleantext.classify.model import LineModel, mlp_of  # noqa: E402
 
 FIELDS = ("wet", "extracted")
-
-
-def _mlp(npz: Any, prefix: str) -> Mlp:
-    n = sum(1 for k in npz.files if k.startswith(f"{prefix}_w"))
-    return Mlp(
-        low=npz[f"{prefix}_low"].astype(np.float64),
-        high=npz[f"{prefix}_high"].astype(np.float64),
-        mean=npz[f"{prefix}_mean"].astype(np.float64),
-        scale=npz[f"{prefix}_scale"].astype(np.float64),
-        weights=tuple(npz[f"{prefix}_w{i}"].astype(np.float64) for i in range(n)),
-        biases=tuple(npz[f"{prefix}_b{i}"].astype(np.float64) for i in range(n)),
-    )
 
 
 def load_folds(folder: Path, page: float, edge: float, mid: float) -> dict[str, LineModel]:
@@ -53,17 +40,15 @@ def load_folds(folder: Path, page: float, edge: float, mid: float) -> dict[str, 
     by_id: dict[str, LineModel] = {}
     for path in sorted(folder.glob("fold*.npz")):
         with np.load(path, allow_pickle=False) as npz:
-            s1, s2 = _mlp(npz, "s1"), _mlp(npz, "s2")
+            arrays = {k: np.asarray(npz[k], dtype=np.float64) for k in npz.files if k != "meta"}
             meta = json.loads(str(npz["meta"]))
-        model = LineModel(
-            stage1=s1,
-            stage2=s2,
+        model = LineModel.from_stages(
+            mlp_of(arrays, "s1"),
+            mlp_of(arrays, "s2"),
             threshold_page=page,
             threshold_article=edge,
             threshold_article_mid=mid,
             meta="{}",
-            fast1=FoldedMlp.fold(s1, constant_last=(0.0, 1.0)),
-            fast2=FoldedMlp.fold(s2),
         )
         for rid in meta["held_out"]:
             by_id[rid] = model

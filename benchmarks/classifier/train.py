@@ -54,6 +54,7 @@ from cleantext.classify.model import (  # noqa: E402
     SMOOTH_NAMES,
     Mlp,
     arrays_of,
+    mlp_of,
     smooth_features,
     with_mode,
 )
@@ -289,19 +290,6 @@ def fit_fold(pages: list[Page], by: str, inner: int, seed: int) -> dict[str, Flo
     this script installs for ``cleantext.classify`` cannot be pickled by reference)."""
     s1, s2 = fit_both(pages, by, inner, seed)
     return {**arrays_of(s1, "s1"), **arrays_of(s2, "s2")}
-
-
-def mlp_of(arrays: dict[str, FloatArray], prefix: str) -> Mlp:
-    """Inverse of :func:`arrays_of`."""
-    n = sum(1 for k in arrays if k.startswith(f"{prefix}_w"))
-    return Mlp(
-        arrays[f"{prefix}_low"],
-        arrays[f"{prefix}_high"],
-        arrays[f"{prefix}_mean"],
-        arrays[f"{prefix}_scale"],
-        tuple(arrays[f"{prefix}_w{i}"] for i in range(n)),
-        tuple(arrays[f"{prefix}_b{i}"] for i in range(n)),
-    )
 
 
 def predict(s1: Mlp, s2: Mlp, page: Page) -> FloatArray:

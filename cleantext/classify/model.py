@@ -16,6 +16,7 @@ The weights live in ``model.npz`` beside this module (a few tens of kB), loaded 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -197,6 +198,32 @@ class LineModel:
     kernel: Any = None
     """The compiled kernel built from the same weights (``_kernel.Kernel``), or None."""
 
+    @classmethod
+    def from_stages(
+        cls,
+        stage1: Mlp,
+        stage2: Mlp,
+        *,
+        threshold_page: float,
+        threshold_article: float,
+        threshold_article_mid: float,
+        meta: str,
+    ) -> LineModel:
+        """The model of these two stages, with their folded and compiled forms built."""
+        fast1 = FoldedMlp.fold(stage1, constant_last=(0.0, 1.0))
+        fast2 = FoldedMlp.fold(stage2)
+        return cls(
+            stage1=stage1,
+            stage2=stage2,
+            threshold_page=threshold_page,
+            threshold_article=threshold_article,
+            threshold_article_mid=threshold_article_mid,
+            meta=meta,
+            fast1=fast1,
+            fast2=fast2,
+            kernel=compiled_kernel(fast1, fast2),
+        )
+
     @property
     def thresholds(self) -> dict[str, float]:
         """The decision thresholds, as :func:`cleantext.classify.decide.keep_mask` takes them."""
@@ -278,7 +305,8 @@ def smooth_features(p: FloatArray, x: FloatArray, *, whole_page: bool) -> FloatA
     return z
 
 
-def _mlp(data: dict[str, npt.NDArray[np.float64]], prefix: str) -> Mlp:
+def mlp_of(data: Mapping[str, npt.NDArray[np.float64]], prefix: str) -> Mlp:
+    """The perceptron stored under ``prefix`` (inverse of :func:`arrays_of`)."""
     n_layers = sum(1 for k in data if k.startswith(f"{prefix}_w"))
     return Mlp(
         low=data[f"{prefix}_low"],
@@ -318,17 +346,13 @@ def load_model() -> LineModel:
             "cleantext/classify/model.npz was trained with other features than this code "
             "computes; retrain with benchmarks/classifier/train.py"
         )
-    stage1, stage2 = _mlp(data, "s1"), _mlp(data, "s2")
-    return LineModel(
-        stage1=stage1,
-        stage2=stage2,
+    return LineModel.from_stages(
+        mlp_of(data, "s1"),
+        mlp_of(data, "s2"),
         threshold_page=float(info["threshold_page"]),
         threshold_article=float(info["threshold_article"]),
         threshold_article_mid=float(info.get("threshold_article_mid", 0.0)),
         meta=meta,
-        fast1=(fast1 := FoldedMlp.fold(stage1, constant_last=(0.0, 1.0))),
-        fast2=(fast2 := FoldedMlp.fold(stage2)),
-        kernel=compiled_kernel(fast1, fast2),
     )
 
 
