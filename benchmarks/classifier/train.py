@@ -170,14 +170,39 @@ def stack1(pages: list[Page]) -> tuple[FloatArray, np.ndarray, np.ndarray]:
     return x, y, w
 
 
-def fit_mlp(x: FloatArray, y: np.ndarray, w: np.ndarray, hidden: tuple[int, ...], seed: int) -> Mlp:
+def input_scaling(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """``low``, ``high``, ``mean``, ``scale`` of a perceptron's inputs (see ``Mlp``)."""
     # Clip only long tails: the range always covers [0, 1], so rare binary flags survive.
     low = np.minimum(np.percentile(x, 0.5, axis=0), 0.0)
     high = np.maximum(np.percentile(x, 99.5, axis=0), 1.0)
-    x = np.clip(x, low, high)
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
+    clipped = np.clip(x, low, high)
+    mean = clipped.mean(axis=0)
+    scale = clipped.std(axis=0)
     scale[scale < 1e-9] = 1.0
+    return low, high, mean, scale
+
+
+def fitted_mlp(scaling: tuple[FloatArray, ...], estimator: Any) -> Mlp:
+    """The :class:`Mlp` of a fitted scikit-learn perceptron trained on scaled inputs."""
+    low, high, mean, scale = scaling
+    return Mlp(
+        low,
+        high,
+        mean,
+        scale,
+        tuple(np.asarray(c) for c in estimator.coefs_),
+        tuple(np.asarray(b) for b in estimator.intercepts_),
+    )
+
+
+def scaled(x: FloatArray, scaling: tuple[FloatArray, ...]) -> FloatArray:
+    low, high, mean, scale = scaling
+    out: FloatArray = (np.clip(x, low, high) - mean) / scale
+    return out
+
+
+def fit_mlp(x: FloatArray, y: np.ndarray, w: np.ndarray, hidden: tuple[int, ...], seed: int) -> Mlp:
+    scaling = input_scaling(x)
     clf = MLPClassifier(
         hidden_layer_sizes=hidden,
         alpha=ALPHA,
@@ -186,15 +211,8 @@ def fit_mlp(x: FloatArray, y: np.ndarray, w: np.ndarray, hidden: tuple[int, ...]
         batch_size=BATCH,
         learning_rate_init=2e-3,
     )
-    clf.fit((x - mean) / scale, y, sample_weight=w)
-    return Mlp(
-        low,
-        high,
-        mean,
-        scale,
-        tuple(np.asarray(c) for c in clf.coefs_),
-        tuple(np.asarray(b) for b in clf.intercepts_),
-    )
+    clf.fit(scaled(x, scaling), y, sample_weight=w)
+    return fitted_mlp(scaling, clf)
 
 
 def fit_stage1(x: FloatArray, y: np.ndarray, w: np.ndarray, seed: int) -> Mlp:
@@ -209,12 +227,7 @@ def fit_stage1(x: FloatArray, y: np.ndarray, w: np.ndarray, seed: int) -> Mlp:
     teacher.fit(x, y, sample_weight=w)
     p = np.clip(teacher.predict_proba(x)[:, 1], 0.005, 0.995)
     target = np.log(p / (1.0 - p))
-    low = np.minimum(np.percentile(x, 0.5, axis=0), 0.0)
-    high = np.maximum(np.percentile(x, 99.5, axis=0), 1.0)
-    xc = np.clip(x, low, high)
-    mean = xc.mean(axis=0)
-    scale = xc.std(axis=0)
-    scale[scale < 1e-9] = 1.0
+    scaling = input_scaling(x)
     student = MLPRegressor(
         hidden_layer_sizes=STAGE1_HIDDEN,
         alpha=ALPHA,
@@ -223,15 +236,8 @@ def fit_stage1(x: FloatArray, y: np.ndarray, w: np.ndarray, seed: int) -> Mlp:
         batch_size=BATCH,
         learning_rate_init=2e-3,
     )
-    student.fit((xc - mean) / scale, target, sample_weight=w)
-    return Mlp(
-        low,
-        high,
-        mean,
-        scale,
-        tuple(np.asarray(c) for c in student.coefs_),
-        tuple(np.asarray(b) for b in student.intercepts_),
-    )
+    student.fit(scaled(x, scaling), target, sample_weight=w)
+    return fitted_mlp(scaling, student)
 
 
 def stage1_probs(model: Mlp, pages: list[Page]) -> list[FloatArray]:
