@@ -59,9 +59,6 @@ def keep_mask(
     ...           page_threshold=0.5, edge_threshold=0.5, mid_threshold=0.05).tolist()
     [True, False, True, True, False, True, False]
     """
-    thresholds = (page_threshold, edge_threshold, mid_threshold)
-    if probs.size and keeps_everything(float(probs.min()), whole_page, *thresholds):
-        return np.ones(probs.shape, dtype=bool)
     if whole_page:
         page: BoolArray = probs >= page_threshold
         core = probs >= PAGE_CORE
@@ -89,9 +86,9 @@ def keeps_everything(
     edge_threshold: float,
     mid_threshold: float,
 ) -> bool:
-    """True when :func:`keep_mask` keeps every line because the lowest probability clears
-    every bar the policy sets: the usual answer on article text, found without the policy's
-    dozen small array operations.
+    """True when :func:`keep_mask` would keep every line because the lowest probability clears
+    every bar the policy sets: the usual answer on article text, which callers can then find
+    without the policy's dozen small array operations.
 
     >>> keeps_everything(0.3, False, page_threshold=0.5, edge_threshold=0.2, mid_threshold=0.05)
     True

@@ -9,9 +9,12 @@ import dataclasses
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleantext import classify
 from cleantext.classify import Verdict, classify_lines, looks_like_whole_page
+from cleantext.classify.decide import keep_mask, keeps_everything
 from cleantext.classify.features import FEATURE_NAMES, page_features
 
 PARAGRAPHS_EN = [
@@ -197,3 +200,20 @@ def test_decisions_follow_the_current_models_thresholds(monkeypatch: pytest.Monk
     lenient = dataclasses.replace(classify._MODEL, threshold_page=0.0)
     monkeypatch.setattr(classify, "_MODEL", lenient)
     assert all(classify_lines(lines, whole_page=True).keep)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=30),
+    st.booleans(),
+    st.floats(min_value=0.0, max_value=1.0),
+    st.floats(min_value=0.0, max_value=1.0),
+    st.floats(min_value=0.0, max_value=1.0),
+)
+def test_keeps_everything_agrees_with_the_policy(
+    probs: list[float], page: bool, page_t: float, edge_t: float, mid_t: float
+) -> None:
+    # classify._decide skips keep_mask when keeps_everything says every line stays.
+    thresholds = {"page_threshold": page_t, "edge_threshold": edge_t, "mid_threshold": mid_t}
+    if keeps_everything(min(probs), page, **thresholds):
+        assert keep_mask(np.array(probs), whole_page=page, **thresholds).all()
