@@ -135,7 +135,7 @@ class _Decision:
 
     index: list[int]
     probs: npt.NDArray[np.float64]
-    keep: npt.NDArray[np.bool_] | None
+    keep: list[bool] | None
     whole_page: bool
     conservative: bool
 
@@ -151,13 +151,12 @@ def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | N
     thresholds = _MODEL.thresholds
     if keeps_everything(float(probs.min()), whole_page=whole_page, **thresholds):
         return _Decision(index, probs, None, whole_page, False)
-    keep = keep_mask(probs, whole_page=whole_page, **thresholds)
-    flags = keep.tolist()
+    flags = keep_mask(probs, whole_page=whole_page, **thresholds).tolist()
     # The safety valve (decide.too_little_kept) on plain counts: cheaper than arrays here.
     conservative = not any(flags) or kept_share_too_small(
         sum(map(len, compress(text_lines, flags))), sum(map(len, text_lines)), whole_page
     )
-    return _Decision(index, probs, None if conservative else keep, whole_page, conservative)
+    return _Decision(index, probs, None if conservative else flags, whole_page, conservative)
 
 
 def classify_lines(
@@ -203,7 +202,7 @@ def boilerplate_runs(
     decision = _decide(lines, whole_page, lines_before)
     if decision.keep is None:
         return [], decision.conservative
-    dropped = list(compress(decision.index, map(not_, decision.keep.tolist())))
+    dropped = list(compress(decision.index, map(not_, decision.keep)))
     # Consecutive line numbers form one run; a blank line (never dropped) ends a run.
     runs: list[tuple[int, int]] = []
     for i in dropped:
