@@ -718,18 +718,29 @@ _SPACE = "".join(f"\\u{c:04x}" for c in range(0x3001) if chr(c).isspace() and c 
 OUTER_SPACE = f"^[{_SPACE}]|[{_SPACE}]$"
 
 
-def matched_lines(pattern: Any, text: bytes) -> list[int]:
-    """Ascending indexes of the lines of UTF-8 ``text`` where a match of the RE2 ``pattern``
-    starts, each once: one scan of the whole text instead of a search per line."""
+def line_numbers(text: str | bytes, starts: Iterable[int]) -> list[int]:
+    """Ascending indexes of the lines of ``text`` holding the ascending offsets ``starts``,
+    each once: what a scan of the whole text found, told per line.
+
+    >>> line_numbers("a\\nbb\\nc", [0, 2, 3, 5])
+    [0, 1, 2]
+    """
+    newline: Any = "\n" if isinstance(text, str) else b"\n"
     found: list[int] = []
     line = 0
     position = 0
-    for start, _ in match_spans(pattern, text):
-        line += text.count(b"\n", position, start)
+    for start in starts:
+        line += text.count(newline, position, start)
         position = start
         if not found or found[-1] != line:
             found.append(line)
     return found
+
+
+def matched_lines(pattern: Any, text: bytes) -> list[int]:
+    """Ascending indexes of the lines of UTF-8 ``text`` where a match of the RE2 ``pattern``
+    starts, each once: one scan of the whole text instead of a search per line."""
+    return line_numbers(text, (start for start, _ in match_spans(pattern, text)))
 
 
 class LineFilter:

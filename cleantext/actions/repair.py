@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..matcher import joined
+from ..matcher import joined, line_numbers
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 from .shape import ends_sentence, word_count
 
@@ -82,15 +82,7 @@ def _open_lines(lines: Sequence[str]) -> list[int]:
     """Ascending indexes of the lines that can start a rejoin (a superset), from one scan of
     the whole text."""
     text = joined(lines)
-    found = []
-    line = 0
-    position = 0
-    for match in _OPEN_LINE_END.finditer(text):
-        start = match.start()
-        line += text.count("\n", position, start)
-        position = start
-        found.append(line)
-    return found
+    return line_numbers(text, (match.start() for match in _OPEN_LINE_END.finditer(text)))
 
 
 def is_heading(line: str, max_words: int) -> bool:
