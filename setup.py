@@ -1,7 +1,10 @@
-"""The optional compiled kernel of the line classifier; all other metadata is in pyproject.toml.
+"""The optional compiled parts; all other metadata is in pyproject.toml.
 
-``optional=True``: where no C compiler is available the install still succeeds, and
-``cleantext.classify`` runs the same model with numpy (slower, same decisions).
+* ``cleantext.classify._kernel``: the line classifier's features and model;
+* ``cleantext.actions._scan``: line scans of the rule actions.
+
+``optional=True``: where no C compiler is available the install still succeeds, and each
+runs its pure-Python reference instead (numpy for the classifier): slower, same output.
 """
 
 from setuptools import Extension, setup
@@ -12,6 +15,11 @@ setup(
             "cleantext.classify._kernel",
             sources=["cleantext/classify/_kernel.c"],
             optional=True,
-        )
+        ),
+        Extension(
+            "cleantext.actions._scan",
+            sources=["cleantext/actions/_scan.c"],
+            optional=True,
+        ),
     ]
 )

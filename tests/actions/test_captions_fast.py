@@ -1,15 +1,21 @@
-"""The caption-block search that compares last words first finds exactly what the plain one does."""
+"""The caption-block search that compares last words first finds exactly what the plain one does,
+whether the compiled scan (``_scan.c``) or its regex reference finds the last words."""
 
 from __future__ import annotations
 
+import os
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleantext.actions import captions
 from cleantext.actions.captions import (
+    _candidates_by_regex,
     _caption_block_start,
     _joined_line_candidates,
+    _word_table,
     drop_caption_blocks,
 )
 from cleantext.actions.shape import word_tokens
@@ -91,10 +97,48 @@ def plain_candidates(lines: list[str]) -> list[int]:
 
 # Words before a tail of non-word characters, lines without words, combining marks.
 TRICKY = ["", "ab", "x ab.", "ab -- -- --", "RIOT", "RIOT RIOT  ??", "abcd ?? ??", "b2_ab?!?!?!"]
-LINE_TEXT = st.text(alphabet="ab2_ .-?)\u00e9\u0301\u201d\u00a9 \u0413\u57ce", max_size=12)
+# Beyond the compiled scan's table: an emoji (not a word character), a supplementary ideograph
+# (one), a lone surrogate; the zero-width joiner is a word character to the regex module.
+LINE_TEXT = st.text(
+    alphabet="ab2_ .-?)\u00e9\u0301\u201d\u00a9 \u0413\u57ce\u200d\U0001f642\U00020000\ud800",
+    max_size=12,
+)
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.one_of(LINE_TEXT, st.sampled_from(TRICKY))))
 def test_candidates_equal_plain(lines: list[str]) -> None:
-    assert _joined_line_candidates(lines) == plain_candidates(lines)
+    expected = plain_candidates(lines)
+    assert _joined_line_candidates(lines) == expected
+    assert _candidates_by_regex(lines) == expected
+
+
+if captions.repeated_last_words is None and os.environ.get("CLEANTEXT_REQUIRE_KERNEL"):
+    raise RuntimeError("CLEANTEXT_REQUIRE_KERNEL is set but cleantext.actions._scan was not built")
+compiled = pytest.mark.skipif(
+    captions.repeated_last_words is None, reason="cleantext.actions._scan was not built"
+)
+
+
+@compiled
+def test_compiled_scan_hands_over_beyond_its_table() -> None:
+    scan = captions.repeated_last_words
+    assert scan(["Photo: Ann", "Ann", "x"], _word_table()) == [1]
+    assert scan(["Ann \U0001f642", "Ann"], _word_table()) is None  # the regex decides
+    assert _joined_line_candidates(["Ann \U0001f642", "Ann"]) == [1]
+
+
+@compiled
+def test_compiled_scan_rejects_bad_arguments() -> None:
+    scan = captions.repeated_last_words
+    with pytest.raises(TypeError, match="line 1: expected a str"):
+        scan(["a", b"b"], _word_table())
+    with pytest.raises(ValueError, match="table: expected 65536 bytes"):
+        scan(["a"], b"\x01")
+
+
+def test_word_table_is_the_regex_word_class() -> None:
+    table = _word_table()
+    assert len(table) == 0x10000
+    assert [table[ord(c)] for c in "aZ_9é\u0301\u200dГ城"] == [1] * 9
+    assert [table[ord(c)] for c in " .’«»©\u00a0\u3002"] == [0] * 8
