@@ -34,9 +34,9 @@ from .shape import (
 )
 
 try:
-    from ._scan import repeated_last_words
-except ImportError:  # built without a C compiler: the regex reference does the work
-    repeated_last_words = None
+    from ._scan import caption_blocks
+except ImportError:  # built without a C compiler: the Python twin does the work
+    caption_blocks = None
 
 
 def _caption_block_start(
@@ -71,6 +71,19 @@ def drop_caption_blocks(lines: Sequence[str], *, min_parts: int, max_part_words:
     ...                                                  max_part_words=12).changes]
     [(2, 5)]
     """
+    if caption_blocks is not None:
+        listed = lines if isinstance(lines, list) else list(lines)
+        found = caption_blocks(listed, _word_table(), min_parts, max_part_words)
+        if found is not None:
+            return Outcome(tuple(Change(first, end) for first, end in found))
+    return _drop_caption_blocks_in_python(lines, min_parts=min_parts, max_part_words=max_part_words)
+
+
+def _drop_caption_blocks_in_python(
+    lines: Sequence[str], *, min_parts: int, max_part_words: int
+) -> Outcome:
+    """:func:`drop_caption_blocks` without the compiled scan: its reference, and the way for
+    text beyond the scan's table or where it could not be built."""
     tokens = _LazyTokens(lines)
     changes: list[Change] = []
     bound = len(lines)  # lines from here on belong to a block already found
@@ -95,21 +108,9 @@ def _joined_line_candidates(lines: Sequence[str]) -> list[int]:
     """Ascending indexes ``j`` of the lines whose last word equals that of the previous line
     with words: only those can join the captions before them.
 
-    The compiled scan (``_scan.c``) reads each line from its end; it hands over to
-    :func:`_candidates_by_regex`, its reference, where it is missing or cannot decide.
+    One ``findall`` over the reversed text yields every line's last word (reversed, which
+    compares the same), so no Python-level step runs per line.
     """
-    if repeated_last_words is not None:
-        found: list[int] | None = repeated_last_words(
-            lines if isinstance(lines, list) else list(lines), _word_table()
-        )
-        if found is not None:
-            return found
-    return _candidates_by_regex(lines)
-
-
-def _candidates_by_regex(lines: Sequence[str]) -> list[int]:
-    """:func:`_joined_line_candidates` from one ``findall`` over the reversed text, which
-    yields every line's last word (reversed, which compares the same)."""
     lasts = _FIRST_WORD_AFTER_NEWLINE.findall("\n" + joined(lines)[::-1])
     lasts.reverse()  # one entry per line, "" for a line without words
     wordful = list(compress(count(), lasts))
@@ -120,7 +121,8 @@ def _candidates_by_regex(lines: Sequence[str]) -> list[int]:
 @cache
 def _word_table() -> bytes:
     """One byte per code point of the Basic Multilingual Plane, 1 where the regex's ``\\w``
-    matches: what the compiled scan reads, so the two agree by construction (~10 ms, once)."""
+    matches: the compiled scan's word characters, so it agrees with :func:`word_tokens` and
+    the last-word regex by construction (built in ~10 ms, once)."""
     table = bytearray(_BMP_SIZE)
     word = regex.compile(r"\w+", _FIRST_WORD_AFTER_NEWLINE.flags)
     for match in word.finditer("".join(map(chr, range(_BMP_SIZE)))):

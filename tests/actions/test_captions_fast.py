@@ -1,5 +1,5 @@
 """The caption-block search that compares last words first finds exactly what the plain one does,
-whether the compiled scan (``_scan.c``) or its regex reference finds the last words."""
+and the compiled scan (``_scan.c``) exactly what its Python twin does."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from cleantext.actions import captions
 from cleantext.actions.captions import (
-    _candidates_by_regex,
     _caption_block_start,
+    _drop_caption_blocks_in_python,
     _joined_line_candidates,
     _word_table,
     drop_caption_blocks,
@@ -62,6 +62,7 @@ WORDS = [
     "ГОРОД",
     "城市",
     "”",
+    "\U00020000x",  # beyond the compiled scan's table: the Python twin decides
 ]
 CAPTION = st.lists(st.sampled_from(WORDS), min_size=0, max_size=4).map(" ".join)
 
@@ -84,9 +85,10 @@ def documents(draw: st.DrawFn) -> list[str]:
 @settings(max_examples=400, deadline=None)
 @given(documents(), st.integers(2, 3), st.integers(1, 4))
 def test_fast_search_equals_plain(lines: list[str], min_parts: int, max_part_words: int) -> None:
-    fast = drop_caption_blocks(lines, min_parts=min_parts, max_part_words=max_part_words)
     expected = plain_blocks(lines, min_parts=min_parts, max_part_words=max_part_words)
-    assert [(c.first, c.last) for c in fast.changes] == expected
+    for search in (drop_caption_blocks, _drop_caption_blocks_in_python):
+        fast = search(lines, min_parts=min_parts, max_part_words=max_part_words)
+        assert [(c.first, c.last) for c in fast.changes] == expected
 
 
 def plain_candidates(lines: list[str]) -> list[int]:
@@ -108,33 +110,34 @@ LINE_TEXT = st.text(
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.one_of(LINE_TEXT, st.sampled_from(TRICKY))))
 def test_candidates_equal_plain(lines: list[str]) -> None:
-    expected = plain_candidates(lines)
-    assert _joined_line_candidates(lines) == expected
-    assert _candidates_by_regex(lines) == expected
+    assert _joined_line_candidates(lines) == plain_candidates(lines)
 
 
-if captions.repeated_last_words is None and os.environ.get("CLEANTEXT_REQUIRE_KERNEL"):
+if captions.caption_blocks is None and os.environ.get("CLEANTEXT_REQUIRE_KERNEL"):
     raise RuntimeError("CLEANTEXT_REQUIRE_KERNEL is set but cleantext.actions._scan was not built")
 compiled = pytest.mark.skipif(
-    captions.repeated_last_words is None, reason="cleantext.actions._scan was not built"
+    captions.caption_blocks is None, reason="cleantext.actions._scan was not built"
 )
 
 
 @compiled
 def test_compiled_scan_hands_over_beyond_its_table() -> None:
-    scan = captions.repeated_last_words
-    assert scan(["Photo: Ann", "Ann", "x"], _word_table()) == [1]
-    assert scan(["Ann \U0001f642", "Ann"], _word_table()) is None  # the regex decides
-    assert _joined_line_candidates(["Ann \U0001f642", "Ann"]) == [1]
+    lines = ["Text.", "RIOT Clashes", "INVITE Tokayev", "RIOT Clashes INVITE Tokayev"]
+    assert captions.caption_blocks(lines, _word_table(), 2, 12) == [(1, 4)]
+    emoji = ["RIOT Clashes", "INVITE \U0001f642 Tokayev", "RIOT Clashes INVITE Tokayev"]
+    assert captions.caption_blocks(emoji, _word_table(), 2, 12) is None  # Python decides
+    assert [
+        (c.first, c.last)
+        for c in drop_caption_blocks(emoji, min_parts=2, max_part_words=12).changes
+    ] == [(0, 3)]
 
 
 @compiled
 def test_compiled_scan_rejects_bad_arguments() -> None:
-    scan = captions.repeated_last_words
     with pytest.raises(TypeError, match="line 1: expected a str"):
-        scan(["a", b"b"], _word_table())
+        captions.caption_blocks(["a", b"b"], _word_table(), 2, 12)
     with pytest.raises(ValueError, match="table: expected 65536 bytes"):
-        scan(["a"], b"\x01")
+        captions.caption_blocks(["a"], b"\x01", 2, 12)
 
 
 def test_word_table_is_the_regex_word_class() -> None:
