@@ -509,7 +509,7 @@ class LineMatcher:
     [(1, 0), (3, 1)]
     """
 
-    __slots__ = ("_combined", "_exact", "_fast", "_rest", "_sources", "_standalone")
+    __slots__ = ("_combined", "_exact", "_fast", "_rest", "_sources", "_standalone", "presence")
 
     def __init__(self, sources: Sequence[str]) -> None:
         self._sources = tuple(sources)
@@ -522,6 +522,9 @@ class LineMatcher:
         relaxed = [translate(s, relaxed=True) for s in sources]
         fast = [i for i, t in enumerate(relaxed) if t is not None]
         self._fast = None
+        #: an RE2 pattern (multi-line) found in every text where some pattern matches a line,
+        #: or ``None`` when some pattern cannot be relaxed: a gate can then skip :meth:`scan`
+        self.presence: str | None = None
         if fast:
             try:
                 anywhere = "|".join(f"(?:{relaxed[i]})" for i in fast)
@@ -534,6 +537,8 @@ class LineMatcher:
             except re2.error:
                 fast = []
         self._rest = tuple(i for i in range(len(sources)) if i not in set(fast))
+        if fast and not self._rest:
+            self.presence = f"^(?:{anywhere})$"
 
     def __reduce__(self) -> tuple[type[LineMatcher], tuple[tuple[str, ...]]]:
         return (LineMatcher, (self._sources,))
@@ -630,6 +635,11 @@ class LineMatchers:
             (line_matcher(tuple(part)), offset)
             for part, offset in zip(parts, offsets, strict=False)
         )
+
+    @property
+    def presence(self) -> str | None:
+        """:attr:`LineMatcher.presence` of the one part (``None`` for several)."""
+        return self._parts[0][0].presence if len(self._parts) == 1 else None
 
     def scan(self, lines: Sequence[str]) -> list[tuple[int, int]]:
         """``(line index, pattern index)`` for every non-empty line some pattern matches."""

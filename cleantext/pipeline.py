@@ -50,9 +50,13 @@ class PlanStep:
     #: ``(gate, index, strips)``: skip the step unless ``gate`` says pattern ``index`` may
     #: match (or, when ``strips``, some line has whitespace at an end); see ``_gated_steps``.
     gate: tuple[PatternGate, int, bool] | None = field(default=None, repr=False)
+    #: an RE2 pattern that occurs in every text this step changes (``ActionSpec.presence``
+    #: for a step of several rules), to gate it
+    presence: str | None = field(default=None, repr=False)
 
 
-def _line_step(rules: Sequence[Rule], generic: frozenset[str]) -> Step:
+def _line_step(rules: Sequence[Rule], generic: frozenset[str]) -> PlanStep:
+    """The ``lines`` stage as one step: every whole-line rule in one combined scan."""
     line_rules: list[LineRule] = [r.line_rule for r in rules if r.line_rule is not None]
     # One matcher per run of site or of generic rules: the generic part is compiled once and
     # shared by the plans of every site.
@@ -66,7 +70,14 @@ def _line_step(rules: Sequence[Rule], generic: frozenset[str]) -> Step:
                 previous = is_generic
             parts[-1].append(rule.line_rule.pattern)
     matcher = LineMatchers([tuple(part) for part in parts])
-    return lambda lines: run_line_rules(lines, matcher, line_rules)
+    return PlanStep(
+        Stage.LINES,
+        lambda lines: run_line_rules(lines, matcher, line_rules),
+        tuple(rules),
+        # Gated where all rules are generic (then the joint scan answers the gate almost for
+        # free): on most extracted texts the generic line rules find nothing.
+        presence=matcher.presence if previous and len(parts) == 1 else None,
+    )
 
 
 def build_plan(
@@ -83,7 +94,7 @@ def build_plan(
         ]
         if stage is Stage.LINES and rules:
             generic = frozenset(s.id for s in rule_sets if s.always)
-            steps.append(PlanStep(stage, _line_step(rules, generic), tuple(rules)))
+            steps.append(_line_step(rules, generic))
         else:
             steps.extend(PlanStep(stage, rule.step, (rule,)) for rule in rules)
     return _gated_steps(steps, frozenset(s.id for s in rule_sets if s.always))
@@ -106,13 +117,14 @@ def _gated_steps(steps: list[PlanStep], generic: frozenset[str]) -> tuple[PlanSt
         rule = plan_step.rules[0]
         spec = ACTIONS[rule.action] if len(plan_step.rules) == 1 else None
         declared = spec.gate if spec is not None else None
+        presence = plan_step.presence or (spec.presence if spec is not None else None)
         if declared and isinstance(rule.params.get(declared[0]), str):
             part = sources[rule.set_id in generic]
             wanted[position] = (rule.set_id in generic, len(part), declared[1] == "span-strip")
             part.append((rule.params[declared[0]], declared[1] == "line"))
-        elif spec is not None and spec.presence is not None:
+        elif presence is not None:
             presences[position] = (rule.set_id in generic, len(raw[rule.set_id in generic]))
-            raw[rule.set_id in generic].append(spec.presence)
+            raw[rule.set_id in generic].append(presence)
     for position, (key, index) in presences.items():
         wanted[position] = (key, len(sources[key]) + index, False)
     gates = {

@@ -54,6 +54,16 @@ def test_some_steps_are_gated() -> None:
     assert all(any(step.gate is not None for step in plan) for plan in [NORMALIZE_PLAN, *PLANS])
 
 
+def test_generic_line_rules_are_gated_as_one_step() -> None:
+    """The combined ``lines`` step of generic rules only is skipped when the joint scan finds
+    no line any of them may match; one with site rules too is always run."""
+    generic_lines, site_lines = (
+        next(step for step in plan if step.stage is Stage.LINES) for plan in PLANS
+    )
+    assert generic_lines.gate is not None and len(generic_lines.rules) > 1
+    assert site_lines.gate is None
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(PADDED, max_size=14))
 def test_gated_plan_equals_ungated(lines: list[str]) -> None:

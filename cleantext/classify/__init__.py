@@ -141,8 +141,8 @@ class _Decision:
 
 
 def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | None) -> _Decision:
-    index = [i for i, line in enumerate(lines) if line]
-    text_lines = [lines[i] for i in index]
+    index = list(compress(range(len(lines)), lines))
+    text_lines = list(filter(None, lines))
     if whole_page is None:
         whole_page = _page_shaped(text_lines, lines_before)
     if not index:
