@@ -8,10 +8,15 @@
  * end for its last word, and only the few candidate lines and the lines before them are
  * tokenized, without making strings of their words.
  *
+ * open_line_ends(lines): the lines that can start a rejoin (repair._open_lines), which its
+ * Python twin finds with one regex over the joined text.
+ *
  * "Word" is the regex module's \w, read from a table of the Basic Multilingual Plane that the
  * caller builds with that regex (captions._word_table), so both agree by construction. When a
  * character the scan must classify lies beyond the table, it answers None and the caller runs
- * the Python twin instead. tests/actions/test_captions_fast.py compares the two.
+ * the Python twin instead.
+ *
+ * tests/actions/test_captions_fast.py and test_repair_fast.py compare each scan with its twin.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -228,7 +233,47 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(open_line_ends_doc,
+             "open_line_ends(lines)\n--\n\n"
+             "Ascending indexes of the lines repair._OPEN_LINE_END matches the end of: a\n"
+             "non-empty line ending in an ASCII letter, digit or comma or in any non-ASCII\n"
+             "character, followed by a blank line that is not the last or by a line starting\n"
+             "with a-z or a non-ASCII character.");
+
+static PyObject *scan_open_line_ends(PyObject *module, PyObject *lines) {
+    if (!PyList_Check(lines)) {
+        PyErr_SetString(PyExc_TypeError, "lines: expected a list of str");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_Check(PyList_GET_ITEM(lines, i)))
+            return PyErr_Format(PyExc_TypeError, "line %zd: expected a str", i);
+    }
+    PyObject *found = PyList_New(0);
+    for (Py_ssize_t i = 0; found && i + 1 < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i), *next = PyList_GET_ITEM(lines, i + 1);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(line);
+        if (length == 0) continue;
+        Py_UCS4 last = PyUnicode_READ_CHAR(line, length - 1);
+        if (!(last >= 0x80 || last == ',' || (last >= '0' && last <= '9') ||
+              (last >= 'A' && last <= 'Z') || (last >= 'a' && last <= 'z')))
+            continue;
+        if (PyUnicode_GET_LENGTH(next) == 0) {
+            if (i + 2 == n) continue; /* a blank last line: no newline follows it */
+        } else {
+            Py_UCS4 first = PyUnicode_READ_CHAR(next, 0);
+            if (!(first >= 0x80 || (first >= 'a' && first <= 'z'))) continue;
+        }
+        PyObject *index = PyLong_FromSsize_t(i);
+        if (!index || PyList_Append(found, index) < 0) Py_CLEAR(found);
+        Py_XDECREF(index);
+    }
+    return found;
+}
+
 static PyMethodDef scan_methods[] = {
+    {"open_line_ends", (PyCFunction)scan_open_line_ends, METH_O, open_line_ends_doc},
     {"caption_blocks", (PyCFunction)scan_caption_blocks, METH_VARARGS, caption_blocks_doc},
     {NULL, NULL, 0, NULL},
 };

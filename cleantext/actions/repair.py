@@ -15,6 +15,11 @@ from ..matcher import joined, line_numbers
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 from .shape import ends_sentence, word_count
 
+try:
+    from ._scan import open_line_ends
+except ImportError:  # built without a C compiler: the regex does the work
+    open_line_ends = None
+
 
 def _open_sentence(line: str) -> bool:
     """A paragraph that stops mid-sentence: ends with a letter, digit or comma."""
@@ -80,7 +85,15 @@ _OPEN_LINE_END = re.compile("\n(?<=[0-9A-Za-z,\x80-\U0010ffff]\n)(?=\n|[a-z\x80-
 
 def _open_lines(lines: Sequence[str]) -> list[int]:
     """Ascending indexes of the lines that can start a rejoin (a superset), from one scan of
-    the whole text."""
+    the whole text; the compiled scan reads only the two ends of each line instead."""
+    if open_line_ends is not None:
+        found: list[int] = open_line_ends(lines if isinstance(lines, list) else list(lines))
+        return found
+    return _open_lines_by_regex(lines)
+
+
+def _open_lines_by_regex(lines: Sequence[str]) -> list[int]:
+    """:func:`_open_lines` by ``_OPEN_LINE_END``: the reference of the compiled scan."""
     text = joined(lines)
     return line_numbers(text, (match.start() for match in _OPEN_LINE_END.finditer(text)))
 

@@ -1,15 +1,20 @@
-"""The rejoin that only tries lines found by one whole-text scan equals the plain line loop."""
+"""The rejoin that only tries lines found by one whole-text scan equals the plain line loop, and
+the compiled scan of line ends (``_scan.c``) finds what its regex twin does."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleantext.actions import repair
 from cleantext.actions.base import Change
 from cleantext.actions.repair import (
     _continues,
+    _open_lines,
+    _open_lines_by_regex,
     _open_sentence,
     _stands_alone,
     rejoin_split_sentences,
@@ -63,3 +68,16 @@ LINE = st.one_of(
 def test_scanned_rejoin_equals_plain(lines: list[str], most: int, words: int) -> None:
     fast = rejoin_split_sentences(lines, max_inserted_lines=most, max_inserted_words=words)
     assert fast.changes == plain_rejoin(lines, max_inserted_lines=most, max_inserted_words=words)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(LINE, max_size=12))
+def test_compiled_open_lines_equal_the_regex(lines: list[str]) -> None:
+    assert _open_lines(lines) == _open_lines_by_regex(lines)
+
+
+def test_compiled_open_lines_reject_what_is_not_a_line() -> None:
+    if repair.open_line_ends is None:
+        return  # not built: the regex twin is what runs
+    with pytest.raises(TypeError, match="line 1: expected a str"):
+        repair.open_line_ends(["a", None])
