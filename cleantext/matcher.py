@@ -509,15 +509,26 @@ class LineMatcher:
     [(1, 0), (3, 1)]
     """
 
-    __slots__ = ("_combined", "_exact", "_fast", "_rest", "_sources", "_standalone", "presence")
+    __slots__ = (
+        "_combined",
+        "_combined_built",
+        "_exact",
+        "_fast",
+        "_rest",
+        "_sources",
+        "_standalone",
+        "presence",
+    )
 
     def __init__(self, sources: Sequence[str]) -> None:
         self._sources = tuple(sources)
-        combinable = [i for i, s in enumerate(sources) if not _BACKREFERENCE.search(s)]
         self._standalone = tuple(
             (i, regex.compile(s)) for i, s in enumerate(sources) if _BACKREFERENCE.search(s)
         )
-        self._combined = _alternation(sources, combinable)
+        # The alternation :meth:`first` uses is compiled on first use: with RE2 it serves only
+        # texts RE2 cannot read, and it costs more to compile than everything else here.
+        self._combined: regex.Pattern[str] | None = None
+        self._combined_built = False
         self._exact = tuple(regex.compile(s) for s in sources)
         relaxed = [translate(s, relaxed=True) for s in sources]
         fast = [i for i, t in enumerate(relaxed) if t is not None]
@@ -546,6 +557,10 @@ class LineMatcher:
     def first(self, line: str) -> int | None:
         """Index of the first pattern that matches all of ``line``, or ``None``."""
         found: int | None = None
+        if not self._combined_built:  # two threads may both build it: the same pattern
+            combinable = [i for i, s in enumerate(self._sources) if not _BACKREFERENCE.search(s)]
+            self._combined = _alternation(self._sources, combinable)
+            self._combined_built = True
         if self._combined is not None:
             match = self._combined.fullmatch(line)
             if match is not None:
