@@ -311,13 +311,25 @@ class Policy:
     page: float = 0.5
     edge: float = 0.5
     mid: float = 0.0
+    head: float | None = None  # extracted text's leading run; None: ``edge``
+
+
+Memo = dict[tuple[int, bytes], tuple[float, float, float]]
 
 
 def token_scores(
-    score: ModuleType, pages: list[Page], probs: list[FloatArray], policy: Policy
+    score: ModuleType,
+    pages: list[Page],
+    probs: list[FloatArray],
+    policy: Policy,
+    memo: Memo | None = None,
 ) -> dict[str, float]:
+    """Token F1/P/R of ``policy`` on these pages. ``memo`` (shared between calls on the same
+    pages) keeps each page's counts per keep mask: most thresholds of a grid cut a page the
+    same way, and scoring the text is the expensive part."""
+    memo = {} if memo is None else memo
     raw = []
-    for p, pr in zip(pages, probs, strict=True):
+    for i, (p, pr) in enumerate(zip(pages, probs, strict=True)):
         wp = p.whole_page
         keep = keep_mask(
             pr,
@@ -325,12 +337,16 @@ def token_scores(
             page_threshold=policy.page,
             edge_threshold=policy.edge,
             mid_threshold=policy.mid,
+            head_threshold=policy.head,
         )
         chars = np.array([len(s) for s in p.lines], dtype=np.float64)
         if too_little_kept(chars, keep, whole_page=wp):
             keep[:] = True
-        text = "\n".join(s for s, k in zip(p.lines, keep, strict=True) if k)
-        raw.append(score.tp_fp_fn(p.gold, text))
+        key = (i, keep.tobytes())
+        if key not in memo:
+            text = "\n".join(s for s, k in zip(p.lines, keep, strict=True) if k)
+            memo[key] = score.tp_fp_fn(p.gold, text)
+        raw.append(memo[key])
     m = score.token_metrics(raw)
     return {"f1": m["sh_f1"], "p": m["sh_precision"], "r": m["sh_recall"]}
 
@@ -339,7 +355,8 @@ def tune(
     score: ModuleType, pages: list[Page], probs: list[FloatArray], min_recall: float
 ) -> tuple[Policy, dict[str, dict[str, float]]]:
     """Thresholds with the best token F1 per field (extracted: among those meeting
-    ``min_recall``; if none does, the most recall-preserving candidate).
+    ``min_recall``; if none does, the most recall-preserving candidate). The leading and the
+    trailing run of extracted text get a threshold each (see ``decide.py``).
 
     The article thresholds are chosen on the ``extracted`` field, then the page threshold on
     ``wet`` with them in force: when the mode comes from the detector, some ``wet`` documents
@@ -350,17 +367,21 @@ def tune(
     ext = [i for i, p in enumerate(pages) if p.field == "extracted"]
     wp, wpr = [pages[i] for i in wet], [probs[i] for i in wet]
     ep, epr = [pages[i] for i in ext], [probs[i] for i in ext]
-    candidates = [
-        (Policy(edge=t, mid=m), token_scores(score, ep, epr, Policy(edge=t, mid=m)))
+    memo: Memo = {}
+    policies = [
+        Policy(edge=t, mid=m, head=h)
         for t in grid
+        for h in grid
         for m in (0.0, 0.01, 0.02, 0.05)
-        if m < t
+        if m < min(t, h)
     ]
+    candidates = [(c, token_scores(score, ep, epr, c, memo)) for c in policies]
     ok = [c for c in candidates if c[1]["r"] >= min_recall]
     art = max(ok, key=lambda c: c[1]["f1"]) if ok else max(candidates, key=lambda c: c[1]["r"])
+    wet_memo: Memo = {}
     page_best = max(
-        (Policy(page=t, edge=art[0].edge, mid=art[0].mid) for t in grid),
-        key=lambda policy: token_scores(score, wp, wpr, policy)["f1"],
+        (Policy(page=t, edge=art[0].edge, mid=art[0].mid, head=art[0].head) for t in grid),
+        key=lambda policy: token_scores(score, wp, wpr, policy, wet_memo)["f1"],
     )
     return page_best, {
         "wet": token_scores(score, wp, wpr, page_best),
@@ -387,6 +408,7 @@ def write_model(s1: Mlp, s2: Mlp, policy: Policy, info: dict[str, Any]) -> None:
             "threshold_page": policy.page,
             "threshold_article": policy.edge,
             "threshold_article_mid": policy.mid,
+            "threshold_article_head": policy.edge if policy.head is None else policy.head,
             "stage1_hidden": list(STAGE1_HIDDEN),
             "stage2_hidden": list(STAGE2_HIDDEN),
             **info,
@@ -522,6 +544,7 @@ def main(argv: list[str] | None = None) -> int:
             threshold_page=policy.page,
             threshold_article=policy.edge,
             threshold_article_mid=policy.mid,
+            threshold_article_head=policy.edge if policy.head is None else policy.head,
             retuned_from=[Path(d).name for d in a.retune],
         )
         np.savez_compressed(MODEL_PATH, meta=np.array(json.dumps(old)), **arrays)

@@ -12,8 +12,11 @@ Why two policies:
 * extracted text: residual boilerplate (headline, date, reading time, related links,
   newsletter prompts, copyright) sits at the *edges* of what an extractor returns, while a
   low-scoring line in the middle is far more often a list item or a short paragraph of the
-  article. So only leading and trailing runs of low-scoring lines are cut (edge threshold);
-  a middle line goes only when it scores below a much lower threshold.
+  article. So only leading and trailing runs of low-scoring lines are cut (edge thresholds);
+  a middle line goes only when it scores below a much lower threshold. The leading run has a
+  threshold of its own (``head_threshold``): what sits above the article (headline, standfirst,
+  byline, date) and what follows it (related links, newsletter prompts, credits) are different
+  kinds of text, and the model scores them on different scales.
 """
 
 from __future__ import annotations
@@ -48,13 +51,20 @@ def keep_mask(
     page_threshold: float,
     edge_threshold: float,
     mid_threshold: float,
+    head_threshold: float | None = None,
 ) -> BoolArray:
     """Keep flags for the non-empty lines of one document (see the module docstring).
+
+    On extracted text, lines before the first line reaching ``head_threshold`` (default:
+    ``edge_threshold``) and after the last line reaching ``edge_threshold`` are cut.
 
     >>> p = np.array([0.1, 0.9, 0.2, 0.9, 0.1])
     >>> keep_mask(p, whole_page=False, page_threshold=0.5, edge_threshold=0.5,
     ...           mid_threshold=0.05).tolist()
     [False, True, True, True, False]
+    >>> keep_mask(p, whole_page=False, page_threshold=0.5, edge_threshold=0.05,
+    ...           mid_threshold=0.05, head_threshold=0.5).tolist()
+    [False, True, True, True, True]
     >>> keep_mask(np.array([0.6, 0.1, 0.9, 0.3, 0.1, 0.8, 0.1]), whole_page=True,
     ...           page_threshold=0.5, edge_threshold=0.5, mid_threshold=0.05).tolist()
     [True, False, True, True, False, True, False]
@@ -68,12 +78,13 @@ def keep_mask(
             page[first:last] |= probs[first:last] >= PAGE_INSIDE
         return page
     keep: BoolArray = probs >= mid_threshold
-    high = probs >= edge_threshold
-    if not high.any():
+    head = probs >= (edge_threshold if head_threshold is None else head_threshold)
+    tail = probs >= edge_threshold
+    if not head.any() or not tail.any():
         keep[:] = False
         return keep
-    first = int(np.argmax(high))
-    last = len(probs) - 1 - int(np.argmax(high[::-1]))
+    first = int(np.argmax(head))
+    last = len(probs) - 1 - int(np.argmax(tail[::-1]))
     keep[:first] = False
     keep[last + 1 :] = False
     return keep
@@ -85,6 +96,7 @@ def keeps_everything(
     page_threshold: float,
     edge_threshold: float,
     mid_threshold: float,
+    head_threshold: float | None = None,
 ) -> bool:
     """True when :func:`keep_mask` would keep every line because the lowest probability clears
     every bar the policy sets: the usual answer on article text, which callers can then find
@@ -93,7 +105,10 @@ def keeps_everything(
     >>> keeps_everything(0.3, False, page_threshold=0.5, edge_threshold=0.2, mid_threshold=0.05)
     True
     """
-    return lowest >= (page_threshold if whole_page else max(edge_threshold, mid_threshold))
+    if whole_page:
+        return lowest >= page_threshold
+    head = edge_threshold if head_threshold is None else head_threshold
+    return lowest >= max(edge_threshold, mid_threshold, head)
 
 
 def too_little_kept(chars: FloatArray, keep: BoolArray, *, whole_page: bool) -> bool:

@@ -209,11 +209,58 @@ def test_decisions_follow_the_current_models_thresholds(monkeypatch: pytest.Monk
     st.floats(min_value=0.0, max_value=1.0),
     st.floats(min_value=0.0, max_value=1.0),
     st.floats(min_value=0.0, max_value=1.0),
+    st.none() | st.floats(min_value=0.0, max_value=1.0),
 )
 def test_keeps_everything_agrees_with_the_policy(
-    probs: list[float], page: bool, page_t: float, edge_t: float, mid_t: float
+    probs: list[float], page: bool, page_t: float, edge_t: float, mid_t: float, head_t: float | None
 ) -> None:
     # classify._decide skips keep_mask when keeps_everything says every line stays.
-    thresholds = {"page_threshold": page_t, "edge_threshold": edge_t, "mid_threshold": mid_t}
+    thresholds = {
+        "page_threshold": page_t,
+        "edge_threshold": edge_t,
+        "mid_threshold": mid_t,
+        "head_threshold": head_t,
+    }
     if keeps_everything(min(probs), page, **thresholds):
         assert keep_mask(np.array(probs), whole_page=page, **thresholds).all()
+
+
+def test_head_threshold_applies_to_the_leading_run_only() -> None:
+    probs = np.array([0.3, 0.9, 0.3, 0.9, 0.3])
+    common = {"whole_page": False, "page_threshold": 0.5, "mid_threshold": 0.0}
+    assert keep_mask(probs, edge_threshold=0.2, head_threshold=0.5, **common).tolist() == [
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]
+    assert keep_mask(probs, edge_threshold=0.5, head_threshold=0.2, **common).tolist() == [
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]
+    # Without a head threshold both edges use the edge threshold, as before.
+    assert keep_mask(probs, edge_threshold=0.5, **common).tolist() == [
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]
+
+
+def test_model_thresholds_default_the_head_to_the_edge() -> None:
+    m = classify._MODEL
+    assert m.thresholds["head_threshold"] == m.threshold_article_head
+    same = type(m).from_stages(
+        m.stage1,
+        m.stage2,
+        threshold_page=0.5,
+        threshold_article=0.2,
+        threshold_article_mid=0.0,
+        meta="{}",
+    )
+    assert same.threshold_article_head == 0.2
