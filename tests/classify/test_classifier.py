@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cleantext import classify
 from cleantext.classify import Verdict, classify_lines, looks_like_whole_page
-from cleantext.classify.decide import keep_mask, keeps_everything
+from cleantext.classify.decide import HEAD_MAX_LINES, keep_mask, keeps_everything
 from cleantext.classify.features import FEATURE_NAMES, page_features
 
 PARAGRAPHS_EN = [
@@ -225,31 +225,32 @@ def test_keeps_everything_agrees_with_the_policy(
         assert keep_mask(np.array(probs), whole_page=page, **thresholds).all()
 
 
-def test_head_threshold_applies_to_the_leading_run_only() -> None:
-    probs = np.array([0.3, 0.9, 0.3, 0.9, 0.3])
+def test_head_threshold_cuts_a_low_first_line_only() -> None:
     common = {"whole_page": False, "page_threshold": 0.5, "mid_threshold": 0.0}
-    assert keep_mask(probs, edge_threshold=0.2, head_threshold=0.5, **common).tolist() == [
+
+    def kept(probs: list[float], **thresholds: float) -> list[bool]:
+        return keep_mask(np.array(probs), **common, **thresholds).tolist()
+
+    # A first line under the head bar goes when the next one clears it; the tail is untouched.
+    assert kept([0.3, 0.9, 0.3, 0.9, 0.3], edge_threshold=0.2, head_threshold=0.5) == [
         False,
         True,
         True,
         True,
         True,
     ]
-    assert keep_mask(probs, edge_threshold=0.5, head_threshold=0.2, **common).tolist() == [
-        True,
-        True,
-        True,
-        True,
+    # Counted from the end of the edge threshold's cut.
+    assert kept([0.1, 0.3, 0.9, 0.9], edge_threshold=0.2, head_threshold=0.5) == [
         False,
+        False,
+        True,
+        True,
     ]
-    # Without a head threshold both edges use the edge threshold, as before.
-    assert keep_mask(probs, edge_threshold=0.5, **common).tolist() == [
-        False,
-        True,
-        True,
-        True,
-        False,
-    ]
+    # An opening that scores low for more lines than HEAD_MAX_LINES is left to the edge bar.
+    low_opening = [0.3] * (HEAD_MAX_LINES + 1) + [0.9, 0.9]
+    assert all(kept(low_opening, edge_threshold=0.2, head_threshold=0.5))
+    # A head bar at or under the edge bar changes nothing.
+    assert kept([0.3, 0.9, 0.3], edge_threshold=0.5, head_threshold=0.2) == [False, True, False]
 
 
 def test_model_thresholds_default_the_head_to_the_edge() -> None:
