@@ -374,13 +374,11 @@ def tune(
     A threshold that meets the floor only on the pool sits where one more page losing its
     first paragraph breaks it, as a different seed (or corpus) readily does.
 
-    Extracted text is tuned in two steps: the edge and middle thresholds for both edges, as
-    before the leading run had a threshold of its own, then the leading run's (``head``) with
-    those in force. A joint search over all three fits noise: on single runs' out-of-fold
-    predictions it chose trailing thresholds from 0.125 to 0.6, and through the pipeline (whose
-    rules already remove much of the trailing boilerplate) the higher ones cost recall for no
-    F1. With ``fixed`` (a shipped model's thresholds) only ``head`` is chosen. The head
-    threshold cuts at most ``decide.HEAD_MAX_LINES`` lines beyond the edge threshold's cut.
+    With ``fixed`` (a shipped model's thresholds) only the extracted text's head threshold is
+    chosen, the others kept (``--retune --head-only``; see the README for why it is not
+    shipped). It is never tuned jointly with the edge threshold: a joint search fit noise (on
+    single runs' out-of-fold predictions it chose trailing thresholds from 0.125 to 0.6, which
+    through the pipeline cost recall for no F1).
 
     The article thresholds are chosen on the ``extracted`` field, then the page threshold on
     ``wet`` with them in force: when the mode comes from the detector, some ``wet`` documents
@@ -404,15 +402,13 @@ def tune(
         return pick[0]
 
     if fixed is None:
-        edges = best(
-            [Policy(edge=t, mid=m) for t in grid for m in (0.0, 0.01, 0.02, 0.05) if m < t]
-        )
+        art = best([Policy(edge=t, mid=m) for t in grid for m in (0.0, 0.01, 0.02, 0.05) if m < t])
     else:
-        edges = fixed
-    # The head threshold stops at 0.5: a line the model finds more likely content than not is
-    # not cut for its position. Above it the out-of-fold F1 curve is flat and recall only falls.
-    heads = [h for h in grid if edges.edge <= h <= 0.5]
-    art = best([Policy(edge=edges.edge, mid=edges.mid, head=h) for h in heads])
+        # The head threshold stops at 0.5: a line the model finds more likely content than not
+        # is not cut for its position (above it the out-of-fold F1 curve is flat on the dev
+        # corpus, and recall only falls).
+        heads = [h for h in grid if fixed.edge <= h <= 0.5]
+        art = best([Policy(edge=fixed.edge, mid=fixed.mid, head=h) for h in heads])
     if fixed is None:
         wet_memo: Memo = {}
         page_best = max(
