@@ -90,7 +90,12 @@ def main() -> int:
     from cleantext.classify import _MODEL
 
     thresholds = np.array(
-        [_MODEL.threshold_page, _MODEL.threshold_article, _MODEL.threshold_article_mid]
+        [
+            _MODEL.threshold_page,
+            _MODEL.threshold_article,
+            _MODEL.threshold_article_mid,
+            _MODEL.threshold_article_head,
+        ]
     )
     bad = 0
     max_diff = 0.0

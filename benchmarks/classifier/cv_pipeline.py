@@ -8,9 +8,10 @@ that, with every page cleaned by the fold model that never saw its site::
     python benchmarks/classifier/train.py --cv site --save-folds /tmp/folds
     python benchmarks/classifier/cv_pipeline.py --folds /tmp/folds
 
-Thresholds are the shipped model's unless given (``--page``, ``--edge``, ``--mid``); a figure
-printed for thresholds chosen on these same predictions is optimistic by that choice. ``--twice``
-also counts documents that change when cleaned a second time (idempotence).
+Thresholds are the shipped model's unless given (``--page``, ``--edge``, ``--mid``, ``--head``;
+``--edge`` alone sets both edges of extracted text, as models before the head threshold did); a
+figure printed for thresholds chosen on these same predictions is optimistic by that choice.
+``--twice`` also counts documents that change when cleaned a second time (idempotence).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from cleantext.classify.model import LineModel, mlp_of  # noqa: E402
 FIELDS = ("wet", "extracted")
 
 
-def load_folds(folder: Path, page: float, edge: float, mid: float) -> dict[str, LineModel]:
+def load_folds(
+    folder: Path, page: float, edge: float, mid: float, head: float | None = None
+) -> dict[str, LineModel]:
     """Page id -> the fold model that did not see that page's site."""
     by_id: dict[str, LineModel] = {}
     for path in sorted(folder.glob("fold*.npz")):
@@ -48,6 +51,7 @@ def load_folds(folder: Path, page: float, edge: float, mid: float) -> dict[str, 
             threshold_page=page,
             threshold_article=edge,
             threshold_article_mid=mid,
+            threshold_article_head=head,
             meta="{}",
         )
         for rid in meta["held_out"]:
@@ -99,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--page", type=float)
     ap.add_argument("--edge", type=float)
     ap.add_argument("--mid", type=float)
+    ap.add_argument("--head", type=float, help="leading-run threshold (default: --edge if given)")
     ap.add_argument("--twice", action="store_true", help="count documents unstable when re-cleaned")
     a = ap.parse_args(argv)
 
@@ -106,10 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     page = shipped.threshold_page if a.page is None else a.page
     edge = shipped.threshold_article if a.edge is None else a.edge
     mid = shipped.threshold_article_mid if a.mid is None else a.mid
+    if a.head is not None:
+        head = a.head
+    else:
+        head = shipped.threshold_article_head if a.edge is None else a.edge
     with gzip.open(a.corpus, "rt", encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
-    models = load_folds(Path(a.folds), page, edge, mid)
-    print(f"thresholds: page {page}  edge {edge}  mid {mid}")
+    models = load_folds(Path(a.folds), page, edge, mid, head)
+    print(f"thresholds: page {page}  edge {edge}  mid {mid}  head {head}")
     print(f"{'field':10s} {'F1':>6s} {'P':>6s} {'R':>6s} {'valve':>6s} {'unstable':>8s}")
     try:
         for field in FIELDS:

@@ -12,8 +12,13 @@ Why two policies:
 * extracted text: residual boilerplate (headline, date, reading time, related links,
   newsletter prompts, copyright) sits at the *edges* of what an extractor returns, while a
   low-scoring line in the middle is far more often a list item or a short paragraph of the
-  article. So only leading and trailing runs of low-scoring lines are cut (edge threshold);
-  a middle line goes only when it scores below a much lower threshold.
+  article. So only leading and trailing runs of low-scoring lines are cut (edge thresholds);
+  a middle line goes only when it scores below a much lower threshold. The top edge gets one
+  more, higher bar (``head_threshold``) for its first line: an extractor that keeps the title
+  puts it there, and a headline scores higher than menus and credits do (it is written in the
+  article's language, about its subject) but still lower than article text. It may cut only
+  ``HEAD_MAX_LINES`` line(s), so an article whose opening scores low throughout (a dateline, a
+  results table) does not lose more than that.
 """
 
 from __future__ import annotations
@@ -33,6 +38,13 @@ PAGE_INSIDE = 0.2
 grouped-by-site cross-validated predictions of the full pipeline (wet token F1 0.893 -> 0.896);
 retune them with ``benchmarks/classifier/cv_pipeline.py`` when the model is retrained."""
 
+HEAD_MAX_LINES = 1
+"""Extracted text: the leading run's own threshold may cut at most this many lines beyond what
+the edge threshold cuts (a headline and a standfirst). When it would cut more, the lines it
+passes over score low but above the edge threshold, which is what the opening of an article
+with an unusual shape looks like (a dateline, a results table, a list), so the edge threshold
+alone decides."""
+
 MIN_KEPT_SHARE_PAGE = 0.05
 """Safety valve on whole pages: keeping less than this share of the characters means the model
 did not find the article (an unusual layout), and everything is kept instead."""
@@ -48,13 +60,22 @@ def keep_mask(
     page_threshold: float,
     edge_threshold: float,
     mid_threshold: float,
+    head_threshold: float | None = None,
 ) -> BoolArray:
     """Keep flags for the non-empty lines of one document (see the module docstring).
+
+    On extracted text, lines before the first and after the last line reaching
+    ``edge_threshold`` are cut, plus up to ``HEAD_MAX_LINES`` lines after the leading run when
+    they score below ``head_threshold`` and the line after them reaches it (no effect unless
+    ``head_threshold`` is above ``edge_threshold``).
 
     >>> p = np.array([0.1, 0.9, 0.2, 0.9, 0.1])
     >>> keep_mask(p, whole_page=False, page_threshold=0.5, edge_threshold=0.5,
     ...           mid_threshold=0.05).tolist()
     [False, True, True, True, False]
+    >>> keep_mask(np.array([0.3, 0.9, 0.1]), whole_page=False, page_threshold=0.5,
+    ...           edge_threshold=0.05, mid_threshold=0.05, head_threshold=0.5).tolist()
+    [False, True, True]
     >>> keep_mask(np.array([0.6, 0.1, 0.9, 0.3, 0.1, 0.8, 0.1]), whole_page=True,
     ...           page_threshold=0.5, edge_threshold=0.5, mid_threshold=0.05).tolist()
     [True, False, True, True, False, True, False]
@@ -73,6 +94,9 @@ def keep_mask(
         keep[:] = False
         return keep
     first = int(np.argmax(high))
+    if head_threshold is not None and head_threshold > edge_threshold:
+        head = probs[first : first + HEAD_MAX_LINES + 1] >= head_threshold
+        first += int(np.argmax(head)) if head.any() else 0
     last = len(probs) - 1 - int(np.argmax(high[::-1]))
     keep[:first] = False
     keep[last + 1 :] = False
@@ -85,6 +109,7 @@ def keeps_everything(
     page_threshold: float,
     edge_threshold: float,
     mid_threshold: float,
+    head_threshold: float | None = None,
 ) -> bool:
     """True when :func:`keep_mask` would keep every line because the lowest probability clears
     every bar the policy sets: the usual answer on article text, which callers can then find
@@ -93,7 +118,10 @@ def keeps_everything(
     >>> keeps_everything(0.3, False, page_threshold=0.5, edge_threshold=0.2, mid_threshold=0.05)
     True
     """
-    return lowest >= (page_threshold if whole_page else max(edge_threshold, mid_threshold))
+    if whole_page:
+        return lowest >= page_threshold
+    head = edge_threshold if head_threshold is None else head_threshold
+    return lowest >= max(edge_threshold, mid_threshold, head)
 
 
 def too_little_kept(chars: FloatArray, keep: BoolArray, *, whole_page: bool) -> bool:

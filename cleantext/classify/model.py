@@ -192,6 +192,8 @@ class LineModel:
     threshold_page: float
     threshold_article: float
     threshold_article_mid: float
+    threshold_article_head: float
+    """Extracted text: the bar for the leading run (``threshold_article`` is the trailing run's)."""
     meta: str
     fast1: FoldedMlp
     fast2: FoldedMlp
@@ -208,8 +210,10 @@ class LineModel:
         threshold_article: float,
         threshold_article_mid: float,
         meta: str,
+        threshold_article_head: float | None = None,
     ) -> LineModel:
-        """The model of these two stages, with their folded and compiled forms built."""
+        """The model of these two stages, with their folded and compiled forms built
+        (``threshold_article_head`` defaults to ``threshold_article``: one bar for both edges)."""
         fast1 = FoldedMlp.fold(stage1, constant_last=(0.0, 1.0))
         fast2 = FoldedMlp.fold(stage2)
         return cls(
@@ -218,6 +222,9 @@ class LineModel:
             threshold_page=threshold_page,
             threshold_article=threshold_article,
             threshold_article_mid=threshold_article_mid,
+            threshold_article_head=(
+                threshold_article if threshold_article_head is None else threshold_article_head
+            ),
             meta=meta,
             fast1=fast1,
             fast2=fast2,
@@ -231,6 +238,7 @@ class LineModel:
             "page_threshold": self.threshold_page,
             "edge_threshold": self.threshold_article,
             "mid_threshold": self.threshold_article_mid,
+            "head_threshold": self.threshold_article_head,
         }
 
     def predict(self, x: FloatArray, *, whole_page: bool) -> FloatArray:
@@ -352,6 +360,7 @@ def load_model() -> LineModel:
         threshold_page=float(info["threshold_page"]),
         threshold_article=float(info["threshold_article"]),
         threshold_article_mid=float(info.get("threshold_article_mid", 0.0)),
+        threshold_article_head=float(info.get("threshold_article_head", info["threshold_article"])),
         meta=meta,
     )
 

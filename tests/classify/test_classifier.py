@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cleantext import classify
 from cleantext.classify import Verdict, classify_lines, looks_like_whole_page
-from cleantext.classify.decide import keep_mask, keeps_everything
+from cleantext.classify.decide import HEAD_MAX_LINES, keep_mask, keeps_everything
 from cleantext.classify.features import FEATURE_NAMES, page_features
 
 PARAGRAPHS_EN = [
@@ -209,11 +209,59 @@ def test_decisions_follow_the_current_models_thresholds(monkeypatch: pytest.Monk
     st.floats(min_value=0.0, max_value=1.0),
     st.floats(min_value=0.0, max_value=1.0),
     st.floats(min_value=0.0, max_value=1.0),
+    st.none() | st.floats(min_value=0.0, max_value=1.0),
 )
 def test_keeps_everything_agrees_with_the_policy(
-    probs: list[float], page: bool, page_t: float, edge_t: float, mid_t: float
+    probs: list[float], page: bool, page_t: float, edge_t: float, mid_t: float, head_t: float | None
 ) -> None:
     # classify._decide skips keep_mask when keeps_everything says every line stays.
-    thresholds = {"page_threshold": page_t, "edge_threshold": edge_t, "mid_threshold": mid_t}
+    thresholds = {
+        "page_threshold": page_t,
+        "edge_threshold": edge_t,
+        "mid_threshold": mid_t,
+        "head_threshold": head_t,
+    }
     if keeps_everything(min(probs), page, **thresholds):
         assert keep_mask(np.array(probs), whole_page=page, **thresholds).all()
+
+
+def test_head_threshold_cuts_a_low_first_line_only() -> None:
+    common = {"whole_page": False, "page_threshold": 0.5, "mid_threshold": 0.0}
+
+    def kept(probs: list[float], **thresholds: float) -> list[bool]:
+        return keep_mask(np.array(probs), **common, **thresholds).tolist()
+
+    # A first line under the head bar goes when the next one clears it; the tail is untouched.
+    assert kept([0.3, 0.9, 0.3, 0.9, 0.3], edge_threshold=0.2, head_threshold=0.5) == [
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]
+    # Counted from the end of the edge threshold's cut.
+    assert kept([0.1, 0.3, 0.9, 0.9], edge_threshold=0.2, head_threshold=0.5) == [
+        False,
+        False,
+        True,
+        True,
+    ]
+    # An opening that scores low for more lines than HEAD_MAX_LINES is left to the edge bar.
+    low_opening = [0.3] * (HEAD_MAX_LINES + 1) + [0.9, 0.9]
+    assert all(kept(low_opening, edge_threshold=0.2, head_threshold=0.5))
+    # A head bar at or under the edge bar changes nothing.
+    assert kept([0.3, 0.9, 0.3], edge_threshold=0.5, head_threshold=0.2) == [False, True, False]
+
+
+def test_model_thresholds_default_the_head_to_the_edge() -> None:
+    m = classify._MODEL
+    assert m.thresholds["head_threshold"] == m.threshold_article_head
+    same = type(m).from_stages(
+        m.stage1,
+        m.stage2,
+        threshold_page=0.5,
+        threshold_article=0.2,
+        threshold_article_mid=0.0,
+        meta="{}",
+    )
+    assert same.threshold_article_head == 0.2
