@@ -268,17 +268,20 @@ CLASSIFIER_RULE = Rule(
 CONSERVATIVE_WARNING = "the classifier would have removed nearly everything; its lines were kept"
 
 
-def classifier_step(whole_page: bool | None, lines_before: int | None = None) -> PlanStep:
+def classifier_step(
+    whole_page: bool | None, lines_before: int | None = None, known_site: bool = False
+) -> PlanStep:
     """The ``classify`` stage: drop the lines :func:`boilerplate_runs` finds.
 
     ``whole_page`` says what the input is (True: a whole page, False: extracted article text);
     ``None`` lets the classifier detect it per document, helped by ``lines_before`` (non-empty
     lines before the rule stages: rules that removed most of a long text reveal a page).
+    ``known_site``: a site rule set applied (see :func:`boilerplate_runs`).
     """
 
     def run(lines: Sequence[str]) -> Outcome:
         runs, conservative = boilerplate_runs(
-            lines, whole_page=whole_page, lines_before=lines_before
+            lines, whole_page=whole_page, lines_before=lines_before, known_site=known_site
         )
         warnings = (CONSERVATIVE_WARNING,) if conservative else ()
         return Outcome(tuple(Change(first, end) for first, end in runs), warnings=warnings)
@@ -409,9 +412,14 @@ class Cleaner:
             if mined is not None and plan_step.stage > Stage.LINES:
                 run.step(mined)
                 mined = None
-            if plan_step is self._classify and self._options["whole_page"] is None:
-                # Detection needs to know how much the rules removed: a per-document step.
-                plan_step = classifier_step(None, sum(map(bool, normalized)))
+            if plan_step is self._classify:
+                # Detection needs to know how much the rules removed, and the decision whether
+                # a site set applied: a per-document step.
+                plan_step = classifier_step(
+                    self._options["whole_page"],
+                    sum(map(bool, normalized)),
+                    any(not self.library.sets[s].always for s in set_ids),
+                )
             run.step(plan_step)
         if mined is not None:
             run.step(mined)

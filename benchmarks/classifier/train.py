@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -43,11 +44,14 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 # Import the feature and model modules without running cleantext/classify/__init__.py, which
-# loads the shipped weights: those may be absent or stale while the features change.
-_pkg = ModuleType("cleantext.classify")
-_pkg.__path__ = [str(ROOT / "cleantext" / "classify")]
-sys.modules["cleantext.classify"] = _pkg
+# loads the shipped weights: those may be absent or stale while the features change (nor
+# cleantext/__init__.py, which imports the classifier through the pipeline).
+for _name in ("classify", "actions"):
+    _pkg = ModuleType(f"cleantext.{_name}")
+    _pkg.__path__ = [str(ROOT / "cleantext" / _name)]
+    sys.modules[f"cleantext.{_name}"] = _pkg
 
+from cleantext.actions.shape import ends_sentence  # noqa: E402
 from cleantext.classify.decide import keep_mask, too_little_kept  # noqa: E402
 from cleantext.classify.features import FEATURE_NAMES, FloatArray, page_features  # noqa: E402
 from cleantext.classify.model import (  # noqa: E402
@@ -317,6 +321,11 @@ class Policy:
 Memo = dict[tuple[int, bytes], tuple[float, float, float]]
 
 
+def line_ends_sentence(lines: tuple[str, ...], index: int) -> bool:
+    """Whether line ``index`` ends a sentence (the policy never cuts such a line as a title)."""
+    return ends_sentence(lines[index])
+
+
 def token_scores(
     score: ModuleType,
     pages: list[Page],
@@ -341,6 +350,7 @@ def token_scores(
             edge_threshold=policy.edge,
             mid_threshold=policy.mid,
             head_threshold=policy.head,
+            ends_sentence=partial(line_ends_sentence, p.lines),
         )
         chars = np.array([len(s) for s in p.lines], dtype=np.float64)
         if too_little_kept(chars, keep, whole_page=wp):

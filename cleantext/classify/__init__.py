@@ -28,7 +28,13 @@ from operator import not_
 import numpy as np
 import numpy.typing as npt
 
-from cleantext.classify.decide import keep_mask, keeps_everything, kept_share_too_small
+from cleantext.actions.shape import ends_sentence
+from cleantext.classify.decide import (
+    HEAD_MAX_LINES,
+    keep_mask,
+    keeps_everything,
+    kept_share_too_small,
+)
 from cleantext.classify.model import LineModel, load_model
 
 __all__ = ["Verdict", "boilerplate_runs", "classify_lines", "looks_like_whole_page"]
@@ -140,7 +146,9 @@ class _Decision:
     conservative: bool
 
 
-def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | None) -> _Decision:
+def _decide(
+    lines: Sequence[str], whole_page: bool | None, lines_before: int | None, known_site: bool
+) -> _Decision:
     index = list(compress(range(len(lines)), lines))
     text_lines = list(filter(None, lines))
     if whole_page is None:
@@ -149,9 +157,24 @@ def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | N
         return _Decision(index, np.ones(0), None, whole_page, False)
     probs = _MODEL.predict_lines(text_lines, whole_page=whole_page)
     thresholds = _MODEL.thresholds
-    if keeps_everything(float(probs.min()), whole_page=whole_page, **thresholds):
+    if known_site:
+        # A site rule set knows whether that site's first line is its title: no guessing.
+        thresholds["head_threshold"] = None  # type: ignore[assignment]
+    if keeps_everything(
+        float(probs.min()),
+        whole_page=whole_page,
+        leading=tuple(probs[: HEAD_MAX_LINES + 1].tolist()),
+        lines=len(index),
+        first_ends_sentence=ends_sentence(text_lines[0]),
+        **thresholds,
+    ):
         return _Decision(index, probs, None, whole_page, False)
-    flags = keep_mask(probs, whole_page=whole_page, **thresholds).tolist()
+    flags = keep_mask(
+        probs,
+        whole_page=whole_page,
+        ends_sentence=lambda i: ends_sentence(text_lines[i]),
+        **thresholds,
+    ).tolist()
     # The safety valve (decide.too_little_kept) on plain counts: cheaper than arrays here.
     conservative = not any(flags) or kept_share_too_small(
         sum(map(len, compress(text_lines, flags))), sum(map(len, text_lines)), whole_page
@@ -160,7 +183,11 @@ def _decide(lines: Sequence[str], whole_page: bool | None, lines_before: int | N
 
 
 def classify_lines(
-    lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
+    lines: Sequence[str],
+    *,
+    whole_page: bool | None = None,
+    lines_before: int | None = None,
+    known_site: bool = False,
 ) -> Verdict:
     """Decide content (keep) or boilerplate for every line of one document.
 
@@ -168,6 +195,8 @@ def classify_lines(
         lines: the document's lines, stripped; blank lines are "".
         whole_page: True for a whole page, False for extracted text, None to detect.
         lines_before: non-empty lines before the rule stages ran, if known (for detection).
+        known_site: a site rule set applied to the document; its rules, not a guess, decide
+            whether the first line of extracted text is the title (no head cut).
 
     Returns:
         A :class:`Verdict` with one entry per input line.
@@ -176,7 +205,7 @@ def classify_lines(
     >>> v.keep, v.conservative
     ((), False)
     """
-    decision = _decide(lines, whole_page, lines_before)
+    decision = _decide(lines, whole_page, lines_before, known_site)
     keep = np.ones(len(lines), dtype=bool)
     scores = np.ones(len(lines))
     if decision.keep is not None:
@@ -191,7 +220,11 @@ def classify_lines(
 
 
 def boilerplate_runs(
-    lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
+    lines: Sequence[str],
+    *,
+    whole_page: bool | None = None,
+    lines_before: int | None = None,
+    known_site: bool = False,
 ) -> tuple[list[tuple[int, int]], bool]:
     """The line ranges ``[first, end)`` :func:`classify_lines` would drop, and whether the
     safety valve fired: what the pipeline needs, without a verdict for every line.
@@ -199,7 +232,7 @@ def boilerplate_runs(
     >>> boilerplate_runs(["Gunfire was heard overnight in the city, residents said."])
     ([], False)
     """
-    decision = _decide(lines, whole_page, lines_before)
+    decision = _decide(lines, whole_page, lines_before, known_site)
     if decision.keep is None:
         return [], decision.conservative
     dropped = list(compress(decision.index, map(not_, decision.keep)))

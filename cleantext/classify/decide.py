@@ -23,6 +23,8 @@ Why two policies:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -37,6 +39,11 @@ PAGE_INSIDE = 0.2
 """Whole pages: inside the core span a line is kept from this probability on. Both were chosen on
 grouped-by-site cross-validated predictions of the full pipeline (wet token F1 0.893 -> 0.896);
 retune them with ``benchmarks/classifier/cv_pipeline.py`` when the model is retrained."""
+
+HEAD_MIN_LINES = 4
+"""Extracted text: the leading run's own threshold applies only to texts of at least this many
+lines. A headline is told from an article's opening by the article that follows it; in a text
+of two or three lines there is too little to tell, and the first line is as often the news."""
 
 HEAD_MAX_LINES = 1
 """Extracted text: the leading run's own threshold may cut at most this many lines beyond what
@@ -61,21 +68,26 @@ def keep_mask(
     edge_threshold: float,
     mid_threshold: float,
     head_threshold: float | None = None,
+    ends_sentence: Callable[[int], bool] | None = None,
 ) -> BoolArray:
     """Keep flags for the non-empty lines of one document (see the module docstring).
 
     On extracted text, lines before the first and after the last line reaching
     ``edge_threshold`` are cut, plus up to ``HEAD_MAX_LINES`` lines after the leading run when
     they score below ``head_threshold`` and the line after them reaches it (no effect unless
-    ``head_threshold`` is above ``edge_threshold``).
+    ``head_threshold`` is above ``edge_threshold``, or on texts under ``HEAD_MIN_LINES`` lines).
+    ``ends_sentence(i)`` tells whether line ``i`` ends a sentence: a title is cut only when it
+    does not and the line after it does. Headlines and kickers do not end with a full stop, an
+    article's first paragraph does; and since what is left then starts with a line ending a
+    sentence, cleaning the result again does not cut again.
 
     >>> p = np.array([0.1, 0.9, 0.2, 0.9, 0.1])
     >>> keep_mask(p, whole_page=False, page_threshold=0.5, edge_threshold=0.5,
     ...           mid_threshold=0.05).tolist()
     [False, True, True, True, False]
-    >>> keep_mask(np.array([0.3, 0.9, 0.1]), whole_page=False, page_threshold=0.5,
+    >>> keep_mask(np.array([0.3, 0.9, 0.1, 0.8]), whole_page=False, page_threshold=0.5,
     ...           edge_threshold=0.05, mid_threshold=0.05, head_threshold=0.5).tolist()
-    [False, True, True]
+    [False, True, True, True]
     >>> keep_mask(np.array([0.6, 0.1, 0.9, 0.3, 0.1, 0.8, 0.1]), whole_page=True,
     ...           page_threshold=0.5, edge_threshold=0.5, mid_threshold=0.05).tolist()
     [True, False, True, True, False, True, False]
@@ -94,13 +106,22 @@ def keep_mask(
         keep[:] = False
         return keep
     first = int(np.argmax(high))
-    if head_threshold is not None and head_threshold > edge_threshold:
+    if head_threshold is not None and _head_cut_applies(len(probs), edge_threshold, head_threshold):
         head = probs[first : first + HEAD_MAX_LINES + 1] >= head_threshold
-        first += int(np.argmax(head)) if head.any() else 0
+        cut = int(np.argmax(head)) if head.any() else 0
+        if ends_sentence is None or (
+            ends_sentence(first + cut) and not any(map(ends_sentence, range(first, first + cut)))
+        ):
+            first += cut
     last = len(probs) - 1 - int(np.argmax(high[::-1]))
     keep[:first] = False
     keep[last + 1 :] = False
     return keep
+
+
+def _head_cut_applies(lines: int, edge_threshold: float, head_threshold: float) -> bool:
+    """Whether the leading run's own threshold is in force (see ``HEAD_MIN_LINES``)."""
+    return head_threshold > edge_threshold and lines >= HEAD_MIN_LINES
 
 
 def keeps_everything(
@@ -110,18 +131,37 @@ def keeps_everything(
     edge_threshold: float,
     mid_threshold: float,
     head_threshold: float | None = None,
+    leading: tuple[float, ...] = (),
+    lines: int = 0,
+    first_ends_sentence: bool = False,
 ) -> bool:
-    """True when :func:`keep_mask` would keep every line because the lowest probability clears
-    every bar the policy sets: the usual answer on article text, which callers can then find
-    without the policy's dozen small array operations.
+    """True when :func:`keep_mask` would keep every line: the lowest probability clears every
+    bar the policy sets and the head cut does not apply. The usual answer on article text,
+    which callers can then find without the policy's dozen small array operations.
+
+    ``leading`` are the first ``HEAD_MAX_LINES + 1`` probabilities, ``lines`` the number of
+    lines and ``first_ends_sentence`` whether the first ends a sentence, which the head cut
+    needs when ``head_threshold`` is given.
 
     >>> keeps_everything(0.3, False, page_threshold=0.5, edge_threshold=0.2, mid_threshold=0.05)
     True
+    >>> keeps_everything(0.3, False, page_threshold=0.5, edge_threshold=0.2, mid_threshold=0.05,
+    ...                  head_threshold=0.5, leading=(0.3, 0.9), lines=8)
+    False
     """
     if whole_page:
         return lowest >= page_threshold
-    head = edge_threshold if head_threshold is None else head_threshold
-    return lowest >= max(edge_threshold, mid_threshold, head)
+    if lowest < max(edge_threshold, mid_threshold):
+        return False
+    # Every line reaches the edge threshold, so the leading run is empty: only the head cut
+    # can act, on the first line, when a line after it within reach reaches the head bar.
+    if head_threshold is None or not _head_cut_applies(lines, edge_threshold, head_threshold):
+        return True
+    return (
+        first_ends_sentence
+        or leading[0] >= head_threshold
+        or all(p < head_threshold for p in leading)
+    )
 
 
 def too_little_kept(chars: FloatArray, keep: BoolArray, *, whole_page: bool) -> bool:

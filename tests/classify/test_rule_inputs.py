@@ -50,10 +50,16 @@ def seen_by_classifier(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     seen: dict[str, Any] = {}
 
     def record(
-        lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
+        lines: Sequence[str],
+        *,
+        whole_page: bool | None = None,
+        lines_before: int | None = None,
+        known_site: bool = False,
     ) -> tuple[list[tuple[int, int]], bool]:
         seen.update(lines=list(lines), lines_before=lines_before)
-        return boilerplate_runs(lines, whole_page=whole_page, lines_before=lines_before)
+        return boilerplate_runs(
+            lines, whole_page=whole_page, lines_before=lines_before, known_site=known_site
+        )
 
     monkeypatch.setattr(pipeline, "boilerplate_runs", record)
     Cleaner().clean(text)
