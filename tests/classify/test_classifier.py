@@ -6,6 +6,7 @@ All texts here were written for these tests; none comes from the dev corpus.
 from __future__ import annotations
 
 import dataclasses
+import types
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from cleantext import classify
 from cleantext.classify import Verdict, classify_lines, looks_like_whole_page
-from cleantext.classify.decide import HEAD_MAX_LINES, keep_mask, keeps_everything
+from cleantext.classify.decide import HEAD_MAX_LINES, HEAD_MIN_LINES, keep_mask, keeps_everything
 from cleantext.classify.features import FEATURE_NAMES, page_features
 
 PARAGRAPHS_EN = [
@@ -210,9 +211,16 @@ def test_decisions_follow_the_current_models_thresholds(monkeypatch: pytest.Monk
     st.floats(min_value=0.0, max_value=1.0),
     st.floats(min_value=0.0, max_value=1.0),
     st.none() | st.floats(min_value=0.0, max_value=1.0),
+    st.lists(st.booleans(), min_size=30, max_size=30),
 )
 def test_keeps_everything_agrees_with_the_policy(
-    probs: list[float], page: bool, page_t: float, edge_t: float, mid_t: float, head_t: float | None
+    probs: list[float],
+    page: bool,
+    page_t: float,
+    edge_t: float,
+    mid_t: float,
+    head_t: float | None,
+    sentences: list[bool],
 ) -> None:
     # classify._decide skips keep_mask when keeps_everything says every line stays.
     thresholds = {
@@ -221,8 +229,18 @@ def test_keeps_everything_agrees_with_the_policy(
         "mid_threshold": mid_t,
         "head_threshold": head_t,
     }
-    if keeps_everything(min(probs), page, **thresholds):
-        assert keep_mask(np.array(probs), whole_page=page, **thresholds).all()
+    if keeps_everything(
+        min(probs),
+        page,
+        leading=tuple(probs[: HEAD_MAX_LINES + 1]),
+        lines=len(probs),
+        first_ends_sentence=sentences[0],
+        **thresholds,
+    ):
+        kept = keep_mask(
+            np.array(probs), whole_page=page, ends_sentence=sentences.__getitem__, **thresholds
+        )
+        assert kept.all()
 
 
 def test_head_threshold_cuts_a_low_first_line_only() -> None:
@@ -231,7 +249,8 @@ def test_head_threshold_cuts_a_low_first_line_only() -> None:
     def kept(probs: list[float], **thresholds: float) -> list[bool]:
         return keep_mask(np.array(probs), **common, **thresholds).tolist()
 
-    # A first line under the head bar goes when the next one clears it; the tail is untouched.
+    # A first line under the head bar goes when the next one clears it; the tail is untouched
+    # (without ``ends_sentence``, the sentence guard is off).
     assert kept([0.3, 0.9, 0.3, 0.9, 0.3], edge_threshold=0.2, head_threshold=0.5) == [
         False,
         True,
@@ -265,3 +284,42 @@ def test_model_thresholds_default_the_head_to_the_edge() -> None:
         meta="{}",
     )
     assert same.threshold_article_head == 0.2
+
+
+def test_head_cut_only_takes_a_title_before_a_sentence() -> None:
+    common = {
+        "whole_page": False,
+        "page_threshold": 0.5,
+        "mid_threshold": 0.0,
+        "edge_threshold": 0.2,
+        "head_threshold": 0.5,
+    }
+    probs = np.array([0.3, 0.9, 0.9, 0.9])
+    title = ["Vote delayed again", "The council met on Tuesday.", "It voted.", "Done."]
+    assert keep_mask(probs, ends_sentence=lambda i: title[i].endswith("."), **common).tolist() == [
+        False,
+        True,
+        True,
+        True,
+    ]
+    # A first line that ends a sentence is the news itself; so is one before another heading.
+    news = ["Troops moved in at dawn.", "The city was quiet.", "It rained.", "Done."]
+    kicker = ["Vote delayed", "COUNCIL CHAOS", "It voted.", "Done."]
+    for lines in (news, kicker):
+        kept = keep_mask(probs, ends_sentence=lambda i, ls=lines: ls[i].endswith("."), **common)
+        assert kept.all()
+    # Under HEAD_MIN_LINES lines there is too little text to tell a title from the news.
+    short = keep_mask(probs[: HEAD_MIN_LINES - 1], ends_sentence=lambda i: i > 0, **common)
+    assert short.all()
+
+
+def test_head_cut_is_left_to_site_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = ["Vote delayed again", "", *PARAGRAPHS_EN]
+    scores = np.array([0.3] + [0.9] * len(PARAGRAPHS_EN))
+    scored = types.SimpleNamespace(
+        predict_lines=lambda text_lines, whole_page: scores,
+        thresholds={**classify._MODEL.thresholds, "edge_threshold": 0.2, "head_threshold": 0.5},
+    )
+    monkeypatch.setattr(classify, "_MODEL", scored)
+    assert classify_lines(lines, whole_page=False).keep[0] is False
+    assert classify_lines(lines, whole_page=False, known_site=True).keep[0] is True
