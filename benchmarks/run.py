@@ -81,6 +81,18 @@ def timed(run: Callable[[str], object], docs: Sequence[str], repeat: int) -> lis
     return times
 
 
+def host_speed() -> float:
+    """Milliseconds of a fixed pure-Python loop (best of five): on shared virtual machines the
+    host's speed drifts by tens of percent within minutes, and rates taken at different
+    moments are only comparable next to this."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(range(2_000_000))
+        best = min(best, time.perf_counter() - start)
+    return round(best * 1000, 1)
+
+
 def slice_of(docs: list[str], megabytes: float) -> list[str]:
     """The first documents adding up to about ``megabytes`` (for cases too slow for all)."""
     taken, total = [], 0.0
@@ -265,16 +277,9 @@ class Suite:
             off.note = f"{off.rate / on.rate:.2f}x explain on"
 
     def case_alternatives(self) -> None:
-        ours = {
-            r.input: r
-            for r in self.results
-            if r.group == "pipeline" and r.case == "default pipeline (clean)"
-        }
-        for name in corpus_module.FIELDS:
-            if name not in ours:
-                ours[name] = self.measure(
-                    "pipeline", "default pipeline (clean)", name, self.cleaner.clean
-                )
+        """Each alternative on the same documents, its ratio taken against cleantext timed on
+        them just before and just after it: shared machines drift by tens of percent within a
+        run, and a ratio of two rates measured minutes apart would carry that drift."""
         repeat = self.args.alt_repeat
         for alt, make in alternatives.IN_PROCESS.items():
             for name in corpus_module.FIELDS:
@@ -283,17 +288,29 @@ class Suite:
                 except alternatives.Unavailable as why:
                     self.add(Result("alternatives", alt, name, skipped=str(why)))
                     continue
+                before = self.ours(name)
                 result = self.measure("alternatives", alt, name, run, repeat=repeat)
-                result.note = f"cleantext is {ours[name].rate / result.rate:.1f}x faster"
+                result.note = self.ratio_note(name, before, result)
         for name in corpus_module.FIELDS:
             docs = self.corpus.docs[name]
+            before = self.ours(name)
             try:
                 times = alternatives.run_clean_text(docs, repeat, install=not self.args.no_install)
             except alternatives.Unavailable as why:
                 self.add(Result("alternatives", "clean-text", name, skipped=str(why)))
                 continue
             result = self.add(Result("alternatives", "clean-text", name, size_of(docs), times))
-            result.note = f"cleantext is {ours[name].rate / result.rate:.1f}x faster"
+            result.note = self.ratio_note(name, before, result)
+
+    def ours(self, field_name: str) -> list[float]:
+        """Seconds of the default pipeline over a field, for a paired ratio (not reported)."""
+        return timed(self.cleaner.clean, self.corpus.docs[field_name], self.args.repeat)
+
+    def ratio_note(self, field_name: str, before: list[float], alt: Result) -> str:
+        """``cleantext is Nx faster``, cleantext's rate the median of its runs around ``alt``."""
+        seconds = before + self.ours(field_name)
+        rate = size_of(self.corpus.docs[field_name]) / statistics.median(seconds)
+        return f"cleantext is {rate / alt.rate:.1f}x faster ({rate:.2f} MB/s, timed around it)"
 
     def case_cli(self) -> None:
         script = self.args.cli or shutil.which("cleantext", path=str(Path(sys.executable).parent))
@@ -408,10 +425,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"extracted {c.megabytes('extracted'):.1f} MB",
         flush=True,
     )
+    host = [host_speed()]
     for group in GROUPS:
         if group in groups:
             getattr(suite, f"case_{group}")()
+            host.append(host_speed())
     print_table(suite.results)
+    print(f"\nhost check (ms, lower is faster), before and after each group: {host}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = RESULTS / f"{stamp}.json"
@@ -419,7 +439,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "when": stamp,
         "command": " ".join(["python", "benchmarks/run.py", *(argv or sys.argv[1:])]),
         "input": c.source,
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "host_check_ms": host,
+        },
         "results": [{**asdict(r), "mb_per_s": round(r.rate, 3)} for r in suite.results],
     }
     out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
