@@ -15,6 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleantext.classify import _MODEL, classify_lines
+from cleantext.classify.decide import (
+    MIN_KEPT_SHARE_PAGE,
+    PAGE_CORE,
+    PAGE_INSIDE,
+    keep_mask,
+    kept_share_too_small,
+)
 from cleantext.classify.features import FEATURE_NAMES, page_features
 
 if _MODEL.kernel is None and os.environ.get("CLEANTEXT_REQUIRE_KERNEL"):
@@ -102,3 +109,46 @@ def test_classify_lines_uses_the_same_decisions_either_way() -> None:
     probs = _MODEL.predict(page_features(text_lines), whole_page=True)
     kept = [bool(p >= _MODEL.threshold_page) for p in probs]
     assert [k for k, s in zip(fast.keep, lines, strict=True) if s] == kept or fast.conservative
+
+
+def python_page_runs(lines: list[str], probs: list[float]) -> list[tuple[int, int]] | None:
+    """The whole-page policy, safety valve and runs in Python (what ``page_runs`` mirrors)."""
+    index = [i for i, line in enumerate(lines) if line]
+    keep = keep_mask(np.array(probs), whole_page=True, **_MODEL.thresholds).tolist()
+    chars = [len(lines[i]) for i in index]
+    kept = sum(c for c, k in zip(chars, keep, strict=True) if k)
+    if not any(keep) or kept_share_too_small(kept, sum(chars), True):
+        return None
+    runs: list[tuple[int, int]] = []
+    for i, k in zip(index, keep, strict=True):
+        if not k:
+            if runs and runs[-1][1] == i:
+                runs[-1] = (runs[-1][0], i + 1)
+            else:
+                runs.append((i, i + 1))
+    return runs
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", "a", "Menu", "A longer line of text.", "x" * 90]), max_size=30),
+    st.data(),
+)
+def test_page_runs_match_the_python_policy(lines: list[str], data: st.DataObject) -> None:
+    count = sum(map(bool, lines))
+    probs = data.draw(
+        st.lists(
+            st.sampled_from([0.0, 0.1, 0.2, 0.3, 0.5, 0.525, 0.6, 0.7, 0.9, 1.0]),
+            min_size=count,
+            max_size=count,
+        )
+    )
+    found = _MODEL.kernel.page_runs(
+        lines, np.array(probs), _MODEL.threshold_page, PAGE_CORE, PAGE_INSIDE, MIN_KEPT_SHARE_PAGE
+    )
+    assert found == python_page_runs(lines, probs)
+
+
+def test_page_runs_reject_mismatched_scores() -> None:
+    with pytest.raises(ValueError, match="probs: expected 2 float64 values"):
+        _MODEL.kernel.page_runs(["a", "", "b"], np.ones(3), 0.5, 0.7, 0.2, 0.05)

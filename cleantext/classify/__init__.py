@@ -31,6 +31,9 @@ import numpy.typing as npt
 from cleantext.actions.shape import ends_sentence
 from cleantext.classify.decide import (
     HEAD_MAX_LINES,
+    MIN_KEPT_SHARE_PAGE,
+    PAGE_CORE,
+    PAGE_INSIDE,
     keep_mask,
     keeps_everything,
     kept_share_too_small,
@@ -146,16 +149,34 @@ class _Decision:
     conservative: bool
 
 
-def _decide(
-    lines: Sequence[str], whole_page: bool | None, lines_before: int | None, known_site: bool
-) -> _Decision:
+@dataclass(frozen=True, slots=True)
+class _Scores:
+    """A document's non-empty lines (where they are, what they say), their mode and scores."""
+
+    index: list[int]
+    text_lines: list[str]
+    whole_page: bool
+    probs: npt.NDArray[np.float64]
+
+
+def _score(lines: Sequence[str], whole_page: bool | None, lines_before: int | None) -> _Scores:
     index = list(compress(range(len(lines)), lines))
     text_lines = list(filter(None, lines))
     if whole_page is None:
         whole_page = _page_shaped(text_lines, lines_before)
+    probs = _MODEL.predict_lines(text_lines, whole_page=whole_page) if index else np.ones(0)
+    return _Scores(index, text_lines, whole_page, probs)
+
+
+def _decide(scored: _Scores, known_site: bool) -> _Decision:
+    index, text_lines, whole_page, probs = (
+        scored.index,
+        scored.text_lines,
+        scored.whole_page,
+        scored.probs,
+    )
     if not index:
-        return _Decision(index, np.ones(0), None, whole_page, False)
-    probs = _MODEL.predict_lines(text_lines, whole_page=whole_page)
+        return _Decision(index, probs, None, whole_page, False)
     thresholds = _MODEL.thresholds
     if known_site:
         # A site rule set knows whether that site's first line is its title: no guessing.
@@ -205,7 +226,7 @@ def classify_lines(
     >>> v.keep, v.conservative
     ((), False)
     """
-    decision = _decide(lines, whole_page, lines_before, known_site)
+    decision = _decide(_score(lines, whole_page, lines_before), known_site)
     keep = np.ones(len(lines), dtype=bool)
     scores = np.ones(len(lines))
     if decision.keep is not None:
@@ -232,7 +253,19 @@ def boilerplate_runs(
     >>> boilerplate_runs(["Gunfire was heard overnight in the city, residents said."])
     ([], False)
     """
-    decision = _decide(lines, whole_page, lines_before, known_site)
+    scored = _score(lines, whole_page, lines_before)
+    if scored.whole_page and scored.index and _MODEL.kernel is not None:
+        # The whole-page policy, valve and runs in the kernel (the twin of the code below).
+        found = _MODEL.kernel.page_runs(
+            lines if isinstance(lines, list) else list(lines),
+            scored.probs,
+            _MODEL.threshold_page,
+            PAGE_CORE,
+            PAGE_INSIDE,
+            MIN_KEPT_SHARE_PAGE,
+        )
+        return ([], True) if found is None else (found, False)
+    decision = _decide(scored, known_site)
     if decision.keep is None:
         return [], decision.conservative
     dropped = list(compress(decision.index, map(not_, decision.keep)))

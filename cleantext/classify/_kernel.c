@@ -6,6 +6,10 @@
  * classifier ran at ~9 MB/s. Here one pass over each line's code points gathers every count,
  * and the rest is a few loops over the lines, so a page costs tens of microseconds.
  *
+ * It also applies the whole-page decision policy (page_runs: decide.keep_mask, the safety
+ * valve and the runs to drop), whose array operations and per-line Python steps had come to
+ * cost half as much as the model on whole pages.
+ *
  * Contract: the same features as features.py, the same smoothing as model.py, and the same
  * arithmetic where it decides exact values (prefix sums, window widths, clipping); logarithms
  * of integer counts come from tables computed by numpy, so they are bit-identical too. What
@@ -816,7 +820,92 @@ static PyObject *kernel_short_flags(Kernel *self, PyObject *args) {
     return flags;
 }
 
+PyDoc_STRVAR(page_runs_doc,
+             "page_runs(lines, probs, threshold, core, inside, min_kept_share)\n--\n\n"
+             "The [first, end) ranges of lines (a list of str, blank lines included) that the\n"
+             "whole-page policy drops, given probs (float64, one per non-empty line), as\n"
+             "classify._decide with decide.keep_mask and the safety valve finds them; None\n"
+             "when the valve fires (every line is then kept).");
+
+/* Mirrors decide.keep_mask (whole page), decide.kept_share_too_small and the run building of
+ * classify.boilerplate_runs: on pages of a few hundred lines their array operations and
+ * per-line Python steps cost about half as much as the model itself. */
+static PyObject *kernel_page_runs(Kernel *self, PyObject *args) {
+    PyObject *lines, *probs_obj;
+    double threshold, core, inside, min_share;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "OOdddd:page_runs", &lines, &probs_obj, &threshold, &core,
+                          &inside, &min_share) ||
+        !check_lines(lines, &n))
+        return NULL;
+    Py_buffer view;
+    if (PyObject_GetBuffer(probs_obj, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t *index = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    unsigned char *keep = PyMem_Malloc(n + 1);
+    if (!index || !keep) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t count = 0;
+    double total = 0.0, kept = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyUnicode_Check(line)) {
+            PyErr_Format(PyExc_TypeError, "line %zd: expected a str", i);
+            goto done;
+        }
+        if (PyUnicode_GET_LENGTH(line) > 0) index[count++] = i;
+    }
+    if (view.format == NULL || strcmp(view.format, "d") != 0 ||
+        view.len != count * (Py_ssize_t)sizeof(double)) {
+        PyErr_Format(PyExc_ValueError, "probs: expected %zd float64 values", count);
+        goto done;
+    }
+    const double *p = view.buf;
+    Py_ssize_t first = -1, last = -1;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        keep[k] = p[k] >= threshold;
+        if (p[k] >= core) {
+            if (first < 0) first = k;
+            last = k;
+        }
+    }
+    for (Py_ssize_t k = first < 0 ? 0 : first; k < last; k++) keep[k] |= p[k] >= inside;
+    int any_kept = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        double length = (double)PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, index[k]));
+        total += length;
+        if (keep[k]) {
+            kept += length;
+            any_kept = 1;
+        }
+    }
+    if (!any_kept || kept / total < min_share) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    result = PyList_New(0);
+    for (Py_ssize_t k = 0; result && k < count;) {
+        if (keep[k]) {
+            k++;
+            continue;
+        }
+        Py_ssize_t start = index[k], end = index[k] + 1;
+        for (k++; k < count && !keep[k] && index[k] == end; k++) end++;
+        PyObject *range = Py_BuildValue("(nn)", start, end);
+        if (!range || PyList_Append(result, range) < 0) Py_CLEAR(result);
+        Py_XDECREF(range);
+    }
+done:
+    PyMem_Free(index);
+    PyMem_Free(keep);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef kernel_methods[] = {
+    {"page_runs", (PyCFunction)kernel_page_runs, METH_VARARGS, page_runs_doc},
     {"short_flags", (PyCFunction)kernel_short_flags, METH_VARARGS, short_flags_doc},
     {"features", (PyCFunction)kernel_features, METH_VARARGS, features_doc},
     {"predict", (PyCFunction)kernel_predict, METH_VARARGS, predict_doc},
