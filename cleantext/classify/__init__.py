@@ -181,20 +181,21 @@ def _decide(scored: _Scores, known_site: bool) -> _Decision:
     if known_site:
         # A site rule set knows whether that site's first line is its title: no guessing.
         thresholds["head_threshold"] = None  # type: ignore[assignment]
+
+    def line_ends_sentence(i: int) -> bool:
+        return ends_sentence(text_lines[i])
+
     if keeps_everything(
         float(probs.min()),
         whole_page=whole_page,
         leading=tuple(probs[: HEAD_MAX_LINES + 1].tolist()),
         lines=len(index),
-        first_ends_sentence=ends_sentence(text_lines[0]),
+        ends_sentence=line_ends_sentence,
         **thresholds,
     ):
         return _Decision(index, probs, None, whole_page, False)
     flags = keep_mask(
-        probs,
-        whole_page=whole_page,
-        ends_sentence=lambda i: ends_sentence(text_lines[i]),
-        **thresholds,
+        probs, whole_page=whole_page, ends_sentence=line_ends_sentence, **thresholds
     ).tolist()
     # The safety valve (decide.too_little_kept) on plain counts: cheaper than arrays here.
     conservative = not any(flags) or kept_share_too_small(

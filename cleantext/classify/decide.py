@@ -134,15 +134,15 @@ def keeps_everything(
     head_threshold: float | None = None,
     leading: tuple[float, ...] = (),
     lines: int = 0,
-    first_ends_sentence: bool = False,
+    ends_sentence: Callable[[int], bool] | None = None,
 ) -> bool:
     """True when :func:`keep_mask` would keep every line: the lowest probability clears every
     bar the policy sets and the head cut does not apply. The usual answer on article text,
     which callers can then find without the policy's dozen small array operations.
 
-    ``leading`` are the first ``HEAD_MAX_LINES + 1`` probabilities, ``lines`` the number of
-    lines and ``first_ends_sentence`` whether the first ends a sentence, which the head cut
-    needs when ``head_threshold`` is given.
+    ``leading`` are the first ``HEAD_MAX_LINES + 1`` probabilities and ``lines`` the number of
+    lines, which the head cut needs when ``head_threshold`` is given; ``ends_sentence`` is
+    :func:`keep_mask`'s.
 
     >>> keeps_everything(0.3, False, page_threshold=0.5, edge_threshold=0.2, mid_threshold=0.05)
     True
@@ -155,13 +155,14 @@ def keeps_everything(
     if lowest < max(edge_threshold, mid_threshold):
         return False
     # Every line reaches the edge threshold, so the leading run is empty: only the head cut
-    # can act, on the first line, when a line after it within reach reaches the head bar.
+    # can act, on the lines before the first one within reach that reaches the head bar.
     if head_threshold is None or not _head_cut_applies(lines, edge_threshold, head_threshold):
         return True
-    return (
-        first_ends_sentence
-        or leading[0] >= head_threshold
-        or all(p < head_threshold for p in leading)
+    cut = next((i for i, p in enumerate(leading) if p >= head_threshold), 0)
+    if cut == 0:
+        return True
+    return ends_sentence is not None and (
+        not ends_sentence(cut) or any(map(ends_sentence, range(cut)))
     )
 
 

@@ -234,7 +234,7 @@ def test_keeps_everything_agrees_with_the_policy(
         page,
         leading=tuple(probs[: HEAD_MAX_LINES + 1]),
         lines=len(probs),
-        first_ends_sentence=sentences[0],
+        ends_sentence=sentences.__getitem__,
         **thresholds,
     ):
         kept = keep_mask(
