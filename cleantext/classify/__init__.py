@@ -169,12 +169,8 @@ def _score(lines: Sequence[str], whole_page: bool | None, lines_before: int | No
 
 
 def _decide(scored: _Scores, known_site: bool) -> _Decision:
-    index, text_lines, whole_page, probs = (
-        scored.index,
-        scored.text_lines,
-        scored.whole_page,
-        scored.probs,
-    )
+    index, text_lines, probs = scored.index, scored.text_lines, scored.probs
+    whole_page = scored.whole_page
     if not index:
         return _Decision(index, probs, None, whole_page, False)
     thresholds = _MODEL.thresholds
