@@ -16,6 +16,9 @@ from hypothesis import strategies as st
 
 from cleantext.classify import _MODEL, classify_lines
 from cleantext.classify.decide import (
+    HEAD_MAX_LINES,
+    HEAD_MIN_LINES,
+    MIN_KEPT_SHARE_ARTICLE,
     MIN_KEPT_SHARE_PAGE,
     PAGE_CORE,
     PAGE_INSIDE,
@@ -111,13 +114,22 @@ def test_classify_lines_uses_the_same_decisions_either_way() -> None:
     assert [k for k, s in zip(fast.keep, lines, strict=True) if s] == kept or fast.conservative
 
 
-def python_page_runs(lines: list[str], probs: list[float]) -> list[tuple[int, int]] | None:
-    """The whole-page policy, safety valve and runs in Python (what ``page_runs`` mirrors)."""
+def python_runs(
+    lines: list[str], probs: list[float], *, whole_page: bool, head: float | None = None
+) -> list[tuple[int, int]] | None:
+    """The policy, safety valve and runs in Python (what ``page_runs``/``article_runs`` mirror)."""
     index = [i for i, line in enumerate(lines) if line]
-    keep = keep_mask(np.array(probs), whole_page=True, **_MODEL.thresholds).tolist()
-    chars = [len(lines[i]) for i in index]
+    text_lines = [lines[i] for i in index]
+    thresholds = {**_MODEL.thresholds, "head_threshold": head}
+    keep = keep_mask(
+        np.array(probs),
+        whole_page=whole_page,
+        ends_sentence=lambda i: text_lines[i].endswith("."),
+        **thresholds,
+    ).tolist()
+    chars = [len(line) for line in text_lines]
     kept = sum(c for c, k in zip(chars, keep, strict=True) if k)
-    if not any(keep) or kept_share_too_small(kept, sum(chars), True):
+    if not any(keep) or kept_share_too_small(kept, sum(chars), whole_page):
         return None
     runs: list[tuple[int, int]] = []
     for i, k in zip(index, keep, strict=True):
@@ -129,24 +141,43 @@ def python_page_runs(lines: list[str], probs: list[float]) -> list[tuple[int, in
     return runs
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.sampled_from(["", "a", "Menu", "A longer line of text.", "x" * 90]), max_size=30),
-    st.data(),
+LINES = st.lists(
+    st.sampled_from(["", "a", "Menu", "A longer line of text.", "x" * 90, "Ends."]), max_size=30
 )
+PROBS = [0.0, 0.005, 0.01, 0.1, 0.125, 0.2, 0.3, 0.5, 0.525, 0.6, 0.7, 0.9, 1.0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES, st.data())
 def test_page_runs_match_the_python_policy(lines: list[str], data: st.DataObject) -> None:
     count = sum(map(bool, lines))
-    probs = data.draw(
-        st.lists(
-            st.sampled_from([0.0, 0.1, 0.2, 0.3, 0.5, 0.525, 0.6, 0.7, 0.9, 1.0]),
-            min_size=count,
-            max_size=count,
-        )
-    )
+    probs = data.draw(st.lists(st.sampled_from(PROBS), min_size=count, max_size=count))
     found = _MODEL.kernel.page_runs(
         lines, np.array(probs), _MODEL.threshold_page, PAGE_CORE, PAGE_INSIDE, MIN_KEPT_SHARE_PAGE
     )
-    assert found == python_page_runs(lines, probs)
+    assert found == python_runs(lines, probs, whole_page=True)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINES, st.data(), st.sampled_from([None, 0.05, 0.5]))
+def test_article_runs_match_the_python_policy(
+    lines: list[str], data: st.DataObject, head: float | None
+) -> None:
+    count = sum(map(bool, lines))
+    probs = data.draw(st.lists(st.sampled_from(PROBS), min_size=count, max_size=count))
+    text_lines = [line for line in lines if line]
+    found = _MODEL.kernel.article_runs(
+        lines,
+        np.array(probs),
+        _MODEL.threshold_article,
+        _MODEL.threshold_article_mid,
+        head,
+        HEAD_MIN_LINES,
+        HEAD_MAX_LINES,
+        MIN_KEPT_SHARE_ARTICLE,
+        lambda i: text_lines[i].endswith("."),
+    )
+    assert found == python_runs(lines, probs, whole_page=False, head=head)
 
 
 def test_page_runs_reject_mismatched_scores() -> None:

@@ -31,6 +31,8 @@ import numpy.typing as npt
 from cleantext.actions.shape import ends_sentence
 from cleantext.classify.decide import (
     HEAD_MAX_LINES,
+    HEAD_MIN_LINES,
+    MIN_KEPT_SHARE_ARTICLE,
     MIN_KEPT_SHARE_PAGE,
     PAGE_CORE,
     PAGE_INSIDE,
@@ -251,16 +253,32 @@ def boilerplate_runs(
     ([], False)
     """
     scored = _score(lines, whole_page, lines_before)
-    if scored.whole_page and scored.index and _MODEL.kernel is not None:
-        # The whole-page policy, valve and runs in the kernel (the twin of the code below).
-        found = _MODEL.kernel.page_runs(
-            lines if isinstance(lines, list) else list(lines),
-            scored.probs,
-            _MODEL.threshold_page,
-            PAGE_CORE,
-            PAGE_INSIDE,
-            MIN_KEPT_SHARE_PAGE,
-        )
+    kernel = _MODEL.kernel
+    if kernel is not None and scored.text_lines:
+        # The policy, valve and runs in the kernel: the twin of _decide and the code below.
+        listed = lines if isinstance(lines, list) else list(lines)
+        if scored.whole_page:
+            found = kernel.page_runs(
+                listed,
+                scored.probs,
+                _MODEL.threshold_page,
+                PAGE_CORE,
+                PAGE_INSIDE,
+                MIN_KEPT_SHARE_PAGE,
+            )
+        else:
+            text_lines = scored.text_lines
+            found = kernel.article_runs(
+                listed,
+                scored.probs,
+                _MODEL.threshold_article,
+                _MODEL.threshold_article_mid,
+                None if known_site else _MODEL.threshold_article_head,
+                HEAD_MIN_LINES,
+                HEAD_MAX_LINES,
+                MIN_KEPT_SHARE_ARTICLE,
+                lambda i: ends_sentence(text_lines[i]),
+            )
         return ([], True) if found is None else (found, False)
     decision = _decide(scored, known_site)
     if decision.keep is None:

@@ -6,9 +6,9 @@
  * classifier ran at ~9 MB/s. Here one pass over each line's code points gathers every count,
  * and the rest is a few loops over the lines, so a page costs tens of microseconds.
  *
- * It also applies the whole-page decision policy (page_runs: decide.keep_mask, the safety
- * valve and the runs to drop), whose array operations and per-line Python steps had come to
- * cost half as much as the model on whole pages.
+ * It also applies the decision policies (page_runs and article_runs: decide.keep_mask, the
+ * safety valve and the runs to drop), whose array operations and per-line Python steps had
+ * come to cost half as much as the model on whole pages.
  *
  * Contract: the same features as features.py, the same smoothing as model.py, and the same
  * arithmetic where it decides exact values (prefix sums, window widths, clipping); logarithms
@@ -820,6 +820,93 @@ static PyObject *kernel_short_flags(Kernel *self, PyObject *args) {
     return flags;
 }
 
+/* What page_runs and article_runs share: where the non-empty lines are and how long. */
+typedef struct {
+    Py_ssize_t count;     /* non-empty lines */
+    Py_ssize_t *index;    /* their numbers in `lines` */
+    double *length;       /* their lengths */
+    unsigned char *keep;  /* the decision, filled by the caller */
+    const double *p;      /* their probabilities */
+    Py_buffer view;
+} Policy;
+
+static void policy_free(Policy *q) {
+    PyMem_Free(q->index);
+    PyMem_Free(q->length);
+    PyMem_Free(q->keep);
+    if (q->view.obj) PyBuffer_Release(&q->view);
+}
+
+/* Read lines (list of str) and probs (float64, one per non-empty line): 0, or -1 with an
+ * error set (q is then freed). */
+static int policy_init(Policy *q, PyObject *lines, PyObject *probs) {
+    memset(q, 0, sizeof(*q));
+    Py_ssize_t n;
+    if (!check_lines(lines, &n)) return -1;
+    q->index = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    q->length = PyMem_Malloc(sizeof(double) * (n + 1));
+    q->keep = PyMem_Malloc(n + 1);
+    if (!q->index || !q->length || !q->keep) {
+        PyErr_NoMemory();
+        policy_free(q);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyUnicode_Check(line)) {
+            PyErr_Format(PyExc_TypeError, "line %zd: expected a str", i);
+            policy_free(q);
+            return -1;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(line);
+        if (length > 0) {
+            q->index[q->count] = i;
+            q->length[q->count++] = (double)length;
+        }
+    }
+    if (PyObject_GetBuffer(probs, &q->view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        q->view.obj = NULL;
+        policy_free(q);
+        return -1;
+    }
+    if (q->view.format == NULL || strcmp(q->view.format, "d") != 0 ||
+        q->view.len != q->count * (Py_ssize_t)sizeof(double)) {
+        PyErr_Format(PyExc_ValueError, "probs: expected %zd float64 values", q->count);
+        policy_free(q);
+        return -1;
+    }
+    q->p = q->view.buf;
+    return 0;
+}
+
+/* The safety valve (decide.too_little_kept) and the runs of dropped lines (consecutive line
+ * numbers; a blank line ends a run): a new list, or None when the valve fires. */
+static PyObject *policy_runs(const Policy *q, double min_share) {
+    double total = 0.0, kept = 0.0;
+    int any_kept = 0;
+    for (Py_ssize_t k = 0; k < q->count; k++) {
+        total += q->length[k];
+        if (q->keep[k]) {
+            kept += q->length[k];
+            any_kept = 1;
+        }
+    }
+    if (!any_kept || kept / total < min_share) Py_RETURN_NONE;
+    PyObject *result = PyList_New(0);
+    for (Py_ssize_t k = 0; result && k < q->count;) {
+        if (q->keep[k]) {
+            k++;
+            continue;
+        }
+        Py_ssize_t start = q->index[k], end = q->index[k] + 1;
+        for (k++; k < q->count && !q->keep[k] && q->index[k] == end; k++) end++;
+        PyObject *range = Py_BuildValue("(nn)", start, end);
+        if (!range || PyList_Append(result, range) < 0) Py_CLEAR(result);
+        Py_XDECREF(range);
+    }
+    return result;
+}
+
 PyDoc_STRVAR(page_runs_doc,
              "page_runs(lines, probs, threshold, core, inside, min_kept_share)\n--\n\n"
              "The [first, end) ranges of lines (a list of str, blank lines included) that the\n"
@@ -831,81 +918,97 @@ PyDoc_STRVAR(page_runs_doc,
  * classify.boilerplate_runs: on pages of a few hundred lines their array operations and
  * per-line Python steps cost about half as much as the model itself. */
 static PyObject *kernel_page_runs(Kernel *self, PyObject *args) {
-    PyObject *lines, *probs_obj;
+    PyObject *lines, *probs;
     double threshold, core, inside, min_share;
-    Py_ssize_t n;
-    if (!PyArg_ParseTuple(args, "OOdddd:page_runs", &lines, &probs_obj, &threshold, &core,
-                          &inside, &min_share) ||
-        !check_lines(lines, &n))
+    Policy q;
+    if (!PyArg_ParseTuple(args, "OOdddd:page_runs", &lines, &probs, &threshold, &core, &inside,
+                          &min_share) ||
+        policy_init(&q, lines, probs) < 0)
         return NULL;
-    Py_buffer view;
-    if (PyObject_GetBuffer(probs_obj, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return NULL;
-    PyObject *result = NULL;
-    Py_ssize_t *index = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    unsigned char *keep = PyMem_Malloc(n + 1);
-    if (!index || !keep) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    Py_ssize_t count = 0;
-    double total = 0.0, kept = 0.0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *line = PyList_GET_ITEM(lines, i);
-        if (!PyUnicode_Check(line)) {
-            PyErr_Format(PyExc_TypeError, "line %zd: expected a str", i);
-            goto done;
-        }
-        if (PyUnicode_GET_LENGTH(line) > 0) index[count++] = i;
-    }
-    if (view.format == NULL || strcmp(view.format, "d") != 0 ||
-        view.len != count * (Py_ssize_t)sizeof(double)) {
-        PyErr_Format(PyExc_ValueError, "probs: expected %zd float64 values", count);
-        goto done;
-    }
-    const double *p = view.buf;
     Py_ssize_t first = -1, last = -1;
-    for (Py_ssize_t k = 0; k < count; k++) {
-        keep[k] = p[k] >= threshold;
-        if (p[k] >= core) {
+    for (Py_ssize_t k = 0; k < q.count; k++) {
+        q.keep[k] = q.p[k] >= threshold;
+        if (q.p[k] >= core) {
             if (first < 0) first = k;
             last = k;
         }
     }
-    for (Py_ssize_t k = first < 0 ? 0 : first; k < last; k++) keep[k] |= p[k] >= inside;
-    int any_kept = 0;
-    for (Py_ssize_t k = 0; k < count; k++) {
-        double length = (double)PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, index[k]));
-        total += length;
-        if (keep[k]) {
-            kept += length;
-            any_kept = 1;
+    for (Py_ssize_t k = first < 0 ? 0 : first; k < last; k++) q.keep[k] |= q.p[k] >= inside;
+    PyObject *result = policy_runs(&q, min_share);
+    policy_free(&q);
+    return result;
+}
+
+PyDoc_STRVAR(article_runs_doc,
+             "article_runs(lines, probs, edge, mid, head, head_min_lines, head_max_lines,\n"
+             "             min_kept_share, ends_sentence)\n--\n\n"
+             "As page_runs, for the policy of extracted text (decide.keep_mask with\n"
+             "whole_page=False): head is None when the head cut is off; ends_sentence(i)\n"
+             "says whether non-empty line i ends a sentence (called for the head cut only).");
+
+/* Mirrors decide.keep_mask (extracted text) with the valve and the runs; most extracted
+ * documents keep every line, and for them this is one call instead of a dozen. */
+static PyObject *kernel_article_runs(Kernel *self, PyObject *args) {
+    PyObject *lines, *probs, *head_obj, *ends_sentence;
+    double edge, mid, min_share;
+    Py_ssize_t head_min_lines, head_max_lines;
+    Policy q;
+    if (!PyArg_ParseTuple(args, "OOddOnndO:article_runs", &lines, &probs, &edge, &mid,
+                          &head_obj, &head_min_lines, &head_max_lines, &min_share,
+                          &ends_sentence))
+        return NULL;
+    double head = 0.0;
+    int has_head = head_obj != Py_None;
+    if (has_head) {
+        head = PyFloat_AsDouble(head_obj);
+        if (head == -1.0 && PyErr_Occurred()) return NULL;
+    }
+    if (policy_init(&q, lines, probs) < 0) return NULL;
+    Py_ssize_t n = q.count, first = -1, last = -1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        q.keep[k] = q.p[k] >= mid;
+        if (q.p[k] >= edge) {
+            if (first < 0) first = k;
+            last = k;
         }
     }
-    if (!any_kept || kept / total < min_share) {
-        result = Py_NewRef(Py_None);
-        goto done;
-    }
-    result = PyList_New(0);
-    for (Py_ssize_t k = 0; result && k < count;) {
-        if (keep[k]) {
-            k++;
-            continue;
+    if (first < 0) {
+        memset(q.keep, 0, n);
+    } else {
+        if (has_head && head > edge && n >= head_min_lines) {
+            Py_ssize_t cut = 0;
+            for (Py_ssize_t k = first; k < n && k <= first + head_max_lines; k++) {
+                if (q.p[k] >= head) {
+                    cut = k - first;
+                    break;
+                }
+            }
+            int take = cut > 0;
+            /* The cut lines must not end sentences and the line after them must. */
+            for (Py_ssize_t k = first; take && k <= first + cut && ends_sentence != Py_None;
+                 k++) {
+                PyObject *answer = PyObject_CallFunction(ends_sentence, "n", k);
+                int ends = answer ? PyObject_IsTrue(answer) : -1;
+                Py_XDECREF(answer);
+                if (ends < 0) {
+                    policy_free(&q);
+                    return NULL;
+                }
+                take = (k == first + cut) ? ends : !ends;
+            }
+            first += take ? cut : 0;
         }
-        Py_ssize_t start = index[k], end = index[k] + 1;
-        for (k++; k < count && !keep[k] && index[k] == end; k++) end++;
-        PyObject *range = Py_BuildValue("(nn)", start, end);
-        if (!range || PyList_Append(result, range) < 0) Py_CLEAR(result);
-        Py_XDECREF(range);
+        for (Py_ssize_t k = 0; k < first; k++) q.keep[k] = 0;
+        for (Py_ssize_t k = last + 1; k < n; k++) q.keep[k] = 0;
     }
-done:
-    PyMem_Free(index);
-    PyMem_Free(keep);
-    PyBuffer_Release(&view);
+    PyObject *result = policy_runs(&q, min_share);
+    policy_free(&q);
     return result;
 }
 
 static PyMethodDef kernel_methods[] = {
     {"page_runs", (PyCFunction)kernel_page_runs, METH_VARARGS, page_runs_doc},
+    {"article_runs", (PyCFunction)kernel_article_runs, METH_VARARGS, article_runs_doc},
     {"short_flags", (PyCFunction)kernel_short_flags, METH_VARARGS, short_flags_doc},
     {"features", (PyCFunction)kernel_features, METH_VARARGS, features_doc},
     {"predict", (PyCFunction)kernel_predict, METH_VARARGS, predict_doc},

@@ -1,8 +1,9 @@
 """From per-line probabilities to keep/remove decisions, and the safety valve.
 
 Shared by the runtime (:func:`cleantext.classify.classify_lines`) and the training script, so
-the thresholds are tuned under exactly the policy that ships. The compiled kernel mirrors the
-whole-page policy and the valve (``page_runs`` in ``_kernel.c``, tested against this module).
+the thresholds are tuned under exactly the policy that ships. The compiled kernel mirrors both
+policies and the valve (``page_runs`` and ``article_runs`` in ``_kernel.c``, tested against
+this module).
 
 Why two policies:
 
