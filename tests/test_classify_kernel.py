@@ -7,24 +7,17 @@ text: other scripts, characters outside the BMP, lone surrogates, combining mark
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleantext import classify
 from cleantext.classify import _MODEL, classify_lines
-from cleantext.classify.decide import (
-    HEAD_MAX_LINES,
-    HEAD_MIN_LINES,
-    MIN_KEPT_SHARE_ARTICLE,
-    MIN_KEPT_SHARE_PAGE,
-    PAGE_CORE,
-    PAGE_INSIDE,
-    keep_mask,
-    kept_share_too_small,
-)
 from cleantext.classify.features import FEATURE_NAMES, page_features
 
 if _MODEL.kernel is None and os.environ.get("CLEANTEXT_REQUIRE_KERNEL"):
@@ -114,70 +107,27 @@ def test_classify_lines_uses_the_same_decisions_either_way() -> None:
     assert [k for k, s in zip(fast.keep, lines, strict=True) if s] == kept or fast.conservative
 
 
-def python_runs(
-    lines: list[str], probs: list[float], *, whole_page: bool, head: float | None = None
-) -> list[tuple[int, int]] | None:
-    """The policy, safety valve and runs in Python (what ``page_runs``/``article_runs`` mirror)."""
-    index = [i for i, line in enumerate(lines) if line]
-    text_lines = [lines[i] for i in index]
-    thresholds = {**_MODEL.thresholds, "head_threshold": head}
-    keep = keep_mask(
-        np.array(probs),
-        whole_page=whole_page,
-        ends_sentence=lambda i: text_lines[i].endswith("."),
-        **thresholds,
-    ).tolist()
-    chars = [len(line) for line in text_lines]
-    kept = sum(c for c, k in zip(chars, keep, strict=True) if k)
-    if not any(keep) or kept_share_too_small(kept, sum(chars), whole_page):
-        return None
-    runs: list[tuple[int, int]] = []
-    for i, k in zip(index, keep, strict=True):
-        if not k:
-            if runs and runs[-1][1] == i:
-                runs[-1] = (runs[-1][0], i + 1)
-            else:
-                runs.append((i, i + 1))
-    return runs
-
-
 LINES = st.lists(
     st.sampled_from(["", "a", "Menu", "A longer line of text.", "x" * 90, "Ends."]), max_size=30
 )
 PROBS = [0.0, 0.005, 0.01, 0.1, 0.125, 0.2, 0.3, 0.5, 0.525, 0.6, 0.7, 0.9, 1.0]
 
 
-@settings(max_examples=300, deadline=None)
-@given(LINES, st.data())
-def test_page_runs_match_the_python_policy(lines: list[str], data: st.DataObject) -> None:
-    count = sum(map(bool, lines))
-    probs = data.draw(st.lists(st.sampled_from(PROBS), min_size=count, max_size=count))
-    found = _MODEL.kernel.page_runs(
-        lines, np.array(probs), _MODEL.threshold_page, PAGE_CORE, PAGE_INSIDE, MIN_KEPT_SHARE_PAGE
-    )
-    assert found == python_runs(lines, probs, whole_page=True)
-
-
-@settings(max_examples=400, deadline=None)
-@given(LINES, st.data(), st.sampled_from([None, 0.05, 0.5]))
-def test_article_runs_match_the_python_policy(
-    lines: list[str], data: st.DataObject, head: float | None
+@settings(max_examples=500, deadline=None)
+@given(LINES, st.data(), st.booleans(), st.booleans(), st.sampled_from([0.05, 0.5]))
+def test_compiled_policies_match_the_python_ones(
+    lines: list[str], data: st.DataObject, page: bool, known_site: bool, head: float
 ) -> None:
-    count = sum(map(bool, lines))
-    probs = data.draw(st.lists(st.sampled_from(PROBS), min_size=count, max_size=count))
+    """``page_runs``/``article_runs`` against ``_decide`` and its run building, on any scores."""
     text_lines = [line for line in lines if line]
-    found = _MODEL.kernel.article_runs(
-        lines,
-        np.array(probs),
-        _MODEL.threshold_article,
-        _MODEL.threshold_article_mid,
-        head,
-        HEAD_MIN_LINES,
-        HEAD_MAX_LINES,
-        MIN_KEPT_SHARE_ARTICLE,
-        lambda i: text_lines[i].endswith("."),
+    probs = data.draw(
+        st.lists(st.sampled_from(PROBS), min_size=len(text_lines), max_size=len(text_lines))
     )
-    assert found == python_runs(lines, probs, whole_page=False, head=head)
+    scored = classify._Scores(text_lines, page, np.array(probs))
+    model = dataclasses.replace(_MODEL, threshold_article_head=head)
+    with mock.patch.object(classify, "_MODEL", model):
+        compiled = classify._compiled_runs(lines, scored, known_site)
+        assert compiled == classify._runs_in_python(lines, scored, known_site)
 
 
 def test_page_runs_reject_mismatched_scores() -> None:

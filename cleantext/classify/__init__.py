@@ -153,26 +153,24 @@ class _Decision:
 
 @dataclass(frozen=True, slots=True)
 class _Scores:
-    """A document's non-empty lines (where they are, what they say), their mode and scores."""
+    """A document's non-empty lines, their mode and their scores."""
 
-    index: list[int]
     text_lines: list[str]
     whole_page: bool
     probs: npt.NDArray[np.float64]
 
 
 def _score(lines: Sequence[str], whole_page: bool | None, lines_before: int | None) -> _Scores:
-    index = list(compress(range(len(lines)), lines))
     text_lines = list(filter(None, lines))
     if whole_page is None:
         whole_page = _page_shaped(text_lines, lines_before)
-    probs = _MODEL.predict_lines(text_lines, whole_page=whole_page) if index else np.ones(0)
-    return _Scores(index, text_lines, whole_page, probs)
+    probs = _MODEL.predict_lines(text_lines, whole_page=whole_page) if text_lines else np.ones(0)
+    return _Scores(text_lines, whole_page, probs)
 
 
-def _decide(scored: _Scores, known_site: bool) -> _Decision:
-    index, text_lines, probs = scored.index, scored.text_lines, scored.probs
-    whole_page = scored.whole_page
+def _decide(lines: Sequence[str], scored: _Scores, known_site: bool) -> _Decision:
+    index = list(compress(range(len(lines)), lines))
+    text_lines, probs, whole_page = scored.text_lines, scored.probs, scored.whole_page
     if not index:
         return _Decision(index, probs, None, whole_page, False)
     thresholds = _MODEL.thresholds
@@ -225,7 +223,7 @@ def classify_lines(
     >>> v.keep, v.conservative
     ((), False)
     """
-    decision = _decide(_score(lines, whole_page, lines_before), known_site)
+    decision = _decide(lines, _score(lines, whole_page, lines_before), known_site)
     keep = np.ones(len(lines), dtype=bool)
     scores = np.ones(len(lines))
     if decision.keep is not None:
@@ -253,34 +251,51 @@ def boilerplate_runs(
     ([], False)
     """
     scored = _score(lines, whole_page, lines_before)
+    if _MODEL.kernel is not None:
+        return _compiled_runs(lines, scored, known_site)
+    return _runs_in_python(lines, scored, known_site)
+
+
+def _compiled_runs(
+    lines: Sequence[str], scored: _Scores, known_site: bool
+) -> tuple[list[tuple[int, int]], bool]:
+    """:func:`_runs_in_python` in the kernel (``page_runs``, ``article_runs``): the policy,
+    valve and runs in one call after the model."""
+    if not scored.text_lines:
+        return [], False
     kernel = _MODEL.kernel
-    if kernel is not None and scored.text_lines:
-        # The policy, valve and runs in the kernel: the twin of _decide and the code below.
-        listed = lines if isinstance(lines, list) else list(lines)
-        if scored.whole_page:
-            found = kernel.page_runs(
-                listed,
-                scored.probs,
-                _MODEL.threshold_page,
-                PAGE_CORE,
-                PAGE_INSIDE,
-                MIN_KEPT_SHARE_PAGE,
-            )
-        else:
-            text_lines = scored.text_lines
-            found = kernel.article_runs(
-                listed,
-                scored.probs,
-                _MODEL.threshold_article,
-                _MODEL.threshold_article_mid,
-                None if known_site else _MODEL.threshold_article_head,
-                HEAD_MIN_LINES,
-                HEAD_MAX_LINES,
-                MIN_KEPT_SHARE_ARTICLE,
-                lambda i: ends_sentence(text_lines[i]),
-            )
-        return ([], True) if found is None else (found, False)
-    decision = _decide(scored, known_site)
+    listed = lines if isinstance(lines, list) else list(lines)
+    if scored.whole_page:
+        found = kernel.page_runs(
+            listed,
+            scored.probs,
+            _MODEL.threshold_page,
+            PAGE_CORE,
+            PAGE_INSIDE,
+            MIN_KEPT_SHARE_PAGE,
+        )
+    else:
+        text_lines = scored.text_lines
+        found = kernel.article_runs(
+            listed,
+            scored.probs,
+            _MODEL.threshold_article,
+            _MODEL.threshold_article_mid,
+            None if known_site else _MODEL.threshold_article_head,
+            HEAD_MIN_LINES,
+            HEAD_MAX_LINES,
+            MIN_KEPT_SHARE_ARTICLE,
+            lambda i: ends_sentence(text_lines[i]),
+        )
+    return ([], True) if found is None else (found, False)
+
+
+def _runs_in_python(
+    lines: Sequence[str], scored: _Scores, known_site: bool
+) -> tuple[list[tuple[int, int]], bool]:
+    """What :func:`boilerplate_runs` returns, from :func:`_decide`: the reference of
+    :func:`_compiled_runs`, and the way where the kernel was not built."""
+    decision = _decide(lines, scored, known_site)
     if decision.keep is None:
         return [], decision.conservative
     dropped = list(compress(decision.index, map(not_, decision.keep)))
