@@ -368,7 +368,8 @@ class Cleaner:
             s for s in library.sets.values() if s.always and s.id in self._allowed
         )
         self._normalize = build_plan(self._generic, [Stage.NORMALIZE], self._skip)
-        self._plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[PlanStep, ...]]] = {}
+        #: per detected sites: the set ids in order, the steps, and whether a site set applies
+        self._plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[PlanStep, ...], bool]] = {}
         self._joint: JointScan | bool | None = None  # built on first use; False: cannot be
         self._classify = (
             classifier_step(whole_page)
@@ -381,7 +382,7 @@ class Cleaner:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_cleaner, (self.library, self._options))
 
-    def _plan(self, sites: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[PlanStep, ...]]:
+    def _plan(self, sites: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[PlanStep, ...], bool]:
         plan = self._plans.get(sites)
         if plan is None:
             site_ids = [s for s in self.library.closure(sites) if s in self._allowed]
@@ -395,7 +396,7 @@ class Cleaner:
             steps = build_plan(ordered, stages, self._skip)
             if self._classify is not None:
                 steps = tuple(sorted((*steps, self._classify), key=lambda step: step.stage))
-            plan = (tuple(s.id for s in ordered), steps)
+            plan = (tuple(s.id for s in ordered), steps, bool(site_sets))
             self._plans[sites] = plan
         return plan
 
@@ -406,7 +407,7 @@ class Cleaner:
         normalized, normalize_edits = run.lines, len(run.edits)
         forced = self._forced
         sites = forced if forced is not None else self._detect(run, url)
-        set_ids, steps = self._plan(sites)
+        set_ids, steps, known_site = self._plan(sites)
         mined = self._mined_step(url, sites) if self._drop_lines else None
         for plan_step in steps:
             if mined is not None and plan_step.stage > Stage.LINES:
@@ -416,9 +417,7 @@ class Cleaner:
                 # Detection needs to know how much the rules removed, and the decision whether
                 # a site set applied: a per-document step.
                 plan_step = classifier_step(
-                    self._options["whole_page"],
-                    sum(map(bool, normalized)),
-                    any(not self.library.sets[s].always for s in set_ids),
+                    self._options["whole_page"], sum(map(bool, normalized)), known_site
                 )
             run.step(plan_step)
         if mined is not None:
