@@ -81,6 +81,33 @@ def timed(run: Callable[[str], object], docs: Sequence[str], repeat: int) -> lis
     return times
 
 
+def interleaved(
+    runs: Sequence[Callable[[str], object]], docs: Sequence[str], repeat: int, chunk: int = 50
+) -> list[list[float]]:
+    """Seconds of each of ``runs`` over ``docs`` per repetition, the runs taking turns every
+    ``chunk`` documents (in reversed order every other turn).
+
+    For ratios between variants of cleantext itself: the host's speed drifts within seconds,
+    and turns this short put every variant under the same drift. Each run first makes one
+    untimed pass, so what is compared is the steady state, not first-use compilation.
+    """
+    for run in runs:
+        for doc in docs:
+            run(doc)
+    times = [[0.0] * repeat for _ in runs]
+    for rep in range(repeat):
+        for turn, first in enumerate(range(0, len(docs), chunk)):
+            part = docs[first : first + chunk]
+            order = range(len(runs)) if turn % 2 == 0 else range(len(runs) - 1, -1, -1)
+            for k in order:
+                run = runs[k]
+                start = time.perf_counter()
+                for doc in part:
+                    run(doc)
+                times[k][rep] += time.perf_counter() - start
+    return times
+
+
 def host_speed() -> float:
     """Milliseconds of a fixed pure-Python loop (best of five): on shared virtual machines the
     host's speed drifts by tens of percent within minutes, and rates taken at different
@@ -215,15 +242,14 @@ class Suite:
             )
             many = Cleaner(big)
             for name in corpus_module.FIELDS:
-                # Alternating repetitions: a drift of the host's speed hits both alike.
                 docs = self.corpus.docs[name]
                 shipped = Result("engine", "pipeline, shipped sets", name, size_of(docs))
                 loaded = Result(
                     "engine", f"pipeline, +{self.args.sites} site sets", name, size_of(docs)
                 )
-                for _ in range(self.args.repeat):
-                    shipped.seconds += timed(self.cleaner.clean, docs, 1)
-                    loaded.seconds += timed(many.clean, docs, 1)
+                shipped.seconds, loaded.seconds = interleaved(
+                    [self.cleaner.clean, many.clean], docs, self.args.repeat
+                )
                 loaded.note = f"{loaded.rate / shipped.rate:.2f}x the shipped-sets rate"
                 self.add(shipped)
                 self.add(loaded)
@@ -277,14 +303,14 @@ class Suite:
             )
 
     def case_explain(self) -> None:
-        """Repetitions of the two alternate, so a drift of the host's speed hits both alike."""
+        """Explain off and on take turns (see :func:`interleaved`)."""
         for name in corpus_module.FIELDS:
             docs = self.corpus.docs[name]
             off = Result("explain", "explain off (clean)", name, size_of(docs))
             on = Result("explain", "explain on (explain)", name, size_of(docs))
-            for _ in range(self.args.repeat):
-                off.seconds += timed(self.cleaner.clean, docs, 1)
-                on.seconds += timed(self.cleaner.explain, docs, 1)
+            off.seconds, on.seconds = interleaved(
+                [self.cleaner.clean, self.cleaner.explain], docs, self.args.repeat
+            )
             off.note = f"{off.rate / on.rate:.2f}x explain on"
             self.add(off)
             self.add(on)
