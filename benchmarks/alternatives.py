@@ -89,25 +89,60 @@ def clean_text_python(*, install: bool = True) -> Path:
     return python
 
 
-def run_clean_text(docs: list[str], repeat: int, *, install: bool = True) -> list[float]:
-    """Seconds per repetition of clean-text's ``clean()`` over ``docs`` (timed in its process)."""
-    python = clean_text_python(install=install)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
-        json.dump(docs, f)
-        path = f.name
-    try:
+class CleanTextWorker:
+    """clean-text's ``clean()`` in its own process, timing ranges of ``docs`` on request.
+
+    >>> with CleanTextWorker(docs) as worker:  # doctest: +SKIP
+    ...     seconds = worker.time(0, 50)
+    """
+
+    def __init__(self, docs: list[str], *, install: bool = True) -> None:
+        python = clean_text_python(install=install)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
+            json.dump(docs, f)
+        self._path = Path(f.name)
         # -I: isolated mode, so our own ``cleantext`` (cwd, PYTHONPATH) cannot shadow theirs.
-        done = subprocess.run(
-            [str(python), "-I", str(WORKER), path, str(repeat)],
-            capture_output=True,
+        self._process = subprocess.Popen(
+            [str(python), "-I", str(WORKER), str(self._path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             cwd=tempfile.gettempdir(),
         )
-    finally:
-        Path(path).unlink()
-    if done.returncode != 0:
-        raise Unavailable(f"clean-text worker failed: {done.stderr.strip()[-300:]}")
-    return [float(x) for x in json.loads(done.stdout.strip().splitlines()[-1])]
+        if self._reply() != "ready":
+            raise self._failed()
+
+    def time(self, first: int, last: int) -> float:
+        """Seconds clean-text took over documents ``first`` to ``last - 1``."""
+        assert self._process.stdin is not None
+        self._process.stdin.write(f"{first} {last}\n")
+        self._process.stdin.flush()
+        try:
+            return float(self._reply())
+        except ValueError:
+            raise self._failed() from None
+
+    def _reply(self) -> str:
+        assert self._process.stdout is not None
+        return self._process.stdout.readline().strip()
+
+    def _failed(self) -> Unavailable:
+        self.close()
+        assert self._process.stderr is not None
+        return Unavailable(f"clean-text worker failed: {self._process.stderr.read()[-300:]}")
+
+    def close(self) -> None:
+        if self._process.stdin is not None and not self._process.stdin.closed:
+            self._process.stdin.close()
+        self._process.wait()
+        self._path.unlink(missing_ok=True)
+
+    def __enter__(self) -> CleanTextWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 if __name__ == "__main__":  # pragma: no cover - manual check of the environments
@@ -117,4 +152,5 @@ if __name__ == "__main__":  # pragma: no cover - manual check of the environment
             print(name, "ok")
         except Unavailable as why:
             print(name, "unavailable:", why, file=sys.stderr)
-    print("clean-text", run_clean_text(["Some  text “here”."], 1))
+    with CleanTextWorker(["Some  text “here”."]) as worker:
+        print("clean-text", worker.time(0, 1))

@@ -1,6 +1,8 @@
 """Run by the clean-text environment: time ``cleantext.clean`` (the PyPI clean-text package).
 
-Usage: ``python -I clean_text_worker.py DOCS.json REPEAT``; prints a JSON list of seconds.
+Usage: ``python -I clean_text_worker.py DOCS.json``. It prints ``ready``, then for each line
+``FIRST LAST`` read from stdin times ``clean()`` over documents ``FIRST`` to ``LAST - 1`` and
+prints the seconds, so the benchmark can make it take turns with cleantext on the same text.
 """
 
 import json
@@ -15,13 +17,13 @@ def main() -> None:
 
     with open(sys.argv[1], encoding="utf-8") as handle:
         docs = json.load(handle)
-    times = []
-    for _ in range(int(sys.argv[2])):
+    print("ready", flush=True)
+    for request in sys.stdin:
+        first, last = map(int, request.split())
         start = time.perf_counter()
-        for doc in docs:
+        for doc in docs[first:last]:
             clean(doc)
-        times.append(time.perf_counter() - start)
-    print(json.dumps(times))
+        print(time.perf_counter() - start, flush=True)
 
 
 if __name__ == "__main__":

@@ -81,31 +81,50 @@ def timed(run: Callable[[str], object], docs: Sequence[str], repeat: int) -> lis
     return times
 
 
-def interleaved(
-    runs: Sequence[Callable[[str], object]], docs: Sequence[str], repeat: int, chunk: int = 50
-) -> list[list[float]]:
-    """Seconds of each of ``runs`` over ``docs`` per repetition, the runs taking turns every
-    ``chunk`` documents (in reversed order every other turn).
+ChunkTimer = Callable[[int, int], float]
+"""Seconds some cleaner takes over documents ``first`` to ``last - 1`` of an input."""
 
-    For ratios between variants of cleantext itself: the host's speed drifts within seconds,
-    and turns this short put every variant under the same drift. Each run first makes one
-    untimed pass, so what is compared is the steady state, not first-use compilation.
+
+def chunk_timer(run: Callable[[str], object], docs: Sequence[str]) -> ChunkTimer:
+    """A :data:`ChunkTimer` running ``run`` on each document of ``docs`` in this process."""
+
+    def seconds(first: int, last: int) -> float:
+        start = time.perf_counter()
+        for doc in docs[first:last]:
+            run(doc)
+        return time.perf_counter() - start
+
+    return seconds
+
+
+def take_turns(
+    timers: Sequence[ChunkTimer], count: int, repeat: int, chunk: int = 50
+) -> list[list[float]]:
+    """Seconds of each of ``timers`` over ``count`` documents per repetition, the timers taking
+    turns every ``chunk`` documents (in reversed order every other turn).
+
+    For ratios: the host's speed drifts within seconds, and turns this short put the cleaners
+    compared under the same drift.
     """
+    times = [[0.0] * repeat for _ in timers]
+    for rep in range(repeat):
+        for turn, first in enumerate(range(0, count, chunk)):
+            last = min(first + chunk, count)
+            order = range(len(timers)) if turn % 2 == 0 else range(len(timers) - 1, -1, -1)
+            for k in order:
+                times[k][rep] += timers[k](first, last)
+    return times
+
+
+def interleaved(
+    runs: Sequence[Callable[[str], object]], docs: Sequence[str], repeat: int
+) -> list[list[float]]:
+    """:func:`take_turns` for variants of cleantext, after one untimed pass of each: what is
+    compared is the steady state, not first-use compilation."""
     for run in runs:
         for doc in docs:
             run(doc)
-    times = [[0.0] * repeat for _ in runs]
-    for rep in range(repeat):
-        for turn, first in enumerate(range(0, len(docs), chunk)):
-            part = docs[first : first + chunk]
-            order = range(len(runs)) if turn % 2 == 0 else range(len(runs) - 1, -1, -1)
-            for k in order:
-                run = runs[k]
-                start = time.perf_counter()
-                for doc in part:
-                    run(doc)
-                times[k][rep] += time.perf_counter() - start
-    return times
+    return take_turns([chunk_timer(run, docs) for run in runs], len(docs), repeat)
 
 
 def host_speed() -> float:
@@ -316,10 +335,13 @@ class Suite:
             self.add(on)
 
     def case_alternatives(self) -> None:
-        """Each alternative on the same documents, its ratio taken against cleantext timed on
-        them just before and just after it: shared machines drift by tens of percent within a
-        run, and a ratio of two rates measured minutes apart would carry that drift."""
-        repeat = self.args.alt_repeat
+        """Each alternative takes turns with cleantext on the same documents (see
+        :func:`take_turns`), and its ratio is taken over those turns: shared machines drift by
+        tens of percent within a run, and rates measured even a minute apart carry that drift.
+        """
+        for name in corpus_module.FIELDS:  # cleantext's first-use compilation is not timed
+            for doc in self.corpus.docs[name]:
+                self.cleaner.clean(doc)
         for alt, make in alternatives.IN_PROCESS.items():
             for name in corpus_module.FIELDS:
                 try:
@@ -327,29 +349,31 @@ class Suite:
                 except alternatives.Unavailable as why:
                     self.add(Result("alternatives", alt, name, skipped=str(why)))
                     continue
-                before = self.ours(name)
-                result = self.measure("alternatives", alt, name, run, repeat=repeat)
-                result.note = self.ratio_note(name, before, result)
+                self.versus(alt, name, chunk_timer(run, self.corpus.docs[name]))
         for name in corpus_module.FIELDS:
-            docs = self.corpus.docs[name]
-            before = self.ours(name)
             try:
-                times = alternatives.run_clean_text(docs, repeat, install=not self.args.no_install)
+                install = not self.args.no_install
+                with alternatives.CleanTextWorker(self.corpus.docs[name], install=install) as w:
+                    self.versus("clean-text", name, w.time)
             except alternatives.Unavailable as why:
                 self.add(Result("alternatives", "clean-text", name, skipped=str(why)))
-                continue
-            result = self.add(Result("alternatives", "clean-text", name, size_of(docs), times))
-            result.note = self.ratio_note(name, before, result)
 
-    def ours(self, field_name: str) -> list[float]:
-        """Seconds of the default pipeline over a field, for a paired ratio (not reported)."""
-        return timed(self.cleaner.clean, self.corpus.docs[field_name], self.args.repeat)
-
-    def ratio_note(self, field_name: str, before: list[float], alt: Result) -> str:
-        """``cleantext is Nx faster``, cleantext's rate the median of its runs around ``alt``."""
-        seconds = before + self.ours(field_name)
-        rate = size_of(self.corpus.docs[field_name]) / statistics.median(seconds)
-        return f"cleantext is {rate / alt.rate:.1f}x faster ({rate:.2f} MB/s, timed around it)"
+    def versus(self, alt: str, field_name: str, timer: ChunkTimer) -> None:
+        """Time ``alt`` and the default pipeline in turns; report ``alt`` with the ratio."""
+        docs = self.corpus.docs[field_name]
+        # Turns of 200 documents (~0.1 s of cleantext): each turn starts with the caches the
+        # other cleaner filled, a cost longer turns spread thinner.
+        ours, theirs = take_turns(
+            [chunk_timer(self.cleaner.clean, docs), timer],
+            len(docs),
+            self.args.alt_repeat,
+            chunk=200,
+        )
+        megabytes = size_of(docs)
+        rate = megabytes / statistics.median(ours)
+        result = Result("alternatives", alt, field_name, megabytes, theirs)
+        result.note = f"cleantext is {rate / result.rate:.1f}x faster ({rate:.2f} MB/s in turns)"
+        self.add(result)
 
     def case_cli(self) -> None:
         script = self.args.cli or shutil.which("cleantext", path=str(Path(sys.executable).parent))
