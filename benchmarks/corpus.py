@@ -12,6 +12,7 @@ import gzip
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 # ``../shared`` beside the repository; a worktree one level deeper finds it one level up.
@@ -35,7 +36,7 @@ class Corpus:
         return sum(len(d.encode("utf-8")) for d in self.docs[field]) / 1e6
 
 
-def _pages(corpus: Path | None) -> tuple[str, list[dict[str, str]]]:
+def _pages(corpus: Path | None) -> tuple[str, list[dict[str, Any]]]:
     path = corpus or next((p for p in DEV_CORPUS_PLACES if p.exists()), None)
     if path is not None and path.exists():
         with gzip.open(path, "rt", encoding="utf-8") as handle:

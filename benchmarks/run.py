@@ -166,20 +166,18 @@ class Suite:
         return result
 
     def measure(
-        self, group: str, case: str, field_name: str, run: Callable[[str], object], **kw: object
+        self,
+        group: str,
+        case: str,
+        field_name: str,
+        run: Callable[[str], object],
+        *,
+        docs: Sequence[str] | None = None,
     ) -> Result:
-        docs = kw.get("docs") or self.corpus.docs[field_name]
-        repeat = int(kw.get("repeat") or self.args.repeat)  # type: ignore[call-overload]
-        return self.add(
-            Result(
-                group,
-                case,
-                field_name,
-                size_of(docs),  # type: ignore[arg-type]
-                timed(run, docs, repeat),  # type: ignore[arg-type]
-                str(kw.get("note", "")),
-            )
-        )
+        """Time ``run`` over ``docs`` (default: the field's documents), ``--repeat`` times."""
+        docs = self.corpus.docs[field_name] if docs is None else docs
+        seconds = timed(run, docs, self.args.repeat)
+        return self.add(Result(group, case, field_name, size_of(docs), seconds))
 
     # --- cases -------------------------------------------------------------------------
 
