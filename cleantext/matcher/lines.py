@@ -1,0 +1,239 @@
+"""Which rule matches each line of a document, and on which lines a pattern may match: one
+RE2 scan of the whole text names the candidate lines, ``regex`` confirms them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+from .text import encoded, match_spans, matched_lines
+from .translate import BACKREFERENCE, re2, re2_options, scoped, translate
+
+
+class LineMatcher:
+    """Find the first of several patterns that matches a whole line.
+
+    :meth:`first` answers for one line with a ``regex`` alternation; :meth:`scan` answers for
+    every line of a document at once: one RE2 scan of the whole text finds the few lines a
+    relaxed form of some pattern matches (never missing one), and only those lines are
+    checked with the exact patterns, in rule order. Patterns RE2 cannot relax (backreferences)
+    are tried on every line.
+
+    >>> m = LineMatcher(["Share this", "(?i)advertisement"])
+    >>> m.first("ADVERTISEMENT"), m.first("Shares rose"), m.first("Share this")
+    (1, None, 0)
+    >>> m.scan(["Text.", "Share this", "", "advertisement"])
+    [(1, 0), (3, 1)]
+    """
+
+    __slots__ = (
+        "_combined",
+        "_combined_built",
+        "_exact",
+        "_fast",
+        "_rest",
+        "_sources",
+        "_standalone",
+        "presence",
+    )
+
+    def __init__(self, sources: Sequence[str]) -> None:
+        self._sources = tuple(sources)
+        self._standalone = tuple(
+            (i, regex.compile(s)) for i, s in enumerate(sources) if BACKREFERENCE.search(s)
+        )
+        # The alternation :meth:`first` uses is compiled on first use: with RE2 it serves only
+        # texts RE2 cannot read, and it costs more to compile than everything else here.
+        self._combined: regex.Pattern[str] | None = None
+        self._combined_built = False
+        self._exact = tuple(regex.compile(s) for s in sources)
+        relaxed = [translate(s, relaxed=True) for s in sources]
+        fast = [i for i, t in enumerate(relaxed) if t is not None]
+        self._fast = None
+        #: an RE2 pattern (multi-line) found in every text where some pattern matches a line,
+        #: or ``None`` when some pattern cannot be relaxed: a gate can then skip :meth:`scan`
+        self.presence: str | None = None
+        if fast:
+            try:
+                anywhere = "|".join(f"(?:{relaxed[i]})" for i in fast)
+                which = re2.Set.FullMatchSet(re2_options())
+                for i in fast:
+                    which.Add(relaxed[i])
+                which.Compile()
+                prefilter = re2.compile(f"(?m)^(?:{anywhere})$".encode(), re2_options())
+                self._fast = (prefilter, which, tuple(fast))
+            except re2.error:
+                fast = []
+        self._rest = tuple(i for i in range(len(sources)) if i not in set(fast))
+        if fast and not self._rest:
+            self.presence = f"^(?:{anywhere})$"
+
+    def __reduce__(self) -> tuple[type[LineMatcher], tuple[tuple[str, ...]]]:
+        return (LineMatcher, (self._sources,))
+
+    def first(self, line: str) -> int | None:
+        """Index of the first pattern that matches all of ``line``, or ``None``."""
+        found: int | None = None
+        if not self._combined_built:  # two threads may both build it: the same pattern
+            combinable = [i for i, s in enumerate(self._sources) if not BACKREFERENCE.search(s)]
+            self._combined = _alternation(self._sources, combinable)
+            self._combined_built = True
+        if self._combined is not None:
+            match = self._combined.fullmatch(line)
+            if match is not None:
+                found = int(match.lastgroup[1:])
+        for index, pattern in self._standalone:
+            if found is not None and index > found:
+                break
+            if pattern.fullmatch(line):
+                return index
+        return found
+
+    def scan(self, lines: Sequence[str]) -> list[tuple[int, int]]:
+        """``(line index, pattern index)`` of every non-empty line some pattern matches.
+
+        The same answer as calling :meth:`first` on each line.
+        """
+        return self.scan_encoded(lines, encoded(lines) if self._fast is not None else None)
+
+    def scan_encoded(self, lines: Sequence[str], text: bytes | None) -> list[tuple[int, int]]:
+        """:meth:`scan` with the lines already joined and UTF-8 encoded (``None``: cannot be)."""
+        if text is None or self._fast is None:
+            return [
+                (i, found)
+                for i, line in enumerate(lines)
+                if line and (found := self.first(line)) is not None
+            ]
+        prefilter, which, fast = self._fast
+        # Candidate line -> its UTF-8 bytes (a prefilter match spans the whole line), which the
+        # set reads without encoding the line again; ``None`` for lines tried for ``_rest`` only.
+        candidates: dict[int, bytes | None] = self._candidate_lines(prefilter, text)
+        if self._rest:
+            candidates.update(
+                (i, None) for i, line in enumerate(lines) if line and i not in candidates
+            )
+        exact = self._exact
+        hits: list[tuple[int, int]] = []
+        for i in sorted(candidates):
+            line = lines[i]
+            data = candidates[i]
+            tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
+            tried.extend(self._rest)
+            for index in sorted(tried):
+                if exact[index].fullmatch(line):
+                    hits.append((i, index))
+                    break
+        return hits
+
+    @staticmethod
+    def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> dict[int, bytes | None]:
+        found: dict[int, bytes | None] = {}
+        line = 0
+        position = 0
+        for start, end in match_spans(prefilter, encoded):
+            if start == end:
+                continue
+            line += encoded.count(b"\n", position, start)
+            position = start
+            found[line] = encoded[start:end]
+        return found
+
+
+@lru_cache(maxsize=1024)
+def line_matcher(sources: tuple[str, ...]) -> LineMatcher:
+    """A shared :class:`LineMatcher` for these patterns (plans of many sites reuse the generic
+    part instead of compiling it again)."""
+    return LineMatcher(sources)
+
+
+class LineMatchers:
+    """Several :class:`LineMatcher` in rule order, answering as one matcher over all patterns.
+
+    A plan keeps the generic rules' matcher shared between sites and compiles only the site
+    part; the first part with a hit on a line holds the first rule in order.
+
+    >>> chain = LineMatchers([("Share this",), ("(?i)share this", "Advertisement")])
+    >>> chain.scan(["Share this", "SHARE THIS", "Advertisement", "Text."])
+    [(0, 0), (1, 1), (2, 2)]
+    """
+
+    __slots__ = ("_parts",)
+
+    def __init__(self, parts: Sequence[tuple[str, ...]]) -> None:
+        offsets = [0]
+        for part in parts:
+            offsets.append(offsets[-1] + len(part))
+        self._parts = tuple(
+            (line_matcher(tuple(part)), offset)
+            for part, offset in zip(parts, offsets, strict=False)
+        )
+
+    @property
+    def presence(self) -> str | None:
+        """:attr:`LineMatcher.presence` of the one part (``None`` for several)."""
+        return self._parts[0][0].presence if len(self._parts) == 1 else None
+
+    def scan(self, lines: Sequence[str]) -> list[tuple[int, int]]:
+        """``(line index, pattern index)`` for every non-empty line some pattern matches."""
+        text = encoded(lines) if re2 is not None else None
+        if len(self._parts) == 1:
+            return self._parts[0][0].scan_encoded(lines, text)
+        found: dict[int, int] = {}
+        for matcher, offset in self._parts:
+            for line, index in matcher.scan_encoded(lines, text):
+                found.setdefault(line, index + offset)
+        return sorted(found.items())
+
+
+def _alternation(sources: Sequence[str], indexes: Sequence[int]) -> regex.Pattern[str] | None:
+    if not indexes:
+        return None
+    return regex.compile("|".join(f"(?P<r{i}>{scoped(sources[i])})" for i in indexes))
+
+
+# Whitespace as str.strip() sees it (regex's \s leaves out \x1c-\x1f), at either end of a
+# line. Every such character lies below U+3001.
+_SPACE = "".join(f"\\u{c:04x}" for c in range(0x3001) if chr(c).isspace() and c != 10)
+OUTER_SPACE = f"^[{_SPACE}]|[{_SPACE}]$"
+
+
+class LineFilter:
+    """The lines of a document where a pattern may match (inside the line): one RE2 scan.
+
+    Never misses a line the pattern matches; ``outer_space`` adds the lines with whitespace at
+    either end. :meth:`lines` answers ``None`` when it cannot tell (no RE2, a pattern it cannot
+    relax, one that matches the empty string): then every line must be tried.
+
+    >>> LineFilter(r"\\?{2,}").lines(["a ?? b", "plain", "", "??"])
+    [0, 3]
+    """
+
+    __slots__ = ("_pattern", "_source")
+
+    def __init__(self, source: str, *, outer_space: bool = False) -> None:
+        self._source = (source, outer_space)
+        relaxed = translate(source, relaxed=True)
+        self._pattern = None
+        if relaxed is not None and not re2.fullmatch(relaxed, ""):
+            if outer_space:
+                relaxed = f"{relaxed}|{translate(OUTER_SPACE, relaxed=True)}"
+            self._pattern = re2.compile(f"(?m:{relaxed})".encode(), re2_options())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_line_filter, self._source)
+
+    def lines(self, lines: Sequence[str]) -> list[int] | None:
+        """Sorted indexes of the lines that may match, or ``None`` for "try them all"."""
+        if self._pattern is None:
+            return None
+        text = encoded(lines)
+        if text is None:
+            return None
+        return matched_lines(self._pattern, text)
+
+
+def _line_filter(source: str, outer_space: bool) -> LineFilter:
+    return LineFilter(source, outer_space=outer_space)
