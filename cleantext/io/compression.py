@@ -4,12 +4,17 @@ Every codec here has a framing in which independently compressed pieces concaten
 valid file (gzip members, bzip2 and xz streams, zstd frames). That is what lets worker
 processes compress their own output chunks while the parent only appends bytes, so the
 parent's compressor never becomes the bottleneck of a parallel run.
+
+gzip goes through zlib-ng where it is installed (a dependency; the standard library's zlib
+otherwise): the same format, two to three times faster to read and to write at the same level.
+Reading is the one serial part of a parallel run, and writing was a fifth of its work.
 """
 
 from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import zlib
 from collections.abc import Callable
@@ -19,6 +24,14 @@ from pathlib import PurePath
 from typing import IO, Any
 
 from ..errors import ConfigError
+
+_gzip: Any
+_zlib: Any
+try:
+    from zlib_ng import gzip_ng as _gzip
+    from zlib_ng import zlib_ng as _zlib
+except ImportError:  # pragma: no cover - exercised only where zlib-ng has no wheel
+    _gzip, _zlib = gzip, zlib
 
 
 class Codec(Enum):
@@ -37,9 +50,12 @@ CORRUPT_ERRORS: tuple[type[BaseException], ...] = (
     zlib.error,
     lzma.LZMAError,
     OSError,
+    _zlib.error,
 )
 
-#: gzip level for output: level 6 costs about twice level 1 for a few percent smaller files.
+#: gzip level for output. On 104 MB of news pages, zlib-ng's level 6 writes 39 MB in the time
+#: the standard zlib's level 1 takes to write 44 MB (its level 6 takes three times as long);
+#: zlib-ng's level 1 is three times faster again but writes 56 MB.
 GZIP_LEVEL = 6
 
 
@@ -79,13 +95,78 @@ def corrupt_errors() -> tuple[type[BaseException], ...]:
     return (*CORRUPT_ERRORS, zstandard.ZstdError)
 
 
+#: zlib's window bits for a gzip wrapper: header and trailer (CRC, length) checked by zlib
+_GZIP_WBITS = 16 + zlib.MAX_WBITS
+#: compressed bytes read at a time, and the most decompressed bytes handed out by one read
+_GZIP_BLOCK = 1 << 17
+_GZIP_MOST = 1 << 22
+
+
+class GzipReader(io.BufferedIOBase):
+    """The decompressed content of a gzip file of one or more members (as workers write them).
+
+    The gzip modules' own readers hold back some of what they decompressed before a
+    truncation or a corrupt block (zlib-ng's up to its 128 KB buffer); this one hands out
+    every byte before the damage, so every whole record before it is still cleaned.
+
+    >>> data = gzip.compress(b"a\\n", mtime=0) + gzip.compress(b"b\\n", mtime=0)
+    >>> GzipReader(io.BytesIO(data)).read()
+    b'a\\nb\\n'
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._inflate = _zlib.decompressobj(wbits=_GZIP_WBITS)
+        self._input = b""  # compressed bytes read and not yet decompressed
+        self._in_member = False  # input ending now would cut a member short
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int | None = -1) -> bytes:
+        """Some decompressed bytes (at most ``size``); ``b""`` only at the end."""
+        most = size if size is not None and size > 0 else _GZIP_MOST
+        while True:
+            if not self._input:
+                self._input = self._raw.read(_GZIP_BLOCK)
+                if not self._input:
+                    if self._in_member:
+                        raise EOFError("the compressed file ends inside a gzip member")
+                    return b""
+            if not self._in_member:
+                self._input = self._input.lstrip(b"\0")  # gzip allows zeros between members
+                self._in_member = bool(self._input)
+                if not self._in_member:
+                    continue
+            out: bytes = self._inflate.decompress(self._input, most)
+            self._input = self._inflate.unconsumed_tail
+            if self._inflate.eof:
+                self._input = self._inflate.unused_data
+                self._inflate = _zlib.decompressobj(wbits=_GZIP_WBITS)
+                self._in_member = False
+            if out:
+                return out
+
+    def read(self, size: int | None = -1) -> bytes:
+        """``size`` decompressed bytes, fewer only at the end (everything if ``size < 0``)."""
+        pieces, wanted = [], size if size is not None and size >= 0 else -1
+        while wanted:
+            piece = self.read1(wanted)
+            if not piece:
+                break
+            pieces.append(piece)
+            wanted = max(wanted - len(piece), 0) if wanted > 0 else -1
+        return b"".join(pieces)
+
+
 def open_decompressed(raw: IO[bytes], codec: Codec | None) -> IO[bytes]:
     """A binary stream of the decompressed content of ``raw`` (returned as is if uncompressed)."""
     stream: Any
     if codec is None:
         stream = raw
     elif codec is Codec.GZIP:
-        stream = gzip.GzipFile(fileobj=raw, mode="rb")
+        stream = GzipReader(raw)
     elif codec is Codec.BZIP2:
         stream = bz2.BZ2File(raw, mode="rb")
     elif codec is Codec.XZ:
@@ -111,7 +192,7 @@ def compressor(codec: Codec | None) -> Callable[[bytes], bytes]:
     if codec is None:
         return bytes
     if codec is Codec.GZIP:
-        return partial(gzip.compress, compresslevel=GZIP_LEVEL, mtime=0)
+        return partial(_gzip.compress, compresslevel=GZIP_LEVEL, mtime=0)
     if codec is Codec.BZIP2:
         return bz2.compress
     if codec is Codec.XZ:
