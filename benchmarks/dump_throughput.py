@@ -6,7 +6,8 @@ seed articles), each record varied (lines rotated, a unique line added) so that 
 fold the dump into a few repeats. The dump lives in a temporary folder and is deleted after:
 generated data is never committed.
 
-For each job count it runs the installed command as a user would, samples the resident
+For each job count it runs the installed command as a user would (``--rounds`` times, the
+job counts taking turns; speed-ups are the median of each round's ratio), samples the resident
 memory and CPU time of every process of the tree (parent and workers) every 50 ms, and
 reports wall time, MB/s of uncompressed input, peak RSS, total and per-process CPU, and checks
 that every run wrote the same records. On a shared machine wall-clock speed-up depends on
@@ -34,6 +35,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -197,6 +199,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=200, help="uncompressed dump size")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="runs per job count, taking turns (3)"
+    )
     parser.add_argument("--stream-gb", type=float, default=0, help="also stream N GB, no rules")
     parser.add_argument(
         "--results", type=Path, default=ROOT / "benchmarks/results/dump_throughput.json"
@@ -217,35 +222,59 @@ def main() -> None:
             f"{dump.stat().st_size / 1e6:.0f} MB gzip, in {time.perf_counter() - started:.0f} s",
             flush=True,
         )
-        rows = []
+        measured: dict[int, list[dict[str, float]]] = {jobs: [] for jobs in args.jobs}
         digests = set()
-        for jobs in args.jobs:
-            out = work / f"out-j{jobs}.jsonl.gz"
-            measured = run(
-                [args.command, "clean", "-q", "-j", str(jobs), str(dump), "-o", str(out)]
-            )
-            seconds = measured["seconds"]
-            digests.add(digest(out))
+        for round_number in range(args.rounds):
+            # Job counts take turns, in reversed order every other round: the host's speed
+            # drifts by tens of percent within a minute, and a ratio of two runs taken far
+            # apart carries that drift.
+            order = args.jobs if round_number % 2 == 0 else args.jobs[::-1]
+            for jobs in order:
+                out = work / f"out-j{jobs}.jsonl.gz"
+                one = run([args.command, "clean", "-q", "-j", str(jobs), str(dump), "-o", str(out)])
+                measured[jobs].append(one)
+                digests.add(digest(out))
+                out.unlink()
+                print(f"round {round_number + 1}, -j {jobs}: {one['seconds']:.1f} s", flush=True)
+        base_runs = measured[args.jobs[0]]
+        rows = []
+        for jobs, runs in measured.items():
+            seconds = statistics.median(r["seconds"] for r in runs)
             rows.append(
                 {
                     "jobs": jobs,
                     "seconds": round(seconds, 2),
+                    "seconds_each_round": [round(r["seconds"], 2) for r in runs],
                     "mb_per_s": round(raw_bytes / 1e6 / seconds, 2),
                     "docs_per_s": round(records / seconds, 1),
-                    "peak_rss_mb": round(measured["peak"] / 1e6, 1),
-                    "cpu_seconds": round(measured["cpu"], 1),
-                    "parent_cpu_seconds": round(measured["parent_cpu"], 1),
-                    "critical_path_cpu_seconds": round(measured["busiest_cpu"], 1),
+                    "peak_rss_mb": round(max(r["peak"] for r in runs) / 1e6, 1),
+                    "cpu_seconds": round(statistics.median(r["cpu"] for r in runs), 1),
+                    "parent_cpu_seconds": round(
+                        statistics.median(r["parent_cpu"] for r in runs), 1
+                    ),
+                    "critical_path_cpu_seconds": round(
+                        statistics.median(r["busiest_cpu"] for r in runs), 1
+                    ),
+                    # The median of each round's ratio to the first job count's run of the
+                    # same round, which ran next to it.
+                    "speedup": round(
+                        statistics.median(
+                            b["seconds"] / r["seconds"]
+                            for b, r in zip(base_runs, runs, strict=True)
+                        ),
+                        2,
+                    ),
+                    # The speed-up on idle cores, estimated from CPU times, which other users'
+                    # load on a shared machine does not skew (see ``run``).
+                    "cpu_bound_speedup": round(
+                        statistics.median(
+                            b["busiest_cpu"] / r["busiest_cpu"]
+                            for b, r in zip(base_runs, runs, strict=True)
+                        ),
+                        2,
+                    ),
                 }
             )
-            print(f"-j {jobs}: {seconds:.1f} s", flush=True)
-        base = rows[0]["seconds"]
-        base_cpu = rows[0]["critical_path_cpu_seconds"]
-        for row in rows:
-            row["speedup"] = round(base / row["seconds"], 2)
-            # The speed-up on idle cores, estimated from CPU times, which other users' load on a
-            # shared machine does not skew (see ``run``).
-            row["cpu_bound_speedup"] = round(base_cpu / row["critical_path_cpu_seconds"], 2)
         result = {
             "benchmark": "dump_throughput",
             "input_mb": round(raw_bytes / 1e6, 1),
@@ -253,6 +282,7 @@ def main() -> None:
             "records": records,
             "cores": os.cpu_count(),
             "load_average_before": os.getloadavg()[0],
+            "rounds": args.rounds,
             "same_output_for_every_job_count": len(digests) == 1,
             "runs": rows,
         }

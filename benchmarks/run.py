@@ -25,7 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -116,6 +117,32 @@ def take_turns(
     return times
 
 
+def timed_turns(timers: Sequence[ChunkTimer], count: int, turn: float = 1.0) -> list[float]:
+    """Seconds each of ``timers`` takes over ``count`` documents, the timers taking turns of
+    about ``turn`` seconds each (each goes on from where its last turn stopped).
+
+    For cleaners of very different speeds: turns of equal documents would give the faster one
+    turns of a few hundredths of a second, each starting with the caches the slower one just
+    filled, a cost turns of a second make small for both; the host's drift within a run still
+    falls on both alike.
+    """
+    done = [0] * len(timers)
+    seconds = [0.0] * len(timers)
+    batch = [1] * len(timers)  # documents per call, doubled while calls are short
+    while min(done) < count:
+        for k, timer in enumerate(timers):
+            spent = 0.0
+            while done[k] < count and spent < turn:
+                last = min(done[k] + batch[k], count)
+                took = timer(done[k], last)
+                spent += took
+                seconds[k] += took
+                done[k] = last
+                if took < turn / 8:
+                    batch[k] *= 2
+    return seconds
+
+
 def interleaved(
     runs: Sequence[Callable[[str], object]], docs: Sequence[str], repeat: int
 ) -> list[list[float]]:
@@ -137,6 +164,30 @@ def host_speed() -> float:
         sum(range(2_000_000))
         best = min(best, time.perf_counter() - start)
     return round(best * 1000, 1)
+
+
+def busy(seconds: float, run: Callable[[str], object], docs: Sequence[str]) -> None:
+    """Run ``run`` over ``docs`` untimed for ``seconds``, so what is timed next runs in the
+    host's busy state: this machine's virtual cores run slower for about a second after any
+    idle moment (a fixed loop took ~37 ms, then ~20 ms once the core had been busy for a
+    second), and a group timed from a cold start would carry that."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        for doc in docs[:50]:
+            run(doc)
+
+
+@contextmanager
+def one_core() -> Iterator[None]:
+    """Pin this process, and the processes it starts meanwhile, to one core: cleantext and
+    an alternative in another process then take turns on a core that never idles (on two
+    cores, each would idle through the other's turns and start its own turns slowed)."""
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cores)})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, cores)
 
 
 def slice_of(docs: list[str], megabytes: float) -> list[str]:
@@ -334,7 +385,7 @@ class Suite:
 
     def case_alternatives(self) -> None:
         """Each alternative takes turns with cleantext on the same documents (see
-        :func:`take_turns`), and its ratio is taken over those turns: shared machines drift by
+        :func:`timed_turns`), and its ratio is taken over those turns: shared machines drift by
         tens of percent within a run, and rates measured even a minute apart carry that drift.
         """
         for name in corpus_module.FIELDS:  # cleantext's first-use compilation is not timed
@@ -351,7 +402,10 @@ class Suite:
         for name in corpus_module.FIELDS:
             try:
                 install = not self.args.no_install
-                with alternatives.CleanTextWorker(self.corpus.docs[name], install=install) as w:
+                with (
+                    one_core(),
+                    alternatives.CleanTextWorker(self.corpus.docs[name], install=install) as w,
+                ):
                     self.versus("clean-text", name, w.time)
             except alternatives.Unavailable as why:
                 self.add(Result("alternatives", "clean-text", name, skipped=str(why)))
@@ -359,14 +413,11 @@ class Suite:
     def versus(self, alt: str, field_name: str, timer: ChunkTimer) -> None:
         """Time ``alt`` and the default pipeline in turns; report ``alt`` with the ratio."""
         docs = self.corpus.docs[field_name]
-        # Turns of 200 documents (~0.1 s of cleantext): each turn starts with the caches the
-        # other cleaner filled, a cost longer turns spread thinner.
-        ours, theirs = take_turns(
-            [chunk_timer(self.cleaner.clean, docs), timer],
-            len(docs),
-            self.args.alt_repeat,
-            chunk=200,
-        )
+        ours, theirs = [], []
+        for _ in range(self.args.alt_repeat):
+            mine, other = timed_turns([chunk_timer(self.cleaner.clean, docs), timer], len(docs))
+            ours.append(mine)
+            theirs.append(other)
         megabytes = size_of(docs)
         rate = megabytes / statistics.median(ours)
         result = Result("alternatives", alt, field_name, megabytes, theirs)
@@ -462,7 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=10.0, help="MB of text per input (10)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions per case (3)")
-    parser.add_argument("--alt-repeat", type=int, default=1, help="repetitions, alternatives (1)")
+    parser.add_argument("--alt-repeat", type=int, default=3, help="repetitions, alternatives (3)")
     parser.add_argument("--only", help=f"comma-separated groups: {', '.join(GROUPS)}")
     parser.add_argument("--sites", type=int, default=1000, help="generated site sets (1000)")
     parser.add_argument("--cli-mb", type=int, default=200, help="MB of text in the CLI input")
@@ -471,6 +522,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cli", help="the cleantext command to time (default: the one beside this Python)"
     )
     parser.add_argument("--corpus", type=Path, help="a JSONL.gz with wet/extracted fields")
+    parser.add_argument(
+        "--busy",
+        type=float,
+        default=2.0,
+        help="seconds of untimed cleaning before each group, to time a busy core (2)",
+    )
     parser.add_argument(
         "--no-install", action="store_true", help="do not create the clean-text environment"
     )
@@ -486,13 +543,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"extracted {c.megabytes('extracted'):.1f} MB",
         flush=True,
     )
-    host = [host_speed()]
+    host = []
     for group in GROUPS:
         if group in groups:
-            getattr(suite, f"case_{group}")()
+            busy(args.busy, suite.cleaner.clean, c.docs["wet"])
             host.append(host_speed())
+            getattr(suite, f"case_{group}")()
+    host.append(host_speed())
     print_table(suite.results)
-    print(f"\nhost check (ms, lower is faster), before and after each group: {host}")
+    print(f"\nhost check (ms, lower is faster), before each group and at the end: {host}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = RESULTS / f"{stamp}.json"
