@@ -8,6 +8,7 @@ text: other scripts, characters outside the BMP, lone surrogates, combining mark
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from unittest import mock
 
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from cleantext import classify
 from cleantext.classify import _MODEL, classify_lines
 from cleantext.classify.features import FEATURE_NAMES, page_features
+from cleantext.classify.model import LineModel, Mlp
 
 if _MODEL.kernel is None and os.environ.get("CLEANTEXT_REQUIRE_KERNEL"):
     raise RuntimeError("CLEANTEXT_REQUIRE_KERNEL is set but the C kernel was not built")
@@ -133,3 +135,36 @@ def test_compiled_policies_match_the_python_ones(
 def test_page_runs_reject_mismatched_scores() -> None:
     with pytest.raises(ValueError, match="probs: expected 2 float64 values"):
         _MODEL.kernel.page_runs(["a", "", "b"], np.ones(3), 0.5, 0.7, 0.2, 0.05)
+
+
+@pytest.mark.parametrize("hidden", [(32, 16), (48, 24), (20,), (13, 7)])
+def test_kernel_matches_numpy_for_other_stage1_shapes(hidden: tuple[int, ...]) -> None:
+    """``train.py --stage1-hidden`` may ship other layer sizes: the kernel takes them from the
+    weights (widths off its 8- and 4-wide vector steps included), as the numpy path does."""
+    rng = np.random.default_rng(sum(hidden))
+    shipped = _MODEL.stage1
+    dims = [shipped.weights[0].shape[0], *hidden, 1]
+    stage1 = Mlp(
+        shipped.low,
+        shipped.high,
+        shipped.mean,
+        shipped.scale,
+        tuple(rng.normal(size=(m, n)) * np.sqrt(2.0 / m) for m, n in itertools.pairwise(dims)),
+        tuple(rng.normal(size=n) * 0.1 for n in dims[1:]),
+    )
+    model = LineModel.from_stages(
+        stage1,
+        _MODEL.stage2,
+        threshold_page=0.5,
+        threshold_article=0.5,
+        threshold_article_mid=0.0,
+        meta="{}",
+    )
+    assert model.kernel is not None
+    for lines in (PAGE, PAGE * 7):  # 77 lines: more than one block of rows in C
+        x = page_features(lines)
+        for whole_page in (True, False):
+            expected = model.predict(x, whole_page=whole_page)
+            got = model.predict_lines(lines, whole_page=whole_page)
+            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+            assert 0.0 < expected.min() < expected.max() < 1.0
