@@ -187,6 +187,12 @@ def stream_through(gigabytes: float, command: str) -> dict[str, float]:
     }
 
 
+def median_ratio(base: list[dict[str, float]], runs: list[dict[str, float]], key: str) -> float:
+    """The median over rounds of ``base[key] / run[key]``: each run is compared with the base
+    job count's run of the same round, which ran next to it."""
+    return round(statistics.median(b[key] / r[key] for b, r in zip(base, runs, strict=True)), 2)
+
+
 def digest(path: Path) -> str:
     sha = hashlib.sha256()
     with gzip.open(path, "rb") as f:
@@ -255,24 +261,10 @@ def main() -> None:
                     "critical_path_cpu_seconds": round(
                         statistics.median(r["busiest_cpu"] for r in runs), 1
                     ),
-                    # The median of each round's ratio to the first job count's run of the
-                    # same round, which ran next to it.
-                    "speedup": round(
-                        statistics.median(
-                            b["seconds"] / r["seconds"]
-                            for b, r in zip(base_runs, runs, strict=True)
-                        ),
-                        2,
-                    ),
+                    "speedup": median_ratio(base_runs, runs, "seconds"),
                     # The speed-up on idle cores, estimated from CPU times, which other users'
                     # load on a shared machine does not skew (see ``run``).
-                    "cpu_bound_speedup": round(
-                        statistics.median(
-                            b["busiest_cpu"] / r["busiest_cpu"]
-                            for b, r in zip(base_runs, runs, strict=True)
-                        ),
-                        2,
-                    ),
+                    "cpu_bound_speedup": median_ratio(base_runs, runs, "busiest_cpu"),
                 }
             )
         result = {

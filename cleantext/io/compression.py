@@ -150,13 +150,12 @@ class GzipReader(io.BufferedIOBase):
 
     def read(self, size: int | None = -1) -> bytes:
         """``size`` decompressed bytes, fewer only at the end (everything if ``size < 0``)."""
-        pieces, wanted = [], size if size is not None and size >= 0 else -1
-        while wanted:
-            piece = self.read1(wanted)
-            if not piece:
-                break
+        if size is None or size < 0:
+            return b"".join(iter(self.read1, b""))
+        pieces: list[bytes] = []
+        while size > 0 and (piece := self.read1(size)):
             pieces.append(piece)
-            wanted = max(wanted - len(piece), 0) if wanted > 0 else -1
+            size -= len(piece)
         return b"".join(pieces)
 
 
