@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -34,11 +34,12 @@ class Stage(enum.IntEnum):
     FINALIZE = 8  #: blank-line runs, leading and trailing blank lines
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """Replace ``lines[first:last]`` by ``lines`` (an empty tuple deletes them).
 
     ``tag`` says which rule of a combined step asked for the change (0 for single-rule steps).
+    A named tuple, not a dataclass: steps create one per changed line, and a tuple is made
+    in half the time of a frozen dataclass.
     """
 
     first: int
