@@ -18,10 +18,9 @@ class LineMatcher:
 
     :meth:`first` answers for one line with a ``regex`` alternation; :meth:`scan` answers for
     every line of a document at once: one RE2 scan of the whole text finds the few lines a
-    relaxed form of some pattern matches (never missing one), and an RE2 set names the
-    patterns that match each of those lines. Where RE2 can say exactly what ``regex`` means,
-    the set's answer is final; the other patterns' hits are confirmed with ``regex``, in rule
-    order. Patterns RE2 cannot relax (backreferences) are tried on every line.
+    relaxed form of some pattern matches (never missing one), and only those lines are
+    checked with the exact patterns, in rule order. Patterns RE2 cannot relax (backreferences)
+    are tried on every line.
 
     >>> m = LineMatcher(["Share this", "(?i)advertisement"])
     >>> m.first("ADVERTISEMENT"), m.first("Shares rose"), m.first("Share this")
@@ -33,7 +32,6 @@ class LineMatcher:
     __slots__ = (
         "_combined",
         "_combined_built",
-        "_confirm",
         "_exact",
         "_fast",
         "_rest",
@@ -55,11 +53,6 @@ class LineMatcher:
         relaxed = [translate(s, relaxed=True) for s in sources]
         fast = [i for i, t in enumerate(relaxed) if t is not None]
         self._fast = None
-        # The set holds the exact translation where there is one: a set hit on such a pattern
-        # needs no ``regex`` to confirm it, which costs more than the set scan of the line.
-        exact = [translate(s) for s in sources]
-        #: per pattern: a set hit on it must still be confirmed with ``regex``
-        self._confirm = tuple(t is None for t in exact)
         #: an RE2 pattern (multi-line) found in every text where some pattern matches a line,
         #: or ``None`` when some pattern cannot be relaxed: a gate can then skip :meth:`scan`
         self.presence: str | None = None
@@ -68,7 +61,7 @@ class LineMatcher:
                 anywhere = "|".join(f"(?:{relaxed[i]})" for i in fast)
                 which = re2.Set.FullMatchSet(re2_options())
                 for i in fast:
-                    which.Add(exact[i] or relaxed[i])
+                    which.Add(relaxed[i])
                 which.Compile()
                 prefilter = re2.compile(f"(?m)^(?:{anywhere})$".encode(), re2_options())
                 self._fast = (prefilter, which, tuple(fast))
@@ -122,7 +115,7 @@ class LineMatcher:
             candidates.update(
                 (i, None) for i, line in enumerate(lines) if line and i not in candidates
             )
-        exact, confirm = self._exact, self._confirm
+        exact = self._exact
         hits: list[tuple[int, int]] = []
         for i in sorted(candidates):
             line = lines[i]
@@ -130,7 +123,7 @@ class LineMatcher:
             tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
             tried.extend(self._rest)
             for index in sorted(tried):
-                if not confirm[index] or exact[index].fullmatch(line):
+                if exact[index].fullmatch(line):
                     hits.append((i, index))
                     break
         return hits
