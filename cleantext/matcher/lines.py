@@ -49,7 +49,9 @@ class LineMatcher:
         # texts RE2 cannot read, and it costs more to compile than everything else here.
         self._combined: regex.Pattern[str] | None = None
         self._combined_built = False
-        self._exact = tuple(regex.compile(s) for s in sources)
+        # Exact patterns are compiled when a line first needs one: ``regex`` compiles slowly,
+        # and most site patterns never see a candidate line in a run.
+        self._exact: list[regex.Pattern[str] | None] = [None] * len(self._sources)
         relaxed = [translate(s, relaxed=True) for s in sources]
         fast = [i for i, t in enumerate(relaxed) if t is not None]
         self._fast = None
@@ -123,10 +125,16 @@ class LineMatcher:
             tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
             tried.extend(self._rest)
             for index in sorted(tried):
-                if exact[index].fullmatch(line):
+                pattern = exact[index] or self._compile(index)
+                if pattern.fullmatch(line):
                     hits.append((i, index))
                     break
         return hits
+
+    def _compile(self, index: int) -> regex.Pattern[str]:
+        # Two threads may both compile a pattern: the same pattern, stored twice.
+        pattern = self._exact[index] = regex.compile(self._sources[index])
+        return pattern
 
     @staticmethod
     def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> dict[int, bytes | None]:
