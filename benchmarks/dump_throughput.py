@@ -13,6 +13,9 @@ reports wall time, MB/s of uncompressed input, peak RSS, total and per-process C
 that every run wrote the same records. On a shared machine wall-clock speed-up depends on
 other users' load; "CPU speed-up" is a conservative estimate of the speed-up on idle cores:
 the CPU time of ``-j 1`` over the parent's plus the busiest worker's CPU time of ``-j N``.
+"reference" is what the host gives a plain CPU-bound loop run as N processes in the same
+rounds: N on idle cores of its own, less when virtual cores share physical ones or other
+tenants are busy; it bounds what ``-j N`` can reach then.
 Results go to ``benchmarks/results/dump_throughput.json`` (git-ignored) and a table is
 printed.
 
@@ -157,6 +160,28 @@ def run(command: list[str]) -> dict[str, float]:
     }
 
 
+#: A fixed pure-Python loop (about a second), the reference for what the host gives N processes.
+_REFERENCE_LOOP = "total = 0\nfor i in range(10_000_000):\n    total += i * i"
+
+
+def reference_speedup(processes: int) -> float:
+    """How much faster ``processes`` copies of a CPU-bound loop run side by side than one
+    after another, on this host now: ``processes`` for idle cores of their own, less when
+    the virtual cores share physical ones or other tenants' load. It bounds what ``-j N``
+    can reach in the same round, whatever the code."""
+
+    def wall(copies: int) -> float:
+        start = time.perf_counter()
+        children = [
+            subprocess.Popen([sys.executable, "-c", _REFERENCE_LOOP]) for _ in range(copies)
+        ]
+        for child in children:
+            child.wait()
+        return time.perf_counter() - start
+
+    return processes * wall(1) / wall(processes)
+
+
 def stream_through(gigabytes: float, command: str) -> dict[str, float]:
     """Pipe ``gigabytes`` of JSONL through the I/O path (no rules); wall time and peak RSS."""
     text = "Some article text here, written to be cleaned. " * 90
@@ -229,6 +254,7 @@ def main() -> None:
             flush=True,
         )
         measured: dict[int, list[dict[str, float]]] = {jobs: [] for jobs in args.jobs}
+        references: dict[int, list[float]] = {jobs: [] for jobs in args.jobs if jobs > 1}
         digests = set()
         for round_number in range(args.rounds):
             # Job counts take turns, in reversed order every other round: the host's speed
@@ -242,6 +268,9 @@ def main() -> None:
                 digests.add(digest(out))
                 out.unlink()
                 print(f"round {round_number + 1}, -j {jobs}: {one['seconds']:.1f} s", flush=True)
+            for jobs, found in references.items():
+                found.append(reference_speedup(jobs))
+                print(f"round {round_number + 1}, reference loop x{jobs}: {found[-1]:.2f}x")
         base_runs = measured[args.jobs[0]]
         rows = []
         for jobs, runs in measured.items():
@@ -265,6 +294,10 @@ def main() -> None:
                     # The speed-up on idle cores, estimated from CPU times, which other users'
                     # load on a shared machine does not skew (see ``run``).
                     "cpu_bound_speedup": median_ratio(base_runs, runs, "busiest_cpu"),
+                    # What the host gave a plain CPU-bound loop in the same rounds.
+                    "reference_speedup": round(statistics.median(references[jobs]), 2)
+                    if jobs in references
+                    else 1.0,
                 }
             )
         result = {
@@ -293,6 +326,7 @@ def main() -> None:
             "parent CPU s",
             "critical CPU s",
             "CPU speed-up",
+            "reference",
         )
         print("\n" + " ".join(f"{h:>12}" for h in header))
         for row in rows:
@@ -307,8 +341,13 @@ def main() -> None:
                 row["parent_cpu_seconds"],
                 row["critical_path_cpu_seconds"],
                 row["cpu_bound_speedup"],
+                row["reference_speedup"],
             )
             print(" ".join(f"{v:>12}" for v in values))
+        print(
+            "reference: N copies of a pure-Python loop side by side vs one, same rounds "
+            "(what the host gives N processes)"
+        )
         print(f"same output for every job count: {result['same_output_for_every_job_count']}")
         if args.stream_gb:
             streamed = result["stream_no_rules"]
