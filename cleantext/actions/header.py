@@ -55,7 +55,7 @@ def truncate_before(
 def _build(params: Mapping[str, Any]) -> Step:
     pattern, max_position = params["pattern"], params["max_position"]
     # One RE2 scan names the lines the marker may match; only those are tried.
-    candidates = LineFilter(pattern.pattern)
+    candidates = LineFilter(pattern.pattern, whole_line=True)
     return lambda lines: truncate_before(
         lines, pattern=pattern, max_position=max_position, only=candidates.lines(lines)
     )

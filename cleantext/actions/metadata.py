@@ -116,7 +116,7 @@ def extract_byline(
 
 
 def _masthead(params: Mapping[str, Any]) -> Any:
-    candidates = LineFilter(params["pattern"].pattern)
+    candidates = LineFilter(params["pattern"].pattern, whole_line=True)
     return lambda lines: extract_masthead(
         lines,
         pattern=params["pattern"],
@@ -128,7 +128,7 @@ def _masthead(params: Mapping[str, Any]) -> Any:
 
 def _byline(params: Mapping[str, Any]) -> Any:
     # One RE2 scan names the few lines the pattern may match; only those are tried.
-    candidates = LineFilter(params["pattern"].pattern)
+    candidates = LineFilter(params["pattern"].pattern, whole_line=True)
     return lambda lines: extract_byline(
         lines, pattern=params["pattern"], max_line=params["max_line"], only=candidates.lines(lines)
     )
