@@ -226,6 +226,47 @@ def test_line_filter_never_misses_a_line(lines: list[str]) -> None:
                 assert i in candidates, (compiled.pattern, line)
 
 
+# Actions that fullmatch a line filter with whole-line scans; their examples' lines (most of
+# which some pattern matches), varied, are the lines to try.
+WHOLE_LINE_RULES = [
+    rule
+    for rule_set in LIBRARY.sets.values()
+    for rule in rule_set.rules
+    if rule.action in {"extract-byline", "extract-masthead", "truncate-before"}
+]
+WHOLE_LINE_FILTERS = [
+    (regex.compile(rule.params["pattern"]), LineFilter(rule.params["pattern"], whole_line=True))
+    for rule in WHOLE_LINE_RULES
+]
+EXAMPLE_LINES = sorted(
+    {line for rule in WHOLE_LINE_RULES for e in rule.examples for line in e.input.split("\n")}
+)
+VARIED_EXAMPLE_LINE = st.builds(
+    lambda line, odd, at: line[:at] + odd + line[at:] if odd else line,
+    st.sampled_from(EXAMPLE_LINES),
+    st.sampled_from(["", *ODD]),
+    st.integers(0, 80),
+)
+
+
+def test_example_lines_are_matched() -> None:
+    """The lines below reach the patterns: most examples are lines the rules act on."""
+    hits = [line for line in EXAMPLE_LINES if any(c.fullmatch(line) for c, _ in WHOLE_LINE_FILTERS)]
+    assert len(hits) > 10
+
+
+@SETTINGS
+@given(st.lists(VARIED_EXAMPLE_LINE | LINES.map(" ".join), max_size=8))
+def test_whole_line_filter_never_misses_a_matching_line(lines: list[str]) -> None:
+    for compiled, line_filter in WHOLE_LINE_FILTERS:
+        candidates = line_filter.lines(lines)
+        if candidates is None:
+            continue
+        for i, line in enumerate(lines):
+            if compiled.fullmatch(line):
+                assert i in candidates, (compiled.pattern, line)
+
+
 SYNTAX = [*list("()[]{}|*+?.^$\\-,:=!<>#aZ09_ "), "\\p{Lu}", "\\w", "\\d", "\\s", "(?P<n>", "(?i)"]
 SYNTAX += ["(?<=", "(?<!", "(?=", "(?:", "{2,3}", "{,2}", "\\b", "\\1", "\\x4", "\\u00e9", "’"]
 

@@ -56,7 +56,7 @@ def test_change_is_a_prefix_ending_on_a_marker(lines: list[str]) -> None:
     st.floats(min_value=0.0, max_value=1.0),
 )
 def test_prefiltered_lines_give_the_same_cut(lines: list[str], max_position: float) -> None:
-    only = LineFilter(MARKER.pattern).lines(lines)
+    only = LineFilter(MARKER.pattern, whole_line=True).lines(lines)
     assert truncate_before(
         lines, pattern=MARKER, max_position=max_position, only=only
     ) == truncate_before(lines, pattern=MARKER, max_position=max_position)
