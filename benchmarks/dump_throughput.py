@@ -15,7 +15,7 @@ other users' load; "CPU speed-up" is a conservative estimate of the speed-up on 
 the CPU time of ``-j 1`` over the parent's plus the busiest worker's CPU time of ``-j N``.
 "reference" is what the host gives a plain CPU-bound loop run as N processes in the same
 rounds: N on idle cores of its own, less when virtual cores share physical ones or other
-tenants are busy; it bounds what ``-j N`` can reach then.
+tenants are busy; it is what ``-j N`` can be expected to reach then.
 Results go to ``benchmarks/results/dump_throughput.json`` (git-ignored) and a table is
 printed.
 
@@ -167,8 +167,9 @@ _REFERENCE_LOOP = "total = 0\nfor i in range(10_000_000):\n    total += i * i"
 def reference_speedup(processes: int) -> float:
     """How much faster ``processes`` copies of a CPU-bound loop run side by side than one
     after another, on this host now: ``processes`` for idle cores of their own, less when
-    the virtual cores share physical ones or other tenants' load. It bounds what ``-j N``
-    can reach in the same round, whatever the code."""
+    the virtual cores share physical ones or other tenants' load. It is what ``-j N`` can be
+    expected to reach in the same round, whatever the code (a pipeline that waits on memory
+    may fare a little better or worse than this loop)."""
 
     def wall(copies: int) -> float:
         start = time.perf_counter()

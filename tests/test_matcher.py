@@ -226,8 +226,8 @@ def test_line_filter_never_misses_a_line(lines: list[str]) -> None:
                 assert i in candidates, (compiled.pattern, line)
 
 
-# Actions that fullmatch a line filter with whole-line scans; their examples' lines (most of
-# which some pattern matches), varied, are the lines to try.
+# Actions that fullmatch a line filter with whole-line scans; their examples' lines (a third
+# of which some pattern matches), varied, are the lines to try.
 WHOLE_LINE_RULES = [
     rule
     for rule_set in LIBRARY.sets.values()
@@ -250,7 +250,7 @@ VARIED_EXAMPLE_LINE = st.builds(
 
 
 def test_example_lines_are_matched() -> None:
-    """The lines below reach the patterns: most examples are lines the rules act on."""
+    """The lines tried below reach the patterns: many are lines the rules act on."""
     hits = [line for line in EXAMPLE_LINES if any(c.fullmatch(line) for c, _ in WHOLE_LINE_FILTERS)]
     assert len(hits) > 10
 

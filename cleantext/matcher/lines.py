@@ -212,10 +212,10 @@ class LineFilter:
     """The lines of a document where a pattern may match: one RE2 scan.
 
     Never misses a line the pattern matches, inside the line or, with ``whole_line``, as all
-    of it (for actions that ``fullmatch``: the scan then names fewer lines, and a DFA anchored
-    at line starts stays smaller); ``outer_space`` adds the lines with whitespace at either
-    end. :meth:`lines` answers ``None`` when it cannot tell (no RE2, a pattern it cannot
-    relax, one that matches the empty string): then every line must be tried.
+    of it (for actions that ``fullmatch``: the scan then names fewer lines); ``outer_space``
+    adds the lines with whitespace at either end. :meth:`lines` answers ``None`` when it
+    cannot tell (no RE2, a pattern it cannot relax, one that matches the empty string): then
+    every line must be tried.
 
     >>> LineFilter(r"\\?{2,}").lines(["a ?? b", "plain", "", "??"])
     [0, 3]
