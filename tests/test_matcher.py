@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import re2
 import regex
 from hypothesis import HealthCheck, given, settings
@@ -217,13 +219,29 @@ FILTERS = [(regex.compile(p), LineFilter(p, outer_space=True)) for p in SPAN_PAT
 @SETTINGS
 @given(LINES.map(lambda ls: [f" {x}" if i % 3 == 1 else x for i, x in enumerate(ls)]))
 def test_line_filter_never_misses_a_line(lines: list[str]) -> None:
-    for compiled, line_filter in FILTERS:
+    def wanted(pattern: regex.Pattern[str], line: str) -> bool:
+        return bool(pattern.search(line)) or line != line.strip()
+
+    assert missed_lines(FILTERS, lines, wanted) == []
+
+
+def missed_lines(
+    filters: list[tuple[regex.Pattern[str], LineFilter]],
+    lines: list[str],
+    wanted: Callable[[regex.Pattern[str], str], bool],
+) -> list[tuple[str, str]]:
+    """``(pattern, line)`` for each line a filter left out although ``wanted`` says it must
+    name it."""
+    missed = []
+    for compiled, line_filter in filters:
         candidates = line_filter.lines(lines)
-        if candidates is None:
-            continue
-        for i, line in enumerate(lines):
-            if compiled.search(line) or line != line.strip():
-                assert i in candidates, (compiled.pattern, line)
+        if candidates is not None:
+            missed += [
+                (compiled.pattern, line)
+                for i, line in enumerate(lines)
+                if wanted(compiled, line) and i not in candidates
+            ]
+    return missed
 
 
 # Actions that fullmatch a line filter with whole-line scans; their examples' lines (a third
@@ -258,13 +276,10 @@ def test_example_lines_are_matched() -> None:
 @SETTINGS
 @given(st.lists(VARIED_EXAMPLE_LINE | LINES.map(" ".join), max_size=8))
 def test_whole_line_filter_never_misses_a_matching_line(lines: list[str]) -> None:
-    for compiled, line_filter in WHOLE_LINE_FILTERS:
-        candidates = line_filter.lines(lines)
-        if candidates is None:
-            continue
-        for i, line in enumerate(lines):
-            if compiled.fullmatch(line):
-                assert i in candidates, (compiled.pattern, line)
+    def wanted(pattern: regex.Pattern[str], line: str) -> bool:
+        return bool(pattern.fullmatch(line))
+
+    assert missed_lines(WHOLE_LINE_FILTERS, lines, wanted) == []
 
 
 SYNTAX = [*list("()[]{}|*+?.^$\\-,:=!<>#aZ09_ "), "\\p{Lu}", "\\w", "\\d", "\\s", "(?P<n>", "(?i)"]
