@@ -9,6 +9,7 @@ from typing import Any
 
 import regex
 
+from .compiled import CompiledOnDemand
 from .text import encode_text, encoded, joined
 from .translate import Mode, re2, re2_options, translate
 
@@ -97,8 +98,8 @@ class MarkerScan:
 
     def __init__(self, sources: Sequence[str]) -> None:
         self._sources = tuple(sources)
-        #: markers compiled on first use: thousands cost nothing until they are candidates
-        self._compiled: dict[int, regex.Pattern[str]] = {}
+        #: thousands of markers cost nothing until they are candidates
+        self._compiled = CompiledOnDemand(self._sources, regex.MULTILINE)
         translated = [translate(source, Mode.TEXT, relaxed=True) for source in sources]
         self._always = tuple(i for i, t in enumerate(translated) if t is None)
         self._set = None
@@ -134,14 +135,7 @@ class MarkerScan:
         return self._confirm([*self._always, *(indexes[h] for h in hits)], text)
 
     def _confirm(self, candidates: Iterable[int], text: str) -> set[int]:
-        return {i for i in candidates if self._pattern(i).search(text)}
-
-    def _pattern(self, index: int) -> regex.Pattern[str]:
-        # Filling the cache from several threads at once only compiles a pattern twice.
-        pattern = self._compiled.get(index)
-        if pattern is None:
-            pattern = self._compiled[index] = regex.compile(self._sources[index], regex.MULTILINE)
-        return pattern
+        return {i for i in candidates if self._compiled[i].search(text)}
 
 
 class JointScan:

@@ -9,6 +9,7 @@ from typing import Any
 
 import regex
 
+from .compiled import CompiledOnDemand
 from .text import encoded, match_spans, matched_lines
 from .translate import BACKREFERENCE, re2, re2_options, scoped, translate
 
@@ -49,9 +50,7 @@ class LineMatcher:
         # texts RE2 cannot read, and it costs more to compile than everything else here.
         self._combined: regex.Pattern[str] | None = None
         self._combined_built = False
-        # Exact patterns are compiled when a line first needs one: ``regex`` compiles slowly,
-        # and most site patterns never see a candidate line in a run.
-        self._exact: list[regex.Pattern[str] | None] = [None] * len(self._sources)
+        self._exact = CompiledOnDemand(self._sources)
         relaxed = [translate(s, relaxed=True) for s in sources]
         fast = [i for i, t in enumerate(relaxed) if t is not None]
         self._fast = None
@@ -125,16 +124,10 @@ class LineMatcher:
             tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
             tried.extend(self._rest)
             for index in sorted(tried):
-                pattern = exact[index] or self._compile(index)
-                if pattern.fullmatch(line):
+                if exact[index].fullmatch(line):
                     hits.append((i, index))
                     break
         return hits
-
-    def _compile(self, index: int) -> regex.Pattern[str]:
-        # Two threads may both compile a pattern: the same pattern, stored twice.
-        pattern = self._exact[index] = regex.compile(self._sources[index])
-        return pattern
 
     @staticmethod
     def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> dict[int, bytes | None]:
