@@ -218,9 +218,8 @@ static int wide_sums;
 /* out = in @ w + bias for `rows` rows (row-major; in: rows x n_in, out: rows x n_out).
  * Four rows at a time share every weight they load; eight outputs of each accumulate in one
  * 8-wide vector (two registers with AVX2, one with AVX-512; see wide_sums), so all stay in
- * registers. Every output adds its products in
- * input order, then the bias, as numpy's in @ w + bias does (up to summation order inside
- * numpy's product). */
+ * registers. Every output adds its products in input order, then the bias, as numpy's
+ * in @ w + bias does (up to summation order inside numpy's product). */
 #if !defined(ALWAYS_INLINE)
 #define ALWAYS_INLINE inline
 #endif
