@@ -1,6 +1,7 @@
 """End-to-end dump throughput: ``cleantext clean`` on a generated JSONL.gz, ``-j 1`` vs ``-j 2``.
 
-Generates a dump of ``--mb`` megabytes of JSONL (200 by default) from real-looking pages (the
+Generates a JSONL.gz of ``--gz-mb`` megabytes (200 by default, gzip level 1, about 470 MB of
+JSONL; ``--mb`` sizes it by its uncompressed JSONL instead) from real-looking pages (the
 ``wet`` and ``extracted`` texts of /work/shared/corpus/dev.jsonl.gz when present, else the
 seed articles), each record varied (lines rotated, a unique line added) so that gzip cannot
 fold the dump into a few repeats. The dump lives in a temporary folder and is deleted after:
@@ -19,8 +20,8 @@ tenants are busy; it is what ``-j N`` can be expected to reach then.
 Results go to ``benchmarks/results/dump_throughput.json`` (git-ignored) and a table is
 printed.
 
-    python benchmarks/dump_throughput.py                 # 200 MB, -j 1 and -j 2
-    python benchmarks/dump_throughput.py --mb 20 --jobs 1 2
+    python benchmarks/dump_throughput.py                 # 200 MB gzipped, -j 1 and -j 2
+    python benchmarks/dump_throughput.py --mb 20 --jobs 1 2   # 20 MB of JSONL
     python benchmarks/dump_throughput.py --mb 20 --stream-gb 2   # also: memory on a 2 GB stream
 
 ``--stream-gb N`` also pipes N GB of generated JSONL through ``cleantext clean -j 2`` with an
@@ -48,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path("/work/shared/corpus/dev.jsonl.gz")
 PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def base_texts() -> list[tuple[str, str | None]]:
@@ -60,14 +62,17 @@ def base_texts() -> list[tuple[str, str | None]]:
     return [(p.read_text(encoding="utf-8"), None) for p in seeds]
 
 
-def generate(path: Path, megabytes: float, seed: int = 1) -> tuple[int, int]:
-    """Write the dump; return (records, uncompressed bytes)."""
+def generate(
+    path: Path, megabytes: float, *, gzipped: bool = False, seed: int = 1
+) -> tuple[int, int]:
+    """Write the dump: ``megabytes`` of JSONL, or with ``gzipped`` until the gzip file is that
+    big; return (records, uncompressed bytes)."""
     texts = base_texts()
     rng = random.Random(seed)
     target = int(megabytes * 1e6)
     written = records = 0
-    with gzip.open(path, "wb", compresslevel=1) as out:
-        while written < target:
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1) as out:
+        while (raw.tell() if gzipped else written) < target:
             text, url = rng.choice(texts)
             lines = text.split("\n")
             cut = rng.randrange(len(lines))
@@ -85,43 +90,47 @@ def generate(path: Path, megabytes: float, seed: int = 1) -> tuple[int, int]:
     return records, written
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants (from /proc)."""
-    return _tree(root)[0]
+def _stat(pid: int) -> tuple[int, float] | None:
+    """Resident bytes and CPU seconds (user + system) of ``pid`` itself, or None if gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+    # fields 24 (rss, in pages), 14 and 15 (utime, stime, in ticks) of proc(5)
+    return int(fields[21]) * PAGE, (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def _tree(root: int) -> tuple[int, list[int]]:
-    """Resident bytes of ``root`` and its descendants, and their pids (from /proc)."""
+def _tree(root: int) -> list[int]:
+    """The pids of ``root`` and its descendants (from /proc)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
+                parent = int(f.read().rsplit(b")", 1)[1].split()[1])  # field 4: ppid
         except OSError:
             continue
-        pid = int(entry)
-        children.setdefault(int(fields[1]), []).append(pid)  # field 4: ppid
-        rss[pid] = int(fields[21]) * PAGE  # field 24: rss in pages
-    total, stack, pids = 0, [root], []
+        children.setdefault(parent, []).append(int(entry))
+    stack, pids = [root], []
     while stack:
         pid = stack.pop()
         pids.append(pid)
-        total += rss.get(pid, 0)
         stack += children.get(pid, [])
-    return total, pids
+    return pids
 
 
-def _cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by ``pid`` itself."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+    return sum(found[0] for pid in _tree(root) if (found := _stat(pid)) is not None)
+
+
+#: Seconds between samples of the measured process tree, and samples between two searches
+#: of /proc for its processes (a search costs about a millisecond of CPU, taken from the
+#: measured run: searching every sample would slow ``-j 2`` by 2% of a core).
+SAMPLE_SECONDS = 0.05
+SAMPLES_PER_SEARCH = 20
 
 
 def run(command: list[str]) -> dict[str, float]:
@@ -131,12 +140,19 @@ def run(command: list[str]) -> dict[str, float]:
     process = subprocess.Popen(command)
     peak = 0
     cpu_by_pid: dict[int, float] = {}
+    pids: list[int] = []
+    samples = 0
     while process.poll() is None:
-        rss, pids = _tree(process.pid)
-        peak = max(peak, rss)
+        if samples % SAMPLES_PER_SEARCH == 0 or samples < SAMPLES_PER_SEARCH:
+            pids = _tree(process.pid)  # every sample in the first second, as workers start
+        samples += 1
+        rss = 0
         for pid in pids:
-            cpu_by_pid[pid] = max(cpu_by_pid.get(pid, 0.0), _cpu(pid))
-        time.sleep(0.05)
+            if (found := _stat(pid)) is not None:
+                rss += found[0]
+                cpu_by_pid[pid] = max(cpu_by_pid.get(pid, 0.0), found[1])
+        peak = max(peak, rss)
+        time.sleep(SAMPLE_SECONDS)
     parent_cpu = cpu_by_pid.pop(process.pid, 0.0)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -229,7 +245,9 @@ def digest(path: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mb", type=float, default=200, help="uncompressed dump size")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--gz-mb", type=float, default=200, help="dump size, gzipped (200)")
+    size.add_argument("--mb", type=float, help="dump size, uncompressed JSONL instead")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument(
         "--rounds", type=int, default=3, help="runs per job count, taking turns (3)"
@@ -248,7 +266,10 @@ def main() -> None:
     try:
         dump = work / "dump.jsonl.gz"
         started = time.perf_counter()
-        records, raw_bytes = generate(dump, args.mb)
+        if args.mb is not None:
+            records, raw_bytes = generate(dump, args.mb)
+        else:
+            records, raw_bytes = generate(dump, args.gz_mb, gzipped=True)
         print(
             f"generated {records:,} records, {raw_bytes / 1e6:.0f} MB JSONL, "
             f"{dump.stat().st_size / 1e6:.0f} MB gzip, in {time.perf_counter() - started:.0f} s",
