@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import alternatives
 import corpus as corpus_module
+import dump_throughput
 import sitesets
 
 from cleantext import Cleaner, RuleLibrary, default_library
@@ -452,15 +453,14 @@ class Suite:
             out = RESULTS / f"cli-output-j{jobs}.jsonl.gz"
             times, peaks = [], []
             for _ in range(self.args.cli_repeat):
-                start = time.perf_counter()
                 command = [script, "clean", str(source), "-o", str(out)]
                 command += ["-j", str(jobs), "--format", "jsonl"]
                 command += ["--force"] if "--force" in help_text else []
-                process = subprocess.Popen(command, stderr=subprocess.PIPE)
-                _, status, usage = os.wait4(process.pid, 0)
-                times.append(time.perf_counter() - start)
-                peaks.append(usage.ru_maxrss / 1024)
-                if status != 0:
+                measured = dump_throughput.run(command)
+                times.append(measured["seconds"])
+                peaks.append(measured["peak"] / 1e6)
+                if measured["returncode"]:
+                    status = measured["returncode"]
                     self.add(
                         Result("cli", f"cleantext clean -j {jobs}", "wet", skipped=f"exit {status}")
                     )
