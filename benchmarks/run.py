@@ -448,38 +448,50 @@ class Suite:
         if not source.exists():
             self.write_jsonl(source, self.args.cli_mb)
         megabytes = self.args.cli_mb
-        rates = {}
-        for jobs in (1, 2):
-            out = RESULTS / f"cli-output-j{jobs}.jsonl.gz"
-            times, peaks = [], []
-            for _ in range(self.args.cli_repeat):
+        out = RESULTS / "cli-output.jsonl.gz"
+        seconds: dict[int, list[float]] = {1: [], 2: []}
+        peaks: dict[int, list[float]] = {1: [], 2: []}
+        for round_number in range(self.args.cli_repeat):
+            # the job counts take turns, reversed every other round: the host's speed drifts
+            for jobs in (1, 2) if round_number % 2 == 0 else (2, 1):
                 command = [script, "clean", str(source), "-o", str(out)]
                 command += ["-j", str(jobs), "--format", "jsonl"]
                 command += ["--force"] if "--force" in help_text else []
                 measured = dump_throughput.run(command)
-                times.append(measured["seconds"])
-                peaks.append(measured["peak"] / 1e6)
                 if measured["returncode"]:
                     status = measured["returncode"]
-                    self.add(
-                        Result("cli", f"cleantext clean -j {jobs}", "wet", skipped=f"exit {status}")
-                    )
-                    break
-            else:
-                result = self.add(
-                    Result(
-                        "cli",
-                        f"cleantext clean -j {jobs} (JSONL.gz)",
-                        "wet",
-                        float(megabytes),
-                        times,
-                        f"peak RSS {max(peaks):.0f} MB",
-                    )
+                    for skipped_jobs in (1, 2):
+                        self.add(
+                            Result(
+                                "cli",
+                                f"cleantext clean -j {skipped_jobs}",
+                                "wet",
+                                skipped=f"exit {status}",
+                            )
+                        )
+                    out.unlink(missing_ok=True)
+                    return
+                seconds[jobs].append(measured["seconds"])
+                peaks[jobs].append(measured["peak"] / 1e6)
+        out.unlink(missing_ok=True)
+        for jobs in (1, 2):
+            note = f"peak RSS {max(peaks[jobs]):.0f} MB"
+            if jobs == 2:
+                # each round's ratio: its two runs ran next to each other
+                speedup = statistics.median(
+                    a / b for a, b in zip(seconds[1], seconds[2], strict=True)
                 )
-                rates[jobs] = result.rate
-            out.unlink(missing_ok=True)
-        if 1 in rates and 2 in rates:
-            self.results[-1].note += f"; {rates[2] / rates[1]:.2f}x -j 1"
+                note += f"; {speedup:.2f}x -j 1 (median of {len(seconds[1])} rounds, in turns)"
+            self.add(
+                Result(
+                    "cli",
+                    f"cleantext clean -j {jobs} (JSONL.gz)",
+                    "wet",
+                    float(megabytes),
+                    seconds[jobs],
+                    note,
+                )
+            )
 
     def write_jsonl(self, path: Path, megabytes: int) -> None:
         docs = self.corpus.docs["wet"]
@@ -517,7 +529,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", help=f"comma-separated groups: {', '.join(GROUPS)}")
     parser.add_argument("--sites", type=int, default=1000, help="generated site sets (1000)")
     parser.add_argument("--cli-mb", type=int, default=200, help="MB of text in the CLI input")
-    parser.add_argument("--cli-repeat", type=int, default=1)
+    parser.add_argument(
+        "--cli-repeat", type=int, default=3, help="CLI rounds, -j 1 and -j 2 in turns (3)"
+    )
     parser.add_argument(
         "--cli", help="the cleantext command to time (default: the one beside this Python)"
     )
