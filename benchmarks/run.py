@@ -449,8 +449,7 @@ class Suite:
             self.write_jsonl(source, self.args.cli_mb)
         megabytes = self.args.cli_mb
         out = RESULTS / "cli-output.jsonl.gz"
-        seconds: dict[int, list[float]] = {1: [], 2: []}
-        peaks: dict[int, list[float]] = {1: [], 2: []}
+        runs: dict[int, list[dict[str, float]]] = {1: [], 2: []}
         for round_number in range(self.args.cli_repeat):
             # the job counts take turns, reversed every other round: the host's speed drifts
             for jobs in (1, 2) if round_number % 2 == 0 else (2, 1):
@@ -471,24 +470,20 @@ class Suite:
                         )
                     out.unlink(missing_ok=True)
                     return
-                seconds[jobs].append(measured["seconds"])
-                peaks[jobs].append(measured["peak"] / 1e6)
+                runs[jobs].append(measured)
         out.unlink(missing_ok=True)
         for jobs in (1, 2):
-            note = f"peak RSS {max(peaks[jobs]):.0f} MB"
+            note = f"peak RSS {max(r['peak'] for r in runs[jobs]) / 1e6:.0f} MB"
             if jobs == 2:
-                # each round's ratio: its two runs ran next to each other
-                speedup = statistics.median(
-                    a / b for a, b in zip(seconds[1], seconds[2], strict=True)
-                )
-                note += f"; {speedup:.2f}x -j 1 (median of {len(seconds[1])} rounds, in turns)"
+                speedup = dump_throughput.median_ratio(runs[1], runs[2], "seconds")
+                note += f"; {speedup:.2f}x -j 1 (median of {len(runs[1])} rounds, in turns)"
             self.add(
                 Result(
                     "cli",
                     f"cleantext clean -j {jobs} (JSONL.gz)",
                     "wet",
                     float(megabytes),
-                    seconds[jobs],
+                    [r["seconds"] for r in runs[jobs]],
                     note,
                 )
             )
