@@ -85,10 +85,11 @@ def main() -> None:
                 f"-> {ratios[kind][-1]:.2f}x",
                 flush=True,
             )
-    for kind, found in ratios.items():
+    for kind, kind_ratios in ratios.items():
         print(
-            f"{kind}: side by side / alone, per CPU second: median {statistics.median(found):.2f}x "
-            f"(rounds {min(found):.2f}-{max(found):.2f})"
+            f"{kind}: side by side / alone, per CPU second: "
+            f"median {statistics.median(kind_ratios):.2f}x "
+            f"(rounds {min(kind_ratios):.2f}-{max(kind_ratios):.2f})"
         )
 
 
