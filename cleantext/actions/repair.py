@@ -43,11 +43,16 @@ def rejoin_split_sentences(
 
     Up to ``max_inserted_lines`` short lines between them are dropped, but only lines that stand
     alone between blank lines, the way a caption is inserted; in hard-wrapped text, where the
-    lines of one paragraph follow each other directly, nothing is ever dropped.
+    lines of one paragraph follow each other directly, nothing is ever dropped. A sentence
+    split more than once is joined whole in one pass (when the joined line is still open, its
+    continuation is looked for too), so cleaning the result again joins nothing more.
 
     >>> lines = ["so people cannot", "", "Troops sent in, right", "", "access cash. Then more."]
     >>> rejoin_split_sentences(lines, max_inserted_lines=2, max_inserted_words=20).changes[0]
     Change(first=0, last=5, lines=('so people cannot access cash. Then more.',), tag=0)
+    >>> rejoin_split_sentences(["a b c", "d e", "f g."], max_inserted_lines=2,
+    ...                        max_inserted_words=20).changes[0]
+    Change(first=0, last=3, lines=('a b c d e f g.',), tag=0)
     """
     changes: list[Change] = []
     after = -1  # the last line a change took: the next half must come after it
@@ -57,22 +62,37 @@ def rejoin_split_sentences(
             continue
         if word_count(line) < 3 or not _open_sentence(line):
             continue
-        inserted = 0
-        for j in range(i + 1, len(lines)):
-            if not lines[j]:
-                continue
-            if _continues(lines[j]):
-                changes.append(Change(i, j + 1, (f"{line} {lines[j]}",)))
-                after = j
+        last = i
+        while (j := _continuation(lines, last, max_inserted_lines, max_inserted_words)) >= 0:
+            line = f"{line} {lines[j]}"
+            last = j
+            if not _open_sentence(line):
                 break
-            inserted += 1
-            if (
-                inserted > max_inserted_lines
-                or word_count(lines[j]) > max_inserted_words
-                or not _stands_alone(lines, j)
-            ):
-                break
+        if last > i:
+            changes.append(Change(i, last + 1, (line,)))
+            after = last
     return Outcome(tuple(changes))
+
+
+def _continuation(
+    lines: Sequence[str], open_line: int, max_inserted_lines: int, max_inserted_words: int
+) -> int:
+    """The line that continues the open sentence ending ``lines[open_line]``, or -1: the first
+    lowercase line after it, past at most ``max_inserted_lines`` short lines that stand alone."""
+    inserted = 0
+    for j in range(open_line + 1, len(lines)):
+        if not lines[j]:
+            continue
+        if _continues(lines[j]):
+            return j
+        inserted += 1
+        if (
+            inserted > max_inserted_lines
+            or word_count(lines[j]) > max_inserted_words
+            or not _stands_alone(lines, j)
+        ):
+            return -1
+    return -1
 
 
 # The newline ending a line whose last character may be a letter, a digit or a comma (any

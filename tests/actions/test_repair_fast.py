@@ -25,27 +25,38 @@ from cleantext.actions.shape import word_count
 def plain_rejoin(
     lines: Sequence[str], *, max_inserted_lines: int, max_inserted_words: int
 ) -> tuple[Change, ...]:
-    """The reference: every line tried as the first half of a split sentence."""
+    """The reference: every line tried as the first half of a split sentence, and a joined
+    line that is still open tried again."""
     changes: list[Change] = []
     i = 0
     while i < len(lines):
         line = lines[i]
         if line and word_count(line) >= 3 and _open_sentence(line):
-            inserted = 0
-            for j in range(i + 1, len(lines)):
-                if not lines[j]:
-                    continue
-                if _continues(lines[j]):
-                    changes.append(Change(i, j + 1, (f"{lines[i]} {lines[j]}",)))
-                    i = j
+            last = i
+            while True:
+                found = -1
+                inserted = 0
+                for j in range(last + 1, len(lines)):
+                    if not lines[j]:
+                        continue
+                    if _continues(lines[j]):
+                        found = j
+                        break
+                    inserted += 1
+                    if (
+                        inserted > max_inserted_lines
+                        or word_count(lines[j]) > max_inserted_words
+                        or not _stands_alone(lines, j)
+                    ):
+                        break
+                if found < 0:
                     break
-                inserted += 1
-                if (
-                    inserted > max_inserted_lines
-                    or word_count(lines[j]) > max_inserted_words
-                    or not _stands_alone(lines, j)
-                ):
+                line, last = f"{line} {lines[found]}", found
+                if not _open_sentence(line):
                     break
+            if last > i:
+                changes.append(Change(i, last + 1, (line,)))
+                i = last
         i += 1
     return tuple(changes)
 
@@ -81,3 +92,17 @@ def test_compiled_open_lines_reject_what_is_not_a_line() -> None:
         return  # not built: the regex twin is what runs
     with pytest.raises(TypeError, match="line 1: expected a str"):
         repair.open_line_ends(["a", None])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINE, max_size=12), st.integers(0, 3), st.integers(1, 4))
+def test_rejoin_leaves_nothing_to_rejoin(lines: list[str], most: int, words: int) -> None:
+    once = rejoin_split_sentences(lines, max_inserted_lines=most, max_inserted_words=words)
+    result: list[str] = []
+    position = 0
+    for change in once.changes:
+        result += [*lines[position : change.first], *change.lines]
+        position = change.last
+    result += lines[position:]
+    again = rejoin_split_sentences(result, max_inserted_lines=most, max_inserted_words=words)
+    assert again.changes == ()
