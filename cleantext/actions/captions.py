@@ -297,6 +297,7 @@ def drop_byline_captions(
     max_line: int,
     min_words: int,
     max_after: int,
+    max_captions: int = 3,
 ) -> Outcome:
     r"""Drop the photo captions printed around a byline near the top of a print story.
 
@@ -306,6 +307,8 @@ def drop_byline_captions(
     ``min_words`` words ending with a full stop; after the byline, up to ``max_after`` lines
     before the first one that ends a sentence, a caption is a line of at least ``min_words``
     words that does not end a sentence (and is not a heading in capitals), or one with a credit.
+    More than ``max_captions`` sentences above the byline are not a story's head but a text
+    with a dashed line in it: then nothing is taken.
 
     >>> credit = regex.compile(r"\p{Lu}{2,}(?:[ /]+\p{Lu}{2,})+$")
     >>> lines = ["Bridge to close", "Work starts in March", "Crews at the bridge. ANN LEE/STAR",
@@ -327,6 +330,8 @@ def drop_byline_captions(
         sentence = line.endswith(".") and word_count(line) >= min_words and k > 1
         if credited or sentence:
             changes.append(Change(indexes[k], indexes[k] + 1))
+    if len(changes) > max_captions:
+        return Outcome()
     seen = 0
     j = next_nonblank(lines, indexes[anchor])
     while j >= 0 and seen < max_after:
@@ -429,6 +434,9 @@ DROP_BYLINE_CAPTIONS = ActionSpec(
         ),
         "min_words": Param(ParamKind.INT, "shortest caption, in words", default=6, minimum=1),
         "max_after": Param(ParamKind.INT, "lines looked at after the byline", default=3, minimum=0),
+        "max_captions": Param(
+            ParamKind.INT, "most captions above the byline (more: not a head)", default=3, minimum=1
+        ),
     },
     build=lambda p: (
         lambda lines: drop_byline_captions(
@@ -438,6 +446,7 @@ DROP_BYLINE_CAPTIONS = ActionSpec(
             max_line=p["max_line"],
             min_words=p["min_words"],
             max_after=p["max_after"],
+            max_captions=p["max_captions"],
         )
     ),
 )

@@ -204,6 +204,8 @@ def extract_masthead_shape(
     *,
     key: str,
     not_before: regex.Pattern[str] | None,
+    requires: regex.Pattern[str] | None = None,
+    max_line: int = 8,
     min_words: int,
     max_words: int,
     max_chars: int,
@@ -215,6 +217,10 @@ def extract_masthead_shape(
     the next line is a headline (it does not end a sentence and ``not_before`` does not match
     it: in a layout where the headline comes first, its next line is the byline or the
     publication line, which ``not_before`` describes).
+
+    ``requires``: a line among the first ``max_line`` non-blank lines that must match it
+    entirely, the mark of the layout that prints a masthead (a byline slot, say); without it a
+    short Title Case headline above its deck would pass for a paper's name.
     """
     first = next_nonblank(lines, -1)
     if first < 0:
@@ -224,6 +230,10 @@ def extract_masthead_shape(
         return Outcome()
     if not_before is not None and not_before.fullmatch(lines[following]):
         return Outcome()
+    if requires is not None:
+        head = [i for i, line in enumerate(lines) if line][1:max_line]
+        if not any(requires.fullmatch(lines[i]) for i in head):
+            return Outcome()
     line = lines[first]
     if not masthead_shaped(
         line,
@@ -246,6 +256,8 @@ def _masthead_shape(params: Mapping[str, Any]) -> Any:
         lines,
         key=params["key"],
         not_before=params["not_before"],
+        requires=params["requires"],
+        max_line=params["max_line"],
         min_words=params["min_words"],
         max_words=params["max_words"],
         max_chars=params["max_chars"],
@@ -341,6 +353,14 @@ EXTRACT_MASTHEAD_SHAPE = ActionSpec(
             ParamKind.PATTERN,
             "a next line this matches (a byline, a publication line) makes the first line the "
             "headline",
+        ),
+        "requires": Param(
+            ParamKind.PATTERN,
+            "a line among the first max_line that must match it (the layout's byline slot)",
+            default=None,
+        ),
+        "max_line": Param(
+            ParamKind.INT, "how many non-blank lines `requires` looks at", default=8, minimum=2
         ),
         "min_words": Param(ParamKind.INT, "shortest name, in words", default=2, minimum=1),
         "max_words": Param(ParamKind.INT, "longest name, in words", default=5, minimum=1),
