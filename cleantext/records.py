@@ -269,7 +269,8 @@ class Processor:
         """One JSONL record per article of a database export (:mod:`cleantext.io.exports`).
 
         A file whose layout cannot be followed is rejected whole, at the line where reading
-        went wrong; an article over ``--max-bytes`` is rejected alone, at its first line.
+        went wrong; an article over ``--max-bytes`` is rejected alone, at the line its text
+        starts on.
         """
         from .io.exports import ExportLayoutError, read_export
 
