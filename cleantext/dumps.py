@@ -11,13 +11,13 @@ from __future__ import annotations
 import sys
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from .io.compression import Codec, codec_for, open_decompressed
-from .io.formats import Chunk, Format
+from .io.formats import EXPORTS, Chunk, Format
 from .io.plan import STDIO, Plan, Unit
 from .io.progress import Progress
 from .io.read import CHUNK_BYTES, document_chunks, jsonl_chunks
@@ -115,7 +115,11 @@ def unit_chunks(
         from .io.parquet import parquet_chunks
 
         return parquet_chunks(stream, unit.source)
-    return document_chunks(stream, unit.source, compress=compress)
+    chunks = document_chunks(stream, unit.source, compress=compress)
+    if unit.format in EXPORTS:
+        # An export is read whole, like a text document; the processor splits its articles.
+        return (replace(chunk, format=unit.format) for chunk in chunks)
+    return chunks
 
 
 def _output_codec(output_format: Format, path: Path | None) -> Codec | None:
@@ -165,11 +169,13 @@ class _Outputs:
             unit = next(self._units) if self._plan.tree else None
             path = unit.output if unit is not None else self._plan.output
             fmt = unit.format if unit is not None else self._plan.output_format
+            # Export articles arrive as JSONL records, whatever the output holds.
+            records = (unit or self._plan.units[0]).format in EXPORTS
             if path is None:
-                self._sink = sink_for(fmt, self._stdout, flush=True)
+                self._sink = sink_for(fmt, self._stdout, flush=True, from_jsonl=records)
             else:
                 self._atomic = AtomicFile(path)
-                self._sink = sink_for(fmt, self._atomic.__enter__())
+                self._sink = sink_for(fmt, self._atomic.__enter__(), from_jsonl=records)
         return self._sink
 
     def unit_done(self) -> None:

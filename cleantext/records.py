@@ -16,12 +16,13 @@ import base64
 import json
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Any
 
-from .document import Cleaned
+from .document import Cleaned, Edit
 from .io.compression import compressor
-from .io.formats import Chunk, Format
+from .io.formats import EXPORTS, Chunk, Format
 from .pipeline import Cleaner
 
 
@@ -199,12 +200,19 @@ class Processor:
     def __reduce__(self) -> tuple[Any, ...]:
         return (Processor, (self.cleaner, self.options))
 
-    def clean(self, text: str, url: str | None, tally: _Tally) -> tuple[str, dict[str, Any] | None]:
-        """Clean one text, counting bytes and rule hits; the annotation if asked for."""
+    def clean(
+        self, text: str, url: str | None, tally: _Tally, *, prior: tuple[Edit, ...] = ()
+    ) -> tuple[str, dict[str, Any] | None]:
+        """Clean one text, counting bytes and rule hits; the annotation if asked for.
+
+        ``prior``: edits already made to reach ``text`` (an export reader's), explained first.
+        """
         url = url or self.options.url
         note: dict[str, Any] | None = None
         if self.options.explains:
             cleaned = self.cleaner.explain(text, url=url)
+            if prior:
+                cleaned = replace(cleaned, edits=prior + cleaned.edits)
             result = cleaned.text
             if self.options.stats:
                 tally.hits.update(cleaned.removed_by_rule())
@@ -231,6 +239,8 @@ class Processor:
             return process_batch(self, chunk)
         if chunk.format is Format.TEXT:
             pieces, written = self._document(chunk, tally)
+        elif chunk.format in EXPORTS:
+            pieces, written = self._export(chunk, tally)
         else:
             pieces, written = self._lines(chunk, tally)
         return tally.result(chunk, compressor(chunk.compress)(b"".join(pieces)), written)
@@ -254,6 +264,44 @@ class Processor:
             return [], 0
         cleaned, _ = self.clean(text, None, tally)
         return ([(cleaned + "\n").encode("utf-8")] if cleaned else []), 1
+
+    def _export(self, chunk: Chunk, tally: _Tally) -> tuple[list[bytes], int]:
+        """One JSONL record per article of a database export (:mod:`cleantext.io.exports`).
+
+        A file whose layout cannot be followed is rejected whole, at the line where reading
+        went wrong; an article over ``--max-bytes`` is rejected alone, at the line its text
+        starts on.
+        """
+        from .io.exports import ExportLayoutError, read_export
+
+        reject: Reject | None = None
+        try:
+            articles = read_export(chunk.data.decode("utf-8"), chunk.format.value)
+        except UnicodeDecodeError as error:
+            reject = Reject(chunk.source, 0, f"not UTF-8 (byte {error.start}: {error.reason})", b"")
+        except ExportLayoutError as error:
+            reject = Reject(chunk.source, error.line, str(error), b"")
+        if reject is not None:
+            tally.records_in += 1
+            tally.rejects.append(replace(reject, record=chunk.data))
+            return [], 0
+        name = "stdin" if chunk.source == "-" else PurePath(chunk.source).name
+        out: list[bytes] = []
+        for article in articles:
+            tally.records_in += 1
+            raw = article.raw.encode("utf-8")
+            reason = self._too_big(raw)
+            if reason:
+                tally.rejects.append(Reject(chunk.source, article.line, reason, raw))
+                continue
+            text, note = self.clean(article.text, None, tally, prior=article.edits)
+            record: dict[str, Any] = {"id": f"{name}#{article.number}"}
+            record[self.options.text_field] = text
+            record.update(article.fields)
+            if note is not None and self.options.annotate:
+                record[self.options.annotate] = note
+            out.append(dump_json(record) + b"\n")
+        return out, len(out)
 
     def _lines(self, chunk: Chunk, tally: _Tally) -> tuple[list[bytes], int]:
         out: list[bytes] = []

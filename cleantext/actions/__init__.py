@@ -8,10 +8,15 @@ family, describe it with an :class:`ActionSpec` (stage, parameters, builder), an
 from __future__ import annotations
 
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
-from .captions import DROP_CAPTION_BLOCK, DROP_CAPTION_LINE, DROP_GLUED_CAPTION
+from .captions import (
+    DROP_BYLINE_CAPTIONS,
+    DROP_CAPTION_BLOCK,
+    DROP_CAPTION_LINE,
+    DROP_GLUED_CAPTION,
+)
 from .header import TRUNCATE_BEFORE
 from .lines import DROP_LINE, LINE_RULE_BUILDERS, TRUNCATE_FROM, LineRule, run_line_rules
-from .metadata import EXTRACT_BYLINE, EXTRACT_MASTHEAD
+from .metadata import EXTRACT_BYLINE, EXTRACT_FIELDS, EXTRACT_MASTHEAD, EXTRACT_MASTHEAD_SHAPE
 from .normalize import COLLAPSE_BLANK_LINES, NORMALIZE_WHITESPACE, REPAIR_UNICODE
 from .repair import DROP_ORPHAN_HEADING, REJOIN_SPLIT_SENTENCE
 from .spans import COLLAPSE_REPEAT, DROP_SPAN, REPLACE
@@ -25,13 +30,16 @@ ACTIONS: dict[str, ActionSpec] = {
         REPLACE,
         COLLAPSE_REPEAT,
         EXTRACT_MASTHEAD,
+        EXTRACT_MASTHEAD_SHAPE,
         EXTRACT_BYLINE,
+        EXTRACT_FIELDS,
         DROP_LINE,
         TRUNCATE_FROM,
         TRUNCATE_BEFORE,
         DROP_CAPTION_BLOCK,
         DROP_GLUED_CAPTION,
         DROP_CAPTION_LINE,
+        DROP_BYLINE_CAPTIONS,
         REJOIN_SPLIT_SENTENCE,
         DROP_ORPHAN_HEADING,
         COLLAPSE_BLANK_LINES,

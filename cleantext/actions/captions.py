@@ -8,6 +8,11 @@
    short phrase without punctuation before such a word is the caption.
 3. A caption line between two paragraphs: a long line that is not a sentence (no final
    punctuation) sitting between sentences, where the next line starts a new sentence.
+4. Captions around a print byline: a page republished as text prints the photo captions of
+   the story's head between the headline and the byline, and after the byline before the
+   first paragraph, where no sentence precedes them (so shape 3 cannot see them). The byline
+   is the anchor: above it a caption is a sentence or carries a photo credit, below it a
+   caption is a long line that does not end a sentence.
 """
 
 from __future__ import annotations
@@ -278,6 +283,68 @@ def drop_caption_lines(
     return Outcome(tuple(changes))
 
 
+def _credited(line: str, credit: regex.Pattern[str]) -> bool:
+    """A caption that ends with a photo credit: words of its own, then the credit (a heading
+    in capitals is not a caption, whatever its last words)."""
+    return word_count(line) >= 3 and not is_all_caps(line) and credit.search(line) is not None
+
+
+def drop_byline_captions(
+    lines: Sequence[str],
+    *,
+    byline: regex.Pattern[str],
+    credit: regex.Pattern[str],
+    max_line: int,
+    min_words: int,
+    max_after: int,
+    max_captions: int = 3,
+) -> Outcome:
+    r"""Drop the photo captions printed around a byline near the top of a print story.
+
+    The first line (the headline) is never touched, nor the line right after it (the deck)
+    unless it ends with a photo credit. Between the headline and the byline (one of the first
+    ``max_line`` lines) a caption is a line ending with a ``credit``, or a sentence of at least
+    ``min_words`` words ending with a full stop; after the byline, up to ``max_after`` lines
+    before the first one that ends a sentence, a caption is a line of at least ``min_words``
+    words that does not end a sentence (and is not a heading in capitals), or one with a credit.
+    More than ``max_captions`` sentences above the byline are not a story's head but a text
+    with a dashed line in it: then nothing is taken.
+
+    >>> credit = regex.compile(r"\p{Lu}{2,}(?:[ /]+\p{Lu}{2,})+$")
+    >>> lines = ["Bridge to close", "Work starts in March", "Crews at the bridge. ANN LEE/STAR",
+    ...          "- JO KENT", "Jo Kent walks across the bridge on Tuesday afternoon",
+    ...          "The bridge will close, the city said."]
+    >>> out = drop_byline_captions(lines, byline=regex.compile(r"- [A-Z ]+"), credit=credit,
+    ...                            max_line=8, min_words=6, max_after=3)
+    >>> [c.first for c in out.changes]
+    [2, 4]
+    """
+    indexes = [i for i, line in enumerate(lines) if line][:max_line]
+    anchor = next((k for k in range(1, len(indexes)) if byline.fullmatch(lines[indexes[k]])), 0)
+    if not anchor:
+        return Outcome()
+    changes: list[Change] = []
+    for k in range(1, anchor):
+        line = lines[indexes[k]]
+        credited = _credited(line, credit)
+        sentence = line.endswith(".") and word_count(line) >= min_words and k > 1
+        if credited or sentence:
+            changes.append(Change(indexes[k], indexes[k] + 1))
+    if len(changes) > max_captions:
+        return Outcome()
+    seen = 0
+    j = next_nonblank(lines, indexes[anchor])
+    while j >= 0 and seen < max_after:
+        line = lines[j]
+        if ends_sentence(line) and not _credited(line, credit):
+            break
+        if (word_count(line) >= min_words and not is_all_caps(line)) or _credited(line, credit):
+            changes.append(Change(j, j + 1))
+        seen += 1
+        j = next_nonblank(lines, j)
+    return Outcome(tuple(changes))
+
+
 def _glued(params: Mapping[str, Any]) -> Step:
     not_after = frozenset(word.lower() for word in params["not_after"])
     return lambda lines: drop_glued_captions(
@@ -347,6 +414,39 @@ DROP_CAPTION_LINE = ActionSpec(
             min_words=p["min_words"],
             max_words=p["max_words"],
             max_capitalised=p["max_capitalised"],
+        )
+    ),
+)
+
+DROP_BYLINE_CAPTIONS = ActionSpec(
+    name="drop-byline-captions",
+    stage=Stage.EXTRACT,
+    summary="Drop photo captions printed around a byline at the top of a print story.",
+    params={
+        "byline": Param(
+            ParamKind.PATTERN, "the byline line (whole line); the captions sit around it"
+        ),
+        "credit": Param(
+            ParamKind.PATTERN, "a photo credit, searched at the end of a line ('ANN LEE/STAR')"
+        ),
+        "max_line": Param(
+            ParamKind.INT, "the byline is among the first N non-blank lines", default=10, minimum=2
+        ),
+        "min_words": Param(ParamKind.INT, "shortest caption, in words", default=6, minimum=1),
+        "max_after": Param(ParamKind.INT, "lines looked at after the byline", default=3, minimum=0),
+        "max_captions": Param(
+            ParamKind.INT, "most captions above the byline (more: not a head)", default=3, minimum=1
+        ),
+    },
+    build=lambda p: (
+        lambda lines: drop_byline_captions(
+            lines,
+            byline=p["byline"],
+            credit=p["credit"],
+            max_line=p["max_line"],
+            min_words=p["min_words"],
+            max_after=p["max_after"],
+            max_captions=p["max_captions"],
         )
     ),
 )

@@ -1,8 +1,13 @@
-"""Actions that move a line into metadata: the publication masthead and the byline.
+"""Actions that move a line into metadata: the publication masthead, the byline, field lines.
 
 The line leaves the text and what it said lands in ``Cleaned.metadata``, so a byline is not
 lost, only put where a corpus builder can use it. When several lines match, every one is
 removed but the first one found fills the metadata (later bylines are usually repeats).
+
+Mastheads come two ways: named by a pattern (``extract-masthead``), or recognised by position
+and shape (``extract-masthead-shape``): a print page republished as text opens with the paper's
+name, a short line of capitalised words without sentence punctuation, followed by the headline.
+No list of newspaper words can know every paper; the shape does not need to.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import regex
 
 from ..matcher import LineFilter
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
+from .shape import ends_sentence, next_nonblank
 
 _AUTHOR_SEPARATOR = regex.compile(r"\s*(?:,|;|&|\band\b|\bAND\b|\bund\b|\bet\b|\by\b)\s*")
 
@@ -115,6 +121,159 @@ def extract_byline(
     return Outcome(tuple(changes), metadata)
 
 
+def extract_fields(
+    lines: Sequence[str],
+    *,
+    pattern: regex.Pattern[str],
+    max_line: int,
+    only: list[int] | None = None,
+) -> Outcome:
+    """Drop lines the pattern matches and record each named group under its own name.
+
+    Groups ``authors``, ``role``, ``email`` and ``social`` are read as in a byline
+    (:func:`byline_metadata`); any other group (``publication``, ``section``...) is recorded as
+    found. The first matching line fills the metadata.
+
+    >>> p = regex.compile(r"(?P<publication>.+?) - - (?P<section>[A-Z]+) -")
+    >>> extract_fields(["Bridge to close", "Springfield Courier - - NEWS -"],
+    ...                pattern=p, max_line=3).metadata
+    {'publication': 'Springfield Courier', 'section': 'NEWS'}
+    """
+    changes: list[Change] = []
+    metadata: dict[str, Any] = {}
+    for i in _candidate_indexes(lines, max_line, only):
+        match = pattern.fullmatch(lines[i])
+        if match:
+            changes.append(Change(i, i + 1))
+            if not metadata:
+                metadata = byline_metadata(match)
+                for name, value in match.groupdict().items():
+                    if name not in _BYLINE_GROUPS and value and value.strip():
+                        metadata[name] = " ".join(value.split())
+    return Outcome(tuple(changes), metadata)
+
+
+_BYLINE_GROUPS = frozenset({"authors", "role", "email", "social"})
+# Sentence punctuation, quotes and digits: none is in a newspaper's name, all are in headlines.
+_NOT_IN_A_NAME = regex.compile(r"[!?:;,\"“”«»…|\d]")
+
+
+def masthead_shaped(
+    line: str,
+    *,
+    min_words: int,
+    max_words: int,
+    max_chars: int,
+    connectors: frozenset[str],
+    leading: frozenset[str],
+    not_words: frozenset[str],
+) -> bool:
+    """A line shaped like a newspaper's name: a few capitalised words, nothing else.
+
+    Lowercase words are allowed only among ``connectors`` (``of``, ``and``, ``on``...),
+    ``not_words`` (capitalised words of Title Case headlines: ``To``, ``For``, ``Is``...) only
+    first and only when ``leading`` lists them (``The``); a period only closes an abbreviation
+    (``St. Louis``); parentheses may hold a place (``The Herald (Glasgow)``).
+
+    >>> shape = dict(min_words=2, max_words=5, max_chars=60, connectors=frozenset({"and"}),
+    ...              leading=frozenset({"The"}), not_words=frozenset({"The", "To"}))
+    >>> [masthead_shaped(x, **shape) for x in ("The Globe and Mail", "Vlad’s nightmare",
+    ...  "Mayor Vows To Fight", "Otago Daily Times", "Troops arrive.")]
+    [True, False, False, True, False]
+    """
+    words = line.split()
+    if not (min_words <= len(words) <= max_words) or len(line) > max_chars:
+        return False
+    if _NOT_IN_A_NAME.search(line):
+        return False
+    for position, raw in enumerate(words):
+        word = raw.strip("()")
+        if not word:
+            return False
+        if word in connectors and position > 0:
+            continue
+        if not word[0].isupper() or (word in not_words and not (position == 0 and word in leading)):
+            return False
+        if "." in word and not regex.fullmatch(r"\p{Lu}\p{Ll}{0,2}\.", word):
+            return False
+    return True
+
+
+def extract_masthead_shape(
+    lines: Sequence[str],
+    *,
+    key: str,
+    not_before: regex.Pattern[str] | None,
+    requires: regex.Pattern[str] | None = None,
+    max_line: int = 8,
+    min_words: int,
+    max_words: int,
+    max_chars: int,
+    connectors: frozenset[str],
+    leading: frozenset[str],
+    not_words: frozenset[str],
+) -> Outcome:
+    """Move the first line into ``metadata[key]`` when it is shaped like a newspaper's name and
+    the next line is a headline (it does not end a sentence and ``not_before`` does not match
+    it: in a layout where the headline comes first, its next line is the byline or the
+    publication line, which ``not_before`` describes).
+
+    ``requires``: a line among the first ``max_line`` non-blank lines that must match it
+    entirely, the mark of the layout that prints a masthead (a byline slot, say); without it a
+    short Title Case headline above its deck would pass for a paper's name.
+    """
+    first = next_nonblank(lines, -1)
+    if first < 0:
+        return Outcome()
+    following = next_nonblank(lines, first)
+    if following < 0 or ends_sentence(lines[following]):
+        return Outcome()
+    if not_before is not None and not_before.fullmatch(lines[following]):
+        return Outcome()
+    if requires is not None:
+        head = [i for i, line in enumerate(lines) if line][1:max_line]
+        if not any(requires.fullmatch(lines[i]) for i in head):
+            return Outcome()
+    line = lines[first]
+    if not masthead_shaped(
+        line,
+        min_words=min_words,
+        max_words=max_words,
+        max_chars=max_chars,
+        connectors=connectors,
+        leading=leading,
+        not_words=not_words,
+    ):
+        return Outcome()
+    return Outcome((Change(first, first + 1),), {key: line.strip()})
+
+
+def _masthead_shape(params: Mapping[str, Any]) -> Any:
+    connectors = frozenset(params["connectors"])
+    leading = frozenset(params["leading"])
+    not_words = frozenset(params["not_words"])
+    return lambda lines: extract_masthead_shape(
+        lines,
+        key=params["key"],
+        not_before=params["not_before"],
+        requires=params["requires"],
+        max_line=params["max_line"],
+        min_words=params["min_words"],
+        max_words=params["max_words"],
+        max_chars=params["max_chars"],
+        connectors=connectors,
+        leading=leading,
+        not_words=not_words,
+    )
+
+
+def _fields(params: Mapping[str, Any]) -> Any:
+    candidates = LineFilter(params["pattern"].pattern, whole_line=True)
+    return lambda lines: extract_fields(
+        lines, pattern=params["pattern"], max_line=params["max_line"], only=candidates.lines(lines)
+    )
+
+
 def _masthead(params: Mapping[str, Any]) -> Any:
     candidates = LineFilter(params["pattern"].pattern, whole_line=True)
     return lambda lines: extract_masthead(
@@ -164,4 +323,59 @@ EXTRACT_BYLINE = ActionSpec(
     },
     build=_byline,
     gate=("pattern", "line"),
+)
+
+EXTRACT_FIELDS = ActionSpec(
+    name="extract-fields",
+    stage=Stage.EXTRACT,
+    summary="Move a line into metadata, each named group under its own name.",
+    params={
+        "pattern": Param(
+            ParamKind.PATTERN,
+            "must match the whole line; every named group is recorded (authors, role, email "
+            "and social as in a byline)",
+        ),
+        "max_line": Param(
+            ParamKind.INT, "only the first N non-blank lines (0: anywhere)", default=0, minimum=0
+        ),
+    },
+    build=_fields,
+    gate=("pattern", "line"),
+)
+
+EXTRACT_MASTHEAD_SHAPE = ActionSpec(
+    name="extract-masthead-shape",
+    stage=Stage.EXTRACT,
+    summary="Move a first line shaped like a newspaper's name, above the headline, into metadata.",
+    params={
+        "key": Param(ParamKind.STRING, "metadata key to fill", default="publication"),
+        "not_before": Param(
+            ParamKind.PATTERN,
+            "a next line this matches (a byline, a publication line) makes the first line the "
+            "headline",
+        ),
+        "requires": Param(
+            ParamKind.PATTERN,
+            "a line among the first max_line that must match it (the layout's byline slot)",
+            default=None,
+        ),
+        "max_line": Param(
+            ParamKind.INT, "how many non-blank lines `requires` looks at", default=8, minimum=2
+        ),
+        "min_words": Param(ParamKind.INT, "shortest name, in words", default=2, minimum=1),
+        "max_words": Param(ParamKind.INT, "longest name, in words", default=5, minimum=1),
+        "max_chars": Param(ParamKind.INT, "longest name, in characters", default=60, minimum=1),
+        "connectors": Param(
+            ParamKind.STRINGS, "lowercase words a name may hold (of, and, on)", default=[]
+        ),
+        "leading": Param(
+            ParamKind.STRINGS, "words of not_words a name may start with (The)", default=[]
+        ),
+        "not_words": Param(
+            ParamKind.STRINGS,
+            "capitalised words that make a line a Title Case headline (To, For, Is)",
+            default=[],
+        ),
+    },
+    build=_masthead_shape,
 )

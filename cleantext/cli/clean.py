@@ -24,6 +24,9 @@ from ..parallel import default_jobs
 from ..records import Counts, Processor, RecordOptions
 from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, cleaner_from_args
 
+#: ``--format auto``: formats from file names, and exports recognised by their content.
+AUTO = "auto"
+
 EPILOG = """\
 examples:
   cleantext clean article.txt                          cleaned text on stdout
@@ -31,6 +34,8 @@ examples:
   cleantext clean dump.jsonl.gz -o clean.jsonl.gz -j 2 --rejects rejects.jsonl --stats
   cleantext clean articles/ -o cleaned/ --resume       one output per file, tree mirrored
   cleantext clean --engine dask dumps/ -o s3://bucket/clean/
+  cleantext clean export.TXT --format nexis -o articles.jsonl   one record per article
+  cleantext clean exports/ --format auto -o cleaned/   Nexis/Factiva exports found by content
 
 exit status: 0 all records written, 1 some rejected (or an input was cut short), 2 usage.
 """
@@ -67,7 +72,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Clean documents: plain-text files (one document each), JSONL/NDJSON\n"
         "records, Parquet tables, optionally compressed (.gz .bz2 .xz .zst); folders are\n"
         "cleaned recursively into a mirrored folder. Reads standard input when no INPUT\n"
-        "(or '-') is given, writes standard output when there is no -o.",
+        "(or '-') is given, writes standard output when there is no -o. Nexis and Factiva\n"
+        "text exports are split into one JSONL (or Parquet) record per article.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -80,8 +86,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--format",
-        choices=[f.value for f in Format],
-        help="input format (default: from the file name; text for standard input)",
+        choices=[*(f.value for f in Format), AUTO],
+        help="input format (default: from the file name; text for standard input); "
+        f"'{AUTO}' also reads a file named as text as a Nexis or Factiva export when its "
+        "content shows one",
     )
     records = parser.add_argument_group("records")
     records.add_argument("--text-field", default="text", metavar="NAME", help="default: text")
@@ -169,6 +177,8 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ConfigError("--jobs must be at least 1.")
     if args.scheduler and args.engine != "dask":
         raise ConfigError("--scheduler is for the Dask engine: add --engine dask.")
+    if args.format == AUTO and args.engine == "dask":
+        raise ConfigError("--format auto reads files before planning; the Dask engine cannot.")
     if args.rejects is not None and args.rejects.exists() and not (args.force or args.resume):
         raise ConfigError(f"{args.rejects}: already exists; add --force to overwrite it.")
 
@@ -231,6 +241,8 @@ def format_stats(counts: Counts) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     _check_options(args)
+    by_content = args.format == AUTO
+    forced = Format(args.format) if args.format and not by_content else None
     jobs = args.jobs if args.jobs is not None else default_jobs()
     processor = Processor(cleaner_from_args(args), record_options(args))
     if args.engine == "dask":
@@ -245,7 +257,7 @@ def run_command(args: argparse.Namespace) -> int:
             options=processor.options,
             scheduler=args.scheduler,
             workers=jobs,
-            format=Format(args.format) if args.format else None,
+            format=forced,
             force=args.force,
             resume=args.resume,
             rejects=RejectsLog(args.rejects, resume=args.resume),
@@ -254,7 +266,8 @@ def run_command(args: argparse.Namespace) -> int:
         plan = make_plan(
             args.inputs,
             args.output,
-            format=Format(args.format) if args.format else None,
+            format=forced,
+            by_content=by_content,
             force=args.force,
             resume=args.resume,
         )

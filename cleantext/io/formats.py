@@ -21,6 +21,12 @@ class Format(Enum):
     TEXT = "text"  # the whole file is one document
     JSONL = "jsonl"  # one JSON object per line
     PARQUET = "parquet"  # a table with a text column
+    NEXIS = "nexis"  # a Nexis text export: one record per article (see .exports)
+    FACTIVA = "factiva"  # a Factiva text export: one record per article
+
+
+#: Database exports: read whole, written as one JSONL (or Parquet) record per article.
+EXPORTS = frozenset({Format.NEXIS, Format.FACTIVA})
 
 
 _EXTENSIONS = {

@@ -147,3 +147,59 @@ class ParquetSink:
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
+
+
+class JsonlParquetSink:
+    """Writes JSONL records (a database export's articles) to one Parquet file, in order.
+
+    Every field an export can give is a column from the first batch on (null where an article
+    did not have it), so articles of any export fit one schema; ``length_words`` is an integer
+    column, nested values (an ``--annotate`` field) are JSON strings, as in :func:`process_batch`.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._sink = ParquetSink(stream)
+        self._columns: list[str] | None = None
+
+    def _schema(self, records: list[dict[str, Any]]) -> Any:
+        from .exports import FIELDS
+
+        pa = pyarrow()
+        if self._columns is None:
+            seen = dict.fromkeys(key for record in records for key in record)
+            known = ["id", *(key for key in seen if key not in FIELDS and key != "id"), *FIELDS]
+            self._columns = list(dict.fromkeys(known))
+        return pa.schema(
+            [
+                (name, pa.int64() if name == "length_words" else pa.string())
+                for name in self._columns
+            ]
+        )
+
+    def write(self, data: bytes) -> None:
+        records = [json.loads(line) for line in data.splitlines() if line.strip()]
+        if records:  # a rejected export gives no bytes, and must not fix the schema
+            self._write(records)
+
+    def _write(self, records: list[dict[str, Any]]) -> None:
+        schema = self._schema(records or [{"id": "", "text": ""}])
+        columns: dict[str, list[Any]] = {name: [] for name in schema.names}
+        for record in records:
+            unknown = set(record) - set(columns)
+            if unknown:
+                raise ConfigError(
+                    f"export record {record.get('id')!r} has fields {sorted(unknown)} that the "
+                    "Parquet output's first records did not; write JSONL instead."
+                )
+            for name, values in columns.items():
+                value = record.get(name)
+                if isinstance(value, (dict, list)):
+                    value = json.dumps(value, ensure_ascii=False, default=str)
+                values.append(value)
+        pa = pyarrow()
+        self._sink.write(_ipc(pa.table(columns, schema=schema)))
+
+    def close(self) -> None:
+        if self._columns is None:
+            self._write([])  # no record at all: still a valid file with the export columns
+        self._sink.close()

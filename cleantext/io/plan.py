@@ -20,10 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, InputError
-from .compression import codec_for
-from .formats import Format, detect_format
+from .compression import codec_for, corrupt_errors, open_decompressed, strip_codec
+from .formats import EXPORTS, Format, detect_format
 
 STDIO = "-"
+
+#: How much of a file ``--format auto`` reads to recognise an export by its content: enough
+#: for a Nexis Uni cover page listing hundreds of articles and the first article after it.
+SNIFF_BYTES = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +89,14 @@ def make_plan(
     output: str | None,
     *,
     format: Format | None = None,
+    by_content: bool = False,
     force: bool = False,
     resume: bool = False,
 ) -> Plan:
     """Check the inputs and output and decide the shape; raise before touching anything.
+
+    ``by_content``: a file whose name says plain text is read as a database export when its
+    content shows one (``--format auto``; see :func:`sniff_format`).
 
     Raises:
         InputError: an input does not exist.
@@ -102,14 +110,45 @@ def make_plan(
         output is not None and (output.endswith(("/", os.sep)) or Path(output).is_dir())
     )
     if tree:
-        return _tree_plan(inputs, output, format, force=force, resume=resume)
-    return _stream_plan(inputs, output, format, force=force, resume=resume)
+        return _tree_plan(inputs, output, format, by_content, force=force, resume=resume)
+    return _stream_plan(inputs, output, format, by_content, force=force, resume=resume)
 
 
-def _format_of(name: str, forced: Format | None) -> Format:
+def sniff_format(path: Path) -> Format:
+    """The export format the start of a file shows (:func:`~.exports.sniff_export`), else text.
+
+    A file that cannot be read here is left to the reader, which reports it properly.
+    """
+    from .exports import sniff_export
+
+    try:
+        with open(path, "rb") as raw, open_decompressed(raw, codec_for(path)) as stream:
+            head = stream.read(SNIFF_BYTES)
+    except corrupt_errors():
+        return Format.TEXT
+    kind = sniff_export(head.decode("utf-8", "replace"))
+    return Format(kind) if kind else Format.TEXT
+
+
+def _format_of(name: str, forced: Format | None, by_content: bool = False) -> Format:
     if forced is not None:
         return forced
-    return Format.TEXT if name == STDIO else detect_format(name)
+    if name == STDIO:
+        return Format.TEXT
+    named = detect_format(name)
+    return sniff_format(Path(name)) if by_content and named is Format.TEXT else named
+
+
+def _records_format(input_format: Format) -> Format:
+    """What an input is written as: exports become JSONL records, others stay as they are."""
+    return Format.JSONL if input_format in EXPORTS else input_format
+
+
+def _records_name(path: Path) -> Path:
+    """An export's output name in a tree: ``a.TXT`` → ``a.jsonl``, ``a.txt.gz`` → ``a.jsonl.gz``."""
+    codec = codec_for(path)
+    stem = Path(strip_codec(path)).with_suffix(".jsonl")
+    return stem.with_name(stem.name + codec.value) if codec else stem
 
 
 def _size(name: str) -> int | None:
@@ -117,10 +156,19 @@ def _size(name: str) -> int | None:
 
 
 def _stream_plan(
-    inputs: list[str], output: str | None, forced: Format | None, *, force: bool, resume: bool
+    inputs: list[str],
+    output: str | None,
+    forced: Format | None,
+    by_content: bool,
+    *,
+    force: bool,
+    resume: bool,
 ) -> Plan:
-    units = tuple(Unit(name, _format_of(name, forced), None, _size(name)) for name in inputs)
-    formats = {unit.format for unit in units}
+    units = tuple(
+        Unit(name, _format_of(name, forced, by_content), None, _size(name)) for name in inputs
+    )
+    # Nexis and Factiva exports both give JSONL records, so they may share an output.
+    formats = {_records_format(unit.format) for unit in units}
     if len(formats) > 1:
         names = ", ".join(sorted(f.value for f in formats))
         raise ConfigError(
@@ -134,6 +182,8 @@ def _stream_plan(
         return Plan(units, tree=False, output=None, output_format=input_format)
     target = Path(output)
     named = detect_format(target)
+    if named is Format.PARQUET and all(unit.format in EXPORTS for unit in units):
+        input_format = Format.PARQUET  # export records go to a table as well as to JSONL
     if named is not Format.TEXT and named is not input_format:
         raise ConfigError(
             f"{output}: the output name says {named.value} but the input is "
@@ -153,7 +203,13 @@ def _stream_plan(
 
 
 def _tree_plan(
-    inputs: list[str], output: str | None, forced: Format | None, *, force: bool, resume: bool
+    inputs: list[str],
+    output: str | None,
+    forced: Format | None,
+    by_content: bool,
+    *,
+    force: bool,
+    resume: bool,
 ) -> Plan:
     if output is None or output == STDIO:
         raise ConfigError("cleaning a folder writes one output per file: give -o OUTPUT_FOLDER.")
@@ -178,6 +234,9 @@ def _tree_plan(
     units: list[Unit] = []
     skipped = 0
     for source, destination in pairs:
+        fmt = _format_of(str(source), forced, by_content)
+        if fmt in EXPORTS:
+            destination = _records_name(destination)
         if destination in seen:
             raise ConfigError(
                 f"{source} and {seen[destination]} would both be written to {destination}; "
@@ -186,7 +245,6 @@ def _tree_plan(
         seen[destination] = source
         if _same_file(source, destination):
             raise ConfigError(f"{destination}: that is an input; refusing to overwrite it.")
-        fmt = _format_of(str(source), forced)
         if destination.exists():
             if resume:
                 skipped += 1

@@ -88,10 +88,16 @@ class ByteSink:
         self._stream.flush()
 
 
-def sink_for(output_format: Format, stream: IO[bytes], *, flush: bool = False) -> Sink:
-    """The sink writing ``output_format`` to ``stream``."""
-    if output_format is Format.PARQUET:
-        from .parquet import ParquetSink
+def sink_for(
+    output_format: Format, stream: IO[bytes], *, flush: bool = False, from_jsonl: bool = False
+) -> Sink:
+    """The sink writing ``output_format`` to ``stream``.
 
-        return ParquetSink(stream)
+    ``from_jsonl``: the chunks hold JSONL records (a database export's articles) even when the
+    output is Parquet, so the Parquet sink builds its table from them.
+    """
+    if output_format is Format.PARQUET:
+        from .parquet import JsonlParquetSink, ParquetSink
+
+        return JsonlParquetSink(stream) if from_jsonl else ParquetSink(stream)
     return ByteSink(stream, flush=flush)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import regex
 
 from cleantext.actions.captions import (
+    drop_byline_captions,
     drop_caption_blocks,
     drop_caption_lines,
     drop_glued_captions,
@@ -60,3 +61,51 @@ def test_caption_line_not_taken_from_truncated_end_or_title_case() -> None:
         "TV reports said more than 1,000 were injured in the violence before today’s",
     ]
     assert drop_caption_lines(lines, min_words=8, max_words=40, max_capitalised=0.5).changes == ()
+
+
+BYLINE = regex.compile(r"- [A-Z]+ [A-Z]+(?: [A-Z ]+)?")
+CREDIT = regex.compile(r"\p{Lu}{2,}(?:[ /]+\p{Lu}{2,})+\s*$")
+
+
+def byline_captions(lines: list[str], max_after: int = 3) -> list[int]:
+    out = drop_byline_captions(
+        lines, byline=BYLINE, credit=CREDIT, max_line=8, min_words=6, max_after=max_after
+    )
+    return [c.first for c in out.changes]
+
+
+def test_captions_above_the_byline_are_sentences_or_credited() -> None:
+    lines = [
+        "Bridge to close for a year",
+        "The city says the girders have rusted through and cannot wait.",  # the deck: kept
+        "Kennedy Road at rush hour",  # a second deck line without credit: kept
+        "Crews inspect the deck on Tuesday. The span carries 9,000 cars a day.",
+        "Jo Kent on the bridge JOHN ROE/TORONTO STAR",
+        "- ANN LEE",
+        "The bridge will close in March, the city said.",
+    ]
+    assert byline_captions(lines) == [3, 4]
+
+
+def test_captions_below_the_byline_end_without_a_full_stop() -> None:
+    lines = [
+        "Bridge to close",
+        "- ANN LEE STAFF REPORTER",
+        "Ann Lee walks across the closed bridge on Tuesday afternoon",
+        "THE GIRDERS RUSTED",
+        "Engineers and the mayor inspect the underside of the deck",
+        "The bridge will close in March, the city said.",
+        "Drivers wait at a temporary light on Mill Street near the bridge",
+    ]
+    assert byline_captions(lines) == [2, 4]
+    assert byline_captions(lines, max_after=1) == [2]
+
+
+def test_no_byline_no_captions() -> None:
+    lines = [
+        "Bridge to close",
+        "Crews inspect the deck on Tuesday. The span carries cars.",
+        "Text.",
+    ]
+    assert byline_captions(lines) == []
+    assert byline_captions(["- ANN LEE", "Crews inspect the deck on Tuesday morning"]) == []
