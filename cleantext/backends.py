@@ -2,8 +2,8 @@
 RE2 or regex.
 
 Every part has a pure-Python reference with the same output; the compiled kernels (built at
-install time, or shipped in the binary wheels) and RE2 only make it faster, several times
-over on whole pages. A slow install is otherwise invisible, so ``cleantext --version`` prints
+install time, or shipped in the binary wheels) and RE2 only make it faster (the README has
+figures). A slow install is otherwise invisible, so ``cleantext --version`` prints
 :func:`report` and ``cleantext clean`` warns once when a kernel is not in use
 (:func:`kernel_warning`), or fails when ``CLEANTEXT_REQUIRE_KERNEL=1`` asks for the kernels
 (as CI and benchmarks should).
@@ -110,6 +110,6 @@ def kernel_warning(environ: Mapping[str, str] = os.environ) -> str | None:
         )
     return (
         f"compiled kernel{'s' if len(missing) > 1 else ''} not in use ({reasons}): Python runs "
-        f"instead, with the same output but several times slower. To fix: {fix}; "
-        "`cleantext --version` shows what runs."
+        f"instead, with the same output but slower. To fix: {fix}; `cleantext --version` "
+        "shows what runs."
     )
