@@ -61,9 +61,9 @@ def check_sole_provider(*, path: Sequence[str] | None = None) -> None:
     raise InstallError(
         f"another installed distribution also provides the import name '{IMPORT_NAME}': "
         f"{', '.join(others)}. Python imports only one package of that name, and installing "
-        "one over the other mixes their files, so this command cannot be trusted here. "
-        f"To fix: pip uninstall -y {' '.join(names)} {DISTRIBUTION} && pip install "
-        f"{DISTRIBUTION}, or install {' and '.join(names)} in another virtual environment."
+        "one over the other mixed their files. To fix: "
+        f"pip uninstall -y {' '.join(names)} {DISTRIBUTION} && pip install {DISTRIBUTION}, "
+        f"and install {' and '.join(names)} in another virtual environment."
     )
 
 
