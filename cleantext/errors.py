@@ -57,3 +57,8 @@ class ConfigError(CleanTextError):
 
 class InputError(CleanTextError):
     """Input that cannot be read as documents (the message names the file and line)."""
+
+
+class InstallError(CleanTextError):
+    """The installation cannot run as asked: a compiled kernel is required but not in use, or
+    another distribution installed its own ``cleantext`` package over this one."""

@@ -283,4 +283,9 @@ static struct PyModuleDef scan_module = {
     scan_methods,
 };
 
-PyMODINIT_FUNC PyInit__scan(void) { return PyModule_Create(&scan_module); }
+/* BUILD_STAMP: the hash of the Python twins this was built from (setup.py, cleantext/_build.py). */
+PyMODINIT_FUNC PyInit__scan(void) {
+    PyObject *m = PyModule_Create(&scan_module);
+    if (m && PyModule_AddStringConstant(m, "BUILD_STAMP", CLEANTEXT_BUILD_STAMP) < 0) Py_CLEAR(m);
+    return m;
+}

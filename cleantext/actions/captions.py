@@ -25,6 +25,7 @@ from typing import Any
 
 import regex
 
+from .._build import load_extension
 from ..matcher import joined
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 from .shape import (
@@ -38,10 +39,8 @@ from .shape import (
     word_tokens,
 )
 
-try:
-    from ._scan import caption_blocks
-except ImportError:  # built without a C compiler: the Python twin does the work
-    caption_blocks = None
+# None when not compiled or built from other sources (see cleantext._build): the Python twin runs.
+caption_blocks = getattr(load_extension("cleantext.actions._scan"), "caption_blocks", None)
 
 
 def _caption_block_start(

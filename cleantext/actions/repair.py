@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .._build import load_extension
 from ..matcher import joined, line_numbers
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 from .shape import ends_sentence, word_count
 
-try:
-    from ._scan import open_line_ends
-except ImportError:  # built without a C compiler: the regex does the work
-    open_line_ends = None
+# None when not compiled or built from other sources (see cleantext._build): the regex runs.
+open_line_ends = getattr(load_extension("cleantext.actions._scan"), "open_line_ends", None)
 
 
 def _open_sentence(line: str) -> bool:

@@ -1074,6 +1074,7 @@ PyMODINIT_FUNC PyInit__kernel(void) {
     PyObject *m = PyModule_Create(&kernel_module);
     if (!m) return NULL;
     if (PyModule_AddStringConstant(m, "LAYOUT", LAYOUT) < 0 ||
+        PyModule_AddStringConstant(m, "BUILD_STAMP", CLEANTEXT_BUILD_STAMP) < 0 ||
         PyModule_AddObjectRef(m, "Kernel", (PyObject *)&KernelType) < 0) {
         Py_DECREF(m);
         return NULL;

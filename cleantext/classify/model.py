@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from cleantext._build import load_extension
 from cleantext.classify.features import (
     CLASS_TABLE,
     FEATURE_NAMES,
@@ -394,9 +395,8 @@ def compiled_kernel(fast1: FoldedMlp, fast2: FoldedMlp) -> Any:
     Logarithms of counts below ``_LOG_TABLE_SIZE`` are handed over as numpy computed them, so
     those features match the numpy path bit for bit.
     """
-    try:
-        from cleantext.classify import _kernel  # type: ignore[attr-defined]
-    except ImportError:
+    _kernel = load_extension("cleantext.classify._kernel")
+    if _kernel is None:
         return None
     if _kernel.LAYOUT != KERNEL_LAYOUT:
         return None

@@ -7,15 +7,48 @@ purpose are printed as ``cleantext: <message>`` without a traceback.
 
 from __future__ import annotations
 
+# First: when another distribution's files replaced this package's, the imports below would
+# fail far from the cause; this one stops with the name of that distribution.
+from . import name_clash
+
+# isort: split
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from .. import backends
 from ..errors import CleanTextError, ConfigError, InputError, RuleFileError
 from . import clean, explain, mine, rules
 from .common import EXIT_OK, EXIT_USAGE, fail
 
 COMMANDS = (clean, explain, rules, mine)
+
+
+def version_report() -> str:
+    """The version, where the package is installed, and what runs each part."""
+    from .. import __file__ as package_file
+    from .. import __version__
+
+    location = Path(package_file).parent
+    return f"cleantext {__version__} ({name_clash.DISTRIBUTION}, {location})\n{backends.report()}"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: print :func:`version_report` and exit, as argparse's own version does."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(version_report())
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,9 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Remove boilerplate (bylines, captions, footers, navigation) from scraped "
         "newspaper text.",
     )
-    from .. import __version__
-
-    parser.add_argument("--version", action="version", version=f"cleantext {__version__}")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="show the version and what runs each part (compiled kernels or Python, RE2 or "
+        "regex), then exit",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers)
@@ -41,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0) and EXIT_USAGE
+    except BrokenPipeError:  # --version read by a pipe that closed early (| head -1)
+        sys.stderr.close()
+        return EXIT_OK
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .. import backends
 from ..dumps import RejectsLog, Summary, run
 from ..errors import ConfigError, InputError
 from ..io.formats import Format
@@ -241,6 +242,9 @@ def format_stats(counts: Counts) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     _check_options(args)
+    slow = backends.kernel_warning()  # raises under CLEANTEXT_REQUIRE_KERNEL=1
+    if slow:
+        print(f"cleantext: warning: {slow}", file=sys.stderr)
     by_content = args.format == AUTO
     forced = Format(args.format) if args.format and not by_content else None
     jobs = args.jobs if args.jobs is not None else default_jobs()
