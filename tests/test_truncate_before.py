@@ -1,4 +1,5 @@
-"""The ``truncate-before`` action: cut a page header through a marker line, only near the top."""
+"""The ``truncate-before`` action: cut a page header through a marker line, only near the top,
+sparing the headline."""
 
 from __future__ import annotations
 
@@ -7,16 +8,42 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleantext.actions import ACTIONS, Stage
-from cleantext.actions.header import truncate_before
+from cleantext.actions.header import headline_line, truncate_before
 from cleantext.matcher import LineFilter
 
 MARKER = regex.compile("MenuSections")
 
 
+def cut(lines: list[str], max_position: float = 1.0) -> list[str]:
+    out = truncate_before(lines, pattern=MARKER, max_position=max_position)
+    gone = {i for change in out.changes for i in range(change.first, change.last)}
+    return [line for i, line in enumerate(lines) if i not in gone]
+
+
 def test_cuts_through_the_first_marker() -> None:
     lines = ["Home", "Sports", "MenuSections", "Headline", "MenuSections", "Text."]
     out = truncate_before(lines, pattern=MARKER, max_position=1.0)
-    assert [(c.first, c.last, c.lines) for c in out.changes] == [(0, 3, ())]
+    # No line repeats the first one: it may be the page title, and it stays.
+    assert [(c.first, c.last, c.lines) for c in out.changes] == [(1, 3, ())]
+
+
+def test_the_headline_survives_the_cut() -> None:
+    """A whole-page text starts with its title; the header line repeating it is the headline."""
+    title = "Storm closes schools across the state | Daily Courier"
+    assert cut([title, "Home", "Storm closes schools across the state", "By Ann Lee",
+                "MenuSections", "Text."]) == ["Storm closes schools across the state", "Text."]
+    # After the marker, the headline survives anyway: the whole header goes.
+    assert cut([title, "Home", "MenuSections", "Storm closes schools across the state",
+                "Text."]) == ["Storm closes schools across the state", "Text."]
+    # A title that nothing repeats stays: it carries the headline.
+    assert cut([title, "Home", "MenuSections", "Text."]) == [title, "Text."]
+
+
+def test_the_headline_is_the_line_repeating_most_of_the_title() -> None:
+    lines = ["Storm closes schools | Courier", "Schools", "Storm closes schools", "Text."]
+    assert headline_line(lines, len(lines)) == 2
+    assert headline_line(["Storm closes schools", "Weather", "Sport"], 3) is None
+    assert headline_line([], 3) is None
 
 
 def test_marker_must_match_the_whole_line() -> None:
@@ -41,12 +68,14 @@ def test_listed_in_the_vocabulary_at_the_blocks_stage() -> None:
 
 
 @given(st.lists(st.sampled_from(["Home", "MenuSections", "Text.", ""]), max_size=12))
-def test_change_is_a_prefix_ending_on_a_marker(lines: list[str]) -> None:
+def test_cut_ends_on_the_first_marker_and_spares_one_line(lines: list[str]) -> None:
     out = truncate_before(lines, pattern=MARKER, max_position=1.0)
     if "MenuSections" in lines:
-        (change,) = out.changes
-        assert change.first == 0 and lines[change.last - 1] == "MenuSections"
-        assert "MenuSections" not in lines[: change.last - 1]
+        marker = lines.index("MenuSections")
+        gone = [i for change in out.changes for i in range(change.first, change.last)]
+        kept = set(range(marker + 1)) - set(gone)
+        assert max(gone, default=marker) == marker  # nothing after the first marker goes
+        assert len(kept) <= 1  # at most the title or headline stays of the header
     else:
         assert out.changes == ()
 

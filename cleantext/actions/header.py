@@ -6,6 +6,12 @@ this is its mirror for the header, and it needs the same care. The marker is a l
 prints once where its navigation ends (Hearst papers print ``MenuSections``), it must match the
 whole line, and it only counts when little enough text comes before it: a marker found late in
 the document is a quotation or a second gallery, not the end of the header, and is ignored.
+
+The headline is article text, and on many sites it sits in the header, above the byline or
+the time stamp that ends it. So the cut spares it: a whole-page text starts with the page's
+``<title>`` ("Headline | Site"), and the header line that repeats most of the title's words is
+the headline and stays. When the headline comes after the marker, the whole header goes; when
+no line repeats the title, the title line itself stays, since it carries the headline.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import regex
 from ..matcher import LineFilter
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 
+_WORD = regex.compile(r"\w+")
+
 
 def truncate_before(
     lines: Sequence[str],
@@ -26,7 +34,8 @@ def truncate_before(
     max_position: float,
     only: Sequence[int] | None = None,
 ) -> Outcome:
-    """Delete every line up to and including the first marker line within ``max_position``.
+    """Delete every line up to and including the first marker line within ``max_position``,
+    except the headline (see the module docstring).
 
     ``max_position`` is the share of the text's characters (0-1) that may come before the
     marker; the first marker beyond it ends the search. ``only`` lists the lines that may
@@ -35,7 +44,10 @@ def truncate_before(
     >>> p = regex.compile("MenuSections")
     >>> page = ["Home", "Sports", "MenuSections", "Text."]
     >>> truncate_before(page, pattern=p, max_position=0.9).changes
-    (Change(first=0, last=3, lines=(), tag=0),)
+    (Change(first=1, last=3, lines=(), tag=0),)
+    >>> titled = ["Rain due | News", "Home", "Rain due", "MenuSections", "Text."]
+    >>> truncate_before(titled, pattern=p, max_position=0.9).changes
+    (Change(first=0, last=2, lines=(), tag=0), Change(first=3, last=4, lines=(), tag=0))
     >>> truncate_before(["Text.", "MenuSections"], pattern=p, max_position=0.2).changes
     ()
     """
@@ -46,10 +58,55 @@ def truncate_before(
         before += sum(map(len, lines[counted:i]))
         counted = i
         if before / total > max_position:
-            break
+            # A marker further on may come within reach once other steps remove text.
+            later = range(i, len(lines)) if only is None else [j for j in only if j >= i]
+            return Outcome(unsettled=any(lines[j] and pattern.fullmatch(lines[j]) for j in later))
         if lines[i] and pattern.fullmatch(lines[i]):
-            return Outcome((Change(0, i + 1),))
+            return Outcome(_cut_sparing_headline(lines, i))
     return Outcome()
+
+
+
+HEADLINE_LOOKAHEAD = 20
+"""Lines after the marker searched for the headline (it then survives the cut anyway)."""
+_HEADLINE_MIN_SCORE = 0.3
+
+
+def _words(line: str) -> set[str]:
+    return set(_WORD.findall(line.casefold()))
+
+
+def headline_line(lines: Sequence[str], end: int) -> int | None:
+    """The line in ``lines[1:end]`` that repeats the first line (the page title) best: most of
+    its words are in the title, and it carries a good part of the title's words (the product
+    of the two shares above 0.3); ``None`` when no line does.
+
+    >>> headline_line(["Rain is due | Daily News", "News", "Rain is due", "Text."], 4)
+    2
+    """
+    title = _words(lines[0]) if lines else set()
+    best, found = _HEADLINE_MIN_SCORE, None
+    for j in range(1, min(end, len(lines))):
+        words = _words(lines[j])
+        if not words or not title:
+            continue
+        common = len(words & title)
+        score = (common / len(words)) * (common / len(title))
+        if score > best:
+            best, found = score, j
+    return found
+
+
+def _cut_sparing_headline(lines: Sequence[str], marker: int) -> tuple[Change, ...]:
+    """The changes that cut ``lines[: marker + 1]`` but keep the headline (module docstring)."""
+    headline = headline_line(lines, marker + 1 + HEADLINE_LOOKAHEAD)
+    if headline is not None and headline > marker:
+        return (Change(0, marker + 1),)
+    kept = 0 if headline is None else headline
+    if kept == marker:  # the marker line repeats the title: it is the headline
+        return (Change(0, marker),) if marker else ()
+    cuts = [Change(0, kept)] if kept else []
+    return (*cuts, Change(kept + 1, marker + 1))
 
 
 def _build(params: Mapping[str, Any]) -> Step:
