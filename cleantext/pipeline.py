@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .actions import ACTIONS, Change, LineRule, Outcome, Stage, Step, run_line_rules
+from .actions.repair import is_heading
 from .actions.shape import ends_sentence, word_count
 from .classify import boilerplate_runs
 from .detect import SiteDetector, host_of
@@ -195,6 +196,10 @@ class _Run:
     joint: JointScan | None = None
     #: the marker hits of the joint scan (to confirm), with the lines it read
     markers: tuple[list[str], list[int]] | None = None
+    #: a step passed over a line it would act on elsewhere (see ``Outcome.unsettled``)
+    unsettled: bool = False
+    #: the classifier has looked at the lines in this pass
+    classified: bool = False
 
     def step(self, plan_step: PlanStep) -> None:
         if plan_step.gate is not None:
@@ -208,7 +213,11 @@ class _Run:
         for key, value in outcome.metadata.items():
             self.metadata.setdefault(key, value)
         self.warnings.extend(outcome.warnings)
+        self.unsettled |= outcome.unsettled
         if outcome.changes:
+            # The classifier judged the lines as they were; a line the repair stage joins or
+            # drops after it changes what it would judge on the output.
+            self.unsettled |= self.classified and plan_step.stage is Stage.REPAIR
             if self.explain:
                 self.edits.extend(edits_for(self.lines, outcome.changes, plan_step.rules))
             self.lines = apply_changes(self.lines, outcome.changes)
@@ -252,6 +261,9 @@ def _has_article_text(lines: Sequence[str]) -> bool:
     return any(word_count(line) >= 8 and ends_sentence(line) for line in lines)
 
 
+MAX_PASSES = 4
+"""Most passes of the pipeline over one document (see ``Cleaner._run``)."""
+
 CLASSIFIER_SET = "classifier"
 CLASSIFIER_RULE = Rule(
     set_id=CLASSIFIER_SET,
@@ -268,25 +280,54 @@ CLASSIFIER_RULE = Rule(
 CONSERVATIVE_WARNING = "the classifier would have removed nearly everything; its lines were kept"
 
 
-def classifier_step(
-    whole_page: bool | None, lines_before: int | None = None, known_site: bool = False
-) -> PlanStep:
+def classifier_step(whole_page: bool | None, lines_before: int | None = None) -> PlanStep:
     """The ``classify`` stage: drop the lines :func:`boilerplate_runs` finds.
 
     ``whole_page`` says what the input is (True: a whole page, False: extracted article text);
     ``None`` lets the classifier detect it per document, helped by ``lines_before`` (non-empty
     lines before the rule stages: rules that removed most of a long text reveal a page).
-    ``known_site``: a site rule set applied (see :func:`boilerplate_runs`).
     """
 
     def run(lines: Sequence[str]) -> Outcome:
-        runs, conservative = boilerplate_runs(
-            lines, whole_page=whole_page, lines_before=lines_before, known_site=known_site
+        found = boilerplate_runs(lines, whole_page=whole_page, lines_before=lines_before)
+        return Outcome(
+            tuple(Change(first, end) for first, end in found.runs),
+            warnings=(CONSERVATIVE_WARNING,) if found.conservative else (),
+            unsettled=not found.settled,
         )
-        warnings = (CONSERVATIVE_WARNING,) if conservative else ()
-        return Outcome(tuple(Change(first, end) for first, end in runs), warnings=warnings)
 
     return PlanStep(Stage.CLASSIFY, run, (CLASSIFIER_RULE,))
+
+
+HEADLINE_RULE = Rule(
+    set_id="headline",
+    id="drop-headline",
+    description="Drop the headline: the first line, when it is shaped like one.",
+    why="Asked for with drop_headline (--drop-headline); headlines are article text otherwise.",
+    action="drop-headline",
+    params={},
+    examples=(),
+    stage=Stage.FINALIZE,
+    step=lambda lines: Outcome(),
+)
+HEADLINE_MAX_WORDS = 25
+
+
+def _drop_headline(lines: Sequence[str]) -> Outcome:
+    """Drop the first line of what is left when it is shaped like a headline (no sentence
+    end, at most :data:`HEADLINE_MAX_WORDS` words) and text follows it."""
+    first = next((i for i, line in enumerate(lines) if line), None)
+    if first is None or not is_heading(lines[first], HEADLINE_MAX_WORDS):
+        return Outcome()
+    following = next((i for i in range(first + 1, len(lines)) if lines[i]), None)
+    if following is None:
+        return Outcome()
+    return Outcome((Change(first, following),))  # with the blank lines after it
+
+
+HEADLINE_STEP = PlanStep(Stage.FINALIZE, _drop_headline, (HEADLINE_RULE,))
+"""Run last, once, when ``drop_headline`` is asked for (not a step of the plan: cleaning the
+settled text again would take the next line)."""
 
 
 class Cleaner:
@@ -302,6 +343,8 @@ class Cleaner:
             stage); it counts as the set ``classifier`` for ``select`` and ``ignore``.
         whole_page: the input is whole-page text (True) or extracted article text (False);
             ``None`` detects it per document.
+        drop_headline: also remove the headline (the first line left, when shaped like one),
+            explained as rule ``headline/drop-headline``; headlines are kept by default.
         drop_lines: per site (domain, or site set id for documents without a URL), line keys
             (:func:`cleantext.mine.line_key`) to drop in the ``lines`` stage, as mined by
             ``cleantext mine``; explained as rule ``mined/<site>``.
@@ -321,6 +364,7 @@ class Cleaner:
         drop_lines: Mapping[str, Iterable[str]] | None = None,
         classifier: bool = True,
         whole_page: bool | None = None,
+        drop_headline: bool = False,
     ) -> None:
         if rules is None:
             library = default_library()
@@ -346,6 +390,7 @@ class Cleaner:
             "drop_lines": self._drop_lines,
             "classifier": classifier,
             "whole_page": whole_page,
+            "drop_headline": drop_headline,
         }
         self._mined_steps: dict[str, PlanStep] = {}
         unknown_sets = [n for n in selected or () if n not in library.sets and n != CLASSIFIER_SET]
@@ -368,8 +413,8 @@ class Cleaner:
             s for s in library.sets.values() if s.always and s.id in self._allowed
         )
         self._normalize = build_plan(self._generic, [Stage.NORMALIZE], self._skip)
-        #: per detected sites: the set ids in order, the steps, and whether a site set applies
-        self._plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[PlanStep, ...], bool]] = {}
+        #: per detected sites: the set ids in order and the steps
+        self._plans: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[PlanStep, ...]]] = {}
         self._joint: JointScan | bool | None = None  # built on first use; False: cannot be
         self._classify = (
             classifier_step(whole_page)
@@ -382,7 +427,7 @@ class Cleaner:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_cleaner, (self.library, self._options))
 
-    def _plan(self, sites: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[PlanStep, ...], bool]:
+    def _plan(self, sites: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[PlanStep, ...]]:
         plan = self._plans.get(sites)
         if plan is None:
             site_ids = [s for s in self.library.closure(sites) if s in self._allowed]
@@ -396,29 +441,56 @@ class Cleaner:
             steps = build_plan(ordered, stages, self._skip)
             if self._classify is not None:
                 steps = tuple(sorted((*steps, self._classify), key=lambda step: step.stage))
-            plan = (tuple(s.id for s in ordered), steps, bool(site_sets))
+            plan = (tuple(s.id for s in ordered), steps)
             self._plans[sites] = plan
         return plan
 
     def _run(self, text: str, url: str | None, explain: bool) -> tuple[_Run, tuple[str, ...]]:
+        """Clean ``text``, and clean the result again while that changes it.
+
+        Cleaning is idempotent: ``clean(clean(text)) == clean(text)``. Each step gives the
+        same answer on its own output (the classifier looks again at what it kept until it
+        removes nothing more), except when its answer depends on what other steps do after
+        it (``Outcome.unsettled``): a footer marker passed over because too little text came
+        before it, which may change once lines are removed; lines the repair stage joins or
+        drops after the classifier judged them; a classifier still removing lines after its
+        last look. Only then is the result cleaned again, until nothing changes (at most
+        :data:`MAX_PASSES` passes); the edits of every pass are kept in order, so they still
+        replay onto the input.
+        """
+        run, set_ids = self._pass(text, url, explain)
+        passes = 1
+        while run.unsettled and passes < MAX_PASSES:
+            output = "\n".join(run.lines)
+            again, set_ids = self._pass(output, url, explain)
+            if "\n".join(again.lines) == output:
+                break
+            again.edits[:0] = run.edits
+            again.metadata = {**again.metadata, **run.metadata}
+            again.warnings[:0] = run.warnings
+            run, passes = again, passes + 1
+        if self._options["drop_headline"]:
+            run.step(HEADLINE_STEP)  # once, on the settled text: it takes the first line
+        return run, set_ids
+
+    def _pass(self, text: str, url: str | None, explain: bool) -> tuple[_Run, tuple[str, ...]]:
+        """One pass of every step of the plan over ``text``."""
         run = _Run(Lines(text.split("\n")), explain, joint=self._joint_scan())
         for plan_step in self._normalize:
             run.step(plan_step)
         normalized, normalize_edits = run.lines, len(run.edits)
         forced = self._forced
         sites = forced if forced is not None else self._detect(run, url)
-        set_ids, steps, known_site = self._plan(sites)
+        set_ids, steps = self._plan(sites)
         mined = self._mined_step(url, sites) if self._drop_lines else None
         for plan_step in steps:
             if mined is not None and plan_step.stage > Stage.LINES:
                 run.step(mined)
                 mined = None
             if plan_step is self._classify:
-                # Detection needs to know how much the rules removed, and the decision whether
-                # a site set applied: a per-document step.
-                plan_step = classifier_step(
-                    self._options["whole_page"], sum(map(bool, normalized)), known_site
-                )
+                # Detection needs to know how much the rules removed: a per-document step.
+                plan_step = classifier_step(self._options["whole_page"], sum(map(bool, normalized)))
+                run.classified = True
             run.step(plan_step)
         if mined is not None:
             run.step(mined)

@@ -1,67 +1,80 @@
-"""The compiled classifier kernel against the numpy reference (features.py, model.py).
+"""The compiled classifier kernel against the numpy reference (features.py, model.py, decide.py).
 
-The kernel must compute the same features (bit for bit: counts, windows and logarithms of
-counts follow the same arithmetic) and the same probabilities up to float rounding, on any
-text: other scripts, characters outside the BMP, lone surrogates, combining marks.
+The kernel must compute the same features (bit for bit: counts, windows, words shared with the
+title and logarithms of counts follow the same arithmetic), the same probabilities up to float
+rounding, and the same decisions, on any text: other scripts, characters outside the BMP, lone
+surrogates, combining marks. It takes its layout from Python and refuses what it does not know.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import os
-from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleantext import classify
-from cleantext.classify import _MODEL, classify_lines
+from cleantext._build import load_extension
+from cleantext.classify import _model
+from cleantext.classify.decide import Policy, keep_mask, kept_share_too_small
 from cleantext.classify.features import FEATURE_NAMES, page_features
-from cleantext.classify.model import LineModel, Mlp
+from cleantext.classify.model import SMOOTH_NAMES, LineModel, Mlp, compiled_kernel
 
-if _MODEL.kernel is None and os.environ.get("CLEANTEXT_REQUIRE_KERNEL"):
-    raise RuntimeError("CLEANTEXT_REQUIRE_KERNEL is set but the C kernel was not built")
-pytestmark = pytest.mark.skipif(_MODEL.kernel is None, reason="the C kernel was not built")
+MODEL = _model()
+if MODEL.kernel is None and os.environ.get("CLEANTEXT_REQUIRE_KERNEL"):
+    raise RuntimeError("CLEANTEXT_REQUIRE_KERNEL is set but the C kernel is not in use")
+pytestmark = pytest.mark.skipif(MODEL.kernel is None, reason="the C kernel is not in use")
 
 # Page-level means may differ in summation order (pairwise in numpy, sequential in C).
 _ROUNDED = [FEATURE_NAMES.index("page_sentence_share")]
 _EXACT = [i for i in range(len(FEATURE_NAMES)) if i not in _ROUNDED]
 
 PAGE = [
-    "Home | News | Sport | Weather",
+    "Council approves the new budget | Example News",
     "Menu",
+    "Council approves the new budget",
     "The council approved the new budget on Tuesday, after a long debate.",
     "Photo: Jane Doe/Reuters",
     "“It is a good day for the city,” the mayor said.",
     "Read more: 10 things to do this weekend",
     "東京都は火曜日、新しい予算を承認した。",
     "Der Stadtrat hat am Dienstag den neuen Haushalt beschlossen, nach langer Debatte.",
-    "🎉 Party time 👍🏽 — join us!",
+    "🎉 Party time 👍🏽 — join us! ÉCOLE école",
     "Menu",
     "© 2024 Example News. All rights reserved.",
 ]
 
 
-def kernel_features(lines: list[str]) -> np.ndarray:
-    out = np.empty((len(lines), len(FEATURE_NAMES)))
-    _MODEL.kernel.features(lines, out)
-    return out
+def expected_drop(model: LineModel, lines: list[str], probs: np.ndarray, page: bool) -> object:
+    """What ``kernel.decide`` must answer, from the numpy policy and valve."""
+    lengths = np.array([len(s) for s in lines], dtype=np.float64)
+    keep = keep_mask(probs, lengths, whole_page=page, policy=model.policy)
+    if keep.all():
+        return []
+    if not keep.any() or kept_share_too_small(
+        float(lengths[keep].sum()), float(lengths.sum()), page
+    ):
+        return None
+    return np.flatnonzero(~keep).tolist()
 
 
-def assert_same(lines: list[str]) -> None:
+def assert_same(lines: list[str], model: LineModel = MODEL) -> None:
     reference = page_features(lines)
-    compiled = kernel_features(lines)
+    compiled = np.empty((len(lines), len(FEATURE_NAMES)))
+    model.kernel.features(lines, compiled)
     np.testing.assert_array_equal(compiled[:, _EXACT], reference[:, _EXACT])
     np.testing.assert_allclose(compiled[:, _ROUNDED], reference[:, _ROUNDED], rtol=1e-12)
-    python_flags = bytes(len(s) < 30 and s.count(" ") < 4 for s in lines)
-    assert _MODEL.kernel.short_flags(lines, 30, 4) == python_flags
     for whole_page in (True, False):
-        expected = _MODEL.predict(reference, whole_page=whole_page)
-        got = _MODEL.predict_lines(lines, whole_page=whole_page)
+        expected = model.predict(reference, whole_page=whole_page)
+        got = np.empty(len(lines))
+        model.kernel.predict(lines, whole_page, got)
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+        scored = np.empty(len(lines))
+        drop = model.kernel.decide(lines, whole_page, scored)
+        np.testing.assert_array_equal(scored, got)
+        assert drop == expected_drop(model, lines, got, whole_page)
 
 
 def test_kernel_matches_numpy_on_a_mixed_page() -> None:
@@ -72,11 +85,12 @@ def test_kernel_matches_numpy_on_one_line_and_long_lines() -> None:
     assert_same(["x"])
     assert_same(["word " * 5000 + "end."])  # beyond the tables of logarithms
     assert_same([":", "a:b", "label: value here", "x" * 30 + ": late colon"])
+    assert_same(["Title words", "title WORDS", "Title", "other words words words"] * 3)
 
 
 line_text = st.text(
     alphabet=st.one_of(
-        st.sampled_from(list("abc ABC .,;:!?|•/-–\"'()“”0123 \t")),
+        st.sampled_from(list("abc ABC .,;:!?|•/-–\"'()“”0123 \tÉé東京")),
         st.characters(codec="utf-8"),
         st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),  # lone surrogates
         st.characters(min_codepoint=0x10000),
@@ -86,63 +100,97 @@ line_text = st.text(
 ).filter(lambda s: "\n" not in s and s.strip() == s and s != "")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(line_text, min_size=1, max_size=40))
 def test_kernel_matches_numpy_on_any_text(lines: list[str]) -> None:
     assert_same(lines)
 
 
+def test_short_flags_match_python() -> None:
+    module = load_extension("cleantext.classify._kernel")
+    assert module is not None
+    lines = [*PAGE, "a b c d e", "x" * 29, "x" * 30]
+    python_flags = bytes(len(s) < 30 and s.count(" ") < 4 for s in lines)
+    assert module.short_flags(lines, 30, 4) == python_flags
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 0.05, 0.1, 0.3, 0.4, 0.5, 0.9, 1.0]), st.integers(1, 90)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.booleans(),
+    st.sampled_from([0.0, 0.3, 0.4, 0.5]),
+    st.sampled_from([0.05, 0.1]),
+    st.sampled_from([0.9, 1.01]),
+    st.sampled_from([0.0, 0.05, 0.3]),
+)
+def test_compiled_policy_matches_the_python_one(
+    rows: list[tuple[float, int]],
+    page: bool,
+    block: float,
+    inside: float,
+    outside: float,
+    edge: float,
+) -> None:
+    """The kernel's ``keep`` (what ``decide`` applies) against ``decide.keep_mask``, on any
+    scores and lengths, ties included."""
+    policy = Policy(block=block, inside=inside, outside=outside, edge=edge)
+    model = LineModel.from_stages(MODEL.stage1, MODEL.stage2, policy=policy, meta="{}")
+    probs = np.array([p for p, _ in rows])
+    lengths = np.array([float(n) for _, n in rows])
+    expected = keep_mask(probs, lengths, whole_page=page, policy=policy)
+    assert model.kernel.keep(probs, lengths, page) == bytes(expected.tolist())
+
+
 def test_kernel_rejects_bad_input_clearly() -> None:
     out = np.empty(2)
     with pytest.raises(TypeError, match="line 1"):
-        _MODEL.kernel.predict(["fine", 3], True, out)
+        MODEL.kernel.predict(["fine", 3], True, out)
     with pytest.raises(ValueError, match="float64"):
-        _MODEL.kernel.predict(["a", "b"], True, np.empty(3))
+        MODEL.kernel.predict(["a", "b"], True, np.empty(3))
+    with pytest.raises(ValueError, match="lengths: expected a float64 array of 2 values"):
+        MODEL.kernel.keep(np.ones(2), np.ones(3), True)
 
 
-def test_classify_lines_uses_the_same_decisions_either_way() -> None:
-    lines = [*PAGE, "", *PAGE[2:5]]
-    fast = classify_lines(lines, whole_page=True)
-    text_lines = [s for s in lines if s]
-    probs = _MODEL.predict(page_features(text_lines), whole_page=True)
-    kept = [bool(p >= _MODEL.threshold_page) for p in probs]
-    assert [k for k, s in zip(fast.keep, lines, strict=True) if s] == kept or fast.conservative
+def test_kernel_refuses_a_layout_it_does_not_know() -> None:
+    """The layout comes from Python: an unknown column name is an error naming it, never a
+    silent guess."""
+    module = load_extension("cleantext.classify._kernel")
+    kernel = MODEL.kernel
+    assert module is not None and kernel is not None
+    import cleantext.classify.model as model_module
+
+    original = model_module.FEATURE_NAMES
+    try:
+        model_module.FEATURE_NAMES = (*original[:-1], "brand_new_feature")
+        with pytest.raises(ValueError, match="brand_new_feature"):
+            compiled_kernel(MODEL.fast1, MODEL.fast2, MODEL.policy)
+        model_module.FEATURE_NAMES = original
+        smooth = model_module.SMOOTH_NAMES
+        model_module.SMOOTH_NAMES = (*smooth[:-1], "p_w99x")
+        try:
+            with pytest.raises(ValueError, match="p_w99x"):
+                compiled_kernel(MODEL.fast1, MODEL.fast2, MODEL.policy)
+        finally:
+            model_module.SMOOTH_NAMES = smooth
+    finally:
+        model_module.FEATURE_NAMES = original
 
 
-LINES = st.lists(
-    st.sampled_from(["", "a", "Menu", "A longer line of text.", "x" * 90, "Ends."]), max_size=30
-)
-PROBS = [0.0, 0.005, 0.01, 0.1, 0.125, 0.2, 0.3, 0.5, 0.525, 0.6, 0.7, 0.9, 1.0]
-
-
-@settings(max_examples=500, deadline=None)
-@given(LINES, st.data(), st.booleans(), st.booleans(), st.sampled_from([0.05, 0.5]))
-def test_compiled_policies_match_the_python_ones(
-    lines: list[str], data: st.DataObject, page: bool, known_site: bool, head: float
-) -> None:
-    """``page_runs``/``article_runs`` against ``_decide`` and its run building, on any scores."""
-    text_lines = [line for line in lines if line]
-    probs = data.draw(
-        st.lists(st.sampled_from(PROBS), min_size=len(text_lines), max_size=len(text_lines))
-    )
-    scored = classify._Scores(text_lines, page, np.array(probs))
-    model = dataclasses.replace(_MODEL, threshold_article_head=head)
-    with mock.patch.object(classify, "_MODEL", model):
-        compiled = classify._compiled_runs(lines, scored, known_site)
-        assert compiled == classify._runs_in_python(lines, scored, known_site)
-
-
-def test_page_runs_reject_mismatched_scores() -> None:
-    with pytest.raises(ValueError, match="probs: expected 2 float64 values"):
-        _MODEL.kernel.page_runs(["a", "", "b"], np.ones(3), 0.5, 0.7, 0.2, 0.05)
+def test_layout_is_the_python_one() -> None:
+    assert MODEL.stage1.weights[0].shape[0] == len(FEATURE_NAMES) + 1  # + the whole-page flag
+    assert MODEL.stage2.weights[0].shape[0] == len(SMOOTH_NAMES)
 
 
 @pytest.mark.parametrize("hidden", [(32, 16), (48, 24), (20,), (13, 7)])
 def test_kernel_matches_numpy_for_other_stage1_shapes(hidden: tuple[int, ...]) -> None:
-    """``train.py --stage1-hidden`` may ship other layer sizes: the kernel takes them from the
-    weights (widths off its 8- and 4-wide vector steps included), as the numpy path does."""
+    """Training may ship other layer sizes: the kernel takes them from the weights (widths off
+    its 8- and 4-wide vector steps included), as the numpy path does."""
     rng = np.random.default_rng(sum(hidden))
-    shipped = _MODEL.stage1
+    shipped = MODEL.stage1
     dims = [shipped.weights[0].shape[0], *hidden, 1]
     stage1 = Mlp(
         shipped.low,
@@ -152,19 +200,7 @@ def test_kernel_matches_numpy_for_other_stage1_shapes(hidden: tuple[int, ...]) -
         tuple(rng.normal(size=(m, n)) * np.sqrt(2.0 / m) for m, n in itertools.pairwise(dims)),
         tuple(rng.normal(size=n) * 0.1 for n in dims[1:]),
     )
-    model = LineModel.from_stages(
-        stage1,
-        _MODEL.stage2,
-        threshold_page=0.5,
-        threshold_article=0.5,
-        threshold_article_mid=0.0,
-        meta="{}",
-    )
+    model = LineModel.from_stages(stage1, MODEL.stage2, policy=MODEL.policy, meta="{}")
     assert model.kernel is not None
-    for lines in (PAGE, PAGE * 7):  # 77 lines: more than one block of rows in C
-        x = page_features(lines)
-        for whole_page in (True, False):
-            expected = model.predict(x, whole_page=whole_page)
-            got = model.predict_lines(lines, whole_page=whole_page)
-            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
-            assert 0.0 < expected.min() < expected.max() < 1.0
+    for lines in (PAGE, PAGE * 7):  # 84 lines: more than one block of rows in C
+        assert_same(lines, model)

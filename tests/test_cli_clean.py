@@ -243,11 +243,13 @@ def test_resume_completes_an_interrupted_folder_run(tmp_path: Path) -> None:
 def test_input_kind_and_no_classifier_options(tmp_path, capsys) -> None:
     from cleantext.cli import main
 
-    from .test_pipeline import WHOLE_PAGE
+    from .test_pipeline import HEADLINE, NAVIGATION, WHOLE_PAGE
 
     page = tmp_path / "page.txt"
     page.write_text(WHOLE_PAGE, encoding="utf-8")
     assert main(["clean", "-q", "--input-kind", "page", str(page)]) == 0
-    assert capsys.readouterr().out.startswith("Troops moved")
+    assert capsys.readouterr().out.startswith(f"{HEADLINE}\n")
     assert main(["clean", "-q", "--no-classifier", str(page)]) == 0
-    assert capsys.readouterr().out.startswith("Home\nNews")
+    assert capsys.readouterr().out.startswith(f"{NAVIGATION[0]}\nHome\nNews")
+    assert main(["clean", "-q", "--drop-headline", str(page)]) == 0
+    assert HEADLINE not in capsys.readouterr().out

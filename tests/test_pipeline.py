@@ -133,6 +133,7 @@ def test_batch(cleaner: Cleaner) -> None:
 
 
 NAVIGATION = [
+    "Troops sent to the capital as unrest spreads | Example Media",
     "Home",
     "News",
     "Sport",
@@ -174,17 +175,41 @@ FOOTER = [
 WHOLE_PAGE = "\n".join([*NAVIGATION, *ARTICLE, *FOOTER])
 
 
+HEADLINE = "Troops sent to the capital as unrest spreads"
+
+
 def test_classifier_cuts_a_page_and_is_explained(cleaner: Cleaner) -> None:
     result = cleaner.explain(WHOLE_PAGE)
-    assert result.text == "\n".join(ARTICLE)
-    assert "Privacy policy" not in result.text and "Home" not in result.text
+    kept = result.text.split("\n")
+    assert kept[0] == HEADLINE  # not the page title "... | Example Media"
+    assert [line for line in kept if line in ARTICLE] == ARTICLE
+    assert not set(kept) & {*NAVIGATION[1:-3], *FOOTER}
     assert "classifier/boilerplate-line" in {edit.rule for edit in result.edits}
     assert replay(WHOLE_PAGE, result.edits) == result.text
 
 
+def test_headlines_are_kept_unless_asked(cleaner: Cleaner) -> None:
+    """A headline is article text, on whole pages and in extracted text alike; dropping it is an
+    explicit, explained option."""
+    extracted = "\n".join([HEADLINE, *ARTICLE])
+    assert cleaner.clean(extracted) == extracted
+    kicker = "\n".join(["UNREST", HEADLINE, *ARTICLE])
+    assert cleaner.clean(kicker) == kicker
+    dropping = Cleaner(drop_headline=True)
+    assert dropping.clean(extracted) == "\n".join(ARTICLE)
+    result = dropping.explain(WHOLE_PAGE)
+    assert HEADLINE not in result.text and ARTICLE[0] in result.text
+    assert result.edits[-1].rule == "headline/drop-headline"
+    assert result.edits[-1].removed.strip() == HEADLINE
+    assert replay(WHOLE_PAGE, result.edits) == result.text
+    # A text that is one sentence, or only a heading, keeps it.
+    assert dropping.clean(ARTICLE[0]) == ARTICLE[0]
+    assert dropping.clean(HEADLINE) == HEADLINE
+
+
 def test_classifier_can_be_switched_off_or_told_the_input_kind() -> None:
-    assert Cleaner(classifier=False).clean(WHOLE_PAGE).startswith("Home")
-    assert Cleaner(ignore=["classifier"]).clean(WHOLE_PAGE).startswith("Home")
+    assert Cleaner(classifier=False).clean(WHOLE_PAGE).startswith(HEADLINE)
+    assert Cleaner(ignore=["classifier"]).clean(WHOLE_PAGE).startswith(HEADLINE)
     as_article = Cleaner(whole_page=False).clean(WHOLE_PAGE)
     assert "Officials said the operation" in as_article
     restored = pickle.loads(pickle.dumps(Cleaner(whole_page=True)))

@@ -87,16 +87,11 @@ def main() -> int:
         ref = run(reference_tree(args.ref, Path(tmp)), docs)
     new = run(ROOT, docs)
     sys.path.insert(0, str(ROOT))
-    from cleantext.classify import _MODEL
+    from dataclasses import astuple
 
-    thresholds = np.array(
-        [
-            _MODEL.threshold_page,
-            _MODEL.threshold_article,
-            _MODEL.threshold_article_mid,
-            _MODEL.threshold_article_head,
-        ]
-    )
+    from cleantext.classify import _model
+
+    thresholds = np.array(astuple(_model().policy))
     bad = 0
     max_diff = 0.0
     margin = float("inf")

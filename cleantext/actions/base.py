@@ -53,12 +53,16 @@ class Outcome:
     """What one step wants done: sorted, non-overlapping changes and found metadata.
 
     ``warnings`` report a step that held back (a safety valve kept text it would have removed),
-    so callers can count such documents.
+    so callers can count such documents. ``unsettled`` says the step passed over a line it
+    would have acted on elsewhere in the document (a footer marker too early in the text):
+    once other steps remove lines, the same step may decide otherwise, so the pipeline looks
+    at the result again.
     """
 
     changes: tuple[Change, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    unsettled: bool = False
 
 
 NOTHING = Outcome()

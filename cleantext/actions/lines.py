@@ -43,6 +43,7 @@ def run_line_rules(
     total = 0
     before = 0  # characters in the lines before ``counted``
     counted = 0
+    passed_over = False  # a marker too early in the text: removals elsewhere may move it
     for index, tag in matcher.scan(lines):
         rule = rules[tag]
         if not rule.truncate:
@@ -55,7 +56,8 @@ def run_line_rules(
         if before / total >= rule.min_position:
             changes.append(Change(index, len(lines), (), tag))
             break
-    return Outcome(tuple(changes))
+        passed_over = True
+    return Outcome(tuple(changes), unsettled=passed_over)
 
 
 def _line_rule(params: Mapping[str, Any], *, truncate: bool) -> LineRule:

@@ -1,50 +1,52 @@
 """Generic line classifier: content or boilerplate, for pages of sites nobody wrote rules for.
 
-The rule engine calls :func:`classify_lines` with a document's lines after its rule stages ran.
-The same function serves two inputs:
+The rule engine calls :func:`boilerplate_runs` with a document's lines after its rule stages
+ran. The same function serves two inputs:
 
 * a *whole page* (navigation, footers, cookie notices and related links all present): the model
-  cuts the page down to the article;
-* *already-extracted* article text: only residual boilerplate (headline, captions, credits,
-  newsletter prompts) should go, so only low-scoring runs at the edges of the text are cut and
-  removing a large share of the text is treated as a mistake (see
-  :mod:`cleantext.classify.decide`).
+  finds the article block and cuts the page down to it;
+* *already-extracted* article text: only residue at its edges goes, and only on strong
+  evidence (see :mod:`cleantext.classify.decide`); headlines are article text.
 
 :func:`looks_like_whole_page` decides which of the two applies unless the caller says so.
 Features are described in :mod:`cleantext.classify.features`, the model in
-:mod:`cleantext.classify.model`; ``benchmarks/classifier/`` trains it. At run time both usually
-run in the compiled kernel ``_kernel.c``, which mirrors them (see ``LineModel.predict_lines``).
+:mod:`cleantext.classify.model`; ``benchmarks/classifier/`` trains and validates it. At run time
+both usually run in the compiled kernel ``_kernel.c``, which mirrors them.
 
-The model is loaded once at import; calls share it read-only, so they are thread-safe.
+A decision is a fixpoint: once lines are removed the page looks different (the remaining
+lines have other neighbours, ranks and a new first line), so the classifier looks again at what
+it kept, as a second cleaning would, until it removes nothing more. That is what makes
+``clean(clean(text)) == clean(text)`` hold for the classifier.
+
+The model is read once, on first use; calls share it read-only, so they are thread-safe.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
-from operator import not_
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from cleantext.actions.shape import ends_sentence
-from cleantext.classify.decide import (
-    HEAD_MAX_LINES,
-    HEAD_MIN_LINES,
-    MIN_KEPT_SHARE_ARTICLE,
-    MIN_KEPT_SHARE_PAGE,
-    PAGE_CORE,
-    PAGE_INSIDE,
-    keep_mask,
-    keeps_everything,
-    kept_share_too_small,
-)
+from cleantext._build import load_extension
+from cleantext.classify.decide import keep_mask, kept_share_too_small
 from cleantext.classify.model import LineModel, load_model
 
-__all__ = ["Verdict", "boilerplate_runs", "classify_lines", "looks_like_whole_page"]
+__all__ = ["Runs", "Verdict", "boilerplate_runs", "classify_lines", "looks_like_whole_page"]
 
-_MODEL: LineModel = load_model()
+_MODEL: LineModel | None = None  # read on first use (see _model)
+
+
+def _model() -> LineModel:
+    """The shipped model, read on first use: importing the package (to run rules only, or to
+    train a new model while the shipped one no longer fits the features) costs nothing."""
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = load_model()
+    return _MODEL
+
 
 # Whole-page detection: navigation makes most lines of a page short, while extracted article
 # text is mostly paragraphs. A line is short when it has at most this many spaces and fewer than
@@ -61,9 +63,10 @@ _EDGE_LINES = 10
 _SMALL_PAGE_LINES = 50
 # When the rule stages already removed more than half of a document of at least
 # _SMALL_PAGE_LINES lines, it was a whole page: rules strip navigation and furniture, and what
-# they leave of a page (the article plus residue) looks like extracted text. Cross-validated
-# on the dev corpus: wet 0.896 -> 0.898, no extracted document affected.
+# they leave of a page (the article plus residue) looks like extracted text.
 _RULES_REMOVED_SHARE = 0.5
+MAX_ROUNDS = 8
+"""Looks at the kept lines again at most this many times (in practice two rounds settle)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +75,11 @@ class Verdict:
 
     Attributes:
         keep: one flag per input line; blank lines are always True (the engine handles them).
-        scores: probability of content per line (1.0 for blank lines), for explain/debug.
-        whole_page: what the detector decided, or the caller's override.
-        conservative: True when the safety valve fired and lines were kept that the model
-            would have removed; the caller should count it.
+        scores: probability of content per line in the first round (1.0 for blank lines), for
+            explain and debugging.
+        whole_page: what the detector decided in the first round, or the caller's override.
+        conservative: True when the safety valve fired in the first round and every line was
+            kept that the model would have removed; the caller should count it.
     """
 
     keep: tuple[bool, ...]
@@ -128,84 +132,94 @@ def _page_shaped(text_lines: list[str], lines_before: int | None) -> bool:
     return (top and bottom) if n < _SMALL_PAGE_LINES else (top or bottom)
 
 
+_KERNEL_MODULE = load_extension("cleantext.classify._kernel")
+
+
 def _short_flags(text_lines: list[str]) -> bytes:
     """One byte per line, 1 for a short line (fewer than ``_SHORT_CHARS`` characters and
     ``_SHORT_WORDS`` spaces): counted by the compiled kernel when it is there, since on pages
     of a few hundred lines Python's per-line cost is most of the detector's."""
-    if _MODEL.kernel is not None:
-        flags: bytes = _MODEL.kernel.short_flags(text_lines, _SHORT_CHARS, _SHORT_WORDS)
+    if _KERNEL_MODULE is not None:
+        flags: bytes = _KERNEL_MODULE.short_flags(text_lines, _SHORT_CHARS, _SHORT_WORDS)
         return flags
     return bytes(len(line) < _SHORT_CHARS and line.count(" ") < _SHORT_WORDS for line in text_lines)
 
 
-@dataclass(frozen=True, slots=True)
-class _Decision:
-    """What :func:`classify_lines` and :func:`boilerplate_runs` share: where the text lines
-    are, their scores and keep flags (``None``: every line is kept, the usual case on article
-    text, which then costs no array operations beyond the model)."""
+class Runs(NamedTuple):
+    """:func:`boilerplate_runs`'s answer."""
 
-    index: list[int]
+    runs: list[tuple[int, int]]
+    conservative: bool
+    settled: bool
+    """False when the lines were still changing after :data:`MAX_ROUNDS` looks."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Round:
+    """One look at the lines still kept: which of them to drop (positions into the round's
+    lines; empty when the model keeps them all or the valve fired)."""
+
     probs: npt.NDArray[np.float64]
-    keep: list[bool] | None
     whole_page: bool
+    drop: list[int]
     conservative: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Scores:
-    """A document's non-empty lines, their mode and their scores."""
-
-    text_lines: list[str]
-    whole_page: bool
-    probs: npt.NDArray[np.float64]
-
-
-def _score(lines: Sequence[str], whole_page: bool | None, lines_before: int | None) -> _Scores:
-    text_lines = list(filter(None, lines))
-    if whole_page is None:
-        whole_page = _page_shaped(text_lines, lines_before)
-    probs = _MODEL.predict_lines(text_lines, whole_page=whole_page) if text_lines else np.ones(0)
-    return _Scores(text_lines, whole_page, probs)
-
-
-def _decide(lines: Sequence[str], scored: _Scores, known_site: bool) -> _Decision:
-    index = list(compress(range(len(lines)), lines))
-    text_lines, probs, whole_page = scored.text_lines, scored.probs, scored.whole_page
-    if not index:
-        return _Decision(index, probs, None, whole_page, False)
-    thresholds = _MODEL.thresholds
-    if known_site:
-        # A site rule set knows whether that site's first line is its title: no guessing.
-        thresholds["head_threshold"] = None  # type: ignore[assignment]
-
-    def line_ends_sentence(i: int) -> bool:
-        return ends_sentence(text_lines[i])
-
-    if keeps_everything(
-        float(probs.min()),
-        whole_page=whole_page,
-        leading=tuple(probs[: HEAD_MAX_LINES + 1].tolist()),
-        lines=len(index),
-        ends_sentence=line_ends_sentence,
-        **thresholds,
+def _look(text_lines: list[str], whole_page: bool) -> _Round:
+    """Score ``text_lines`` and apply the policy and the valve."""
+    model = _model()
+    if model.kernel is not None:
+        probs = np.empty(len(text_lines))
+        drop = model.kernel.decide(text_lines, whole_page, probs)
+        return _Round(probs, whole_page, [] if drop is None else drop, drop is None)
+    probs = model.predict_lines(text_lines, whole_page=whole_page)
+    lengths = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
+    keep = keep_mask(probs, lengths, whole_page=whole_page, policy=model.policy)
+    if keep.all():
+        return _Round(probs, whole_page, [], False)
+    if not keep.any() or kept_share_too_small(
+        float(lengths[keep].sum()), float(lengths.sum()), whole_page
     ):
-        return _Decision(index, probs, None, whole_page, False)
-    flags = keep_mask(
-        probs, whole_page=whole_page, ends_sentence=line_ends_sentence, **thresholds
-    ).tolist()
-    # The safety valve (decide.too_little_kept) on plain counts: cheaper than arrays here.
-    conservative = not any(flags) or kept_share_too_small(
-        sum(map(len, compress(text_lines, flags))), sum(map(len, text_lines)), whole_page
-    )
-    return _Decision(index, probs, None if conservative else flags, whole_page, conservative)
+        return _Round(probs, whole_page, [], True)
+    return _Round(probs, whole_page, np.flatnonzero(~keep).tolist(), False)
+
+
+def _rounds(
+    lines: Sequence[str], whole_page: bool | None, lines_before: int | None
+) -> tuple[list[int], list[_Round], bool]:
+    """The positions in ``lines`` of every line the fixpoint drops, its rounds, and whether it
+    settled (a last round that dropped nothing, under the conditions a fresh cleaning of the
+    kept text would meet) within :data:`MAX_ROUNDS`."""
+    index = [i for i, line in enumerate(lines) if line]
+    text_lines = [lines[i] for i in index]
+    dropped: list[int] = []
+    rounds: list[_Round] = []
+    before = lines_before
+    while text_lines:
+        if len(rounds) == MAX_ROUNDS:
+            return sorted(dropped), rounds, False
+        mode = _page_shaped(text_lines, before) if whole_page is None else whole_page
+        look = _look(text_lines, mode)
+        rounds.append(look)
+        if not look.drop:
+            # A fresh cleaning of the kept text counts its own lines as those before the
+            # rules: when that would make it read the text as the other kind, look again.
+            if whole_page is not None or before == len(text_lines):
+                break
+            before = len(text_lines)
+            if _page_shaped(text_lines, before) == mode:
+                break
+            continue
+        gone = set(look.drop)
+        dropped += [index[k] for k in look.drop]
+        index = [i for k, i in enumerate(index) if k not in gone]
+        text_lines = [line for k, line in enumerate(text_lines) if k not in gone]
+        before = len(text_lines)
+    return sorted(dropped), rounds, True
 
 
 def classify_lines(
-    lines: Sequence[str],
-    *,
-    whole_page: bool | None = None,
-    lines_before: int | None = None,
-    known_site: bool = False,
+    lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
 ) -> Verdict:
     """Decide content (keep) or boilerplate for every line of one document.
 
@@ -213,8 +227,6 @@ def classify_lines(
         lines: the document's lines, stripped; blank lines are "".
         whole_page: True for a whole page, False for extracted text, None to detect.
         lines_before: non-empty lines before the rule stages ran, if known (for detection).
-        known_site: a site rule set applied to the document; its rules, not a guess, decide
-            whether the first line of extracted text is the title (no head cut).
 
     Returns:
         A :class:`Verdict` with one entry per input line.
@@ -223,87 +235,37 @@ def classify_lines(
     >>> v.keep, v.conservative
     ((), False)
     """
-    decision = _decide(lines, _score(lines, whole_page, lines_before), known_site)
+    dropped, rounds, _ = _rounds(lines, whole_page, lines_before)
     keep = np.ones(len(lines), dtype=bool)
+    keep[dropped] = False
     scores = np.ones(len(lines))
-    if decision.keep is not None:
-        keep[decision.index] = decision.keep
-    scores[decision.index] = decision.probs
+    first = rounds[0] if rounds else None
+    if first is not None:
+        scores[[i for i, line in enumerate(lines) if line]] = first.probs
     return Verdict(
         tuple(keep.tolist()),
         tuple(scores.tolist()),
-        decision.whole_page,
-        decision.conservative,
+        first.whole_page if first else bool(whole_page),
+        first.conservative if first else False,
     )
 
 
 def boilerplate_runs(
-    lines: Sequence[str],
-    *,
-    whole_page: bool | None = None,
-    lines_before: int | None = None,
-    known_site: bool = False,
-) -> tuple[list[tuple[int, int]], bool]:
-    """The line ranges ``[first, end)`` :func:`classify_lines` would drop, and whether the
-    safety valve fired: what the pipeline needs, without a verdict for every line.
+    lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
+) -> Runs:
+    """What the pipeline needs of :func:`classify_lines`, without a verdict for every line:
+    the line ranges ``[first, end)`` it drops (consecutive line numbers form one run; a blank
+    line, never dropped, ends one), whether the safety valve fired in the first round, and
+    whether the decision settled.
 
     >>> boilerplate_runs(["Gunfire was heard overnight in the city, residents said."])
-    ([], False)
+    Runs(runs=[], conservative=False, settled=True)
     """
-    scored = _score(lines, whole_page, lines_before)
-    if _MODEL.kernel is not None:
-        return _compiled_runs(lines, scored, known_site)
-    return _runs_in_python(lines, scored, known_site)
-
-
-def _compiled_runs(
-    lines: Sequence[str], scored: _Scores, known_site: bool
-) -> tuple[list[tuple[int, int]], bool]:
-    """:func:`_runs_in_python` in the kernel (``page_runs``, ``article_runs``): the policy,
-    valve and runs in one call after the model."""
-    if not scored.text_lines:
-        return [], False
-    kernel = _MODEL.kernel
-    listed = lines if isinstance(lines, list) else list(lines)
-    if scored.whole_page:
-        found = kernel.page_runs(
-            listed,
-            scored.probs,
-            _MODEL.threshold_page,
-            PAGE_CORE,
-            PAGE_INSIDE,
-            MIN_KEPT_SHARE_PAGE,
-        )
-    else:
-        text_lines = scored.text_lines
-        found = kernel.article_runs(
-            listed,
-            scored.probs,
-            _MODEL.threshold_article,
-            _MODEL.threshold_article_mid,
-            None if known_site else _MODEL.threshold_article_head,
-            HEAD_MIN_LINES,
-            HEAD_MAX_LINES,
-            MIN_KEPT_SHARE_ARTICLE,
-            lambda i: ends_sentence(text_lines[i]),
-        )
-    return ([], True) if found is None else (found, False)
-
-
-def _runs_in_python(
-    lines: Sequence[str], scored: _Scores, known_site: bool
-) -> tuple[list[tuple[int, int]], bool]:
-    """What :func:`boilerplate_runs` returns, from :func:`_decide`: the reference of
-    :func:`_compiled_runs`, and the way where the kernel was not built."""
-    decision = _decide(lines, scored, known_site)
-    if decision.keep is None:
-        return [], decision.conservative
-    dropped = list(compress(decision.index, map(not_, decision.keep)))
-    # Consecutive line numbers form one run; a blank line (never dropped) ends a run.
+    dropped, rounds, settled = _rounds(lines, whole_page, lines_before)
     runs: list[tuple[int, int]] = []
     for i in dropped:
         if runs and runs[-1][1] == i:
             runs[-1] = (runs[-1][0], i + 1)
         else:
             runs.append((i, i + 1))
-    return runs, False
+    return Runs(runs, bool(rounds) and rounds[0].conservative, settled)

@@ -1,22 +1,24 @@
-/* Compiled fast path of the generic line classifier: features, both MLP stages, in one call.
+/* Compiled fast path of the generic line classifier: features, both MLP stages and the decision
+ * policy, in one call per look at a document.
  *
- * Why it exists: the numpy implementation (features.py, model.py) is the reference and what
- * the training script uses, but it spends ~85 numpy calls per page plus several passes over
- * every character; on pages of a few hundred lines the fixed cost per call dominates and the
- * classifier ran at ~9 MB/s. Here one pass over each line's code points gathers every count,
- * and the rest is a few loops over the lines, so a page costs tens of microseconds.
+ * Why it exists: the numpy implementation (features.py, model.py, decide.py) is the reference
+ * and what the training scripts use, but it spends ~100 numpy calls per page plus several
+ * passes over every character; on pages of a few hundred lines the fixed cost per call
+ * dominates. Here one pass over each line's code points gathers every count, and the rest is a
+ * few loops over the lines, so a page costs tens of microseconds.
  *
- * It also applies the decision policies (page_runs and article_runs: decide.keep_mask, the
- * safety valve and the runs to drop), whose array operations and per-line Python steps had
- * come to cost half as much as the model on whole pages.
+ * One source of truth: this file knows how to compute each feature *by name*, but not which
+ * features the model uses or in what order. Python hands over the layout when it builds a
+ * Kernel (the stage-1 column names, the stage-2 column names, the character-class and case
+ * tables, the policy), and a name this file does not know is refused with an error naming it:
+ * a layout mismatch can never silently compute something else.
  *
- * Contract: the same features as features.py, the same smoothing as model.py, and the same
- * arithmetic where it decides exact values (prefix sums, window widths, clipping); logarithms
- * of integer counts come from tables computed by numpy, so they are bit-identical too. What
- * may differ in the last bits is summation order (matrix products, one mean) and exp() in the
+ * Contract: the same values as features.py, model.py and decide.py, with the same arithmetic
+ * where it decides exact values (prefix sums, window widths, clipping, divisions); logarithms
+ * of integer counts come from tables computed by numpy, so they are bit-identical too. What may
+ * differ in the last bits is summation order (matrix products, two means) and exp() in the
  * logistic output, about 1e-15; tests/test_classify_kernel.py compares the two paths, and
  * benchmarks/classifier/check_identical.py checks that no decision changes on the corpus.
- * The layout constants below mirror the Python modules; the Python side checks LAYOUT.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -25,46 +27,163 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Character classes, numbered as in features.py. */
+/* Character classes, numbered as in features.py (its CLASS_TABLE holds these numbers). */
 enum {
     OTHER, SPACE, LOWER, UPPER, CASELESS, DIGIT, STOP, COMMA, SEP, QUOTE, DASH, MARKER,
     NEWLINE, CJK, COLON, N_CLASSES
 };
 
-#define N_LINE 30
-#define N_WINDOWED 7
-#define N_WINDOWS 3
-#define N_PAGE 6
-#define N_FEATURES (N_LINE + N_WINDOWED * N_WINDOWS + N_PAGE)
-#define N_SMOOTH 20
-#define N_SMOOTH_WINDOWS 4
-
-/* Column numbers of features.LINE_FEATURES used below. */
-enum {
-    F_LOG_CHARS = 0, F_LOG_WORDS, F_MEAN_WORD_LEN, F_ENDS_STOP, F_ENDS_COLON, F_ENDS_OTHER,
-    F_STARTS_UPPER, F_STARTS_DIGIT, F_STARTS_OTHER, F_STOP_RATE, F_DIGIT_RATE = 15,
-    F_UPPER_RATE, F_OTHER_RATE, F_LOWER_WORD_SHARE, F_SHORT_LOWER_SHARE, F_CAP_WORD_SHARE,
-    F_DIGIT_WORD_SHARE, F_CJK_SHARE, F_LOG_REPEATS, F_RANK, F_TEXT_BEFORE, F_REL_LEN,
-    F_SENTENCE_LIKE, F_LABEL_COLON, F_STARTS_DASH
-};
-
-static const int WINDOWED[N_WINDOWED] = {
-    F_LOG_CHARS, F_ENDS_STOP, F_SENTENCE_LIKE, F_SHORT_LOWER_SHARE, F_LOWER_WORD_SHARE,
-    11 /* sep_rate */, F_LOG_REPEATS
-};
-static const int WINDOWS[N_WINDOWS] = {1, 3, 7};
-static const int SMOOTH_WINDOWS[N_SMOOTH_WINDOWS] = {1, 2, 4, 8};
-static const int TAIL[4] = {F_LOG_CHARS, F_ENDS_STOP, F_LOG_REPEATS, F_RANK};
-/* Classes counted per word, in the order of the columns stop_rate .. marker_rate. */
-static const int PER_WORD[6] = {STOP, COMMA, SEP, QUOTE, DASH, MARKER};
-/* Word-start category by class: 0 lower, 1 upper, 2 digit, 3 caseless (+4 when short). */
-static const int START_CAT[N_CLASSES] = {3, 3, 0, 1, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3};
-
-#define LAYOUT "features=57;line=30;windowed=0,3,27,19,18,11,23;windows=1,3,7;smooth=20;" \
-               "smooth_windows=1,2,4,8;tail=0,3,23,24"
-
 static inline int is_word(int c) { return c == LOWER || c == UPPER || c == CASELESS || c == DIGIT; }
 
+/* Word-start category by class: 0 lower, 1 upper, 2 digit, 3 caseless (+4 when short). */
+static const int START_CAT[N_CLASSES] = {3, 3, 0, 1, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3};
+/* Classes counted per word, in the order of the columns stop_rate .. marker_rate. */
+static const int PER_WORD[6] = {STOP, COMMA, SEP, QUOTE, DASH, MARKER};
+
+/* Every per-line quantity this file can compute, and its name in features.py. */
+enum {
+    B_LOG_CHARS, B_LOG_WORDS, B_MEAN_WORD_LEN, B_ENDS_STOP, B_ENDS_COLON, B_ENDS_OTHER,
+    B_STARTS_UPPER, B_STARTS_DIGIT, B_STARTS_OTHER, B_STOP_RATE, B_COMMA_RATE, B_SEP_RATE,
+    B_QUOTE_RATE, B_DASH_RATE, B_MARKER_RATE, B_DIGIT_RATE, B_UPPER_RATE, B_OTHER_RATE,
+    B_LOWER_WORD_SHARE, B_SHORT_LOWER_SHARE, B_CAP_WORD_SHARE, B_DIGIT_WORD_SHARE, B_CJK_SHARE,
+    B_LOG_REPEATS, B_RANK, B_TEXT_BEFORE, B_REL_LEN, B_SENTENCE_LIKE, B_LABEL_COLON,
+    B_STARTS_DASH, B_PAGE_LOG_LINES, B_PAGE_SENTENCE_SHARE, B_MASS_BEFORE, B_MASS_AFTER,
+    B_PREV_LOG_CHARS, B_NEXT_LOG_CHARS, B_TITLE_SHARE, B_TITLE_COVER, B_IS_FIRST,
+    B_HEADLINE_SIDE, B_HEADLINE_OFFSET, B_IS_HEADLINE, N_BASE
+};
+static const char *const BASE_NAMES[N_BASE] = {
+    "log_chars", "log_words", "mean_word_len", "ends_stop", "ends_colon", "ends_other",
+    "starts_upper", "starts_digit", "starts_other", "stop_rate", "comma_rate", "sep_rate",
+    "quote_rate", "dash_rate", "marker_rate", "digit_rate", "upper_rate", "other_rate",
+    "lower_word_share", "short_lower_share", "cap_word_share", "digit_word_share", "cjk_share",
+    "log_repeats", "rank", "text_before", "rel_len", "sentence_like", "label_colon",
+    "starts_dash", "page_log_lines", "page_sentence_share", "mass_before", "mass_after",
+    "prev_log_chars", "next_log_chars", "title_share", "title_cover", "is_first",
+    "headline_side", "headline_offset", "is_headline",
+};
+
+/* Every stage-2 quantity this file can compute (model.smooth_features), besides copies of
+ * stage-1 columns. */
+enum {
+    S_P, S_WINDOW, S_PREV, S_NEXT, S_MAX_BEFORE, S_MAX_AFTER, S_MEAN_BEFORE, S_MEAN_AFTER,
+    S_PAGE_MEAN, S_PAGE_MAX, S_REL_MAX, S_QUANTILE, S_WHOLE_PAGE, S_FEATURE, N_SMOOTH_KINDS
+};
+static const char *const SMOOTH_KIND_NAMES[N_SMOOTH_KINDS] = {
+    "p", NULL, "p_prev", "p_next", "p_max_before", "p_max_after", "p_mean_before",
+    "p_mean_after", "p_page_mean", "p_page_max", "p_rel_max", "p_quantile", "whole_page", NULL,
+};
+
+/* One input column of a stage: what it holds (a B_ or S_ kind), and for windows the
+ * half-width; for S_FEATURE the stage-1 column it copies. */
+typedef struct {
+    int kind;
+    int arg;
+} Column;
+
+#define MAX_COLUMNS 256
+#define MAX_HALF 64
+
+/* A name "<base>_w<k>" (k a positive integer): 1 with *half = k and the base's length in
+ * *base_len, else 0. */
+static int window_name(const char *name, Py_ssize_t len, Py_ssize_t *base_len, int *half) {
+    Py_ssize_t at = len;
+    while (at > 0 && name[at - 1] >= '0' && name[at - 1] <= '9') at--;
+    if (at == len || at < 3 || name[at - 1] != 'w' || name[at - 2] != '_') return 0;
+    if (len - at > 2) return 0;
+    *half = atoi(name + at);
+    *base_len = at - 2;
+    return *half >= 1 && *half <= MAX_HALF;
+}
+
+static int base_id(const char *name, Py_ssize_t len) {
+    for (int b = 0; b < N_BASE; b++)
+        if ((Py_ssize_t)strlen(BASE_NAMES[b]) == len && memcmp(BASE_NAMES[b], name, len) == 0)
+            return b;
+    return -1;
+}
+
+/* Stage-1 columns from a tuple of names: a base name, or a base name and "_w<k>" for its mean
+ * over the lines i-k .. i+k. 0, or -1 with a ValueError naming what is unknown. */
+static int parse_features(PyObject *names, Column *cols, int *count) {
+    if (!PyTuple_Check(names) || PyTuple_GET_SIZE(names) < 1 ||
+        PyTuple_GET_SIZE(names) > MAX_COLUMNS) {
+        PyErr_SetString(PyExc_ValueError, "layout: features must be a non-empty tuple of names");
+        return -1;
+    }
+    *count = (int)PyTuple_GET_SIZE(names);
+    for (int c = 0; c < *count; c++) {
+        Py_ssize_t len;
+        const char *name = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(names, c), &len);
+        if (!name) return -1;
+        int b = base_id(name, len), half = 0;
+        Py_ssize_t base_len;
+        if (b >= 0) {
+            cols[c].kind = b;
+            cols[c].arg = 0;
+        } else if (window_name(name, len, &base_len, &half) && (b = base_id(name, base_len)) >= 0) {
+            cols[c].kind = b;
+            cols[c].arg = half;
+        } else {
+            PyErr_Format(PyExc_ValueError,
+                         "layout: this kernel cannot compute the feature %R; rebuild it from "
+                         "the installed sources (pip install .)",
+                         PyTuple_GET_ITEM(names, c));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Stage-2 columns from a tuple of names: a SMOOTH_KIND_NAMES entry, "p_w<k>", or the name of
+ * a stage-1 column (copied). */
+static int parse_smooth(PyObject *names, PyObject *features, Column *cols, int *count) {
+    if (!PyTuple_Check(names) || PyTuple_GET_SIZE(names) < 1 ||
+        PyTuple_GET_SIZE(names) > MAX_COLUMNS) {
+        PyErr_SetString(PyExc_ValueError, "layout: smooth must be a non-empty tuple of names");
+        return -1;
+    }
+    *count = (int)PyTuple_GET_SIZE(names);
+    for (int c = 0; c < *count; c++) {
+        PyObject *item = PyTuple_GET_ITEM(names, c);
+        Py_ssize_t len;
+        const char *name = PyUnicode_AsUTF8AndSize(item, &len);
+        if (!name) return -1;
+        int found = 0, half;
+        Py_ssize_t base_len;
+        for (int k = 0; k < N_SMOOTH_KINDS && !found; k++) {
+            const char *known = SMOOTH_KIND_NAMES[k];
+            if (known && (Py_ssize_t)strlen(known) == len && memcmp(known, name, len) == 0) {
+                cols[c].kind = k;
+                cols[c].arg = 0;
+                found = 1;
+            }
+        }
+        if (!found && window_name(name, len, &base_len, &half) && base_len == 1 && name[0] == 'p') {
+            cols[c].kind = S_WINDOW;
+            cols[c].arg = half;
+            found = 1;
+        }
+        for (Py_ssize_t f = 0; !found && f < PyTuple_GET_SIZE(features); f++) {
+            int same = PyUnicode_Compare(PyTuple_GET_ITEM(features, f), item);
+            if (same == -1 && PyErr_Occurred()) return -1;
+            if (same == 0) {
+                cols[c].kind = S_FEATURE;
+                cols[c].arg = (int)f;
+                found = 1;
+            }
+        }
+        if (!found) {
+            PyErr_Format(PyExc_ValueError,
+                         "layout: this kernel cannot compute the stage-2 input %R; rebuild it "
+                         "from the installed sources (pip install .)",
+                         item);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------- */
 /* ---------------------------------------------------------------------------------------- */
 /* A folded perceptron (model.FoldedMlp): clip, first layer with one of several biases, then  */
 /* ReLU layers, logistic output of one unit.                                                  */
@@ -353,14 +472,20 @@ VECTOR_CLONES static void mlp_predict(const Mlp *m, const double *x, Py_ssize_t 
     }
 }
 
+
 /* ---------------------------------------------------------------------------------------- */
 /* The model object.                                                                         */
 
 typedef struct {
     PyObject_HEAD
-    unsigned char classes[0x10000];  /* class of every UTF-16 code unit */
+    unsigned char classes[0x10000]; /* class of every UTF-16 code unit */
+    uint16_t fold[0x10000];         /* its case-folded unit, for comparing words */
     Py_ssize_t n_logs;
-    double *log1p_of, *log_of, *expm1_log1p_of;  /* numpy's values for 0 .. n_logs - 1 */
+    double *log1p_of, *log_of, *expm1_log1p_of; /* numpy's values for 0 .. n_logs - 1 */
+    int n_features, n_smooth, widest_half, widest_smooth_half;
+    Column features[MAX_COLUMNS], smooth[MAX_COLUMNS];
+    double headline_min_score;
+    double block, inside, outside, edge, min_share_page, min_share_article;
     Mlp stage1, stage2;
 } Kernel;
 
@@ -373,19 +498,48 @@ static void kernel_dealloc(Kernel *self) {
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-static int kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"classes", "log1p", "log", "expm1_log1p", "stage1", "stage2", NULL};
-    Py_buffer classes;
-    PyObject *log1p_of, *log_of, *expm1_log1p_of, *stage1, *stage2;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*OOOO!O!", kwlist, &classes, &log1p_of,
-                                     &log_of, &expm1_log1p_of, &PyTuple_Type, &stage1,
-                                     &PyTuple_Type, &stage2))
+/* A float from a mapping's key; -1 with an error naming the key when absent or not a number. */
+static int float_item(PyObject *mapping, const char *key, double *out) {
+    PyObject *value = PyMapping_GetItemString(mapping, key);
+    if (!value) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_ValueError, "missing %s", key);
         return -1;
-    int ok = classes.len == 0x10000;
-    if (ok) memcpy(self->classes, classes.buf, 0x10000);
-    PyBuffer_Release(&classes);
-    if (!ok) {
-        PyErr_SetString(PyExc_ValueError, "classes: expected 65536 bytes");
+    }
+    *out = PyFloat_AsDouble(value);
+    Py_DECREF(value);
+    return *out == -1.0 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int copy_table(PyObject *tables, const char *key, void *dst, Py_ssize_t size) {
+    PyObject *obj = PyMapping_GetItemString(tables, key);
+    if (!obj) return -1;
+    Py_buffer view;
+    int status = PyObject_GetBuffer(obj, &view, PyBUF_C_CONTIGUOUS);
+    Py_DECREF(obj);
+    if (status < 0) return -1;
+    int ok = view.len == size;
+    if (ok) memcpy(dst, view.buf, size);
+    PyBuffer_Release(&view);
+    if (!ok) PyErr_Format(PyExc_ValueError, "tables[%s]: expected %zd bytes", key, size);
+    return ok ? 0 : -1;
+}
+
+static int kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"tables", "layout", "policy", "stage1", "stage2", NULL};
+    PyObject *tables, *layout, *policy, *stage1, *stage2;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!O!", kwlist, &PyDict_Type, &tables,
+                                     &PyDict_Type, &layout, &PyDict_Type, &policy, &PyTuple_Type,
+                                     &stage1, &PyTuple_Type, &stage2))
+        return -1;
+    if (copy_table(tables, "classes", self->classes, sizeof self->classes) < 0 ||
+        copy_table(tables, "fold", self->fold, sizeof self->fold) < 0)
+        return -1;
+    PyObject *log1p_of = PyDict_GetItemString(tables, "log1p");
+    PyObject *log_of = PyDict_GetItemString(tables, "log");
+    PyObject *expm1_of = PyDict_GetItemString(tables, "expm1_log1p");
+    if (!log1p_of || !log_of || !expm1_of) {
+        PyErr_SetString(PyExc_ValueError, "tables: log1p, log and expm1_log1p are needed");
         return -1;
     }
     Py_ssize_t n_logs = PyObject_Length(log1p_of);
@@ -396,11 +550,35 @@ static int kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
     self->n_logs = n_logs;
     if (!(self->log1p_of = copy_doubles(log1p_of, n_logs, "log1p"))) return -1;
     if (!(self->log_of = copy_doubles(log_of, n_logs, "log"))) return -1;
-    if (!(self->expm1_log1p_of = copy_doubles(expm1_log1p_of, n_logs, "expm1_log1p"))) return -1;
+    if (!(self->expm1_log1p_of = copy_doubles(expm1_of, n_logs, "expm1_log1p"))) return -1;
+
+    PyObject *features = PyDict_GetItemString(layout, "features");
+    PyObject *smooth = PyDict_GetItemString(layout, "smooth");
+    if (!features || !smooth) {
+        PyErr_SetString(PyExc_ValueError, "layout: features and smooth are needed");
+        return -1;
+    }
+    if (parse_features(features, self->features, &self->n_features) < 0 ||
+        parse_smooth(smooth, features, self->smooth, &self->n_smooth) < 0 ||
+        float_item(layout, "headline_min_score", &self->headline_min_score) < 0)
+        return -1;
+    self->widest_half = self->widest_smooth_half = 0;
+    for (int c = 0; c < self->n_features; c++)
+        if (self->features[c].arg > self->widest_half) self->widest_half = self->features[c].arg;
+    for (int c = 0; c < self->n_smooth; c++)
+        if (self->smooth[c].kind == S_WINDOW && self->smooth[c].arg > self->widest_smooth_half)
+            self->widest_smooth_half = self->smooth[c].arg;
+    if (float_item(policy, "block", &self->block) < 0 ||
+        float_item(policy, "inside", &self->inside) < 0 ||
+        float_item(policy, "outside", &self->outside) < 0 ||
+        float_item(policy, "edge", &self->edge) < 0 ||
+        float_item(policy, "min_share_page", &self->min_share_page) < 0 ||
+        float_item(policy, "min_share_article", &self->min_share_article) < 0)
+        return -1;
     if (mlp_init(&self->stage1, stage1) < 0 || mlp_init(&self->stage2, stage2) < 0) return -1;
-    if (self->stage1.n_in != N_FEATURES || self->stage1.n_first_biases != 2 ||
-        self->stage2.n_in != N_SMOOTH) {
-        PyErr_SetString(PyExc_ValueError, "model spec: input sizes do not match LAYOUT");
+    if (self->stage1.n_in != self->n_features || self->stage1.n_first_biases != 2 ||
+        self->stage2.n_in != self->n_smooth) {
+        PyErr_SetString(PyExc_ValueError, "model spec: input sizes do not match the layout");
         return -1;
     }
     return 0;
@@ -415,20 +593,32 @@ static inline double table_log(const Kernel *k, double v) {
 }
 
 /* Per-line counts gathered in one pass over the code points (UTF-16 units, as features.py
- * views the text: a character outside the BMP is two units of class OTHER). */
+ * views the text: a character outside the BMP is two units of class OTHER), and the
+ * case-folded hashes of the line's words for the title features. */
 typedef struct {
     double counts[N_CLASSES];
     double word_cat[8];
     double word_chars;
     int first, last, label_colon;
+    Py_ssize_t n_tokens; /* hashes written */
 } LineCounts;
 
 static inline int unit_class(const Kernel *k, Py_UCS4 cp) {
     return cp < 0x10000 ? k->classes[cp] : OTHER;
 }
 
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+static inline uint64_t fnv_unit(uint64_t h, uint16_t unit) {
+    h = (h ^ (unit & 0xFF)) * FNV_PRIME;
+    return (h ^ (unit >> 8)) * FNV_PRIME;
+}
+
 /* The loop of count_line for one storage kind; WIDE: code points may lie outside the BMP and
- * then count as two units of class OTHER (`extra` counts the second units so far). */
+ * then count as two units of class OTHER (`extra` counts the second units so far). A word is a
+ * run of word units (features.word_sets), hashed as its folded units; a CJK unit is a word of
+ * its own. */
 #define COUNT_UNITS(TYPE, WIDE)                                                              \
     do {                                                                                     \
         const TYPE *chars = (const TYPE *)data;                                              \
@@ -437,15 +627,21 @@ static inline int unit_class(const Kernel *k, Py_UCS4 cp) {
             int c = WIDE && cp >= 0x10000 ? OTHER : k->classes[cp];                          \
             counts[c]++;                                                                     \
             if (is_word(c)) {                                                                \
-                if (run == 0) start_class = c;                                               \
+                if (run == 0) {                                                              \
+                    start_class = c;                                                         \
+                    hash = FNV_OFFSET;                                                       \
+                }                                                                            \
+                hash = fnv_unit(hash, k->fold[cp]);                                          \
                 run++;                                                                       \
                 continue;                                                                    \
             }                                                                                \
             if (run) {                                                                       \
                 cats[START_CAT[start_class] + 4 * (run <= 3)]++;                             \
                 word_chars += run;                                                           \
+                tokens[n_tokens++] = hash;                                                   \
                 run = 0;                                                                     \
             }                                                                                \
+            if (c == CJK) tokens[n_tokens++] = fnv_unit(FNV_OFFSET, k->fold[cp]);            \
             if (c == COLON && first_colon < 0) first_colon = i + extra;                      \
             if (WIDE && cp >= 0x10000) {                                                     \
                 counts[OTHER]++;                                                             \
@@ -454,12 +650,14 @@ static inline int unit_class(const Kernel *k, Py_UCS4 cp) {
         }                                                                                    \
     } while (0)
 
-static void count_line(const Kernel *k, PyObject *line, LineCounts *lc) {
+/* `tokens` has room for one hash per code point of the line. */
+static void count_line(const Kernel *k, PyObject *line, LineCounts *lc, uint64_t *tokens) {
     int kind = PyUnicode_KIND(line);
     const void *data = PyUnicode_DATA(line);
     Py_ssize_t len = PyUnicode_GET_LENGTH(line);
-    Py_ssize_t run = 0, first_colon = -1, extra = 0;
+    Py_ssize_t run = 0, first_colon = -1, extra = 0, n_tokens = 0;
     int start_class = OTHER;
+    uint64_t hash = FNV_OFFSET;
     long long counts[N_CLASSES] = {0}, cats[8] = {0}, word_chars = 0;
     if (kind == PyUnicode_1BYTE_KIND)
         COUNT_UNITS(Py_UCS1, 0);
@@ -470,10 +668,12 @@ static void count_line(const Kernel *k, PyObject *line, LineCounts *lc) {
     if (run) {
         cats[START_CAT[start_class] + 4 * (run <= 3)]++;
         word_chars += run;
+        tokens[n_tokens++] = hash;
     }
     for (int c = 0; c < N_CLASSES; c++) lc->counts[c] = (double)counts[c];
     for (int c = 0; c < 8; c++) lc->word_cat[c] = (double)cats[c];
     lc->word_chars = (double)word_chars;
+    lc->n_tokens = n_tokens;
     /* First and last UTF-16 units; the unit before the last one is a surrogate (OTHER) when
      * the last character lies outside the BMP. */
     Py_UCS4 first_cp = PyUnicode_READ(kind, data, 0), last_cp = PyUnicode_READ(kind, data, len - 1);
@@ -489,6 +689,46 @@ static void count_line(const Kernel *k, PyObject *line, LineCounts *lc) {
     /* features.py: a closing quote after a full stop still ends a sentence. */
     lc->last = last == QUOTE && before_last == STOP ? STOP : last;
     lc->label_colon = first_colon >= 0 && first_colon <= 24 && first_colon < units - 1;
+}
+
+/* The distinct words of each line and how many of them the first line has, from one
+ * open-addressing table of the page's word hashes: an entry remembers the last line that had
+ * the word (so a word counts once per line) and whether the first line has it. */
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t last_line; /* -1: empty slot */
+    int in_title;
+} Word;
+
+static int count_words(const uint64_t *tokens, const Py_ssize_t *start, Py_ssize_t n,
+                       Py_ssize_t *distinct, Py_ssize_t *in_title) {
+    Py_ssize_t total = start[n], size = 16;
+    while (size < 2 * total) size <<= 1;
+    Word *table = PyMem_Malloc(sizeof(Word) * size);
+    if (!table) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t s = 0; s < size; s++) table[s].last_line = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        distinct[i] = in_title[i] = 0;
+        for (Py_ssize_t t = start[i]; t < start[i + 1]; t++) {
+            uint64_t h = tokens[t];
+            Py_ssize_t s = (Py_ssize_t)(h & (uint64_t)(size - 1));
+            while (table[s].last_line >= 0 && table[s].hash != h) s = (s + 1) & (size - 1);
+            if (table[s].last_line < 0) {
+                table[s].hash = h;
+                table[s].in_title = i == 0;
+            } else if (table[s].last_line == i) {
+                continue;
+            }
+            table[s].last_line = i;
+            distinct[i]++;
+            in_title[i] += table[s].in_title;
+        }
+    }
+    PyMem_Free(table);
+    return 0;
 }
 
 /* reps[i] = how many lines equal line i, as collections.Counter counts them: an open-addressing
@@ -544,15 +784,58 @@ fail:
     return -1;
 }
 
-/* The features.page_features matrix (n x N_FEATURES) of `lines`; -1 with an error set. */
-static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *x) {
+/* features.title_features: words shared with the first line, and the headline. */
+static void title_features(const Kernel *k, Py_ssize_t n, const Py_ssize_t *distinct,
+                           const Py_ssize_t *in_title, double *base) {
+    double title_div = distinct[0] > 1 ? (double)distinct[0] : 1.0;
+    Py_ssize_t limit = n / 2 > 3 ? n / 2 : 3, headline = 0;
+    double best = -1.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *b = base + i * N_BASE;
+        double shared = i ? (double)in_title[i] : 0.0;
+        b[B_TITLE_SHARE] = i ? shared / (distinct[i] > 1 ? (double)distinct[i] : 1.0) : 0.0;
+        b[B_TITLE_COVER] = i ? shared / title_div : 0.0;
+        b[B_IS_FIRST] = i == 0;
+        double score = i < limit ? b[B_TITLE_SHARE] * b[B_TITLE_COVER] : 0.0;
+        if (score > best) {
+            best = score;
+            headline = i;
+        }
+    }
+    int found = best > k->headline_min_score;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *b = base + i * N_BASE;
+        b[B_HEADLINE_SIDE] = found ? (double)((i > headline) - (i < headline)) : 0.0;
+        b[B_HEADLINE_OFFSET] = found ? ((double)i - (double)headline) / (double)n : 0.0;
+        b[B_IS_HEADLINE] = found && i == headline;
+    }
+}
+
+/* Every base quantity of every line (n x N_BASE); -1 with an error set. */
+static int base_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *base) {
+    Py_ssize_t total_units = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyUnicode_Check(line)) {
+            PyErr_Format(PyExc_TypeError, "line %zd: expected a non-empty str", i);
+            return -1;
+        }
+        total_units += PyUnicode_GET_LENGTH(line);
+    }
     double *chars = PyMem_Malloc(sizeof(double) * n * 2);
-    if (!chars) {
+    Py_ssize_t *start = PyMem_Malloc(sizeof(Py_ssize_t) * (n * 3 + 1));
+    uint64_t *tokens = PyMem_Malloc(sizeof(uint64_t) * (total_units + 1));
+    if (!chars || !start || !tokens) {
+        PyMem_Free(chars);
+        PyMem_Free(start);
+        PyMem_Free(tokens);
         PyErr_NoMemory();
         return -1;
     }
+    Py_ssize_t *distinct = start + n + 1, *in_title = distinct + n;
     double *reps = chars + n;
-    if (count_repeats(lines, n, reps) < 0) goto fail;
+    int status = -1;
+    if (count_repeats(lines, n, reps) < 0) goto done;
     double total = 0.0, max_chars = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) {
         chars[i] = (double)PyUnicode_GET_LENGTH(PyList_GET_ITEM(lines, i));
@@ -562,10 +845,13 @@ static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
     double log_max = table_log1p(k, max_chars);
     double rank_div = n - 1 > 1 ? (double)(n - 1) : 1.0;
     double cum_chars = 0.0;
+    Py_ssize_t at = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         LineCounts lc;
-        count_line(k, PyList_GET_ITEM(lines, i), &lc);
-        double *f = x + i * N_FEATURES;
+        count_line(k, PyList_GET_ITEM(lines, i), &lc, tokens + at);
+        start[i] = at;
+        at += lc.n_tokens;
+        double *f = base + i * N_BASE;
         const double *cnt = lc.counts, *wc = lc.word_cat;
         double n_runs = wc[0] + wc[1] + wc[2] + wc[3] + wc[4] + wc[5] + wc[6] + wc[7];
         double cjk = cnt[CJK], words = n_runs + cjk;
@@ -576,87 +862,106 @@ static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
         double plain = 1.0 - (wc[1] + wc[5] + wc[2] + wc[6]) / safe_words;
         double mean_len = (lc.word_chars + cjk) / safe_words;
         cum_chars += chars[i];
-        f[F_LOG_CHARS] = table_log1p(k, chars[i]);
-        f[F_LOG_WORDS] = table_log1p(k, words);
-        f[F_MEAN_WORD_LEN] = mean_len < 20.0 ? mean_len : 20.0;
-        f[F_ENDS_STOP] = ends_stop;
-        f[F_ENDS_COLON] = ends_colon;
-        f[F_ENDS_OTHER] = !(ends_stop || ends_colon || is_word(lc.last));
-        f[F_STARTS_UPPER] = lc.first == UPPER;
-        f[F_STARTS_DIGIT] = lc.first == DIGIT;
-        f[F_STARTS_OTHER] = !is_word(lc.first) && lc.first != CJK;
-        for (int c = 0; c < 6; c++) f[F_STOP_RATE + c] = cnt[PER_WORD[c]] / safe_words;
-        f[F_DIGIT_RATE] = cnt[DIGIT] / safe_chars;
-        f[F_UPPER_RATE] = cnt[UPPER] / letters;
-        f[F_OTHER_RATE] = cnt[OTHER] / safe_chars;
-        f[F_LOWER_WORD_SHARE] = (wc[0] + wc[4]) / safe_words;
-        f[F_SHORT_LOWER_SHARE] = wc[4] / safe_words;
-        f[F_CAP_WORD_SHARE] = (wc[1] + wc[5]) / safe_words;
-        f[F_DIGIT_WORD_SHARE] = (wc[2] + wc[6]) / safe_words;
-        f[F_CJK_SHARE] = cjk / safe_chars;
-        f[F_LOG_REPEATS] = table_log(k, reps[i]);
-        f[F_RANK] = (double)i / rank_div;
-        f[F_TEXT_BEFORE] = (cum_chars - chars[i]) / total;
-        f[F_REL_LEN] = f[F_LOG_CHARS] - log_max;
-        f[F_SENTENCE_LIKE] =
+        f[B_LOG_CHARS] = table_log1p(k, chars[i]);
+        f[B_LOG_WORDS] = table_log1p(k, words);
+        f[B_MEAN_WORD_LEN] = mean_len < 20.0 ? mean_len : 20.0;
+        f[B_ENDS_STOP] = ends_stop;
+        f[B_ENDS_COLON] = ends_colon;
+        f[B_ENDS_OTHER] = !(ends_stop || ends_colon || is_word(lc.last));
+        f[B_STARTS_UPPER] = lc.first == UPPER;
+        f[B_STARTS_DIGIT] = lc.first == DIGIT;
+        f[B_STARTS_OTHER] = !is_word(lc.first) && lc.first != CJK;
+        for (int c = 0; c < 6; c++) f[B_STOP_RATE + c] = cnt[PER_WORD[c]] / safe_words;
+        f[B_DIGIT_RATE] = cnt[DIGIT] / safe_chars;
+        f[B_UPPER_RATE] = cnt[UPPER] / letters;
+        f[B_OTHER_RATE] = cnt[OTHER] / safe_chars;
+        f[B_LOWER_WORD_SHARE] = (wc[0] + wc[4]) / safe_words;
+        f[B_SHORT_LOWER_SHARE] = wc[4] / safe_words;
+        f[B_CAP_WORD_SHARE] = (wc[1] + wc[5]) / safe_words;
+        f[B_DIGIT_WORD_SHARE] = (wc[2] + wc[6]) / safe_words;
+        f[B_CJK_SHARE] = cjk / safe_chars;
+        f[B_LOG_REPEATS] = table_log(k, reps[i]);
+        f[B_RANK] = (double)i / rank_div;
+        f[B_TEXT_BEFORE] = (cum_chars - chars[i]) / total;
+        f[B_REL_LEN] = f[B_LOG_CHARS] - log_max;
+        f[B_SENTENCE_LIKE] =
             ends_stop && words >= 6.0 ? (plain * 2.0 < 1.0 ? plain * 2.0 : 1.0) : 0.0;
-        f[F_LABEL_COLON] = lc.label_colon;
-        f[F_STARTS_DASH] = lc.first == DASH || lc.first == SEP;
+        f[B_LABEL_COLON] = lc.label_colon;
+        f[B_STARTS_DASH] = lc.first == DASH || lc.first == SEP;
     }
-    /* Neighbour windows: differences of one padded prefix sum, as features.py computes them. */
-    const int pad = WINDOWS[N_WINDOWS - 1];
-    double *padded = PyMem_Malloc(sizeof(double) * (n + 2 * pad + 2));
-    if (!padded) {
-        PyErr_NoMemory();
-        goto fail;
-    }
-    for (int j = 0; j < N_WINDOWED; j++) {
-        int src = WINDOWED[j];
-        double acc = 0.0;
-        for (int i = 0; i <= pad; i++) padded[i] = 0.0;
-        for (Py_ssize_t i = 0; i < n; i++) padded[pad + 1 + i] = acc += x[i * N_FEATURES + src];
-        for (Py_ssize_t i = pad + 1 + n; i < n + 2 * pad + 2; i++) padded[i] = acc;
-        for (int w = 0; w < N_WINDOWS; w++) {
-            int half = WINDOWS[w];
-            int col = N_LINE + w * N_WINDOWED + j;
-            for (Py_ssize_t i = 0; i < n; i++) {
-                double hi = i + half + 1 < n ? (double)(i + half + 1) : (double)n;
-                double lo = i - half > 0 ? (double)(i - half) : 0.0;
-                x[i * N_FEATURES + col] =
-                    (padded[pad + 1 + half + i] - padded[pad - half + i]) / (hi - lo);
-            }
-        }
-    }
-    PyMem_Free(padded);
     /* Page context: sentence-like mass before and after each line. */
-    double sentence_sum = 0.0, cum_mass = 0.0, mass_total = 0.0;
+    double sentence_sum = 0.0, mass_total = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        const double *f = x + i * N_FEATURES;
-        sentence_sum += f[F_SENTENCE_LIKE];
+        const double *f = base + i * N_BASE;
+        sentence_sum += f[B_SENTENCE_LIKE];
         double grown = chars[i] < (double)k->n_logs ? k->expm1_log1p_of[(Py_ssize_t)chars[i]]
-                                                     : expm1(f[F_LOG_CHARS]);
-        reps[i] = f[F_SENTENCE_LIKE] * grown;  /* reps is free again: reuse it for the mass */
+                                                     : expm1(f[B_LOG_CHARS]);
+        reps[i] = f[B_SENTENCE_LIKE] * grown; /* reps is free again: reuse it for the mass */
         mass_total += reps[i];
     }
     mass_total += 1.0;
     double page_log_lines = table_log(k, (double)n), sentence_share = sentence_sum / n;
-    const int page = N_LINE + N_WINDOWED * N_WINDOWS;
-    cum_mass = 0.0;
+    double cum_mass = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        double *f = x + i * N_FEATURES;
+        double *f = base + i * N_BASE;
         cum_mass += reps[i];
-        f[page + 0] = page_log_lines;
-        f[page + 1] = sentence_share;
-        f[page + 2] = (cum_mass - reps[i]) / mass_total;
-        f[page + 3] = (mass_total - 1.0 - cum_mass) / mass_total;
-        f[page + 4] = i > 0 ? x[(i - 1) * N_FEATURES + F_LOG_CHARS] : 0.0;
-        f[page + 5] = i + 1 < n ? x[(i + 1) * N_FEATURES + F_LOG_CHARS] : 0.0;
+        f[B_PAGE_LOG_LINES] = page_log_lines;
+        f[B_PAGE_SENTENCE_SHARE] = sentence_share;
+        f[B_MASS_BEFORE] = (cum_mass - reps[i]) / mass_total;
+        f[B_MASS_AFTER] = (mass_total - 1.0 - cum_mass) / mass_total;
+        f[B_PREV_LOG_CHARS] = i > 0 ? base[(i - 1) * N_BASE + B_LOG_CHARS] : 0.0;
+        f[B_NEXT_LOG_CHARS] = i + 1 < n ? base[(i + 1) * N_BASE + B_LOG_CHARS] : 0.0;
     }
+    start[n] = at;
+    if (count_words(tokens, start, n, distinct, in_title) < 0) goto done;
+    title_features(k, n, distinct, in_title, base);
+    status = 0;
+done:
     PyMem_Free(chars);
+    PyMem_Free(start);
+    PyMem_Free(tokens);
+    return status;
+}
+
+/* Means over the lines i-half .. i+half (clipped at the page edges) of one column of `src`
+ * (stride columns), as differences of one padded prefix sum, as features.py computes them;
+ * `padded` holds n + 2 * pad + 2 values, pad >= half. */
+static void window_mean(const double *src, Py_ssize_t stride, Py_ssize_t n, int half, int pad,
+                        double *padded, double *dst, Py_ssize_t dst_stride) {
+    double acc = 0.0;
+    for (int i = 0; i <= pad; i++) padded[i] = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) padded[pad + 1 + i] = acc += src[i * stride];
+    for (Py_ssize_t i = pad + 1 + n; i < n + 2 * pad + 2; i++) padded[i] = acc;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double hi = i + half + 1 < n ? (double)(i + half + 1) : (double)n;
+        double lo = i - half > 0 ? (double)(i - half) : 0.0;
+        dst[i * dst_stride] = (padded[pad + 1 + half + i] - padded[pad - half + i]) / (hi - lo);
+    }
+}
+
+/* The stage-1 input (n x n_features) in the layout's column order; -1 with an error set. */
+static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *x) {
+    double *base = PyMem_Malloc(sizeof(double) * (n * N_BASE + n + 2 * k->widest_half + 2));
+    if (!base) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    double *padded = base + n * N_BASE;
+    if (base_features(k, lines, n, base) < 0) {
+        PyMem_Free(base);
+        return -1;
+    }
+    int width = k->n_features;
+    for (int c = 0; c < width; c++) {
+        const Column *col = k->features + c;
+        if (col->arg)
+            window_mean(base + col->kind, N_BASE, n, col->arg, k->widest_half, padded, x + c,
+                        width);
+        else
+            for (Py_ssize_t i = 0; i < n; i++) x[i * width + c] = base[i * N_BASE + col->kind];
+    }
+    PyMem_Free(base);
     return 0;
-fail:
-    PyMem_Free(chars);
-    return -1;
 }
 
 /* Line numbers in ascending order of their probability, ties in line order: a stable radix
@@ -677,10 +982,10 @@ static void order_by_probability(const double *p, Py_ssize_t n, Py_ssize_t *orde
         for (int b = 1; b <= 256; b++) constant |= start[b] == n;
         if (constant) continue; /* this byte is the same on every line: the order stands */
         for (int b = 1; b <= 256; b++) start[b] += start[b - 1];
-        for (Py_ssize_t k = 0; k < n; k++) {
+        for (Py_ssize_t q = 0; q < n; q++) {
             uint64_t bits;
-            memcpy(&bits, p + from[k], sizeof bits);
-            to[start[(bits >> shift) & 0xFF]++] = from[k];
+            memcpy(&bits, p + from[q], sizeof bits);
+            to[start[(bits >> shift) & 0xFF]++] = from[q];
         }
         Py_ssize_t *t = from;
         from = to;
@@ -689,11 +994,12 @@ static void order_by_probability(const double *p, Py_ssize_t n, Py_ssize_t *orde
     if (from != order) memcpy(order, from, sizeof(Py_ssize_t) * n);
 }
 
-/* model.smooth_features: stage-1 probabilities around each line plus a few line features. */
-static int smooth_features(const double *p, const double *x, Py_ssize_t n, int whole_page,
-                           double *z) {
-    const int pad = SMOOTH_WINDOWS[N_SMOOTH_WINDOWS - 1];
-    double *padded = PyMem_Malloc(sizeof(double) * (n + 2 * pad + 2));
+/* model.smooth_features in the layout's column order: stage-1 probabilities around each line
+ * plus copies of stage-1 columns. */
+static int smooth_features(const Kernel *k, const double *p, const double *x, Py_ssize_t n,
+                           int whole_page, double *z) {
+    const int pad = k->widest_smooth_half, width = k->n_smooth;
+    double *padded = PyMem_Malloc(sizeof(double) * (n + 2 * pad + 2) + sizeof(double) * n * 4);
     Py_ssize_t *order = PyMem_Malloc(sizeof(Py_ssize_t) * 2 * n);
     if (!padded || !order) {
         PyMem_Free(padded);
@@ -701,44 +1007,52 @@ static int smooth_features(const double *p, const double *x, Py_ssize_t n, int w
         PyErr_NoMemory();
         return -1;
     }
-    double *cum = padded + pad + 1, acc = 0.0, top = p[0];
-    for (int i = 0; i <= pad; i++) padded[i] = 0.0;
+    double *cum = padded + n + 2 * pad + 2, *quantile = cum + n, *max_before = quantile + n,
+           *max_after = max_before + n;
+    double acc = 0.0, top = p[0];
     for (Py_ssize_t i = 0; i < n; i++) {
         cum[i] = acc += p[i];
         if (p[i] > top) top = p[i];
     }
-    for (Py_ssize_t i = n; i < n + pad + 1; i++) cum[i] = acc;
     order_by_probability(p, n, order, order + n);
     double last = cum[n - 1], quantile_div = n - 1 > 1 ? (double)(n - 1) : 1.0;
     double rel_div = top > 1e-6 ? top : 1e-6;
-    for (Py_ssize_t r = 0; r < n; r++) z[order[r] * N_SMOOTH + 14] = (double)r / quantile_div;
-    double max_before = 0.0;
+    for (Py_ssize_t r = 0; r < n; r++) quantile[order[r]] = (double)r / quantile_div;
+    double running = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        double *row = z + i * N_SMOOTH;
-        row[0] = p[i];
-        for (int w = 0; w < N_SMOOTH_WINDOWS; w++) {
-            int half = SMOOTH_WINDOWS[w];
-            double hi = i + half + 1 < n ? (double)(i + half + 1) : (double)n;
-            double lo = i - half > 0 ? (double)(i - half) : 0.0;
-            row[1 + w] = (padded[pad + 1 + half + i] - padded[pad - half + i]) / (hi - lo);
-        }
-        row[5] = i > 0 ? p[i - 1] : 0.0;
-        row[6] = i + 1 < n ? p[i + 1] : 0.0;
-        row[7] = max_before;  /* the running maximum of the lines before */
-        if (i == 0 || p[i] > max_before) max_before = p[i];
-        row[9] = (cum[i] - p[i]) / (i > 1 ? (double)i : 1.0);
-        double after = (double)(n - 1 - i);
-        row[10] = (last - cum[i]) / (after > 1.0 ? after : 1.0);
-        row[11] = last / n;
-        row[12] = top;
-        row[13] = p[i] / rel_div;
-        row[15] = whole_page ? 1.0 : 0.0;
-        for (int t = 0; t < 4; t++) row[16 + t] = x[i * N_FEATURES + TAIL[t]];
+        max_before[i] = running; /* the running maximum of the lines before */
+        if (i == 0 || p[i] > running) running = p[i];
     }
-    double max_after = 0.0;
+    running = 0.0;
     for (Py_ssize_t i = n - 1; i >= 0; i--) {
-        z[i * N_SMOOTH + 8] = max_after;
-        if (i == n - 1 || p[i] > max_after) max_after = p[i];
+        max_after[i] = running;
+        if (i == n - 1 || p[i] > running) running = p[i];
+    }
+    for (int c = 0; c < width; c++) {
+        const Column *col = k->smooth + c;
+        if (col->kind == S_WINDOW) {
+            window_mean(p, 1, n, col->arg, pad, padded, z + c, width);
+            continue;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            double v, after = (double)(n - 1 - i);
+            switch (col->kind) {
+            case S_P: v = p[i]; break;
+            case S_PREV: v = i > 0 ? p[i - 1] : 0.0; break;
+            case S_NEXT: v = i + 1 < n ? p[i + 1] : 0.0; break;
+            case S_MAX_BEFORE: v = max_before[i]; break;
+            case S_MAX_AFTER: v = max_after[i]; break;
+            case S_MEAN_BEFORE: v = (cum[i] - p[i]) / (i > 1 ? (double)i : 1.0); break;
+            case S_MEAN_AFTER: v = (last - cum[i]) / (after > 1.0 ? after : 1.0); break;
+            case S_PAGE_MEAN: v = last / n; break;
+            case S_PAGE_MAX: v = top; break;
+            case S_REL_MAX: v = p[i] / rel_div; break;
+            case S_QUANTILE: v = quantile[i]; break;
+            case S_WHOLE_PAGE: v = whole_page ? 1.0 : 0.0; break;
+            default: v = x[i * k->n_features + col->arg]; break; /* S_FEATURE */
+            }
+            z[i * width + c] = v;
+        }
     }
     PyMem_Free(padded);
     PyMem_Free(order);
@@ -770,7 +1084,8 @@ static int get_out(PyObject *obj, Py_buffer *view, Py_ssize_t count) {
 
 PyDoc_STRVAR(features_doc,
              "features(lines, out)\n--\n\n"
-             "Write features.page_features(lines) into out (len(lines) x 57 float64).");
+             "Write features.page_features(lines) into out (len(lines) x len(FEATURE_NAMES)\n"
+             "float64, in the layout's column order).");
 
 static PyObject *kernel_features(Kernel *self, PyObject *args) {
     PyObject *lines, *out;
@@ -778,11 +1093,32 @@ static PyObject *kernel_features(Kernel *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OO:features", &lines, &out) || !check_lines(lines, &n))
         return NULL;
     Py_buffer view;
-    if (get_out(out, &view, n * N_FEATURES) < 0) return NULL;
+    if (get_out(out, &view, n * self->n_features) < 0) return NULL;
     int status = n ? page_features(self, lines, n, view.buf) : 0;
     PyBuffer_Release(&view);
     if (status < 0) return NULL;
     Py_RETURN_NONE;
+}
+
+/* Stage-2 probabilities of the n lines into p; -1 with an error set. */
+static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int whole_page, double *p) {
+    int widest = self->stage1.widest > self->stage2.widest ? self->stage1.widest
+                                                           : self->stage2.widest;
+    double *x = PyMem_Malloc(sizeof(double) * (n * (self->n_features + self->n_smooth + 1) +
+                                               2 * BLOCK_ROWS * widest));
+    if (!x) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    double *z = x + n * self->n_features, *p1 = z + n * self->n_smooth, *work = p1 + n;
+    int status = page_features(self, lines, n, x);
+    if (status == 0) {
+        mlp_predict(&self->stage1, x, n, whole_page ? 1 : 0, p1, work);
+        status = smooth_features(self, p1, x, n, whole_page, z);
+    }
+    if (status == 0) mlp_predict(&self->stage2, z, n, 0, p, work);
+    PyMem_Free(x);
+    return status;
 }
 
 PyDoc_STRVAR(predict_doc,
@@ -798,36 +1134,194 @@ static PyObject *kernel_predict(Kernel *self, PyObject *args) {
         return NULL;
     Py_buffer view;
     if (get_out(out, &view, n) < 0) return NULL;
-    if (n == 0) {
-        PyBuffer_Release(&view);
-        Py_RETURN_NONE;
-    }
-    int widest = self->stage1.widest > self->stage2.widest ? self->stage1.widest
-                                                           : self->stage2.widest;
-    double *x = PyMem_Malloc(sizeof(double) * (n * (N_FEATURES + N_SMOOTH + 1) + 2 * BLOCK_ROWS * widest));
-    if (!x) {
-        PyBuffer_Release(&view);
-        return PyErr_NoMemory();
-    }
-    double *z = x + n * N_FEATURES, *p = z + n * N_SMOOTH, *work = p + n;
-    int status = page_features(self, lines, n, x);
-    if (status == 0) {
-        mlp_predict(&self->stage1, x, n, whole_page ? 1 : 0, p, work);
-        status = smooth_features(p, x, n, whole_page, z);
-    }
-    if (status == 0) mlp_predict(&self->stage2, z, n, 0, view.buf, work);
-    PyMem_Free(x);
+    int status = n ? predict_into(self, lines, n, whole_page, view.buf) : 0;
     PyBuffer_Release(&view);
     if (status < 0) return NULL;
     Py_RETURN_NONE;
 }
+
+/* decide.page_keep: the best block of (p - block) * length, kept from `inside` on, and lines
+ * outside it from `outside` on. */
+static void page_keep(const Kernel *k, const double *p, const double *length, Py_ssize_t n,
+                      unsigned char *keep) {
+    /* prefix[j] = sum of the first j gains (sequential, as np.cumsum adds); the best block
+     * ends at the first j reaching the largest prefix[j] - min(prefix[0..j-1]) and starts at
+     * the last index of that minimum. */
+    double prefix = 0.0, lowest = 0.0, best = -INFINITY;
+    Py_ssize_t end = 1;
+    for (Py_ssize_t j = 1; j <= n; j++) {
+        double previous = prefix;
+        prefix += (p[j - 1] - k->block) * length[j - 1];
+        if (j == 1 || previous < lowest) lowest = previous;
+        if (prefix - lowest > best) {
+            best = prefix - lowest;
+            end = j;
+        }
+    }
+    Py_ssize_t first = 0;
+    double running = 0.0, minimum = 0.0;
+    if (!(best > 0.0)) end = 0; /* no run shows content: an empty block */
+    for (Py_ssize_t j = 0; j < end; j++) {
+        if (j > 0) running += (p[j - 1] - k->block) * length[j - 1];
+        if (j == 0 || running <= minimum) {
+            minimum = running;
+            first = j;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        keep[i] = p[i] >= k->outside || (i >= first && i < end && p[i] >= k->inside);
+}
+
+/* decide.article_keep: all but the leading and trailing lines below `edge`. */
+static void article_keep(const Kernel *k, const double *p, Py_ssize_t n, unsigned char *keep) {
+    Py_ssize_t first = -1, last = -1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (p[i] >= k->edge) {
+            if (first < 0) first = i;
+            last = i;
+        }
+    for (Py_ssize_t i = 0; i < n; i++) keep[i] = first >= 0 && i >= first && i <= last;
+}
+
+/* A read-only C-contiguous float64 buffer of `count` items (count < 0: any count, set). */
+static int get_in(PyObject *obj, Py_buffer *view, Py_ssize_t *count, const char *what) {
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    Py_ssize_t items = view->len / (Py_ssize_t)sizeof(double);
+    if (view->format == NULL || strcmp(view->format, "d") != 0 || (*count >= 0 && items != *count)) {
+        PyBuffer_Release(view);
+        PyErr_Format(PyExc_ValueError, "%s: expected a float64 array of %zd values", what, *count);
+        return -1;
+    }
+    *count = items;
+    return 0;
+}
+
+PyDoc_STRVAR(keep_doc,
+             "keep(probs, lengths, whole_page)\n--\n\n"
+             "The policy's keep flag of each line (decide.keep_mask), one byte each, from the\n"
+             "lines' probabilities and lengths (float64): what decide applies after predict.");
+
+static PyObject *kernel_keep(Kernel *self, PyObject *args) {
+    PyObject *probs_obj, *lengths_obj;
+    int whole_page;
+    if (!PyArg_ParseTuple(args, "OOp:keep", &probs_obj, &lengths_obj, &whole_page)) return NULL;
+    Py_buffer probs, lengths;
+    Py_ssize_t n = -1;
+    if (get_in(probs_obj, &probs, &n, "probs") < 0) return NULL;
+    if (get_in(lengths_obj, &lengths, &n, "lengths") < 0) {
+        PyBuffer_Release(&probs);
+        return NULL;
+    }
+    PyObject *flags = PyBytes_FromStringAndSize(NULL, n);
+    if (flags) {
+        unsigned char *keep = (unsigned char *)PyBytes_AS_STRING(flags);
+        if (whole_page)
+            page_keep(self, probs.buf, lengths.buf, n, keep);
+        else
+            article_keep(self, probs.buf, n, keep);
+    }
+    PyBuffer_Release(&probs);
+    PyBuffer_Release(&lengths);
+    return flags;
+}
+
+PyDoc_STRVAR(decide_doc,
+             "decide(lines, whole_page, out)\n--\n\n"
+             "Score the lines (non-empty str) into out, as predict does, and apply the policy\n"
+             "of the kind of text (decide.keep_mask) and the safety valve: the ascending\n"
+             "positions of the lines to drop (an empty list when all are kept), or None when\n"
+             "the valve fires.");
+
+static PyObject *kernel_decide(Kernel *self, PyObject *args) {
+    PyObject *lines, *out;
+    int whole_page;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "OpO:decide", &lines, &whole_page, &out) ||
+        !check_lines(lines, &n))
+        return NULL;
+    Py_buffer view;
+    if (get_out(out, &view, n) < 0) return NULL;
+    if (n == 0) {
+        PyBuffer_Release(&view);
+        return PyList_New(0);
+    }
+    const double *p = view.buf;
+    double *length = PyMem_Malloc(sizeof(double) * n);
+    unsigned char *keep = PyMem_Malloc(n);
+    PyObject *result = NULL;
+    if (!length || !keep) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (predict_into(self, lines, n, whole_page, view.buf) < 0) goto done;
+    double total = 0.0, kept = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) total += length[i] = (double)PyUnicode_GET_LENGTH(
+                                                  PyList_GET_ITEM(lines, i));
+    if (whole_page)
+        page_keep(self, p, length, n, keep);
+    else
+        article_keep(self, p, n, keep);
+    Py_ssize_t dropped = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (keep[i])
+            kept += length[i];
+        else
+            dropped++;
+    }
+    double min_share = whole_page ? self->min_share_page : self->min_share_article;
+    if (dropped && (dropped == n || kept / total < min_share)) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    result = PyList_New(dropped);
+    for (Py_ssize_t i = 0, at = 0; result && i < n; i++) {
+        if (keep[i]) continue;
+        PyObject *position = PyLong_FromSsize_t(i);
+        if (!position) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyList_SET_ITEM(result, at++, position);
+    }
+done:
+    PyMem_Free(length);
+    PyMem_Free(keep);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+static PyMethodDef kernel_methods[] = {
+    {"decide", (PyCFunction)kernel_decide, METH_VARARGS, decide_doc},
+    {"keep", (PyCFunction)kernel_keep, METH_VARARGS, keep_doc},
+    {"features", (PyCFunction)kernel_features, METH_VARARGS, features_doc},
+    {"predict", (PyCFunction)kernel_predict, METH_VARARGS, predict_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(kernel_doc,
+             "Kernel(tables, layout, policy, stage1, stage2)\n--\n\n"
+             "The line model compiled, built once from the shipped weights (see model.py):\n"
+             "tables holds the class, fold and logarithm tables, layout the stage-1 and\n"
+             "stage-2 column names (an unknown name is a ValueError), policy the decision\n"
+             "thresholds and the valve's shares.");
+
+static PyTypeObject KernelType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "cleantext.classify._kernel.Kernel",
+    .tp_basicsize = sizeof(Kernel),
+    .tp_dealloc = (destructor)kernel_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = kernel_doc,
+    .tp_methods = kernel_methods,
+    .tp_init = (initproc)kernel_init,
+    .tp_new = PyType_GenericNew,
+};
 
 PyDoc_STRVAR(short_flags_doc,
              "short_flags(lines, max_chars, max_spaces)\n--\n\n"
              "One byte per line: 1 when it has fewer than max_chars characters and fewer than\n"
              "max_spaces spaces (U+0020), else 0 (the page detector's short lines).");
 
-static PyObject *kernel_short_flags(Kernel *self, PyObject *args) {
+static PyObject *module_short_flags(PyObject *module, PyObject *args) {
     PyObject *lines;
     Py_ssize_t max_chars, max_spaces, n;
     if (!PyArg_ParseTuple(args, "Onn:short_flags", &lines, &max_chars, &max_spaces) ||
@@ -853,228 +1347,23 @@ static PyObject *kernel_short_flags(Kernel *self, PyObject *args) {
     return flags;
 }
 
-/* What page_runs and article_runs share: where the non-empty lines are and how long. */
-typedef struct {
-    Py_ssize_t count;     /* non-empty lines */
-    Py_ssize_t *index;    /* their numbers in `lines` */
-    double *length;       /* their lengths */
-    unsigned char *keep;  /* the decision, filled by the caller */
-    const double *p;      /* their probabilities */
-    Py_buffer view;
-} Policy;
-
-static void policy_free(Policy *q) {
-    PyMem_Free(q->index);
-    PyMem_Free(q->length);
-    PyMem_Free(q->keep);
-    if (q->view.obj) PyBuffer_Release(&q->view);
-}
-
-/* Read lines (list of str) and probs (float64, one per non-empty line): 0, or -1 with an
- * error set (q is then freed). */
-static int policy_init(Policy *q, PyObject *lines, PyObject *probs) {
-    memset(q, 0, sizeof(*q));
-    Py_ssize_t n;
-    if (!check_lines(lines, &n)) return -1;
-    q->index = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    q->length = PyMem_Malloc(sizeof(double) * (n + 1));
-    q->keep = PyMem_Malloc(n + 1);
-    if (!q->index || !q->length || !q->keep) {
-        PyErr_NoMemory();
-        policy_free(q);
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *line = PyList_GET_ITEM(lines, i);
-        if (!PyUnicode_Check(line)) {
-            PyErr_Format(PyExc_TypeError, "line %zd: expected a str", i);
-            policy_free(q);
-            return -1;
-        }
-        Py_ssize_t length = PyUnicode_GET_LENGTH(line);
-        if (length > 0) {
-            q->index[q->count] = i;
-            q->length[q->count++] = (double)length;
-        }
-    }
-    if (PyObject_GetBuffer(probs, &q->view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
-        q->view.obj = NULL;
-        policy_free(q);
-        return -1;
-    }
-    if (q->view.format == NULL || strcmp(q->view.format, "d") != 0 ||
-        q->view.len != q->count * (Py_ssize_t)sizeof(double)) {
-        PyErr_Format(PyExc_ValueError, "probs: expected %zd float64 values", q->count);
-        policy_free(q);
-        return -1;
-    }
-    q->p = q->view.buf;
-    return 0;
-}
-
-/* The safety valve (decide.too_little_kept) and the runs of dropped lines (consecutive line
- * numbers; a blank line ends a run): a new list, or None when the valve fires. */
-static PyObject *policy_runs(const Policy *q, double min_share) {
-    double total = 0.0, kept = 0.0;
-    int any_kept = 0;
-    for (Py_ssize_t k = 0; k < q->count; k++) {
-        total += q->length[k];
-        if (q->keep[k]) {
-            kept += q->length[k];
-            any_kept = 1;
-        }
-    }
-    if (!any_kept || kept / total < min_share) Py_RETURN_NONE;
-    PyObject *result = PyList_New(0);
-    for (Py_ssize_t k = 0; result && k < q->count;) {
-        if (q->keep[k]) {
-            k++;
-            continue;
-        }
-        Py_ssize_t start = q->index[k], end = q->index[k] + 1;
-        for (k++; k < q->count && !q->keep[k] && q->index[k] == end; k++) end++;
-        PyObject *range = Py_BuildValue("(nn)", start, end);
-        if (!range || PyList_Append(result, range) < 0) Py_CLEAR(result);
-        Py_XDECREF(range);
-    }
-    return result;
-}
-
-PyDoc_STRVAR(page_runs_doc,
-             "page_runs(lines, probs, threshold, core, inside, min_kept_share)\n--\n\n"
-             "The [first, end) ranges of lines (a list of str, blank lines included) that the\n"
-             "whole-page policy drops, given probs (float64, one per non-empty line), as\n"
-             "classify._decide with decide.keep_mask and the safety valve finds them; None\n"
-             "when the valve fires (every line is then kept).");
-
-/* Mirrors decide.keep_mask (whole page), decide.kept_share_too_small and the run building of
- * classify.boilerplate_runs: on pages of a few hundred lines their array operations and
- * per-line Python steps cost about half as much as the model itself. */
-static PyObject *kernel_page_runs(Kernel *self, PyObject *args) {
-    PyObject *lines, *probs;
-    double threshold, core, inside, min_share;
-    Policy q;
-    if (!PyArg_ParseTuple(args, "OOdddd:page_runs", &lines, &probs, &threshold, &core, &inside,
-                          &min_share) ||
-        policy_init(&q, lines, probs) < 0)
-        return NULL;
-    Py_ssize_t first = -1, last = -1;
-    for (Py_ssize_t k = 0; k < q.count; k++) {
-        q.keep[k] = q.p[k] >= threshold;
-        if (q.p[k] >= core) {
-            if (first < 0) first = k;
-            last = k;
-        }
-    }
-    for (Py_ssize_t k = first < 0 ? 0 : first; k < last; k++) q.keep[k] |= q.p[k] >= inside;
-    PyObject *result = policy_runs(&q, min_share);
-    policy_free(&q);
-    return result;
-}
-
-PyDoc_STRVAR(article_runs_doc,
-             "article_runs(lines, probs, edge, mid, head, head_min_lines, head_max_lines,\n"
-             "             min_kept_share, ends_sentence)\n--\n\n"
-             "As page_runs, for the policy of extracted text (decide.keep_mask with\n"
-             "whole_page=False): head is None when the head cut is off; ends_sentence(i)\n"
-             "says whether non-empty line i ends a sentence (called for the head cut only).");
-
-/* Mirrors decide.keep_mask (extracted text) with the valve and the runs; most extracted
- * documents keep every line, and for them this is one call instead of a dozen. */
-static PyObject *kernel_article_runs(Kernel *self, PyObject *args) {
-    PyObject *lines, *probs, *head_obj, *ends_sentence;
-    double edge, mid, min_share;
-    Py_ssize_t head_min_lines, head_max_lines;
-    Policy q;
-    if (!PyArg_ParseTuple(args, "OOddOnndO:article_runs", &lines, &probs, &edge, &mid,
-                          &head_obj, &head_min_lines, &head_max_lines, &min_share,
-                          &ends_sentence))
-        return NULL;
-    double head = 0.0;
-    int has_head = head_obj != Py_None;
-    if (has_head) {
-        head = PyFloat_AsDouble(head_obj);
-        if (head == -1.0 && PyErr_Occurred()) return NULL;
-    }
-    if (policy_init(&q, lines, probs) < 0) return NULL;
-    Py_ssize_t n = q.count, first = -1, last = -1;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        q.keep[k] = q.p[k] >= mid;
-        if (q.p[k] >= edge) {
-            if (first < 0) first = k;
-            last = k;
-        }
-    }
-    if (first < 0) {
-        memset(q.keep, 0, n);
-    } else {
-        if (has_head && head > edge && n >= head_min_lines) {
-            Py_ssize_t cut = 0;
-            for (Py_ssize_t k = first; k < n && k <= first + head_max_lines; k++) {
-                if (q.p[k] >= head) {
-                    cut = k - first;
-                    break;
-                }
-            }
-            int take = cut > 0;
-            /* The cut lines must not end sentences and the line after them must. */
-            for (Py_ssize_t k = first; take && k <= first + cut && ends_sentence != Py_None;
-                 k++) {
-                PyObject *answer = PyObject_CallFunction(ends_sentence, "n", k);
-                int ends = answer ? PyObject_IsTrue(answer) : -1;
-                Py_XDECREF(answer);
-                if (ends < 0) {
-                    policy_free(&q);
-                    return NULL;
-                }
-                take = (k == first + cut) ? ends : !ends;
-            }
-            first += take ? cut : 0;
-        }
-        for (Py_ssize_t k = 0; k < first; k++) q.keep[k] = 0;
-        for (Py_ssize_t k = last + 1; k < n; k++) q.keep[k] = 0;
-    }
-    PyObject *result = policy_runs(&q, min_share);
-    policy_free(&q);
-    return result;
-}
-
-static PyMethodDef kernel_methods[] = {
-    {"page_runs", (PyCFunction)kernel_page_runs, METH_VARARGS, page_runs_doc},
-    {"article_runs", (PyCFunction)kernel_article_runs, METH_VARARGS, article_runs_doc},
-    {"short_flags", (PyCFunction)kernel_short_flags, METH_VARARGS, short_flags_doc},
-    {"features", (PyCFunction)kernel_features, METH_VARARGS, features_doc},
-    {"predict", (PyCFunction)kernel_predict, METH_VARARGS, predict_doc},
+static PyMethodDef module_methods[] = {
+    {"short_flags", module_short_flags, METH_VARARGS, short_flags_doc},
     {NULL, NULL, 0, NULL},
-};
-
-PyDoc_STRVAR(kernel_doc,
-             "Kernel(classes, log1p, log, expm1_log1p, stage1, stage2)\n--\n\n"
-             "The line model compiled: built once from the shipped weights (see model.py).");
-
-static PyTypeObject KernelType = {
-    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "cleantext.classify._kernel.Kernel",
-    .tp_basicsize = sizeof(Kernel),
-    .tp_dealloc = (destructor)kernel_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = kernel_doc,
-    .tp_methods = kernel_methods,
-    .tp_init = (initproc)kernel_init,
-    .tp_new = PyType_GenericNew,
 };
 
 static struct PyModuleDef kernel_module = {
     PyModuleDef_HEAD_INIT, "_kernel", "Compiled fast path of cleantext's line classifier.", -1,
-    NULL,
+    module_methods,
 };
 
+/* BUILD_STAMP: the hash of the Python twins this was built from (setup.py, cleantext/_build.py). */
 PyMODINIT_FUNC PyInit__kernel(void) {
     DETECT_WIDE_SUMS();
     if (PyType_Ready(&KernelType) < 0) return NULL;
     PyObject *m = PyModule_Create(&kernel_module);
     if (!m) return NULL;
-    if (PyModule_AddStringConstant(m, "LAYOUT", LAYOUT) < 0 ||
-        PyModule_AddStringConstant(m, "BUILD_STAMP", CLEANTEXT_BUILD_STAMP) < 0 ||
+    if (PyModule_AddStringConstant(m, "BUILD_STAMP", CLEANTEXT_BUILD_STAMP) < 0 ||
         PyModule_AddObjectRef(m, "Kernel", (PyObject *)&KernelType) < 0) {
         Py_DECREF(m);
         return NULL;

@@ -1,31 +1,27 @@
 """From per-line probabilities to keep/remove decisions, and the safety valve.
 
-Shared by the runtime (:func:`cleantext.classify.classify_lines`) and the training script, so
-the thresholds are tuned under exactly the policy that ships. The compiled kernel mirrors both
-policies and the valve (``page_runs`` and ``article_runs`` in ``_kernel.c``, tested against
-this module).
+Shared by the runtime (:mod:`cleantext.classify`) and the training scripts, so the thresholds
+are tuned under exactly the policy that ships; the compiled kernel mirrors both policies and
+the valve (``page_runs`` and ``article_runs`` in ``_kernel.c``, tested against this module).
 
 Why two policies:
 
-* whole page: a line is kept when its probability reaches the page threshold, or when it lies
-  between the first and the last line the model is confident about (``PAGE_CORE``) and is not
-  clearly boilerplate (``PAGE_INSIDE``): a short paragraph, subhead or list item inside the
-  article is far more often content than a menu is;
-* extracted text: residual boilerplate (headline, date, reading time, related links,
-  newsletter prompts, copyright) sits at the *edges* of what an extractor returns, while a
-  low-scoring line in the middle is far more often a list item or a short paragraph of the
-  article. So only leading and trailing runs of low-scoring lines are cut (edge thresholds);
-  a middle line goes only when it scores below a much lower threshold. The top edge gets one
-  more, higher bar (``head_threshold``) for its first line: an extractor that keeps the title
-  puts it there, and a headline scores higher than menus and credits do (it is written in the
-  article's language, about its subject) but still lower than article text. It may cut only
-  ``HEAD_MAX_LINES`` line(s), so an article whose opening scores low throughout (a dateline, a
-  results table) does not lose more than that.
+* whole page: the article is one block. The policy finds the run of lines that carries the
+  most evidence of content: the maximum-sum run of ``(p - block_threshold) * length`` (a
+  navigation line with a high score cannot pull a block across a menu of low-scoring ones,
+  and a short low-scoring line inside the article, a subhead or a list item, does not break
+  it). Inside that block a line is kept from the low ``inside`` probability on; outside it
+  only when it is clearly content (``outside``), such as a second article block.
+* extracted text: it is article text already, and a lost sentence costs more than a leftover
+  share button. Only leading and trailing runs of lines that score below ``edge_threshold``
+  are cut, a bar chosen on corpora held out from training so that article recall does not
+  fall; a low-scoring line in the middle (a list item, a short paragraph) is never cut, and
+  nothing is cut for its position alone: headlines are content.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -34,25 +30,20 @@ from cleantext.classify.features import FloatArray
 
 BoolArray = npt.NDArray[np.bool_]
 
-PAGE_CORE = 0.7
-"""Whole pages: lines at least this probable delimit the article's core span."""
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The decision thresholds of both policies, chosen by ``benchmarks/classifier/train.py``
+    on corpora held out from training and shipped with the model."""
 
-PAGE_INSIDE = 0.2
-"""Whole pages: inside the core span a line is kept from this probability on. Both were chosen on
-grouped-by-site cross-validated predictions of the full pipeline (wet token F1 0.893 -> 0.896);
-retune them with ``benchmarks/classifier/cv_pipeline.py`` when the model is retrained."""
+    block: float = 0.4
+    """Whole pages: the probability a line must exceed to add to the article block."""
+    inside: float = 0.1
+    """Whole pages: inside the block a line is kept from this probability on."""
+    outside: float = 0.9
+    """Whole pages: outside the block a line is kept from this probability on."""
+    edge: float = 0.0
+    """Extracted text: leading and trailing lines below this probability are cut (0: none)."""
 
-HEAD_MIN_LINES = 4
-"""Extracted text: the leading run's own threshold applies only to texts of at least this many
-lines. A headline is told from an article's opening by the article that follows it; in a text
-of two or three lines there is too little to tell, and the first line is as often the news."""
-
-HEAD_MAX_LINES = 1
-"""Extracted text: the leading run's own threshold may cut at most this many lines beyond what
-the edge threshold cuts (a headline and a standfirst). When it would cut more, the lines it
-passes over score low but above the edge threshold, which is what the opening of an article
-with an unusual shape looks like (a dateline, a results table, a list), so the edge threshold
-alone decides."""
 
 MIN_KEPT_SHARE_PAGE = 0.05
 """Safety valve on whole pages: keeping less than this share of the characters means the model
@@ -62,116 +53,90 @@ MIN_KEPT_SHARE_ARTICLE = 0.5
 """Safety valve on extracted text: removing more than half of it is a misreading of the input."""
 
 
-def keep_mask(
-    probs: FloatArray,
-    *,
-    whole_page: bool,
-    page_threshold: float,
-    edge_threshold: float,
-    mid_threshold: float,
-    head_threshold: float | None = None,
-    ends_sentence: Callable[[int], bool] | None = None,
-) -> BoolArray:
-    """Keep flags for the non-empty lines of one document (see the module docstring).
+def best_block(probs: FloatArray, lengths: FloatArray, threshold: float) -> tuple[int, int]:
+    """``[first, end)`` of the run of lines with the largest sum of
+    ``(probs - threshold) * lengths`` (the maximum-sum subarray, from prefix sums: the end is
+    the first that reaches the largest sum, the start the last lowest prefix before it); an
+    empty run ``(0, 0)`` when no run has a positive sum (no line shows content).
 
-    On extracted text, lines before the first and after the last line reaching
-    ``edge_threshold`` are cut, plus up to ``HEAD_MAX_LINES`` lines after the leading run when
-    they score below ``head_threshold`` and the line after them reaches it (no effect unless
-    ``head_threshold`` is above ``edge_threshold``, or on texts under ``HEAD_MIN_LINES`` lines).
-    ``ends_sentence(i)`` tells whether line ``i`` ends a sentence: a title is cut only when it
-    does not and the line after it does. Headlines and kickers do not end with a full stop, an
-    article's first paragraph does; and since what is left then starts with a line ending a
-    sentence, cleaning the result again does not cut again.
-
-    >>> p = np.array([0.1, 0.9, 0.2, 0.9, 0.1])
-    >>> keep_mask(p, whole_page=False, page_threshold=0.5, edge_threshold=0.5,
-    ...           mid_threshold=0.05).tolist()
-    [False, True, True, True, False]
-    >>> keep_mask(np.array([0.3, 0.9, 0.1, 0.8]), whole_page=False, page_threshold=0.5,
-    ...           edge_threshold=0.05, mid_threshold=0.05, head_threshold=0.5).tolist()
-    [False, True, True, True]
-    >>> keep_mask(np.array([0.6, 0.1, 0.9, 0.3, 0.1, 0.8, 0.1]), whole_page=True,
-    ...           page_threshold=0.5, edge_threshold=0.5, mid_threshold=0.05).tolist()
-    [True, False, True, True, False, True, False]
+    >>> best_block(np.array([0.1, 0.9, 0.3, 0.8, 0.1]), np.ones(5), 0.5)
+    (1, 4)
+    >>> best_block(np.array([0.1, 0.2]), np.ones(2), 0.5)
+    (0, 0)
     """
-    if whole_page:
-        page: BoolArray = probs >= page_threshold
-        core = probs >= PAGE_CORE
-        if core.any():
-            first = int(np.argmax(core))
-            last = len(probs) - 1 - int(np.argmax(core[::-1]))
-            page[first:last] |= probs[first:last] >= PAGE_INSIDE
-        return page
-    keep: BoolArray = probs >= mid_threshold
-    high = probs >= edge_threshold
-    if not high.any():
-        keep[:] = False
-        return keep
-    first = int(np.argmax(high))
-    if head_threshold is not None and _head_cut_applies(len(probs), edge_threshold, head_threshold):
-        head = probs[first : first + HEAD_MAX_LINES + 1] >= head_threshold
-        cut = int(np.argmax(head)) if head.any() else 0
-        if ends_sentence is None or (
-            ends_sentence(first + cut) and not any(map(ends_sentence, range(first, first + cut)))
-        ):
-            first += cut
-    last = len(probs) - 1 - int(np.argmax(high[::-1]))
-    keep[:first] = False
-    keep[last + 1 :] = False
+    gains = (probs - threshold) * lengths
+    prefix = np.zeros(len(gains) + 1)
+    np.cumsum(gains, out=prefix[1:])
+    lowest = np.minimum.accumulate(prefix[:-1])
+    sums = prefix[1:] - lowest
+    end = int(np.argmax(sums)) + 1
+    if not sums[end - 1] > 0.0:
+        return 0, 0
+    before = prefix[:end]
+    first = end - 1 - int(np.argmin(before[::-1]))
+    return first, end
+
+
+def page_keep(
+    probs: FloatArray,
+    lengths: FloatArray,
+    *,
+    block_threshold: float,
+    inside: float,
+    outside: float,
+) -> BoolArray:
+    """Keep flags of the whole-page policy (see the module docstring).
+
+    >>> page_keep(np.array([0.6, 0.1, 0.9, 0.15, 0.8, 0.05, 0.95]), np.ones(7),
+    ...           block_threshold=0.4, inside=0.1, outside=0.9).tolist()
+    [False, False, True, True, True, False, True]
+    """
+    keep: BoolArray = probs >= outside
+    first, end = best_block(probs, lengths, block_threshold)
+    keep[first:end] |= probs[first:end] >= inside
     return keep
 
 
-def _head_cut_applies(lines: int, edge_threshold: float, head_threshold: float) -> bool:
-    """Whether the leading run's own threshold is in force (see ``HEAD_MIN_LINES``)."""
-    return head_threshold > edge_threshold and lines >= HEAD_MIN_LINES
+def article_keep(probs: FloatArray, *, edge_threshold: float) -> BoolArray:
+    """Keep flags of the extracted-text policy: all but the leading and trailing runs of lines
+    scoring below ``edge_threshold`` (everything goes when no line reaches it; the valve then
+    keeps it all).
+
+    >>> article_keep(np.array([0.01, 0.9, 0.02, 0.8, 0.01]), edge_threshold=0.05).tolist()
+    [False, True, True, True, False]
+    """
+    keep = np.zeros(len(probs), dtype=bool)
+    high = np.flatnonzero(probs >= edge_threshold)
+    if high.size:
+        keep[high[0] : high[-1] + 1] = True
+    return keep
 
 
-def keeps_everything(
-    lowest: float,
-    whole_page: bool,
-    page_threshold: float,
-    edge_threshold: float,
-    mid_threshold: float,
-    head_threshold: float | None = None,
-    leading: tuple[float, ...] = (),
-    lines: int = 0,
-    ends_sentence: Callable[[int], bool] | None = None,
-) -> bool:
-    """True when :func:`keep_mask` would keep every line: the lowest probability clears every
-    bar the policy sets and the head cut does not apply. The usual answer on article text,
-    which callers can then find without the policy's dozen small array operations.
+def keep_mask(
+    probs: FloatArray, lengths: FloatArray, *, whole_page: bool, policy: Policy
+) -> BoolArray:
+    """The keep flags ``policy`` gives the non-empty lines of one document, before the valve.
 
-    ``leading`` are the first ``HEAD_MAX_LINES + 1`` probabilities and ``lines`` the number of
-    lines, which the head cut needs when ``head_threshold`` is given; ``ends_sentence`` is
-    :func:`keep_mask`'s.
-
-    >>> keeps_everything(0.3, False, page_threshold=0.5, edge_threshold=0.2, mid_threshold=0.05)
-    True
-    >>> keeps_everything(0.3, False, page_threshold=0.5, edge_threshold=0.2, mid_threshold=0.05,
-    ...                  head_threshold=0.5, leading=(0.3, 0.9), lines=8)
-    False
+    >>> keep_mask(np.array([0.01, 0.9]), np.ones(2), whole_page=False,
+    ...           policy=Policy(edge=0.05)).tolist()
+    [False, True]
     """
     if whole_page:
-        return lowest >= page_threshold
-    if lowest < max(edge_threshold, mid_threshold):
-        return False
-    # Every line reaches the edge threshold, so the leading run is empty: only the head cut
-    # can act, on the lines before the first one within reach that reaches the head bar.
-    if head_threshold is None or not _head_cut_applies(lines, edge_threshold, head_threshold):
-        return True
-    cut = next((i for i, p in enumerate(leading) if p >= head_threshold), 0)
-    if cut == 0:
-        return True
-    return ends_sentence is not None and (
-        not ends_sentence(cut) or any(map(ends_sentence, range(cut)))
-    )
+        return page_keep(
+            probs,
+            lengths,
+            block_threshold=policy.block,
+            inside=policy.inside,
+            outside=policy.outside,
+        )
+    return article_keep(probs, edge_threshold=policy.edge)
 
 
-def too_little_kept(chars: FloatArray, keep: BoolArray, *, whole_page: bool) -> bool:
+def too_little_kept(lengths: FloatArray, keep: BoolArray, *, whole_page: bool) -> bool:
     """True when the decision keeps (almost) nothing, which we trust less than keeping all."""
     if not keep.any():
         return True
-    return kept_share_too_small(float(chars[keep].sum()), float(chars.sum()), whole_page)
+    return kept_share_too_small(float(lengths[keep].sum()), float(lengths.sum()), whole_page)
 
 
 def kept_share_too_small(kept_chars: float, total_chars: float, whole_page: bool) -> bool:

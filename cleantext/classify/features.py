@@ -18,7 +18,11 @@ Why these signals (all language-agnostic; no stoplist):
 * position: line rank and share of page text before the line;
 * repetition: how often the same line occurs in the page (menus and footers repeat);
 * neighbourhood: the same signals averaged over windows of 1, 3, 7 and 15 lines around the line,
-  and how much sentence-like text lies before/after it (the article is one dense block).
+  and how much sentence-like text lies before/after it (the article is one dense block);
+* the title: in whole-page text the first line is the page's ``<title>`` ("Headline | Site"),
+  and the article's headline is the later line that shares most of its words. Words shared
+  with the title, and where a line lies relative to that headline, locate the article's start
+  on any site, in any language (:func:`title_features`).
 
 CJK ideographs and kana are counted as one word each, because those scripts use no spaces.
 """
@@ -115,6 +119,27 @@ def _build_table() -> npt.NDArray[np.uint8]:
 
 CLASS_TABLE = _build_table()
 """Class of every UTF-16 code unit (shared with the compiled kernel)."""
+
+
+def _build_fold_table() -> npt.NDArray[np.uint16]:
+    """Map every UTF-16 code unit to its lower case where that is one unit, else to itself."""
+    table = np.arange(0x10000, dtype=np.uint16)
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        low = chr(cp).lower()
+        if len(low) == 1 and ord(low) < 0x10000:
+            table[cp] = ord(low)
+    table.setflags(write=False)
+    return table
+
+
+FOLD_TABLE = _build_fold_table()
+"""Case folding of every UTF-16 code unit, for comparing words (shared with the kernel)."""
+
+HEADLINE_MIN_SCORE = 0.3
+"""A line is the headline only when ``title_share * title_cover`` exceeds this: most of its
+words are in the title and it carries a good part of the title's words."""
 _WORD = np.zeros(N_CLASSES, dtype=bool)
 _WORD[[LOWER, UPPER, CASELESS, DIGIT]] = True
 _WORD.setflags(write=False)
@@ -181,8 +206,21 @@ PAGE_FEATURES = (
     "next_log_chars",
 )
 
+TITLE_FEATURES = (
+    "title_share",
+    "title_cover",
+    "is_first",
+    "headline_side",
+    "headline_offset",
+    "is_headline",
+)
+"""Columns relating each line to the first line (see :func:`title_features`)."""
+
 FEATURE_NAMES: tuple[str, ...] = (
-    LINE_FEATURES + tuple(f"{name}_w{k}" for k in WINDOWS for name in WINDOWED) + PAGE_FEATURES
+    LINE_FEATURES
+    + tuple(f"{name}_w{k}" for k in WINDOWS for name in WINDOWED)
+    + PAGE_FEATURES
+    + TITLE_FEATURES
 )
 """All model input columns, in order (see :func:`page_features`)."""
 
@@ -351,4 +389,71 @@ def page_features(lines: Sequence[str]) -> FloatArray:
     page[1:, 4] = log_chars[:-1]
     page[:-1, 5] = log_chars[1:]
     page[-1, 5] = 0.0
+    title_features(lines, out=out[:, col + len(PAGE_FEATURES) :])
+    return out
+
+
+def word_sets(lines: Sequence[str]) -> list[set[bytes]]:
+    """The distinct words of each line, case-folded: runs of letters and digits, and every CJK
+    ideograph or kana on its own (as the word counts treat them), as UTF-16 bytes.
+
+    >>> [sorted(w.decode("utf-16-le") for w in s) for s in word_sets(["Ab ab 1", "東京"])]
+    [['1', 'ab'], ['京', '東']]
+    """
+    text = "\n".join(lines)
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    cls = CLASS_TABLE[units]
+    folded = FOLD_TABLE[units]
+    line_of = np.cumsum(cls == NEWLINE)
+    word = _WORD[cls]
+    padded = np.zeros(word.shape[0] + 2, dtype=bool)
+    padded[1:-1] = word
+    starts = np.flatnonzero(padded[1:] > padded[:-1])
+    ends = np.flatnonzero(padded[:-1] > padded[1:])
+    sets: list[set[bytes]] = [set() for _ in lines]
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        sets[line_of[start]].add(folded[start:end].tobytes())
+    for at in np.flatnonzero(cls == CJK).tolist():
+        sets[line_of[at]].add(folded[at : at + 1].tobytes())
+    return sets
+
+
+def title_features(lines: Sequence[str], out: FloatArray | None = None) -> FloatArray:
+    """The :data:`TITLE_FEATURES` columns of non-empty ``lines``.
+
+    ``title_share`` is the share of a line's words found in the first line, ``title_cover``
+    the share of the first line's words the line carries (both 0 for the first line itself,
+    which ``is_first`` marks). The headline is the line in the first half of the page
+    (or among the first three lines) with the highest product of the two, if above
+    :data:`HEADLINE_MIN_SCORE`; ``headline_side`` is -1 before it, 1 after it and 0 on it (0
+    everywhere when there is none), ``headline_offset`` the distance in lines from it divided
+    by the number of lines, ``is_headline`` marks it.
+
+    >>> title_features(["Rain due | News", "Menu", "Rain due", "It rains."])[:, 5].tolist()
+    [0.0, 0.0, 1.0, 0.0]
+    """
+    n = len(lines)
+    if out is None:
+        out = np.empty((n, len(TITLE_FEATURES)))
+    sets = word_sets(lines)
+    title = sets[0]
+    shared = np.array([len(s & title) for s in sets], dtype=np.float64)
+    sizes = np.array([len(s) for s in sets], dtype=np.float64)
+    share = shared / np.maximum(sizes, 1.0)
+    cover = shared / max(float(len(title)), 1.0)
+    share[0] = cover[0] = 0.0
+    score = share * cover
+    score[max(n // 2, 3) :] = 0.0
+    headline = int(np.argmax(score))
+    found = score[headline] > HEADLINE_MIN_SCORE
+    position = np.arange(n, dtype=np.float64)
+    out[:, 0] = share
+    out[:, 1] = cover
+    out[:, 2] = 0.0
+    out[0, 2] = 1.0
+    out[:, 3] = np.sign(position - headline) if found else 0.0
+    out[:, 4] = (position - headline) / n if found else 0.0
+    out[:, 5] = 0.0
+    if found:
+        out[headline, 5] = 1.0
     return out

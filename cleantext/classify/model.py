@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Any
 
@@ -25,18 +25,30 @@ import numpy as np
 import numpy.typing as npt
 
 from cleantext._build import load_extension
+from cleantext.classify.decide import MIN_KEPT_SHARE_ARTICLE, MIN_KEPT_SHARE_PAGE, Policy
 from cleantext.classify.features import (
     CLASS_TABLE,
     FEATURE_NAMES,
-    LINE_FEATURES,
-    WINDOWED,
-    WINDOWS,
+    FOLD_TABLE,
+    HEADLINE_MIN_SCORE,
     FloatArray,
     page_features,
 )
 
 SMOOTH_WINDOWS = (1, 2, 4, 8)
 """Half-widths of the windows over which stage-1 probabilities are averaged."""
+
+TAIL: tuple[str, ...] = (
+    "log_chars",
+    "ends_stop",
+    "log_repeats",
+    "rank",
+    "title_share",
+    "is_first",
+    "headline_side",
+    "headline_offset",
+)
+"""Stage-1 input columns that stage 2 sees as well, by name."""
 
 SMOOTH_NAMES: tuple[str, ...] = (
     "p",
@@ -52,18 +64,11 @@ SMOOTH_NAMES: tuple[str, ...] = (
     "p_rel_max",
     "p_quantile",
     "whole_page",
-    "log_chars",
-    "ends_stop",
-    "log_repeats",
-    "rank",
+    *TAIL,
 )
 """Stage-2 input columns, in order (see :func:`smooth_features`)."""
 
-_LOG_CHARS = FEATURE_NAMES.index("log_chars")
-_ENDS_STOP = FEATURE_NAMES.index("ends_stop")
-_REPEATS = FEATURE_NAMES.index("log_repeats")
-_RANK = FEATURE_NAMES.index("rank")
-_TAIL_COLUMNS = [_LOG_CHARS, _ENDS_STOP, _REPEATS, _RANK]
+_TAIL_COLUMNS = [FEATURE_NAMES.index(name) for name in TAIL]
 
 
 # OpenBLAS splits a product over threads once rows x inner x outer exceeds 4 * 65536; on a
@@ -186,15 +191,11 @@ class FoldedMlp:
 
 @dataclass(frozen=True, slots=True)
 class LineModel:
-    """Both stages plus the decision thresholds tuned for each kind of input."""
+    """Both stages plus the decision policy tuned for them."""
 
     stage1: Mlp
     stage2: Mlp
-    threshold_page: float
-    threshold_article: float
-    threshold_article_mid: float
-    threshold_article_head: float
-    """Extracted text: the bar for the leading run (``threshold_article`` is the trailing run's)."""
+    policy: Policy
     meta: str
     fast1: FoldedMlp
     fast2: FoldedMlp
@@ -202,45 +203,19 @@ class LineModel:
     """The compiled kernel built from the same weights (``_kernel.Kernel``), or None."""
 
     @classmethod
-    def from_stages(
-        cls,
-        stage1: Mlp,
-        stage2: Mlp,
-        *,
-        threshold_page: float,
-        threshold_article: float,
-        threshold_article_mid: float,
-        meta: str,
-        threshold_article_head: float | None = None,
-    ) -> LineModel:
-        """The model of these two stages, with their folded and compiled forms built
-        (``threshold_article_head`` defaults to ``threshold_article``: one bar for both edges)."""
+    def from_stages(cls, stage1: Mlp, stage2: Mlp, *, policy: Policy, meta: str) -> LineModel:
+        """The model of these two stages, with their folded and compiled forms built."""
         fast1 = FoldedMlp.fold(stage1, constant_last=(0.0, 1.0))
         fast2 = FoldedMlp.fold(stage2)
         return cls(
             stage1=stage1,
             stage2=stage2,
-            threshold_page=threshold_page,
-            threshold_article=threshold_article,
-            threshold_article_mid=threshold_article_mid,
-            threshold_article_head=(
-                threshold_article if threshold_article_head is None else threshold_article_head
-            ),
+            policy=policy,
             meta=meta,
             fast1=fast1,
             fast2=fast2,
-            kernel=compiled_kernel(fast1, fast2),
+            kernel=compiled_kernel(fast1, fast2, policy),
         )
-
-    @property
-    def thresholds(self) -> dict[str, float]:
-        """The decision thresholds, as :func:`cleantext.classify.decide.keep_mask` takes them."""
-        return {
-            "page_threshold": self.threshold_page,
-            "edge_threshold": self.threshold_article,
-            "mid_threshold": self.threshold_article_mid,
-            "head_threshold": self.threshold_article_head,
-        }
 
     def predict(self, x: FloatArray, *, whole_page: bool) -> FloatArray:
         """Stage-2 probability of content for every line of one page, from its features."""
@@ -308,9 +283,10 @@ def smooth_features(p: FloatArray, x: FloatArray, *, whole_page: bool) -> FloatA
     top = p.max()
     z[:, 12] = top
     z[:, 13] = p / max(top, 1e-6)
-    z[:, 14] = np.argsort(np.argsort(p)) / max(n - 1, 1)
+    # Stable ranks: tied probabilities (repeated lines) rank in line order, as the kernel has them.
+    z[:, 14] = np.argsort(np.argsort(p, kind="stable"), kind="stable") / max(n - 1, 1)
     z[:, 15] = 1.0 if whole_page else 0.0
-    z[:, 16:20] = x[:, _TAIL_COLUMNS]
+    z[:, 16:] = x[:, _TAIL_COLUMNS]
     return z
 
 
@@ -356,13 +332,7 @@ def load_model() -> LineModel:
             "computes; retrain with benchmarks/classifier/train.py"
         )
     return LineModel.from_stages(
-        mlp_of(data, "s1"),
-        mlp_of(data, "s2"),
-        threshold_page=float(info["threshold_page"]),
-        threshold_article=float(info["threshold_article"]),
-        threshold_article_mid=float(info.get("threshold_article_mid", 0.0)),
-        threshold_article_head=float(info.get("threshold_article_head", info["threshold_article"])),
-        meta=meta,
+        mlp_of(data, "s1"), mlp_of(data, "s2"), policy=Policy(**info["policy"]), meta=meta
     )
 
 
@@ -372,38 +342,40 @@ def _spec(mlp: FoldedMlp) -> tuple[Any, ...]:
     return (mlp.low, mlp.high, sizes, mlp.biases, weights, mlp.rest_biases)
 
 
-KERNEL_LAYOUT = ";".join(
-    (
-        f"features={len(FEATURE_NAMES)}",
-        f"line={len(LINE_FEATURES)}",
-        "windowed=" + ",".join(str(LINE_FEATURES.index(n)) for n in WINDOWED),
-        "windows=" + ",".join(map(str, WINDOWS)),
-        f"smooth={len(SMOOTH_NAMES)}",
-        "smooth_windows=" + ",".join(map(str, SMOOTH_WINDOWS)),
-        "tail=" + ",".join(map(str, _TAIL_COLUMNS)),
-    )
-)
-"""What the compiled kernel must have been built for (its ``LAYOUT``)."""
-
 _LOG_TABLE_SIZE = 4096
 
 
-def compiled_kernel(fast1: FoldedMlp, fast2: FoldedMlp) -> Any:
-    """The compiled kernel for these weights, or None when it was not built (no compiler at
-    install time) or was built for other features than this code computes.
+def compiled_kernel(fast1: FoldedMlp, fast2: FoldedMlp, policy: Policy) -> Any:
+    """The compiled kernel for these weights and this policy, or None when it was not built
+    (no compiler at install time) or was built from other sources (``cleantext._build``).
 
-    Logarithms of counts below ``_LOG_TABLE_SIZE`` are handed over as numpy computed them, so
-    those features match the numpy path bit for bit.
+    The kernel is told everything it must agree on with this code: the character-class and
+    case tables, the names of the stage-1 and stage-2 columns in order (it computes each by
+    name and refuses a name it does not know, with a ValueError: never something else
+    silently), the policy and the valve's shares. Logarithms of counts below
+    ``_LOG_TABLE_SIZE`` are handed over as numpy computes them, so those features match the
+    numpy path bit for bit.
     """
     _kernel = load_extension("cleantext.classify._kernel")
     if _kernel is None:
-        return None
-    if _kernel.LAYOUT != KERNEL_LAYOUT:
         return None
     counts = np.arange(_LOG_TABLE_SIZE, dtype=np.float64)
     with np.errstate(divide="ignore"):
         logs = np.log(counts)
     log1p = np.log1p(counts)
+    tables = {
+        "classes": CLASS_TABLE.tobytes(),
+        "fold": FOLD_TABLE.tobytes(),
+        "log1p": log1p,
+        "log": logs,
+        "expm1_log1p": np.expm1(log1p),
+    }
+    layout = {
+        "features": FEATURE_NAMES,
+        "smooth": SMOOTH_NAMES,
+        "headline_min_score": HEADLINE_MIN_SCORE,
+    }
+    shares = {"min_share_page": MIN_KEPT_SHARE_PAGE, "min_share_article": MIN_KEPT_SHARE_ARTICLE}
     return _kernel.Kernel(
-        CLASS_TABLE.tobytes(), log1p, logs, np.expm1(log1p), _spec(fast1), _spec(fast2)
+        tables, layout, {**asdict(policy), **shares}, _spec(fast1), _spec(fast2)
     )

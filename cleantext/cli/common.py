@@ -75,6 +75,11 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="apply the rules only, not the generic line classifier",
     )
+    group.add_argument(
+        "--drop-headline",
+        action="store_true",
+        help="also remove the headline (kept by default: it is article text)",
+    )
 
 
 def rule_paths(args: argparse.Namespace) -> list[Path]:
@@ -97,4 +102,5 @@ def cleaner_from_args(args: argparse.Namespace) -> Cleaner:
         drop_lines=drop_lines_from_stats(stats) if stats else None,
         classifier=not args.no_classifier,
         whole_page={"auto": None, "page": True, "article": False}[args.input_kind],
+        drop_headline=args.drop_headline,
     )

@@ -6,7 +6,6 @@ All texts here were written for these tests; none comes from the dev corpus.
 from __future__ import annotations
 
 import dataclasses
-import types
 
 import numpy as np
 import pytest
@@ -14,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleantext import classify
-from cleantext.classify import Verdict, classify_lines, looks_like_whole_page
-from cleantext.classify.decide import HEAD_MAX_LINES, HEAD_MIN_LINES, keep_mask, keeps_everything
-from cleantext.classify.features import FEATURE_NAMES, page_features
+from cleantext.classify import Verdict, boilerplate_runs, classify_lines, looks_like_whole_page
+from cleantext.classify.decide import Policy, article_keep, best_block, page_keep
+from cleantext.classify.features import FEATURE_NAMES, page_features, title_features
+from cleantext.classify.model import LineModel
 
 PARAGRAPHS_EN = [
     "The town council voted on Tuesday to rebuild the old bridge over the river, ending a "
@@ -72,11 +72,15 @@ RELATED = [
 ]
 
 
+HEADLINE = "Council votes to rebuild the bridge"
+
+
 def whole_page(body: list[str]) -> list[str]:
     return [
+        f"{HEADLINE} | Example Gazette",
         *MENU,
         "",
-        "Council votes to rebuild the bridge",
+        HEADLINE,
         "",
         *body,
         "",
@@ -98,6 +102,18 @@ def test_features_have_one_row_per_line_and_named_columns() -> None:
     assert np.isfinite(x).all()
 
 
+def test_the_headline_is_the_line_that_repeats_the_title() -> None:
+    lines = whole_page(PARAGRAPHS_EN)
+    t = title_features([s for s in lines if s])
+    text_lines = [s for s in lines if s]
+    headline = text_lines.index(HEADLINE)
+    assert t[headline, 5] == 1.0 and t[:, 5].sum() == 1.0
+    assert t[headline - 1, 3] == -1.0 and t[headline + 1, 3] == 1.0
+    # Case and punctuation do not matter; no line repeating the title, no headline.
+    assert title_features(["RAIN DUE - News", "Menu", "rain due!", "Text."])[2, 5] == 1.0
+    assert not title_features(["Rain due", "Menu", "Sport", "Text."])[:, 5].any()
+
+
 def test_menu_cookie_footer_and_related_removed_from_whole_page() -> None:
     lines = whole_page(PARAGRAPHS_EN)
     v = classify_lines(lines, whole_page=True)
@@ -106,6 +122,15 @@ def test_menu_cookie_footer_and_related_removed_from_whole_page() -> None:
     for boiler in [*MENU, COOKIE, *FOOTER[:-1], "Related articles"]:
         assert boiler not in out, boiler
     assert not v.conservative
+
+
+def test_the_headline_is_kept_on_a_whole_page_and_in_extracted_text() -> None:
+    lines = whole_page(PARAGRAPHS_EN)
+    assert HEADLINE in kept(lines, classify_lines(lines, whole_page=True))
+    article = [HEADLINE, *PARAGRAPHS_EN]
+    assert kept(article, classify_lines(article)) == article
+    kicker_and_headline = ["BRIDGE VOTE", HEADLINE, *PARAGRAPHS_EN]
+    assert kept(kicker_and_headline, classify_lines(kicker_and_headline)) == kicker_and_headline
 
 
 def test_whole_page_is_detected() -> None:
@@ -169,11 +194,25 @@ def test_blank_lines_are_kept_and_scored_one() -> None:
     assert v.scores[0] == v.scores[2] == 1.0
 
 
-def test_safety_valve_keeps_text_the_model_would_wipe() -> None:
+def scoring(probability: float) -> LineModel:
+    """The shipped model with a last layer that gives every line ``probability``."""
+    model = classify._model()
+    logit = float(np.log(probability / (1.0 - probability)))
+    stage2 = dataclasses.replace(
+        model.stage2,
+        weights=(*model.stage2.weights[:-1], np.zeros_like(model.stage2.weights[-1])),
+        biases=(*model.stage2.biases[:-1], np.full_like(model.stage2.biases[-1], logit)),
+    )
+    return LineModel.from_stages(model.stage1, stage2, policy=model.policy, meta="{}")
+
+
+def test_safety_valve_keeps_text_the_model_would_wipe(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = ["Home", "News", "Sport", "Contact", "Login"] * 4
-    v = classify_lines(lines, whole_page=True)
-    assert v.conservative
-    assert all(v.keep)
+    monkeypatch.setattr(classify, "_MODEL", scoring(0.01))
+    for page in (True, False):
+        v = classify_lines(lines, whole_page=page)
+        assert v.conservative
+        assert all(v.keep)
 
 
 def test_override_wins_over_detection() -> None:
@@ -194,132 +233,66 @@ def test_single_line_document() -> None:
     assert v.keep == (True,)
 
 
-def test_decisions_follow_the_current_models_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
-    # benchmarks/classifier/cv_pipeline.py swaps in fold models with their own thresholds.
+def test_decisions_follow_the_current_models_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # benchmarks/classifier/validate.py swaps in fold models with their own policies.
     lines = whole_page(PARAGRAPHS_EN)
     assert not all(classify_lines(lines, whole_page=True).keep)
-    lenient = dataclasses.replace(classify._MODEL, threshold_page=0.0)
+    model = classify._model()
+    lenient = dataclasses.replace(model, policy=Policy(block=0.0, inside=0.0, outside=0.0), kernel=None)
     monkeypatch.setattr(classify, "_MODEL", lenient)
     assert all(classify_lines(lines, whole_page=True).keep)
 
 
-@settings(max_examples=300, deadline=None)
+def test_the_decision_is_a_fixpoint() -> None:
+    """What the classifier keeps, it keeps when it looks again (as a second cleaning would)."""
+    for lines in (whole_page(PARAGRAPHS_EN), ["Related articles", *PARAGRAPHS_EN, "Share this"]):
+        first = kept(lines, classify_lines(lines))
+        again = classify_lines(first, lines_before=len(first))
+        assert kept(first, again) == first
+
+
+def test_runs_cover_exactly_the_dropped_lines() -> None:
+    lines = whole_page(PARAGRAPHS_EN)
+    found = boilerplate_runs(lines)
+    dropped = {i for first, end in found.runs for i in range(first, end)}
+    verdict = classify_lines(lines)
+    assert dropped == {i for i, k in enumerate(verdict.keep) if not k}
+    assert found.settled and not found.conservative
+    assert all(lines[i] for i in dropped)  # blank lines are never dropped
+
+
+def test_the_best_block_carries_the_most_evidence() -> None:
+    probs = np.array([0.9, 0.1, 0.1, 0.1, 0.6, 0.8, 0.3, 0.9, 0.1])
+    assert best_block(probs, np.ones(9), 0.5) == (4, 8)
+    # Long lines weigh more: one long paragraph outweighs three short menu items.
+    lengths = np.array([200.0, 5, 5, 5, 20, 20, 20, 20, 5])
+    assert best_block(probs, lengths, 0.5)[0] == 0
+    assert page_keep(probs, np.ones(9), block_threshold=0.5, inside=0.2, outside=0.85).tolist() == [
+        True, False, False, False, True, True, True, True, False,
+    ]
+
+
+def test_extracted_text_loses_only_its_edges() -> None:
+    probs = np.array([0.01, 0.02, 0.9, 0.01, 0.8, 0.03])
+    assert article_keep(probs, edge_threshold=0.05).tolist() == [
+        False, False, True, True, True, False,
+    ]
+    assert article_keep(probs, edge_threshold=0.0).all()
+
+
+@settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=30),
-    st.booleans(),
     st.floats(min_value=0.0, max_value=1.0),
-    st.floats(min_value=0.0, max_value=1.0),
-    st.floats(min_value=0.0, max_value=1.0),
-    st.none() | st.floats(min_value=0.0, max_value=1.0),
-    st.lists(st.booleans(), min_size=30, max_size=30),
 )
-def test_keeps_everything_agrees_with_the_policy(
-    probs: list[float],
-    page: bool,
-    page_t: float,
-    edge_t: float,
-    mid_t: float,
-    head_t: float | None,
-    sentences: list[bool],
-) -> None:
-    # classify._decide skips keep_mask when keeps_everything says every line stays.
-    thresholds = {
-        "page_threshold": page_t,
-        "edge_threshold": edge_t,
-        "mid_threshold": mid_t,
-        "head_threshold": head_t,
-    }
-    if keeps_everything(
-        min(probs),
-        page,
-        leading=tuple(probs[: HEAD_MAX_LINES + 1]),
-        lines=len(probs),
-        ends_sentence=sentences.__getitem__,
-        **thresholds,
-    ):
-        kept = keep_mask(
-            np.array(probs), whole_page=page, ends_sentence=sentences.__getitem__, **thresholds
-        )
-        assert kept.all()
-
-
-def test_head_threshold_cuts_a_low_first_line_only() -> None:
-    common = {"whole_page": False, "page_threshold": 0.5, "mid_threshold": 0.0}
-
-    def kept(probs: list[float], **thresholds: float) -> list[bool]:
-        return keep_mask(np.array(probs), **common, **thresholds).tolist()
-
-    # A first line under the head bar goes when the next one clears it; the tail is untouched
-    # (without ``ends_sentence``, the sentence guard is off).
-    assert kept([0.3, 0.9, 0.3, 0.9, 0.3], edge_threshold=0.2, head_threshold=0.5) == [
-        False,
-        True,
-        True,
-        True,
-        True,
-    ]
-    # Counted from the end of the edge threshold's cut.
-    assert kept([0.1, 0.3, 0.9, 0.9], edge_threshold=0.2, head_threshold=0.5) == [
-        False,
-        False,
-        True,
-        True,
-    ]
-    # An opening that scores low for more lines than HEAD_MAX_LINES is left to the edge bar.
-    low_opening = [0.3] * (HEAD_MAX_LINES + 1) + [0.9, 0.9]
-    assert all(kept(low_opening, edge_threshold=0.2, head_threshold=0.5))
-    # A head bar at or under the edge bar changes nothing.
-    assert kept([0.3, 0.9, 0.3], edge_threshold=0.5, head_threshold=0.2) == [False, True, False]
-
-
-def test_model_thresholds_default_the_head_to_the_edge() -> None:
-    m = classify._MODEL
-    assert m.thresholds["head_threshold"] == m.threshold_article_head
-    same = type(m).from_stages(
-        m.stage1,
-        m.stage2,
-        threshold_page=0.5,
-        threshold_article=0.2,
-        threshold_article_mid=0.0,
-        meta="{}",
-    )
-    assert same.threshold_article_head == 0.2
-
-
-def test_head_cut_only_takes_a_title_before_a_sentence() -> None:
-    common = {
-        "whole_page": False,
-        "page_threshold": 0.5,
-        "mid_threshold": 0.0,
-        "edge_threshold": 0.2,
-        "head_threshold": 0.5,
-    }
-    probs = np.array([0.3, 0.9, 0.9, 0.9])
-    title = ["Vote delayed again", "The council met on Tuesday.", "It voted.", "Done."]
-    assert keep_mask(probs, ends_sentence=lambda i: title[i].endswith("."), **common).tolist() == [
-        False,
-        True,
-        True,
-        True,
-    ]
-    # A first line that ends a sentence is the news itself; so is one before another heading.
-    news = ["Troops moved in at dawn.", "The city was quiet.", "It rained.", "Done."]
-    kicker = ["Vote delayed", "COUNCIL CHAOS", "It voted.", "Done."]
-    for lines in (news, kicker):
-        kept = keep_mask(probs, ends_sentence=lambda i, ls=lines: ls[i].endswith("."), **common)
-        assert kept.all()
-    # Under HEAD_MIN_LINES lines there is too little text to tell a title from the news.
-    short = keep_mask(probs[: HEAD_MIN_LINES - 1], ends_sentence=lambda i: i > 0, **common)
-    assert short.all()
-
-
-def test_head_cut_is_left_to_site_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = ["Vote delayed again", "", *PARAGRAPHS_EN]
-    scores = np.array([0.3] + [0.9] * len(PARAGRAPHS_EN))
-    scored = types.SimpleNamespace(
-        predict_lines=lambda text_lines, whole_page: scores,
-        thresholds={**classify._MODEL.thresholds, "edge_threshold": 0.2, "head_threshold": 0.5},
-    )
-    monkeypatch.setattr(classify, "_MODEL", scored)
-    assert classify_lines(lines, whole_page=False).keep[0] is False
-    assert classify_lines(lines, whole_page=False, known_site=True).keep[0] is True
+def test_best_block_is_the_maximum_sum_run(probs: list[float], threshold: float) -> None:
+    p = np.array(probs)
+    lengths = np.ones(len(p))
+    first, end = best_block(p, lengths, threshold)
+    gains = p - threshold
+    best = max(gains[i:j].sum() for i in range(len(p)) for j in range(i + 1, len(p) + 1))
+    if best > 1e-12:
+        assert first < end
+        assert gains[first:end].sum() == pytest.approx(best)
+    elif best < -1e-12:
+        assert (first, end) == (0, 0)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cleantext.classify import _MODEL
+from cleantext.classify import _model
 from cleantext.classify.features import (
+    FEATURE_NAMES,
     LINE_FEATURES,
     WINDOWED,
     WINDOWS,
@@ -51,7 +52,7 @@ def test_page_windows_equal_window_means(n: int) -> None:
 def test_smooth_windows_equal_window_means(n: int) -> None:
     rng = np.random.default_rng(n)
     p = rng.random(n)
-    z = smooth_features(p, rng.random((n, 60)), whole_page=True)
+    z = smooth_features(p, rng.random((n, len(FEATURE_NAMES))), whole_page=True)
     for j, k in enumerate(SMOOTH_WINDOWS, start=1):
         assert np.array_equal(z[:, j], window_means(p, k))
     assert np.array_equal(z[:, 5], np.concatenate(([0.0], p[:-1])))
@@ -61,13 +62,14 @@ def test_smooth_windows_equal_window_means(n: int) -> None:
 @pytest.mark.parametrize("whole_page", [True, False])
 def test_folded_layers_match_plain_mlp(whole_page: bool) -> None:
     rng = np.random.default_rng(7)
+    model = _model()
     x = page_features([s or "x" for s in LINES * 3])
     noisy = x + rng.normal(0.0, 0.5, x.shape)
     for inp in (x, noisy):
-        plain = _MODEL.stage1.predict(with_mode(inp, whole_page=whole_page))
-        fast = _MODEL.fast1.predict(inp, bias=1 if whole_page else 0)
+        plain = model.stage1.predict(with_mode(inp, whole_page=whole_page))
+        fast = model.fast1.predict(inp, bias=1 if whole_page else 0)
         np.testing.assert_allclose(fast, plain, rtol=0, atol=1e-12)
         z = smooth_features(plain, inp, whole_page=whole_page)
         np.testing.assert_allclose(
-            _MODEL.fast2.predict(z), _MODEL.stage2.predict(z), rtol=0, atol=1e-12
+            model.fast2.predict(z), model.stage2.predict(z), rtol=0, atol=1e-12
         )

@@ -1,6 +1,6 @@
 """``benchmarks/classifier/rule_inputs.py`` must reproduce what the classify stage receives.
 
-The classifier is trained on that reproduction (``train.py --input after-rules``); if the
+The classifier is trained on that reproduction (``corpora.py``); if the
 pipeline grows a stage or changes its order, training would silently drift from running.
 """
 
@@ -16,7 +16,7 @@ import pytest
 
 import cleantext.pipeline as pipeline
 from cleantext import Cleaner
-from cleantext.classify import boilerplate_runs, looks_like_whole_page
+from cleantext.classify import Runs, boilerplate_runs, looks_like_whole_page
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "classifier" / "rule_inputs.py"
@@ -50,16 +50,11 @@ def seen_by_classifier(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     seen: dict[str, Any] = {}
 
     def record(
-        lines: Sequence[str],
-        *,
-        whole_page: bool | None = None,
-        lines_before: int | None = None,
-        known_site: bool = False,
-    ) -> tuple[list[tuple[int, int]], bool]:
-        seen.update(lines=list(lines), lines_before=lines_before)
-        return boilerplate_runs(
-            lines, whole_page=whole_page, lines_before=lines_before, known_site=known_site
-        )
+        lines: Sequence[str], *, whole_page: bool | None = None, lines_before: int | None = None
+    ) -> Runs:
+        if not seen:  # the first pass (a second one cleans the output again)
+            seen.update(lines=list(lines), lines_before=lines_before)
+        return boilerplate_runs(lines, whole_page=whole_page, lines_before=lines_before)
 
     monkeypatch.setattr(pipeline, "boilerplate_runs", record)
     Cleaner().clean(text)
