@@ -118,14 +118,15 @@ class WorkerPool(Generic[S]):
                 future.cancel()
 
 
-def _clean_texts(cleaner: Cleaner, batch: tuple[Sequence[str], Sequence[str | None]]) -> list[str]:
-    texts, urls = batch
-    return [cleaner.clean(text, url=url) for text, url in zip(texts, urls, strict=True)]
+def _clean_texts(
+    cleaner: Cleaner, batch: tuple[Sequence[str | None], Sequence[str | None]]
+) -> list[str | None]:
+    return cleaner.clean_batch(*batch)
 
 
 def _batches(
-    texts: Iterable[str], urls: Iterable[str | None] | None, size: int
-) -> Iterator[tuple[list[str], list[str | None]]]:
+    texts: Iterable[str | None], urls: Iterable[str | None] | None, size: int
+) -> Iterator[tuple[list[str | None], list[str | None]]]:
     text_iter = iter(texts)
     url_iter: Iterator[str | None] = iter(urls) if urls is not None else repeat(None)
     while batch := list(islice(text_iter, size)):
@@ -137,13 +138,14 @@ def _batches(
 
 def clean_many(
     cleaner: Cleaner,
-    texts: Iterable[str],
+    texts: Iterable[str | None],
     *,
     urls: Iterable[str | None] | None = None,
     jobs: int | None = None,
     batch_size: int = 64,
-) -> Iterator[str]:
-    """Clean ``texts`` lazily with ``jobs`` processes (default: all cores), in input order.
+) -> Iterator[str | None]:
+    """Clean ``texts`` lazily with ``jobs`` processes (default: all cores), in input order;
+    missing texts (``None``, ``NaN``) come back as ``None``.
 
     Texts go to workers in batches of ``batch_size``; each worker holds its own copy of the
     cleaner, built once. With ``jobs=1`` it is ``cleaner.clean`` in a loop.

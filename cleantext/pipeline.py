@@ -24,8 +24,8 @@ from typing import Any
 from .actions import ACTIONS, Change, LineRule, Outcome, Stage, Step, run_line_rules
 from .actions.shape import ends_sentence, word_count
 from .classify import boilerplate_runs
-from .detect import SiteDetector, host_of
-from .document import Cleaned, Edit
+from .detect import SiteDetector, checked_url, host_of
+from .document import Cleaned, Edit, is_missing
 from .errors import ConfigError
 from .matcher import (
     OUTER_SPACE,
@@ -401,7 +401,17 @@ class Cleaner:
         return plan
 
     def _run(self, text: str, url: str | None, explain: bool) -> tuple[_Run, tuple[str, ...]]:
+        if not isinstance(text, str):
+            raise TypeError(
+                f"the text to clean must be a str, not {type(text).__name__}; "
+                "clean_batch and clean_many pass missing texts (None, NaN) through as None."
+            )
+        warning = ""
+        if url is not None:
+            url, warning = checked_url(url)
         run = _Run(Lines(text.split("\n")), explain, joint=self._joint_scan())
+        if warning:
+            run.warnings.append(warning)
         for plan_step in self._normalize:
             run.step(plan_step)
         normalized, normalize_edits = run.lines, len(run.edits)
@@ -466,7 +476,11 @@ class Cleaner:
         return step
 
     def clean(self, text: str, *, url: str | None = None) -> str:
-        """Return ``text`` without boilerplate; ``url`` (if known) selects site rules."""
+        """Return ``text`` without boilerplate; ``url`` (if known) selects site rules.
+
+        Raises ``TypeError`` when ``text`` is not a string (``None`` included). A ``url`` that
+        is missing (``None``, ``NaN``) or cannot be parsed means no URL.
+        """
         run, _ = self._run(text, url, explain=False)
         return "\n".join(run.lines)
 
@@ -478,25 +492,30 @@ class Cleaner:
         )
 
     def clean_batch(
-        self, texts: Iterable[str], urls: Iterable[str | None] | None = None
-    ) -> list[str]:
+        self, texts: Iterable[str | None], urls: Iterable[str | None] | None = None
+    ) -> list[str | None]:
         """Clean many texts in this process (``urls``, when given, pairs with ``texts``).
 
+        A missing text (``None``, or the ``NaN`` of an empty pandas cell) comes back as ``None``
+        and a missing URL means no URL, so one empty cell never stops a batch.
         Fits ``datasets.map(batched=True)``: ``lambda b: {"text": cleaner.clean_batch(b["text"])}``.
         """
-        if urls is None:
-            return [self.clean(text) for text in texts]
-        return [self.clean(text, url=url) for text, url in zip(texts, urls, strict=True)]
+        pairs = zip(texts, urls, strict=True) if urls is not None else ((t, None) for t in texts)
+        return [
+            None if text is None or is_missing(text) else self.clean(text, url=url)
+            for text, url in pairs
+        ]
 
     def clean_many(
         self,
-        texts: Iterable[str],
+        texts: Iterable[str | None],
         *,
         urls: Iterable[str | None] | None = None,
         jobs: int | None = None,
         batch_size: int = 64,
-    ) -> Iterator[str]:
-        """Clean ``texts`` lazily in ``jobs`` worker processes (default: all cores), in order.
+    ) -> Iterator[str | None]:
+        """Clean ``texts`` lazily in ``jobs`` worker processes (default: all cores), in order;
+        missing texts come back as ``None`` (see :meth:`clean_batch`).
 
         Each worker builds this cleaner once. Fits pandas
         (``df["text"] = list(cleaner.clean_many(df["text"]))``) and ``datasets.map``

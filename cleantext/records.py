@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -129,6 +130,39 @@ class ChunkResult:
     counts: Counts = field(default_factory=Counts)
     source: str = ""
     error: str = ""
+
+
+class _NotRoundTrip(ValueError):
+    """A number JSON can hold but a float cannot (``1e400``): written back it would become
+    ``Infinity``, which is not JSON."""
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise _NotRoundTrip(
+            f"number {text[:40]} is out of range for a float: it would be written back as "
+            "Infinity, which is not JSON"
+        )
+    return value
+
+
+def parse_record(line: str) -> tuple[Any, str]:
+    """The JSON value of one line, or ``None`` and why it cannot be cleaned and written back.
+
+    >>> parse_record('{"n": 1e400}')[1][:30]
+    'number 1e400 is out of range f'
+    """
+    try:
+        return json.loads(line, parse_float=_finite), ""
+    except json.JSONDecodeError as error:
+        return None, f"invalid JSON ({error.msg} at column {error.colno})"
+    except _NotRoundTrip as error:
+        return None, str(error)
+    except ValueError as error:  # an integer of more digits than Python converts
+        return None, f"cannot be read exactly: {error}"
+    except RecursionError:
+        return None, "nested too deeply to read (arrays or objects over ~1,000 levels deep)"
 
 
 def dump_json(value: Any) -> bytes:
@@ -249,11 +283,14 @@ class Processor:
                 text = chunk.data.decode("utf-8")
             except UnicodeDecodeError as error:
                 reason = f"not UTF-8 (byte {error.start}: {error.reason})"
-        if reason:
-            tally.rejects.append(Reject(chunk.source, 0, reason, chunk.data))
-            return [], 0
-        cleaned, _ = self.clean(text, None, tally)
-        return ([(cleaned + "\n").encode("utf-8")] if cleaned else []), 1
+        if not reason:
+            try:
+                cleaned, _ = self.clean(text, None, tally)
+                return ([(cleaned + "\n").encode("utf-8")] if cleaned else []), 1
+            except Exception as error:  # keep the document whole in the rejects
+                reason = f"could not be cleaned ({type(error).__name__}: {error})"
+        tally.rejects.append(Reject(chunk.source, 0, reason, chunk.data))
+        return [], 0
 
     def _lines(self, chunk: Chunk, tally: _Tally) -> tuple[list[bytes], int]:
         out: list[bytes] = []
@@ -267,18 +304,26 @@ class Processor:
                 continue  # a blank line holds no record
             tally.records_in += 1
             record, reason = self._parse(raw)
-            if record is None:
-                tally.rejects.append(Reject(chunk.source, number, reason, raw))
-                continue
-            url = record.get(self.options.url_field)
-            text, note = self.clean(
-                record[self.options.text_field], url if isinstance(url, str) else None, tally
-            )
-            record[self.options.text_field] = text
-            if note is not None:
-                record[self.options.annotate] = note  # type: ignore[index]
-            out.append(dump_json(record) + b"\n")
+            if record is not None:
+                try:
+                    out.append(self._cleaned_record(record, tally))
+                    continue
+                except RecursionError:
+                    reason = "nested too deeply to write back (over ~1,000 levels)"
+                except Exception as error:  # one record must never stop a run: keep it whole
+                    reason = f"could not be cleaned ({type(error).__name__}: {error})"
+            tally.rejects.append(Reject(chunk.source, number, reason, raw))
         return out, len(out)
+
+    def _cleaned_record(self, record: dict[str, Any], tally: _Tally) -> bytes:
+        url = record.get(self.options.url_field)
+        text, note = self.clean(
+            record[self.options.text_field], url if isinstance(url, str) else None, tally
+        )
+        record[self.options.text_field] = text
+        if note is not None:
+            record[self.options.annotate] = note  # type: ignore[index]
+        return dump_json(record) + b"\n"
 
     def _parse(self, raw: bytes) -> tuple[dict[str, Any] | None, str]:
         """The record as a dict, or ``None`` and the reason it cannot be cleaned."""
@@ -289,12 +334,17 @@ class Processor:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             return None, f"not UTF-8 (byte {error.start}: {error.reason})"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            return None, f"invalid JSON ({error.msg} at column {error.colno})"
+        record, reason = parse_record(line)
+        if reason:
+            return None, reason
         if not isinstance(record, dict):
             return None, f"not a JSON object but {type(record).__name__}"
+        annotate = self.options.annotate
+        if annotate is not None and annotate in record:
+            return None, (
+                f"already has a field {annotate!r}, which --annotate would overwrite; "
+                "choose another --annotate-field"
+            )
         reason = check_text(record, self.options.text_field)
         return (None, reason) if reason else (record, "")
 

@@ -169,6 +169,11 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ConfigError("--jobs must be at least 1.")
     if args.scheduler and args.engine != "dask":
         raise ConfigError("--scheduler is for the Dask engine: add --engine dask.")
+    if args.annotate and args.annotate_field in (args.text_field, args.url_field):
+        raise ConfigError(
+            f"--annotate-field {args.annotate_field} would overwrite the field cleantext reads "
+            "the text or URL from; choose another name."
+        )
     if args.rejects is not None and args.rejects.exists() and not (args.force or args.resume):
         raise ConfigError(f"{args.rejects}: already exists; add --force to overwrite it.")
 
