@@ -10,6 +10,7 @@ threads; processes rebuild it from the same files (see :meth:`RuleLibrary.__redu
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -254,6 +255,11 @@ class _FileChecker:
         if self.problems:
             return None
         line_builder = LINE_RULE_BUILDERS.get(spec.name)
+        try:
+            step = spec.build(params)
+        except regex.error as error:  # a pattern the action wraps (collapse-repeat's unit)
+            self.problem(name, "", f"cannot be used by action {spec.name!r}: {error}.")
+            return None
         return Rule(
             set_id=set_id,
             id=name,
@@ -263,7 +269,7 @@ class _FileChecker:
             params={k: table[k] for k in spec.params if k in table},
             examples=examples,
             stage=spec.stage,
-            step=spec.build(params),
+            step=step,
             line_rule=line_builder(params) if line_builder else None,
             aliases=aliases,
         )
@@ -274,6 +280,14 @@ class _FileChecker:
                 data = tomllib.load(handle)
         except tomllib.TOMLDecodeError as error:
             self.problem("", "", f"is not valid TOML: {error}.")
+            return None
+        except UnicodeDecodeError as error:
+            self.problem(
+                "", "", f"is not UTF-8 text (byte {error.start}: {error.reason}); save it as UTF-8."
+            )
+            return None
+        except RecursionError:
+            self.problem("", "", "is not valid TOML: arrays or tables nested too deeply to read.")
             return None
         except OSError as error:
             self.problem("", "", f"cannot be read: {error.strerror}.")
@@ -368,14 +382,42 @@ def _check_extends(sets: Mapping[str, RuleSet], problems: list[Problem]) -> None
         visit(set_id, [])
 
 
-def rule_files(directories: Iterable[Path]) -> list[Path]:
-    """Every ``*.toml`` below the given folders, in a stable order (files may also be given)."""
+def rule_files(
+    directories: Iterable[Path], *, unreadable: list[Problem] | None = None
+) -> list[Path]:
+    """Every ``*.toml`` below the given folders, in a stable order (files may also be given),
+    each file once however many of the paths reach it.
+
+    A folder that cannot be read is added to ``unreadable`` (when given): a rule set that is
+    silently missing would change what gets cleaned.
+    """
     files: list[Path] = []
+    seen: set[Path] = set()
+
+    def refused(error: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append(
+                Problem(
+                    str(error.filename),
+                    "",
+                    "",
+                    f"cannot be read: {error.strerror}; fix its permissions or leave it out.",
+                )
+            )
+
     for directory in directories:
+        found: list[Path] = []
         if directory.is_file():
-            files.append(directory)
+            found.append(directory)
         else:
-            files.extend(sorted(directory.rglob("*.toml")))
+            for root, dirs, names in os.walk(directory, onerror=refused):
+                dirs.sort()
+                found += [Path(root, name) for name in names if name.endswith(".toml")]
+        for path in sorted(found):
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(path)
     return files
 
 
@@ -409,7 +451,7 @@ class RuleLibrary:
         for source in sources:
             if not source.exists():
                 problems.append(Problem(str(source), "", "", "does not exist."))
-        for path in rule_files(s for s in sources if s.exists()):
+        for path in rule_files((s for s in sources if s.exists()), unreadable=problems):
             checker = _FileChecker(path)
             rule_set = checker.rule_set()
             problems.extend(checker.problems)

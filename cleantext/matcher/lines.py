@@ -11,7 +11,7 @@ import regex
 
 from .compiled import CompiledOnDemand
 from .text import encoded, match_spans, matched_lines
-from .translate import BACKREFERENCE, re2, re2_options, scoped, translate
+from .translate import re2, re2_options, scoped, standalone, translate
 
 
 class LineMatcher:
@@ -44,7 +44,7 @@ class LineMatcher:
     def __init__(self, sources: Sequence[str]) -> None:
         self._sources = tuple(sources)
         self._standalone = tuple(
-            (i, regex.compile(s)) for i, s in enumerate(sources) if BACKREFERENCE.search(s)
+            (i, regex.compile(s)) for i, s in enumerate(sources) if standalone(s)
         )
         # The alternation :meth:`first` uses is compiled on first use: with RE2 it serves only
         # texts RE2 cannot read, and it costs more to compile than everything else here.
@@ -79,8 +79,12 @@ class LineMatcher:
         """Index of the first pattern that matches all of ``line``, or ``None``."""
         found: int | None = None
         if not self._combined_built:  # two threads may both build it: the same pattern
-            combinable = [i for i, s in enumerate(self._sources) if not BACKREFERENCE.search(s)]
-            self._combined = _alternation(self._sources, combinable)
+            combinable = [i for i, s in enumerate(self._sources) if not standalone(s)]
+            try:
+                self._combined = _alternation(self._sources, combinable)
+            except regex.error:  # patterns that only compile alone: try each on its own
+                self._combined = None
+                self._standalone = tuple(enumerate(map(regex.compile, self._sources)))
             self._combined_built = True
         if self._combined is not None:
             match = self._combined.fullmatch(line)

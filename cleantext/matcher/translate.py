@@ -24,6 +24,9 @@ except ImportError:  # pragma: no cover - exercised only where google-re2 has no
 _LEADING_FLAGS = regex.compile(r"^\(\?([aiLmsux]+)\)")
 #: a backreference: no linear-time engine can run it, so such patterns stay with ``regex``
 BACKREFERENCE = regex.compile(r"\\[1-9]|\(\?P=")
+#: verbose mode turned on anywhere: a ``# comment`` then runs to the end of the line, so the
+#: pattern cannot be wrapped in a group without its closing parenthesis becoming comment
+_VERBOSE = regex.compile(r"\(\?[a-zA-Z]*x[a-zA-Z-]*[:)]")
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _GROUP_NAME = regex.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PROPERTY = regex.compile(r"\{\^?[A-Za-z_ =&.-]+\}")
@@ -36,8 +39,20 @@ def available() -> bool:
     return re2 is not None
 
 
+def standalone(source: str) -> bool:
+    """Whether ``source`` must be matched on its own rather than inside a combined alternation
+    (:func:`scoped`): a backreference counts groups of the whole alternation, and a verbose
+    pattern's trailing comment would swallow the group's closing parenthesis.
+
+    >>> standalone(r"(a)\\1"), standalone("(?x) a b # note"), standalone("(?i)share")
+    (True, True, False)
+    """
+    return bool(BACKREFERENCE.search(source) or _VERBOSE.search(source))
+
+
 def scoped(source: str) -> str:
-    """Rewrite a leading ``(?i)`` into ``(?i:...)`` so the pattern can sit inside an alternation.
+    """Rewrite a leading ``(?i)`` into ``(?i:...)`` so the pattern can sit inside an alternation
+    (only for patterns that are not :func:`standalone`).
 
     >>> scoped("(?i)share this")
     '(?i:share this)'
@@ -191,9 +206,9 @@ class _Translator:
     def braces(self) -> None:
         match = _QUANTIFIER.match(self.source, self.i)
         if match is None or (not match.group(1) and not match.group(2)):
-            self.out.append("\\{")  # not a quantifier: regex reads a literal brace
-            self.i += 1
-            return
+            # Not a count: a fuzzy constraint ({e<=1}) or a literal brace, which regex tells
+            # apart by rules of its own. Read as literal text, a fuzzy rule would never fire.
+            raise self.fail()
         low, comma, high = match.group(1) or "0", match.group(2), match.group(3)
         if int(low) > 1000 or (high and (int(high) > 1000 or int(high) < int(low))):
             raise self.fail()
