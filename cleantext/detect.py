@@ -68,13 +68,20 @@ class SiteDetector:
         self._owners = tuple(k for k, s in enumerate(with_markers) for _ in s.detect)
         self._scan = MarkerScan([marker for s in with_markers for marker in s.detect])
 
-    def by_content(self, text: str | Sequence[str]) -> tuple[str, ...]:
+    def by_content(
+        self, text: str | Sequence[str], late: list[int] | None = None
+    ) -> tuple[str, ...]:
         """Site sets whose ``detect`` markers occur in ``text`` often enough (set id order).
 
         ``text`` may be given as its lines: a :class:`~cleantext.matcher.Lines` keeps its UTF-8
-        bytes for the other scans of the same version of the document.
+        bytes for the other scans of the same version of the document. Markers that ran out
+        of time count as absent and are added to ``late`` (see :meth:`owner`).
         """
-        return self.by_markers(self._scan.found(text))
+        return self.by_markers(self._scan.found(text, late))
+
+    def owner(self, marker: int) -> str:
+        """The id of the rule set a marker (an index of :attr:`markers`) belongs to."""
+        return self._sets[self._owners[marker]][0]
 
     @property
     def markers(self) -> MarkerScan:

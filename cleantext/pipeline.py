@@ -23,6 +23,7 @@ from typing import Any
 
 from .actions import ACTIONS, Change, LineRule, Outcome, Stage, Step, run_line_rules
 from .actions.shape import ends_sentence, word_count
+from .bounds import out_of_time, over_bound, over_bounds
 from .classify import boilerplate_runs
 from .detect import SiteDetector, checked_url, host_of
 from .document import Cleaned, Edit, is_missing
@@ -37,7 +38,7 @@ from .matcher import (
     pattern_gate,
 )
 from .mine import line_key
-from .rules import Rule, RuleLibrary, RuleSet, default_library
+from .rules import DEFAULT_MAX_REMOVED, Rule, RuleLibrary, RuleSet, default_library
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,21 @@ class PlanStep:
     #: an RE2 pattern that occurs in every text this step changes (``ActionSpec.presence``
     #: for a step of several rules), to gate it
     presence: str | None = field(default=None, repr=False)
+    #: per rule (change tag), the share of the text it may remove (``Rule.max_removed``; 1 for
+    #: none); ``None`` when no rule of the step is bounded
+    bounds: tuple[float, ...] | None = field(default=None, repr=False)
+    #: the smallest of ``bounds``: a step removing less than that share needs no count per rule
+    tightest: float = field(default=1.0, repr=False)
+
+
+def rule_step(stage: Stage, run: Step, rules: Sequence[Rule], **gates: Any) -> PlanStep:
+    """A plan step running ``rules`` (one, or the combined whole-line rules) with their
+    removal bounds (``Rule.max_removed``) attached."""
+    limits = [rule.max_removed for rule in rules]
+    if all(limit is None for limit in limits):
+        return PlanStep(stage, run, tuple(rules), **gates)
+    bounds = tuple(1.0 if limit is None else limit for limit in limits)
+    return PlanStep(stage, run, tuple(rules), **gates, bounds=bounds, tightest=min(bounds))
 
 
 def _line_step(rules: Sequence[Rule], generic: frozenset[str]) -> PlanStep:
@@ -70,10 +86,10 @@ def _line_step(rules: Sequence[Rule], generic: frozenset[str]) -> PlanStep:
                 previous = is_generic
             parts[-1].append(rule.line_rule.pattern)
     matcher = LineMatchers([tuple(part) for part in parts])
-    return PlanStep(
+    return rule_step(
         Stage.LINES,
         lambda lines: run_line_rules(lines, matcher, line_rules),
-        tuple(rules),
+        rules,
         # Gated where all rules are generic (then the joint scan answers the gate almost for
         # free): on most extracted texts the generic line rules find nothing.
         presence=matcher.presence if previous and len(parts) == 1 else None,
@@ -96,7 +112,7 @@ def build_plan(
             generic = frozenset(s.id for s in rule_sets if s.always)
             steps.append(_line_step(rules, generic))
         else:
-            steps.extend(PlanStep(stage, rule.step, (rule,)) for rule in rules)
+            steps.extend(rule_step(stage, rule.step, (rule,)) for rule in rules)
     return _gated_steps(steps, frozenset(s.id for s in rule_sets if s.always))
 
 
@@ -204,15 +220,36 @@ class _Run:
                 found = self.gate(gate)
             if index not in found and not (strips and 0 in found):
                 return
-        outcome: Outcome = plan_step.run(self.lines)
+        try:
+            outcome: Outcome = plan_step.run(self.lines)
+        except TimeoutError:  # a rule's pattern ran out of its time budget: leave it out
+            self.warnings.append(out_of_time(plan_step.rules[0]))
+            return
+        for tag in outcome.out_of_time:
+            self.warnings.append(out_of_time(plan_step.rules[tag]))
+        changes: Sequence[Change] = outcome.changes
+        if changes and plan_step.bounds is not None:
+            changes = self.within_bounds(plan_step, changes)
+            if not changes and len(plan_step.rules) == 1:
+                return  # the rule is not applied to this document at all
         for key, value in outcome.metadata.items():
             self.metadata.setdefault(key, value)
         self.warnings.extend(outcome.warnings)
-        if outcome.changes:
+        if changes:
             if self.explain:
-                self.edits.extend(edits_for(self.lines, outcome.changes, plan_step.rules))
-            self.lines = apply_changes(self.lines, outcome.changes)
+                self.edits.extend(edits_for(self.lines, changes, plan_step.rules))
+            self.lines = apply_changes(self.lines, changes)
             self.possible.clear()
+
+    def within_bounds(self, plan_step: PlanStep, changes: Sequence[Change]) -> Sequence[Change]:
+        """``changes`` without those of rules over their removal bound (see
+        :mod:`cleantext.bounds`), which are named in the warnings."""
+        assert plan_step.bounds is not None
+        over = over_bounds(self.lines, changes, plan_step.bounds, plan_step.tightest)
+        if not over:
+            return changes
+        self.warnings.extend(over_bound(plan_step.rules[tag]) for tag in sorted(over))
+        return tuple(change for change in changes if change.tag not in over)
 
     def gate(self, gate: PatternGate) -> frozenset[int]:
         """``gate.possible`` for the current lines; a gate of the joint scan has every other
@@ -226,9 +263,9 @@ class _Run:
         found = self.possible[gate] = gate.possible(self.lines)
         return found
 
-    def found_markers(self) -> set[int] | None:
+    def found_markers(self, late: list[int]) -> set[int] | None:
         """The detection markers in the current lines, from the joint scan (``None``: no
-        joint scan can answer, ask the detector)."""
+        joint scan can answer, ask the detector); markers out of time are added to ``late``."""
         if self.joint is None:
             return None
         if self.markers is None or self.markers[0] is not self.lines:
@@ -237,7 +274,7 @@ class _Run:
                 return None
             self.possible.update(answer[0])
             self.markers = (self.lines, answer[1])
-        return self.joint.markers.from_hits(self.markers[1], joined(self.lines))
+        return self.joint.markers.from_hits(self.markers[1], joined(self.lines), late)
 
 
 def run_steps(text: str, steps: Sequence[PlanStep], *, explain: bool = True) -> Cleaned:
@@ -245,7 +282,7 @@ def run_steps(text: str, steps: Sequence[PlanStep], *, explain: bool = True) -> 
     run = _Run(Lines(text.split("\n")), explain)
     for plan_step in steps:
         run.step(plan_step)
-    return Cleaned("\n".join(run.lines), tuple(run.edits), run.metadata)
+    return Cleaned("\n".join(run.lines), tuple(run.edits), run.metadata, (), tuple(run.warnings))
 
 
 def _has_article_text(lines: Sequence[str]) -> bool:
@@ -444,10 +481,18 @@ class Cleaner:
         by_domain = self._detector.by_domain(url)
         if by_domain:
             return by_domain
-        found = run.found_markers()
+        late: list[int] = []
+        found = run.found_markers(late)
         if found is None:
-            return self._detector.by_content(run.lines)
-        return self._detector.by_markers(found)
+            sites = self._detector.by_content(run.lines, late)
+        else:
+            sites = self._detector.by_markers(found)
+        run.warnings.extend(
+            f"a detect marker of rule set {self._detector.owner(marker)} ran out of its time "
+            "budget; it counted as absent"
+            for marker in late
+        )
+        return sites
 
     def _joint_scan(self) -> JointScan | None:
         """One scan for the gates of the normalize plan and of the generic plan and for the
@@ -484,9 +529,12 @@ class Cleaner:
         run, _ = self._run(text, url, explain=False)
         return "\n".join(run.lines)
 
-    def explain(self, text: str, *, url: str | None = None) -> Cleaned:
-        """Clean ``text`` and say how: the edits, found metadata and rule sets applied."""
-        run, set_ids = self._run(text, url, explain=True)
+    def explain(self, text: str, *, url: str | None = None, edits: bool = True) -> Cleaned:
+        """Clean ``text`` and say how: the edits, found metadata, rule sets applied, warnings.
+
+        ``edits=False`` leaves the edit log out, which costs no more than :meth:`clean`.
+        """
+        run, set_ids = self._run(text, url, explain=edits)
         return Cleaned(
             "\n".join(run.lines), tuple(run.edits), run.metadata, set_ids, tuple(run.warnings)
         )
@@ -539,6 +587,7 @@ def mined_lines_step(site: str, keys: frozenset[str]) -> PlanStep:
         examples=(),
         stage=Stage.LINES,
         step=lambda lines: Outcome(),
+        max_removed=DEFAULT_MAX_REMOVED,  # mined statistics are data, bounded like any rule
     )
 
     def run(lines: Sequence[str]) -> Outcome:
@@ -548,7 +597,7 @@ def mined_lines_step(site: str, keys: frozenset[str]) -> PlanStep:
             )
         )
 
-    return PlanStep(Stage.LINES, run, (rule,))
+    return rule_step(Stage.LINES, run, (rule,))
 
 
 def _rebuild_cleaner(library: RuleLibrary, options: dict[str, Any]) -> Cleaner:

@@ -93,7 +93,9 @@ class Counts:
 
     ``bytes_in`` / ``bytes_out`` measure the cleaned text (UTF-8) of written records only, so
     their ratio is the share of text removed; they and ``rule_hits`` are filled only when
-    statistics are asked for (encoding every text to count it is not free).
+    statistics are asked for (encoding every text to count it is not free). ``warnings``
+    counts the documents per warning of the pipeline (``Cleaned.warnings``: a rule held back
+    by its time budget or removal bound, a safety valve that kept text), always.
     """
 
     records_in: int = 0
@@ -102,10 +104,13 @@ class Counts:
     bytes_in: int = 0
     bytes_out: int = 0
     rule_hits: Mapping[str, int] = field(default_factory=dict)
+    warnings: Mapping[str, int] = field(default_factory=dict)
 
     def __add__(self, other: Counts) -> Counts:
         hits = Counter(self.rule_hits)
         hits.update(other.rule_hits)
+        warnings = Counter(self.warnings)
+        warnings.update(other.warnings)
         return Counts(
             self.records_in + other.records_in,
             self.records_out + other.records_out,
@@ -113,6 +118,7 @@ class Counts:
             self.bytes_in + other.bytes_in,
             self.bytes_out + other.bytes_out,
             dict(hits),
+            dict(warnings),
         )
 
     @property
@@ -196,11 +202,12 @@ def annotation(cleaned: Cleaned) -> dict[str, Any]:
 class _Tally:
     """Counts for one chunk while it is processed (local to one call, never shared)."""
 
-    __slots__ = ("bytes_in", "bytes_out", "hits", "records_in", "rejects")
+    __slots__ = ("bytes_in", "bytes_out", "hits", "records_in", "rejects", "warnings")
 
     def __init__(self) -> None:
         self.records_in = self.bytes_in = self.bytes_out = 0
         self.hits: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
         self.rejects: list[Reject] = []
 
     def result(self, chunk: Chunk, data: bytes, written: int) -> ChunkResult:
@@ -211,6 +218,7 @@ class _Tally:
             self.bytes_in,
             self.bytes_out,
             dict(self.hits),
+            dict(self.warnings),
         )
         return ChunkResult(data, tuple(self.rejects), counts, chunk.source, chunk.error)
 
@@ -237,17 +245,16 @@ class Processor:
         """Clean one text, counting bytes and rule hits; the annotation if asked for."""
         url = url or self.options.url
         note: dict[str, Any] | None = None
-        if self.options.explains:
-            cleaned = self.cleaner.explain(text, url=url)
-            result = cleaned.text
-            if self.options.stats:
-                tally.hits.update(cleaned.removed_by_rule())
-                tally.bytes_in += len(text.encode("utf-8", "surrogatepass"))
-                tally.bytes_out += len(result.encode("utf-8", "surrogatepass"))
-            if self.options.annotate:
-                note = annotation(cleaned)
-        else:
-            result, note = self.cleaner.clean(text, url=url), None
+        cleaned = self.cleaner.explain(text, url=url, edits=self.options.explains)
+        result = cleaned.text
+        if cleaned.warnings:
+            tally.warnings.update(cleaned.warnings)
+        if self.options.stats:
+            tally.hits.update(cleaned.removed_by_rule())
+            tally.bytes_in += len(text.encode("utf-8", "surrogatepass"))
+            tally.bytes_out += len(result.encode("utf-8", "surrogatepass"))
+        if self.options.annotate:
+            note = annotation(cleaned)
         return result, note
 
     def process(self, chunk: Chunk) -> ChunkResult:

@@ -23,12 +23,21 @@ import regex
 from .actions import ACTIONS, LINE_RULE_BUILDERS, ActionSpec, LineRule, ParamKind, Stage, Step
 from .actions.base import compile_pattern
 from .errors import Problem, RuleFileError
+from .matcher.budget import DEFAULT_SECONDS, UserPattern
 
 _ID = regex.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SET_KEYS = frozenset(
     {"id", "name", "description", "extends", "always", "domains", "detect", "detect_min", "rules"}
 )
-RULE_KEYS = frozenset({"id", "description", "why", "action", "examples", "aliases"})
+RULE_KEYS = frozenset(
+    {"id", "description", "why", "action", "examples", "aliases", "max_removed", "max_seconds"}
+)
+#: share of a document's characters one rule may remove unless its ``max_removed`` says
+#: otherwise; above it the rule is not applied to that document (shipped footer and comment
+#: cuts stop at half a page by their ``min_position``, hostile rules take three quarters)
+DEFAULT_MAX_REMOVED = 0.6
+#: the most ``max_seconds`` may allow: a budget is a safety valve, not a licence to crawl
+MAX_SECONDS = 60.0
 EXAMPLE_KEYS = frozenset({"input", "output", "keep", "metadata", "note"})
 _PARAM_TYPES: dict[ParamKind, tuple[type, ...]] = {
     ParamKind.STRING: (str,),
@@ -72,6 +81,11 @@ class Rule:
     step: Step = field(repr=False, compare=False)
     line_rule: LineRule | None = field(default=None, repr=False, compare=False)
     aliases: tuple[str, ...] = ()
+    #: the share of a document's characters this rule may remove (``None``: no bound, for
+    #: actions that only change whitespace); see :data:`DEFAULT_MAX_REMOVED`
+    max_removed: float | None = None
+    #: seconds of pattern matching this rule may spend on one document
+    max_seconds: float = DEFAULT_SECONDS
 
     @property
     def qualified_id(self) -> str:
@@ -128,12 +142,14 @@ class _FileChecker:
             return ()
         return tuple(value)
 
-    def pattern(self, source: Any, rule: str, key: str) -> regex.Pattern[str] | None:
+    def pattern(
+        self, source: Any, rule: str, key: str, seconds: float = DEFAULT_SECONDS
+    ) -> UserPattern | None:
         if not isinstance(source, str) or not source:
             self.problem(rule, key, "must be a non-empty regular expression string.")
             return None
         try:
-            return compile_pattern(source)
+            return compile_pattern(source, seconds)
         except regex.error as error:
             self.problem(
                 rule,
@@ -143,10 +159,23 @@ class _FileChecker:
             )
             return None
 
-    def param(self, spec: ActionSpec, name: str, value: Any, rule: str) -> Any:
+    def limit(
+        self, table: Mapping[str, Any], key: str, rule: str, default: float, most: float
+    ) -> float:
+        """A safety-valve key (``max_removed``, ``max_seconds``): a number above 0, at most
+        ``most``."""
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= most:
+            self.problem(rule, key, f"must be a number above 0 and at most {most:g}.")
+            return default
+        return float(value)
+
+    def param(
+        self, spec: ActionSpec, name: str, value: Any, rule: str, seconds: float = DEFAULT_SECONDS
+    ) -> Any:
         param = spec.params[name]
         if param.kind is ParamKind.PATTERN:
-            return self.pattern(value, rule, name)
+            return self.pattern(value, rule, name, seconds)
         types = _PARAM_TYPES[param.kind]
         # bool is an int in Python, but `max_words = true` is a mistake, not a number.
         if not isinstance(value, types) or (
@@ -244,10 +273,12 @@ class _FileChecker:
             self.problem(
                 name, unknown, f"is not a key of {action!r} rules.{_hint(unknown, allowed)}"
             )
+        max_removed = self.limit(table, "max_removed", name, DEFAULT_MAX_REMOVED, 1.0)
+        max_seconds = self.limit(table, "max_seconds", name, DEFAULT_SECONDS, MAX_SECONDS)
         params: dict[str, Any] = {}
         for pname, param in spec.params.items():
             if pname in table:
-                params[pname] = self.param(spec, pname, table[pname], name)
+                params[pname] = self.param(spec, pname, table[pname], name, max_seconds)
             elif param.required:
                 self.problem(name, pname, f"is required by action {spec.name!r}: {param.doc}.")
             else:
@@ -272,6 +303,8 @@ class _FileChecker:
             step=step,
             line_rule=line_builder(params) if line_builder else None,
             aliases=aliases,
+            max_removed=max_removed if spec.bounded else None,
+            max_seconds=max_seconds,
         )
 
     def rule_set(self) -> RuleSet | None:

@@ -21,6 +21,7 @@ from typing import Any
 import regex
 
 from ..matcher import joined
+from ..matcher.budget import PatternLike, UserPattern
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 from .shape import (
     capitalised_share,
@@ -150,7 +151,7 @@ class _LazyTokens:
 def glued_caption_end(
     line: str,
     *,
-    lede: regex.Pattern[str],
+    lede: PatternLike,
     max_words: int,
     min_rest_words: int,
     not_after: frozenset[str],
@@ -182,7 +183,7 @@ def glued_caption_end(
 def drop_glued_captions(
     lines: Sequence[str],
     *,
-    lede: regex.Pattern[str],
+    lede: PatternLike,
     max_words: int,
     min_rest_words: int,
     not_after: frozenset[str],
@@ -280,9 +281,10 @@ def drop_caption_lines(
 
 def _glued(params: Mapping[str, Any]) -> Step:
     not_after = frozenset(word.lower() for word in params["not_after"])
+    lede: UserPattern = params["lede"]
     return lambda lines: drop_glued_captions(
         lines,
-        lede=params["lede"],
+        lede=lede.timed(),
         max_words=params["max_words"],
         min_rest_words=params["min_rest_words"],
         not_after=not_after,

@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..matcher import LineMatcher, LineMatchers, line_matcher
+from ..matcher.budget import DEFAULT_SECONDS, Budgets, OutOfTime
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 
 
 @dataclass(frozen=True, slots=True)
 class LineRule:
-    """A whole-line rule as the combined pass needs it."""
+    """A whole-line rule as the combined pass needs it (``seconds``: its time budget)."""
 
     pattern: str
     truncate: bool = False
     min_position: float = 0.0
+    seconds: float = DEFAULT_SECONDS
 
 
 def run_line_rules(
@@ -30,7 +32,8 @@ def run_line_rules(
 ) -> Outcome:
     """Drop every line some rule matches; cut from the first accepted truncation marker.
 
-    The ``tag`` of each change is the index of the rule responsible.
+    The ``tag`` of each change is the index of the rule responsible. A rule whose pattern
+    runs out of its time budget on this document is left out of it (``Outcome.out_of_time``).
 
     >>> rules = [LineRule("Advertisement"), LineRule("Newspapers in .+", True, 0.5)]
     >>> m = LineMatcher([r.pattern for r in rules])
@@ -43,7 +46,8 @@ def run_line_rules(
     total = 0
     before = 0  # characters in the lines before ``counted``
     counted = 0
-    for index, tag in matcher.scan(lines):
+    budgets = Budgets([rule.seconds for rule in rules])
+    for index, tag in matcher.scan(lines, budgets):
         rule = rules[tag]
         if not rule.truncate:
             changes.append(Change(index, index + 1, (), tag))
@@ -55,17 +59,21 @@ def run_line_rules(
         if before / total >= rule.min_position:
             changes.append(Change(index, len(lines), (), tag))
             break
-    return Outcome(tuple(changes))
+    return Outcome(tuple(changes), out_of_time=tuple(sorted(budgets.spent)))
 
 
 def _line_rule(params: Mapping[str, Any], *, truncate: bool) -> LineRule:
-    return LineRule(params["pattern"].pattern, truncate, params.get("min_position", 0.0))
+    pattern = params["pattern"]
+    return LineRule(pattern.pattern, truncate, params.get("min_position", 0.0), pattern.seconds)
 
 
 def _single(rule: LineRule) -> Step:
     # Compiled on first use: loading thousands of site rules must not build their matchers.
     def step(lines: Sequence[str]) -> Outcome:
-        return run_line_rules(lines, line_matcher((rule.pattern,)), [rule])
+        outcome = run_line_rules(lines, line_matcher((rule.pattern,)), [rule])
+        if outcome.out_of_time:
+            raise OutOfTime(f"pattern {rule.pattern!r} ran out of its {rule.seconds} s")
+        return outcome
 
     return step
 

@@ -216,6 +216,9 @@ def report(summary: Summary, *, stats: bool) -> None:
     if summary.errors:
         line += f"; {len(summary.errors)} input(s) cut short"
     print(line, file=sys.stderr)
+    for warning, documents in sorted(c.warnings.items(), key=lambda item: (-item[1], item[0])):
+        plural = "document" if documents == 1 else "documents"
+        print(f"cleantext: {documents:,} {plural}: {warning}", file=sys.stderr)
     if stats:
         print(format_stats(c), file=sys.stderr)
 
@@ -231,6 +234,10 @@ def format_stats(counts: Counts) -> str:
     ]
     ranked = sorted(counts.rule_hits.items(), key=lambda item: (-item[1], item[0]))
     lines += [f"  {hits:>9,}  {rule}" for rule, hits in ranked]
+    if counts.warnings:
+        lines.append("warnings (documents):")
+        ranked = sorted(counts.warnings.items(), key=lambda item: (-item[1], item[0]))
+        lines += [f"  {documents:>9,}  {warning}" for warning, documents in ranked]
     return "\n".join(lines)
 
 

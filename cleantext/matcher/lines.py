@@ -9,6 +9,7 @@ from typing import Any
 
 import regex
 
+from .budget import Budgets
 from .compiled import CompiledOnDemand
 from .text import encoded, match_spans, matched_lines
 from .translate import re2, re2_options, scoped, standalone, translate
@@ -60,12 +61,9 @@ class LineMatcher:
         if fast:
             try:
                 anywhere = "|".join(f"(?:{relaxed[i]})" for i in fast)
-                which = re2.Set.FullMatchSet(re2_options())
-                for i in fast:
-                    which.Add(relaxed[i])
-                which.Compile()
+                which, sure = _full_match_set(self._sources, relaxed, fast)
                 prefilter = re2.compile(f"(?m)^(?:{anywhere})$".encode(), re2_options())
-                self._fast = (prefilter, which, tuple(fast))
+                self._fast = (prefilter, which, tuple(fast), sure)
             except re2.error:
                 fast = []
         self._rest = tuple(i for i in range(len(sources)) if i not in set(fast))
@@ -75,17 +73,28 @@ class LineMatcher:
     def __reduce__(self) -> tuple[type[LineMatcher], tuple[tuple[str, ...]]]:
         return (LineMatcher, (self._sources,))
 
-    def first(self, line: str) -> int | None:
-        """Index of the first pattern that matches all of ``line``, or ``None``."""
+    def _build_combined(self) -> None:
+        """The alternation :meth:`first` tries (two threads may both build it: the same)."""
+        combinable = [i for i, s in enumerate(self._sources) if not standalone(s)]
+        try:
+            self._combined = _alternation(self._sources, combinable)
+        except regex.error:  # patterns that only compile alone: try each on its own
+            self._combined = None
+            self._standalone = tuple(enumerate(map(regex.compile, self._sources)))
+        self._combined_built = True
+
+    def first(self, line: str, budgets: Budgets | None = None, offset: int = 0) -> int | None:
+        """Index of the first pattern that matches all of ``line``, or ``None``.
+
+        With ``budgets`` (indexed from ``offset``) each pattern's time on this document is
+        bounded; a pattern that runs out counts as not matching, and stays in
+        ``budgets.spent``.
+        """
+        if not self._combined_built:
+            self._build_combined()
+        if budgets is not None:
+            return self._first_timed(line, budgets, offset)
         found: int | None = None
-        if not self._combined_built:  # two threads may both build it: the same pattern
-            combinable = [i for i, s in enumerate(self._sources) if not standalone(s)]
-            try:
-                self._combined = _alternation(self._sources, combinable)
-            except regex.error:  # patterns that only compile alone: try each on its own
-                self._combined = None
-                self._standalone = tuple(enumerate(map(regex.compile, self._sources)))
-            self._combined_built = True
         if self._combined is not None:
             match = self._combined.fullmatch(line)
             if match is not None:
@@ -97,22 +106,63 @@ class LineMatcher:
                 return index
         return found
 
-    def scan(self, lines: Sequence[str]) -> list[tuple[int, int]]:
+    def _first_timed(self, line: str, budgets: Budgets, offset: int) -> int | None:
+        combined = self._combined
+        alone = {index for index, _ in self._standalone}
+        together = [i + offset for i in range(len(self._sources)) if i not in alone]
+        if combined is not None and not budgets.spent.intersection(together):
+            try:
+                match = combined.fullmatch(line, timeout=budgets.least(together))
+            except TimeoutError:  # which pattern it was, only the patterns one by one tell
+                match = False
+            if match is not False:
+                found = None if match is None else int(match.lastgroup[1:])
+                for index, pattern in self._standalone:
+                    if found is not None and index > found:
+                        break
+                    if budgets.fullmatch(pattern, index + offset, line):
+                        return index
+                return found
+        for index in range(len(self._sources)):
+            if budgets.fullmatch(self._exact[index], index + offset, line):
+                return index
+        return None
+
+    def scan(self, lines: Sequence[str], budgets: Budgets | None = None) -> list[tuple[int, int]]:
         """``(line index, pattern index)`` of every non-empty line some pattern matches.
 
-        The same answer as calling :meth:`first` on each line.
+        The same answer as calling :meth:`first` on each line; with ``budgets``, as if the
+        patterns that ran out on this document were not there.
         """
-        return self.scan_encoded(lines, encoded(lines) if self._fast is not None else None)
+        text = encoded(lines) if self._fast is not None else None
+        return self.scan_encoded(lines, text, budgets)
 
-    def scan_encoded(self, lines: Sequence[str], text: bytes | None) -> list[tuple[int, int]]:
-        """:meth:`scan` with the lines already joined and UTF-8 encoded (``None``: cannot be)."""
+    def scan_encoded(
+        self,
+        lines: Sequence[str],
+        text: bytes | None,
+        budgets: Budgets | None = None,
+        offset: int = 0,
+    ) -> list[tuple[int, int]]:
+        """:meth:`scan` with the lines already joined and UTF-8 encoded (``None``: cannot be);
+        ``budgets`` counts patterns from ``offset`` (see :class:`LineMatchers`)."""
+        while True:
+            spent = len(budgets.spent) if budgets is not None else 0
+            hits = self._scan_once(lines, text, budgets, offset)
+            if budgets is None or len(budgets.spent) == spent:
+                return hits
+            # A pattern ran out: the lines it took may hold a later pattern's match.
+
+    def _scan_once(
+        self, lines: Sequence[str], text: bytes | None, budgets: Budgets | None, offset: int
+    ) -> list[tuple[int, int]]:
         if text is None or self._fast is None:
             return [
                 (i, found)
                 for i, line in enumerate(lines)
-                if line and (found := self.first(line)) is not None
+                if line and (found := self.first(line, budgets, offset)) is not None
             ]
-        prefilter, which, fast = self._fast
+        prefilter, which, fast, sure = self._fast
         # Candidate line -> its UTF-8 bytes (a prefilter match spans the whole line), which the
         # set reads without encoding the line again; ``None`` for lines tried for ``_rest`` only.
         candidates: dict[int, bytes | None] = self._candidate_lines(prefilter, text)
@@ -128,7 +178,11 @@ class LineMatcher:
             tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
             tried.extend(self._rest)
             for index in sorted(tried):
-                if exact[index].fullmatch(line):
+                if index in sure or (
+                    exact[index].fullmatch(line)
+                    if budgets is None
+                    else budgets.fullmatch(exact[index], index + offset, line)
+                ):
                     hits.append((i, index))
                     break
         return hits
@@ -145,6 +199,26 @@ class LineMatcher:
             position = start
             found[line] = encoded[start:end]
         return found
+
+
+def _full_match_set(
+    sources: Sequence[str], relaxed: Sequence[str | None], fast: Sequence[int]
+) -> tuple[Any, frozenset[int]]:
+    """The RE2 set telling which patterns match a candidate line, and the patterns whose
+    answer is final: those RE2 can run exactly (:func:`translate` without ``relaxed``), which
+    then need no confirmation by ``regex``, the backtracking engine (no time budget either).
+    A set the exact forms make too big for RE2's memory falls back to the relaxed forms."""
+    exact = {i: translate(sources[i]) for i in fast}
+    for forms in (exact, {}):
+        which = re2.Set.FullMatchSet(re2_options())
+        try:
+            for i in fast:
+                which.Add(forms.get(i) or relaxed[i])
+            which.Compile()
+        except re2.error:
+            continue
+        return which, frozenset(i for i in fast if forms.get(i))
+    raise re2.error("the patterns do not fit in one RE2 set")
 
 
 @lru_cache(maxsize=1024)
@@ -181,14 +255,15 @@ class LineMatchers:
         """:attr:`LineMatcher.presence` of the one part (``None`` for several)."""
         return self._parts[0][0].presence if len(self._parts) == 1 else None
 
-    def scan(self, lines: Sequence[str]) -> list[tuple[int, int]]:
-        """``(line index, pattern index)`` for every non-empty line some pattern matches."""
+    def scan(self, lines: Sequence[str], budgets: Budgets | None = None) -> list[tuple[int, int]]:
+        """``(line index, pattern index)`` for every non-empty line some pattern matches (see
+        :meth:`LineMatcher.scan`; ``budgets`` counts the patterns of all parts in order)."""
         text = encoded(lines) if re2 is not None else None
         if len(self._parts) == 1:
-            return self._parts[0][0].scan_encoded(lines, text)
+            return self._parts[0][0].scan_encoded(lines, text, budgets)
         found: dict[int, int] = {}
         for matcher, offset in self._parts:
-            for line, index in matcher.scan_encoded(lines, text):
+            for line, index in matcher.scan_encoded(lines, text, budgets, offset):
                 found.setdefault(line, index + offset)
         return sorted(found.items())
 
