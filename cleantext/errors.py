@@ -57,3 +57,8 @@ class ConfigError(CleanTextError):
 
 class InputError(CleanTextError):
     """Input that cannot be read as documents (the message names the file and line)."""
+
+
+class OutputError(CleanTextError):
+    """An output that cannot be written (permissions, a full disk, another run writing it);
+    the message names it, and no partial file is left under its name."""

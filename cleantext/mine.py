@@ -401,26 +401,34 @@ def drop_lines_from_stats(
     Raises:
         InputError: the file is missing or is not a statistics file written by ``cleantext mine``.
     """
+    not_stats = InputError(
+        f"{path}: not a version-{STATS_VERSION} statistics file of `cleantext mine`; "
+        f"write it with `cleantext mine DUMP --stats {path}`."
+    )
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_bytes().decode("utf-8"))
     except OSError as error:
         raise InputError(
             f"{path}: {error.strerror}; write it with `cleantext mine DUMP --stats {path}`."
         ) from error
-    except json.JSONDecodeError as error:
+    except UnicodeDecodeError as error:
+        raise not_stats from error
+    except (ValueError, RecursionError) as error:
         raise InputError(
-            f"{path}: not JSON ({error.msg}); is it a `cleantext mine` stats file?"
+            f"{path}: not JSON ({error}); is it a `cleantext mine` stats file?"
         ) from error
     if not isinstance(data, dict) or data.get("version") != STATS_VERSION:
-        raise InputError(
-            f"{path}: not a version-{STATS_VERSION} statistics file of `cleantext mine`; "
-            "mine the dump again."
-        )
+        raise not_stats
     floor = data.get("min_share", 0.0) if min_share is None else min_share
-    return {
-        site: frozenset(line["key"] for line in info["lines"] if line["share"] >= floor)
-        for site, info in data["sites"].items()
-    }
+    try:
+        return {
+            str(site): frozenset(
+                str(line["key"]) for line in info["lines"] if line["share"] >= floor
+            )
+            for site, info in data["sites"].items()
+        }
+    except (KeyError, TypeError, AttributeError) as error:
+        raise not_stats from error
 
 
 # -- draft rule sets ---------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,11 +50,26 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+#: seconds between two checks by a worker that its parent is still there
+PARENT_CHECK_SECONDS = 0.25
+
+
 def _init_worker(state: Any) -> None:
     global _worker_state
     _worker_state = state
     # Ctrl-C reaches the whole process group: the parent handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed outright (SIGKILL, out of memory) cannot stop its workers, which would
+    # clean on for nobody: each worker leaves as soon as its parent is gone.
+    threading.Thread(
+        target=_exit_with_parent, args=(os.getppid(),), name="cleantext-parent-watch", daemon=True
+    ).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _call(function: Callable[[Any, T], R], item: T) -> R:

@@ -129,13 +129,15 @@ class Counts:
 
 @dataclass(frozen=True, slots=True)
 class ChunkResult:
-    """The processed form of one chunk: output bytes, rejects and counts, in input order."""
+    """The processed form of one chunk: output bytes, rejects and counts, in input order
+    (``error`` and ``unread`` as in :class:`~cleantext.io.formats.Chunk`)."""
 
     data: bytes
     rejects: tuple[Reject, ...] = ()
     counts: Counts = field(default_factory=Counts)
     source: str = ""
     error: str = ""
+    unread: bool = False
 
 
 class _NotRoundTrip(ValueError):
@@ -220,7 +222,9 @@ class _Tally:
             dict(self.hits),
             dict(self.warnings),
         )
-        return ChunkResult(data, tuple(self.rejects), counts, chunk.source, chunk.error)
+        return ChunkResult(
+            data, tuple(self.rejects), counts, chunk.source, chunk.error, chunk.unread
+        )
 
 
 class Processor:
