@@ -197,6 +197,15 @@ def edits_for(lines: Sequence[str], changes: Sequence[Change], rules: Sequence[R
     return edits
 
 
+#: lines above which a document is not given to the line classifier: its working memory
+#: grows by some 640 bytes a line, so a 2 MB input of a million one-character lines took
+#: 640 MB; real pages have at most a few thousand lines. Rules still apply to such documents.
+CLASSIFY_MAX_LINES = 20_000
+TOO_LONG_TO_CLASSIFY = (
+    f"the document has more than {CLASSIFY_MAX_LINES:,} lines; the line classifier was not run"
+)
+
+
 @dataclass(slots=True)
 class _Run:
     """The mutable state of one document going through the steps (never shared)."""
@@ -220,6 +229,9 @@ class _Run:
                 found = self.gate(gate)
             if index not in found and not (strips and 0 in found):
                 return
+        elif len(self.lines) > CLASSIFY_MAX_LINES and plan_step.stage is Stage.CLASSIFY:
+            self.warnings.append(TOO_LONG_TO_CLASSIFY)
+            return
         try:
             outcome: Outcome = plan_step.run(self.lines)
         except TimeoutError:  # a rule's pattern ran out of its time budget: leave it out
