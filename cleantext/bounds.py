@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from .actions import Change
 from .actions.shape import ends_sentence, word_count
-from .matcher import joined
+from .matcher import joined_length
 from .rules import Rule
 
 #: article-like characters a rule must remove before its bound counts: a short record's lone
@@ -43,11 +43,7 @@ def article_chars(lines: Sequence[str]) -> int:
 def _removed(lines: Sequence[str], change: Change) -> int:
     """Characters (newlines included) ``change`` takes out of ``lines``, less those it puts in."""
     first, last, new, _ = change
-    gone = (
-        len(lines[first]) + 1
-        if last - first == 1
-        else sum(map(len, lines[first:last])) + last - first
-    )
+    gone = sum(map(len, lines[first:last])) + last - first
     return gone - sum(map(len, new)) - len(new) if new else gone
 
 
@@ -56,9 +52,16 @@ def over_bounds(
 ) -> frozenset[int]:
     """The tags of the rules whose ``changes`` to ``lines`` remove more than their bound
     (``bounds[tag]``, a share; ``tightest`` is the smallest) of the text."""
-    before = len(joined(lines))
-    if sum(_removed(lines, change) for change in changes) <= tightest * before:
-        return frozenset()  # not over even the tightest bound: the common case stops here
+    removed_in_all = 0
+    for first, last, new, _ in changes:
+        removed_in_all += sum(map(len, lines[first:last])) + last - first
+        if new:
+            removed_in_all -= sum(map(len, new)) + len(new)
+    if removed_in_all <= 0:
+        return _NONE
+    before = joined_length(lines)
+    if removed_in_all <= tightest * before:
+        return _NONE  # not over even the tightest bound: the common case stops here
     removed: dict[int, int] = {}
     for change in changes:
         removed[change.tag] = removed.get(change.tag, 0) + _removed(lines, change)
@@ -70,9 +73,12 @@ def over_bounds(
             eaten[change.tag] = eaten.get(change.tag, 0) + lost
     eaten = {tag: count for tag, count in eaten.items() if count > MIN_ARTICLE_CHARS}
     if not eaten:
-        return frozenset()
+        return _NONE
     article = article_chars(lines)
     return frozenset(tag for tag, count in eaten.items() if count > bounds[tag] * article)
+
+
+_NONE: frozenset[int] = frozenset()
 
 
 def out_of_time(rule: Rule) -> str:

@@ -37,6 +37,7 @@ from .matcher import (
     joined,
     pattern_gate,
 )
+from .matcher.budget import Budgets
 from .mine import line_key
 from .rules import DEFAULT_MAX_REMOVED, Rule, RuleLibrary, RuleSet, default_library
 
@@ -86,9 +87,19 @@ def _line_step(rules: Sequence[Rule], generic: frozenset[str]) -> PlanStep:
                 previous = is_generic
             parts[-1].append(rule.line_rule.pattern)
     matcher = LineMatchers([tuple(part) for part in parts])
+    seconds = tuple(rule.seconds for rule in line_rules)
+
+    def run(lines: Sequence[str]) -> Outcome:
+        budgets = Budgets(seconds)
+        outcome = run_line_rules(lines, matcher, line_rules, budgets)
+        if budgets.spent:  # name the rules left out of this document
+            held = tuple(out_of_time(rules[tag]) for tag in sorted(budgets.spent))
+            return replace(outcome, warnings=(*outcome.warnings, *held))
+        return outcome
+
     return rule_step(
         Stage.LINES,
-        lambda lines: run_line_rules(lines, matcher, line_rules),
+        run,
         rules,
         # Gated where all rules are generic (then the joint scan answers the gate almost for
         # free): on most extracted texts the generic line rules find nothing.
@@ -229,21 +240,19 @@ class _Run:
                 found = self.gate(gate)
             if index not in found and not (strips and 0 in found):
                 return
-        elif len(self.lines) > CLASSIFY_MAX_LINES and plan_step.stage is Stage.CLASSIFY:
-            self.warnings.append(TOO_LONG_TO_CLASSIFY)
-            return
         try:
             outcome: Outcome = plan_step.run(self.lines)
         except TimeoutError:  # a rule's pattern ran out of its time budget: leave it out
             self.warnings.append(out_of_time(plan_step.rules[0]))
             return
-        for tag in outcome.out_of_time:
-            self.warnings.append(out_of_time(plan_step.rules[tag]))
         changes: Sequence[Change] = outcome.changes
         if changes and plan_step.bounds is not None:
-            changes = self.within_bounds(plan_step, changes)
-            if not changes and len(plan_step.rules) == 1:
-                return  # the rule is not applied to this document at all
+            over = over_bounds(self.lines, changes, plan_step.bounds, plan_step.tightest)
+            if over:  # those rules are not applied to this document at all
+                self.warnings.extend(over_bound(plan_step.rules[tag]) for tag in sorted(over))
+                changes = tuple(change for change in changes if change.tag not in over)
+                if not changes and len(plan_step.rules) == 1:
+                    return
         for key, value in outcome.metadata.items():
             self.metadata.setdefault(key, value)
         self.warnings.extend(outcome.warnings)
@@ -252,16 +261,6 @@ class _Run:
                 self.edits.extend(edits_for(self.lines, changes, plan_step.rules))
             self.lines = apply_changes(self.lines, changes)
             self.possible.clear()
-
-    def within_bounds(self, plan_step: PlanStep, changes: Sequence[Change]) -> Sequence[Change]:
-        """``changes`` without those of rules over their removal bound (see
-        :mod:`cleantext.bounds`), which are named in the warnings."""
-        assert plan_step.bounds is not None
-        over = over_bounds(self.lines, changes, plan_step.bounds, plan_step.tightest)
-        if not over:
-            return changes
-        self.warnings.extend(over_bound(plan_step.rules[tag]) for tag in sorted(over))
-        return tuple(change for change in changes if change.tag not in over)
 
     def gate(self, gate: PatternGate) -> frozenset[int]:
         """``gate.possible`` for the current lines; a gate of the joint scan has every other
@@ -473,6 +472,9 @@ class Cleaner:
                 run.step(mined)
                 mined = None
             if plan_step is self._classify:
+                if len(run.lines) > CLASSIFY_MAX_LINES:
+                    run.warnings.append(TOO_LONG_TO_CLASSIFY)
+                    continue
                 # Detection needs to know how much the rules removed, and the decision whether
                 # a site set applied: a per-document step.
                 plan_step = classifier_step(
@@ -499,11 +501,12 @@ class Cleaner:
             sites = self._detector.by_content(run.lines, late)
         else:
             sites = self._detector.by_markers(found)
-        run.warnings.extend(
-            f"a detect marker of rule set {self._detector.owner(marker)} ran out of its time "
-            "budget; it counted as absent"
-            for marker in late
-        )
+        if late:
+            run.warnings.extend(
+                f"a detect marker of rule set {self._detector.owner(marker)} ran out of its "
+                "time budget; it counted as absent"
+                for marker in late
+            )
         return sites
 
     def _joint_scan(self) -> JointScan | None:

@@ -52,16 +52,13 @@ class Change(NamedTuple):
 class Outcome:
     """What one step wants done: sorted, non-overlapping changes and found metadata.
 
-    ``warnings`` report a step that held back (a safety valve kept text it would have removed),
-    so callers can count such documents. ``out_of_time`` lists the tags of the rules of a
-    combined step that ran out of their time budget on this document (the changes leave them
-    out); a single-rule step that runs out raises ``TimeoutError`` instead.
+    ``warnings`` report a step that held back (a safety valve kept text it would have removed,
+    a rule out of time left out), so callers can count such documents.
     """
 
     changes: tuple[Change, ...] = ()
     metadata: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
-    out_of_time: tuple[int, ...] = ()
 
 
 NOTHING = Outcome()

@@ -28,12 +28,16 @@ class LineRule:
 
 
 def run_line_rules(
-    lines: Sequence[str], matcher: LineMatcher | LineMatchers, rules: Sequence[LineRule]
+    lines: Sequence[str],
+    matcher: LineMatcher | LineMatchers,
+    rules: Sequence[LineRule],
+    budgets: Budgets | None = None,
 ) -> Outcome:
     """Drop every line some rule matches; cut from the first accepted truncation marker.
 
-    The ``tag`` of each change is the index of the rule responsible. A rule whose pattern
-    runs out of its time budget on this document is left out of it (``Outcome.out_of_time``).
+    The ``tag`` of each change is the index of the rule responsible. With ``budgets`` (one
+    per document, see :class:`~cleantext.matcher.budget.Budgets`), a rule whose pattern runs
+    out of its time on this document is left out of it and its tag is in ``budgets.spent``.
 
     >>> rules = [LineRule("Advertisement"), LineRule("Newspapers in .+", True, 0.5)]
     >>> m = LineMatcher([r.pattern for r in rules])
@@ -46,7 +50,6 @@ def run_line_rules(
     total = 0
     before = 0  # characters in the lines before ``counted``
     counted = 0
-    budgets = Budgets([rule.seconds for rule in rules])
     for index, tag in matcher.scan(lines, budgets):
         rule = rules[tag]
         if not rule.truncate:
@@ -59,7 +62,7 @@ def run_line_rules(
         if before / total >= rule.min_position:
             changes.append(Change(index, len(lines), (), tag))
             break
-    return Outcome(tuple(changes), out_of_time=tuple(sorted(budgets.spent)))
+    return Outcome(tuple(changes))
 
 
 def _line_rule(params: Mapping[str, Any], *, truncate: bool) -> LineRule:
@@ -69,9 +72,12 @@ def _line_rule(params: Mapping[str, Any], *, truncate: bool) -> LineRule:
 
 def _single(rule: LineRule) -> Step:
     # Compiled on first use: loading thousands of site rules must not build their matchers.
+    seconds = (rule.seconds,)
+
     def step(lines: Sequence[str]) -> Outcome:
-        outcome = run_line_rules(lines, line_matcher((rule.pattern,)), [rule])
-        if outcome.out_of_time:
+        budgets = Budgets(seconds)
+        outcome = run_line_rules(lines, line_matcher((rule.pattern,)), [rule], budgets)
+        if budgets.spent:
             raise OutOfTime(f"pattern {rule.pattern!r} ran out of its {rule.seconds} s")
         return outcome
 

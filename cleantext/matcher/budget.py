@@ -15,6 +15,7 @@ per call, on the few lines the RE2 scans leave to ``regex``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from time import monotonic
 from typing import Any, Protocol
 
@@ -131,38 +132,61 @@ class Timed:
             self.left()  # each step of the iteration may have had the whole time left
 
 
+_NOTHING: frozenset[int] = frozenset()
+
+
+class Indexed(Protocol):
+    """Seconds by pattern index: a sequence, or an object answering only when asked."""
+
+    def __getitem__(self, index: int, /) -> float: ...
+
+
 class Budgets:
     """Seconds left to each pattern of a combined scan on one document (by pattern index),
-    and the patterns that ran out: the scan then goes on without them."""
+    and the patterns that ran out: the scan then goes on without them.
+
+    ``seconds`` gives each pattern's budget by index (a sequence, or anything indexable that
+    answers lazily: only the patterns called on the document are looked up).
+    """
 
     __slots__ = ("_left", "_seconds", "spent")
 
-    def __init__(self, seconds: Sequence[float]) -> None:
+    #: indexes of the patterns that used up their budget (a set of its own from the first)
+    spent: AbstractSet[int]
+
+    def __init__(self, seconds: Indexed) -> None:
         self._seconds = seconds
-        self._left: dict[int, float] = {}  # only patterns called on this document
-        #: indexes of the patterns that used up their budget
-        self.spent: set[int] = set()
+        self._left: dict[int, float] | None = None  # only patterns called on this document
+        self.spent = _NOTHING
 
     def fullmatch(self, compiled: regex.Pattern[str], index: int, line: str) -> bool:
         """Whether ``compiled`` (pattern ``index``) matches all of ``line`` within its budget;
         ``False`` for a pattern that ran out (now, or before)."""
+        if index in self.spent:
+            return False
+        if self._left is None:
+            self._left = {}
         left = self._left.get(index)
         if left is None:
             left = self._seconds[index]
-        if index in self.spent:
-            return False
         start = monotonic()
         try:
             return compiled.fullmatch(line, timeout=left) is not None
         except TimeoutError:
-            self.spent.add(index)
+            left = 0.0
             return False
         finally:
             left -= monotonic() - start
             self._left[index] = left
             if left <= 0:
-                self.spent.add(index)
+                self._spend(index)
+
+    def _spend(self, index: int) -> None:
+        if self.spent is _NOTHING:
+            self.spent = set()
+        self.spent.add(index)  # type: ignore[attr-defined]
 
     def least(self, indexes: Sequence[int]) -> float:
         """The smallest budget left among ``indexes`` (for one call made for all of them)."""
-        return min(self._left.get(i, self._seconds[i]) for i in indexes)
+        left = self._left or {}
+        return min(left.get(i, self._seconds[i]) for i in indexes)

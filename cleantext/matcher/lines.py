@@ -12,7 +12,7 @@ import regex
 from .budget import Budgets
 from .compiled import CompiledOnDemand
 from .text import encoded, match_spans, matched_lines
-from .translate import re2, re2_options, scoped, standalone, translate
+from .translate import ascii_exact, re2, re2_options, scoped, standalone, translate
 
 
 class LineMatcher:
@@ -32,6 +32,7 @@ class LineMatcher:
     """
 
     __slots__ = (
+        "_ascii",
         "_combined",
         "_combined_built",
         "_exact",
@@ -61,14 +62,25 @@ class LineMatcher:
         if fast:
             try:
                 anywhere = "|".join(f"(?:{relaxed[i]})" for i in fast)
-                which, sure = _full_match_set(self._sources, relaxed, fast)
+                which = _full_match_set([relaxed[i] or "" for i in fast])
                 prefilter = re2.compile(f"(?m)^(?:{anywhere})$".encode(), re2_options())
-                self._fast = (prefilter, which, tuple(fast), sure)
+                self._fast = (prefilter, which, tuple(fast))
             except re2.error:
                 fast = []
         self._rest = tuple(i for i in range(len(sources)) if i not in set(fast))
         if fast and not self._rest:
             self.presence = f"^(?:{anywhere})$"
+        self._ascii: tuple[Any, frozenset[int]] | None = None  # built when a scan needs it
+
+    def _ascii_set(self) -> tuple[Any, frozenset[int]]:
+        """:func:`_ascii_set` of this matcher, built on first use (two threads may both build
+        it: the same set)."""
+        found = self._ascii
+        if found is None:
+            assert self._fast is not None
+            relaxed = [translate(s, relaxed=True) for s in self._sources]
+            found = self._ascii = _ascii_set(self._sources, relaxed, self._fast[2])
+        return found
 
     def __reduce__(self) -> tuple[type[LineMatcher], tuple[tuple[str, ...]]]:
         return (LineMatcher, (self._sources,))
@@ -110,7 +122,7 @@ class LineMatcher:
         combined = self._combined
         alone = {index for index, _ in self._standalone}
         together = [i + offset for i in range(len(self._sources)) if i not in alone]
-        if combined is not None and not budgets.spent.intersection(together):
+        if combined is not None and budgets.spent.isdisjoint(together):
             try:
                 match = combined.fullmatch(line, timeout=budgets.least(together))
             except TimeoutError:  # which pattern it was, only the patterns one by one tell
@@ -162,7 +174,8 @@ class LineMatcher:
                 for i, line in enumerate(lines)
                 if line and (found := self.first(line, budgets, offset)) is not None
             ]
-        prefilter, which, fast, sure = self._fast
+        prefilter, which, fast = self._fast
+        ascii_which, sure = self._ascii or self._ascii_set()
         # Candidate line -> its UTF-8 bytes (a prefilter match spans the whole line), which the
         # set reads without encoding the line again; ``None`` for lines tried for ``_rest`` only.
         candidates: dict[int, bytes | None] = self._candidate_lines(prefilter, text)
@@ -175,14 +188,22 @@ class LineMatcher:
         for i in sorted(candidates):
             line = lines[i]
             data = candidates[i]
-            tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
+            if ascii_which is not None and data is not None and data.isascii():
+                # On an ASCII line the set's answer is final for the patterns in ``sure``.
+                tried = [fast[k] for k in ascii_which.Match(data) or ()]
+                final = sure
+            else:
+                tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
+                final = _NONE
             tried.extend(self._rest)
             for index in sorted(tried):
-                if index in sure or (
-                    exact[index].fullmatch(line)
-                    if budgets is None
-                    else budgets.fullmatch(exact[index], index + offset, line)
-                ):
+                if index in final:
+                    matched = True
+                elif budgets is None:
+                    matched = exact[index].fullmatch(line) is not None
+                else:
+                    matched = budgets.fullmatch(exact[index], index + offset, line)
+                if matched:
                     hits.append((i, index))
                     break
         return hits
@@ -201,24 +222,33 @@ class LineMatcher:
         return found
 
 
-def _full_match_set(
+_NONE: frozenset[int] = frozenset()
+
+
+def _full_match_set(patterns: Sequence[str]) -> Any:
+    """An RE2 set telling which of ``patterns`` match all of a line."""
+    which = re2.Set.FullMatchSet(re2_options())
+    for pattern in patterns:
+        which.Add(pattern)
+    which.Compile()
+    return which
+
+
+def _ascii_set(
     sources: Sequence[str], relaxed: Sequence[str | None], fast: Sequence[int]
 ) -> tuple[Any, frozenset[int]]:
-    """The RE2 set telling which patterns match a candidate line, and the patterns whose
-    answer is final: those RE2 can run exactly (:func:`translate` without ``relaxed``), which
-    then need no confirmation by ``regex``, the backtracking engine (no time budget either).
-    A set the exact forms make too big for RE2's memory falls back to the relaxed forms."""
-    exact = {i: translate(sources[i]) for i in fast}
-    for forms in (exact, {}):
-        which = re2.Set.FullMatchSet(re2_options())
-        try:
-            for i in fast:
-                which.Add(forms.get(i) or relaxed[i])
-            which.Compile()
-        except re2.error:
-            continue
-        return which, frozenset(i for i in fast if forms.get(i))
-    raise re2.error("the patterns do not fit in one RE2 set")
+    """The set asked about ASCII lines, and the patterns (indexes) whose answer there is
+    final: those with an :func:`ascii_exact` form, which then need no confirmation by the
+    backtracking engine (no time budget either); most boilerplate lines are ASCII.
+    ``(None, {})`` when no pattern has such a form or the set does not fit RE2's memory."""
+    forms = {i: form for i in fast if (form := ascii_exact(sources[i])) is not None}
+    if not forms:
+        return None, _NONE
+    try:
+        which = _full_match_set([forms.get(i) or relaxed[i] or "" for i in fast])
+    except re2.error:
+        return None, _NONE
+    return which, frozenset(forms)
 
 
 @lru_cache(maxsize=1024)
