@@ -38,6 +38,7 @@ import regex
 from .actions import ACTIONS, ParamKind
 from .errors import Problem
 from .matcher import line_matcher
+from .matcher.budget import Budgets
 from .rules import Rule, RuleSet, _check_extends, _FileChecker, rule_files
 from .testing import check_example
 
@@ -389,10 +390,10 @@ def _shadowed(rule_set: RuleSet, generic: Sequence[RuleSet]) -> dict[str, str]:
             for line in example.input.split("\n")
         ]
         own = line_matcher((rule.line_rule.pattern,))
-        matched = [lines[i] for i, _ in own.scan([line for line in lines])]
+        matched = [lines[i] for i, _ in own.scan(lines, Budgets([LINT_SECONDS]))]
         if not matched:
             continue
-        first = dict(everything.scan(matched))
+        first = dict(everything.scan(matched, Budgets([LINT_SECONDS] * len(order))))
         here = position[id(rule)]
         takers = [order[first[i]] for i in range(len(matched)) if first.get(i, here) < here]
         if len(takers) == len(matched):
@@ -505,7 +506,12 @@ def check_set(
                 )
             )
             continue
-        broad = [_ARTICLE_LINES[i] for i, _ in line_matcher((pattern,)).scan(_ARTICLE_LINES)]
+        budget = Budgets([LINT_SECONDS])
+        found = line_matcher((pattern,)).scan(_ARTICLE_LINES, budget)
+        if budget.spent:
+            slow = f"it took over {LINT_SECONDS:g} s on an ordinary sentence"
+            problems.append(_backtracking(file, rid, "pattern", pattern, slow))
+        broad = [_ARTICLE_LINES[i] for i, _ in found]
         if broad:
             problems.append(
                 LintProblem(
