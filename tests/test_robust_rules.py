@@ -13,7 +13,6 @@ from cleantext.cli.common import EXIT_OK, EXIT_USAGE
 from cleantext.lint import backtracking_risk, lint
 from cleantext.matcher import LineMatcher, known_valid, translate
 from cleantext.mine import toml_string
-from cleantext.rules import shipped_rules_dir
 from cleantext.testing import check_example
 
 ARTICLE = "The minister said the talks would resume on Monday after a week of delays."
@@ -200,7 +199,3 @@ def test_an_unreadable_rules_folder_is_a_problem(tmp_path: Path, monkeypatch) ->
     with pytest.raises(RuleFileError, match="cannot be read"):
         RuleLibrary.load([folder])
     assert "schema" in {p.check for p in lint([folder])}
-
-
-def test_shipped_rules_still_lint_clean() -> None:
-    assert lint([shipped_rules_dir()]) == []
