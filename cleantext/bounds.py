@@ -65,17 +65,23 @@ def over_bounds(
     removed: dict[int, int] = {}
     for change in changes:
         removed[change.tag] = removed.get(change.tag, 0) + _removed(lines, change)
-    suspects = {tag for tag, count in removed.items() if count > bounds[tag] * before}
+    # Loops rather than comprehensions here: names a comprehension reads from this function
+    # become cells, made on every call, and this runs after every step that changed text.
     eaten: dict[int, int] = {}
     for change in changes:
-        if change.tag in suspects:
+        tag = change.tag
+        if removed[tag] > bounds[tag] * before:
             lost = article_chars(lines[change.first : change.last]) - article_chars(change.lines)
-            eaten[change.tag] = eaten.get(change.tag, 0) + lost
-    eaten = {tag: count for tag, count in eaten.items() if count > MIN_ARTICLE_CHARS}
-    if not eaten:
-        return _NONE
-    article = article_chars(lines)
-    return frozenset(tag for tag, count in eaten.items() if count > bounds[tag] * article)
+            eaten[tag] = eaten.get(tag, 0) + lost
+    over = []
+    article = -1
+    for tag, count in eaten.items():
+        if count > MIN_ARTICLE_CHARS:
+            if article < 0:
+                article = article_chars(lines)
+            if count > bounds[tag] * article:
+                over.append(tag)
+    return frozenset(over) if over else _NONE
 
 
 _NONE: frozenset[int] = frozenset()

@@ -247,12 +247,9 @@ class _Run:
             return
         changes: Sequence[Change] = outcome.changes
         if changes and plan_step.bounds is not None:
-            over = over_bounds(self.lines, changes, plan_step.bounds, plan_step.tightest)
-            if over:  # those rules are not applied to this document at all
-                self.warnings.extend(over_bound(plan_step.rules[tag]) for tag in sorted(over))
-                changes = tuple(change for change in changes if change.tag not in over)
-                if not changes and len(plan_step.rules) == 1:
-                    return
+            changes = self.within_bounds(plan_step, changes)
+            if not changes and len(plan_step.rules) == 1:
+                return  # the rule is not applied to this document at all
         for key, value in outcome.metadata.items():
             self.metadata.setdefault(key, value)
         self.warnings.extend(outcome.warnings)
@@ -261,6 +258,17 @@ class _Run:
                 self.edits.extend(edits_for(self.lines, changes, plan_step.rules))
             self.lines = apply_changes(self.lines, changes)
             self.possible.clear()
+
+    def within_bounds(self, plan_step: PlanStep, changes: Sequence[Change]) -> Sequence[Change]:
+        """``changes`` without those of rules over their removal bound (see
+        :mod:`cleantext.bounds`), which are named in the warnings. Apart from :meth:`step`,
+        whose every call would otherwise make cells for what these expressions capture."""
+        assert plan_step.bounds is not None
+        over = over_bounds(self.lines, changes, plan_step.bounds, plan_step.tightest)
+        if not over:
+            return changes
+        self.warnings.extend(over_bound(plan_step.rules[tag]) for tag in sorted(over))
+        return tuple(change for change in changes if change.tag not in over)
 
     def gate(self, gate: PatternGate) -> frozenset[int]:
         """``gate.possible`` for the current lines; a gate of the joint scan has every other
@@ -502,12 +510,15 @@ class Cleaner:
         else:
             sites = self._detector.by_markers(found)
         if late:
-            run.warnings.extend(
-                f"a detect marker of rule set {self._detector.owner(marker)} ran out of its "
-                "time budget; it counted as absent"
-                for marker in late
-            )
+            run.warnings.extend(map(self._late_marker, late))
         return sites
+
+    def _late_marker(self, marker: int) -> str:
+        """The warning for a detect marker that ran out of time (it counted as absent)."""
+        return (
+            f"a detect marker of rule set {self._detector.owner(marker)} ran out of its time "
+            "budget; it counted as absent"
+        )
 
     def _joint_scan(self) -> JointScan | None:
         """One scan for the gates of the normalize plan and of the generic plan and for the

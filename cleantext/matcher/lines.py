@@ -169,11 +169,7 @@ class LineMatcher:
         self, lines: Sequence[str], text: bytes | None, budgets: Budgets | None, offset: int
     ) -> list[tuple[int, int]]:
         if text is None or self._fast is None:
-            return [
-                (i, found)
-                for i, line in enumerate(lines)
-                if line and (found := self.first(line, budgets, offset)) is not None
-            ]
+            return self._scan_each(lines, budgets, offset)
         prefilter, which, fast = self._fast
         ascii_which, sure = self._ascii or self._ascii_set()
         # Candidate line -> its UTF-8 bytes (a prefilter match spans the whole line), which the
@@ -190,10 +186,12 @@ class LineMatcher:
             data = candidates[i]
             if ascii_which is not None and data is not None and data.isascii():
                 # On an ASCII line the set's answer is final for the patterns in ``sure``.
-                tried = [fast[k] for k in ascii_which.Match(data) or ()]
+                tried = list(map(fast.__getitem__, ascii_which.Match(data) or ()))
                 final = sure
             else:
-                tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
+                tried = list(
+                    map(fast.__getitem__, which.Match(line if data is None else data) or ())
+                )
                 final = _NONE
             tried.extend(self._rest)
             for index in sorted(tried):
@@ -207,6 +205,18 @@ class LineMatcher:
                     hits.append((i, index))
                     break
         return hits
+
+    def _scan_each(
+        self, lines: Sequence[str], budgets: Budgets | None, offset: int
+    ) -> list[tuple[int, int]]:
+        """:meth:`scan` by :meth:`first` on every line (no RE2, or text it cannot read); a
+        method of its own, as the names its comprehension reads would be cells made on every
+        call of :meth:`_scan_once`."""
+        return [
+            (i, found)
+            for i, line in enumerate(lines)
+            if line and (found := self.first(line, budgets, offset)) is not None
+        ]
 
     @staticmethod
     def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> dict[int, bytes | None]:
