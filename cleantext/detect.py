@@ -13,18 +13,47 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
+from .document import is_missing
 from .matcher import MarkerScan
 from .rules import RuleLibrary
 
+#: what :attr:`Cleaned.warnings` says of a URL that cannot be parsed (the same words for every
+#: document, so runs can count them)
+INVALID_URL_WARNING = "the url is not a valid URL; site rules were chosen by content"
+
 
 def host_of(url: str) -> str:
-    """The host name of a URL (also accepts a bare host).
+    """The host name of a URL (also accepts a bare host); ``""`` when it has none or cannot
+    be parsed (a scraped ``http://[::1`` must not stop a run: its site is found by content).
 
-    >>> host_of("https://www.Example.co.uk/news/1"), host_of("example.org/x")
-    ('www.example.co.uk', 'example.org')
+    >>> host_of("https://www.Example.co.uk/news/1"), host_of("example.org/x"), host_of("http://[::1")
+    ('www.example.co.uk', 'example.org', '')
     """
-    parts = urlsplit(url if "//" in url else f"//{url}")
-    return (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url if "//" in url else f"//{url}")
+        return (parts.hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def checked_url(url: object) -> tuple[str | None, str]:
+    """``url`` as the pipeline uses it, and a warning (``""`` for none).
+
+    A missing value (``None``, or the ``NaN`` pandas gives for an empty cell) is no URL; a
+    string that is not a valid URL is no URL either, with :data:`INVALID_URL_WARNING`.
+
+    >>> checked_url(float("nan")), checked_url("http://[::1")[0], checked_url("https://a.org/")
+    ((None, ''), None, ('https://a.org/', ''))
+    """
+    if is_missing(url):
+        return None, ""
+    if not isinstance(url, str):
+        raise TypeError(f"url must be a str or None, not {type(url).__name__}.")
+    try:
+        urlsplit(url if "//" in url else f"//{url}")
+    except ValueError:
+        return None, INVALID_URL_WARNING
+    return url, ""
 
 
 class SiteDetector:
@@ -39,13 +68,20 @@ class SiteDetector:
         self._owners = tuple(k for k, s in enumerate(with_markers) for _ in s.detect)
         self._scan = MarkerScan([marker for s in with_markers for marker in s.detect])
 
-    def by_content(self, text: str | Sequence[str]) -> tuple[str, ...]:
+    def by_content(
+        self, text: str | Sequence[str], late: list[int] | None = None
+    ) -> tuple[str, ...]:
         """Site sets whose ``detect`` markers occur in ``text`` often enough (set id order).
 
         ``text`` may be given as its lines: a :class:`~cleantext.matcher.Lines` keeps its UTF-8
-        bytes for the other scans of the same version of the document.
+        bytes for the other scans of the same version of the document. Markers that ran out
+        of time count as absent and are added to ``late`` (see :meth:`owner`).
         """
-        return self.by_markers(self._scan.found(text))
+        return self.by_markers(self._scan.found(text, late))
+
+    def owner(self, marker: int) -> str:
+        """The id of the rule set a marker (an index of :attr:`markers`) belongs to."""
+        return self._sets[self._owners[marker]][0]
 
     @property
     def markers(self) -> MarkerScan:

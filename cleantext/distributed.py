@@ -34,7 +34,7 @@ from .errors import ConfigError
 from .io.compression import codec_for, open_decompressed
 from .io.formats import Format, detect_format
 from .io.plan import Unit
-from .io.sinks import sink_for
+from .io.sinks import cannot_write, sink_for
 from .pipeline import Cleaner
 from .records import Counts, Processor, RecordOptions, Reject
 
@@ -64,11 +64,13 @@ class Partition:
 
 @dataclass(frozen=True, slots=True)
 class PartitionResult:
-    """What a worker sends back: counts, rejects and input problems of one partition."""
+    """What a worker sends back: counts, rejects and input problems of one partition
+    (``unread``: its input could not be read, and it has no output)."""
 
     counts: Counts
     rejects: tuple[Reject, ...]
     errors: tuple[str, ...]
+    unread: bool = False
 
 
 def _files(url: str) -> list[tuple[str, str]]:
@@ -151,11 +153,13 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
     rejects: list[Reject] = []
     errors: list[str] = []
     try:
-        with (
-            in_fs.open(in_path, "rb") as raw,
-            open_decompressed(raw, codec) as stream,
-            out_fs.open(temporary, "wb") as out,
-        ):
+        raw = in_fs.open(in_path, "rb")
+    except OSError as error:  # no output: a later --resume tries this input again
+        reason = error.strerror or str(error)
+        problem = f"{partition.source}: cannot be read: {reason}"
+        return PartitionResult(counts, (), (problem,), unread=True)
+    try:
+        with raw, open_decompressed(raw, codec) as stream, out_fs.open(temporary, "wb") as out:
             sink = sink_for(partition.format, out)
             for chunk in unit_chunks(unit, stream, compress=compress):
                 result = processor.process(chunk)
@@ -166,9 +170,11 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
                     errors.append(f"{partition.source}: {result.error}")
             sink.close()
         out_fs.mv(temporary, out_path)
-    except BaseException:
+    except BaseException as error:
         if out_fs.exists(temporary):
             out_fs.rm(temporary)
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
+            raise cannot_write(partition.output, error) from error
         raise
     return PartitionResult(counts, tuple(rejects), tuple(errors))
 
@@ -251,4 +257,5 @@ def clean_dask(
                 log.write(reject)
     for error in errors:
         print(f"cleantext: {error}", file=sys.stderr)
-    return Summary(counts, tuple(errors), skipped)
+    unreadable = sum(result.unread for result in gathered)
+    return Summary(counts, tuple(errors), skipped, unreadable)

@@ -42,6 +42,20 @@ class Edit:
         return text[: self.start] + self.replacement + text[self.end :]
 
 
+def is_missing(value: object) -> bool:
+    """Whether ``value`` stands for "no value": ``None``, a float NaN (what pandas puts in an
+    empty cell) or pandas' ``NA``/``NaT``.
+
+    >>> is_missing(None), is_missing(float("nan")), is_missing(""), is_missing(0.5)
+    (True, True, False, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
 def replay(text: str, edits: Iterable[Edit]) -> str:
     """Apply ``edits`` in order to ``text``.
 

@@ -8,6 +8,8 @@ in = records out + rejected. Outputs appear under their final names only when co
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -16,12 +18,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from .errors import InputError
 from .io.compression import Codec, codec_for, open_decompressed
 from .io.formats import EXPORTS, Chunk, Format
 from .io.plan import STDIO, Plan, Unit
 from .io.progress import Progress
 from .io.read import CHUNK_BYTES, document_chunks, jsonl_chunks
-from .io.sinks import AtomicFile, Sink, sink_for
+from .io.sinks import AtomicFile, Sink, cannot_write, partial_name, sink_for
 from .parallel import WorkerPool
 from .records import ChunkResult, Counts, Processor, Reject
 
@@ -29,20 +32,30 @@ from .records import ChunkResult, Counts, Processor, Reject
 class RejectsLog:
     """Where rejected records go: a JSONL file (written atomically), else standard error.
 
-    With ``resume`` an existing rejects file is kept and new rejects are added after it.
+    With ``resume``, the rejects an earlier, interrupted run logged for the inputs in ``done``
+    (those whose outputs are complete and now skipped; ``None``: all of them) are kept, read
+    from the rejects file or, when that run was killed, from its temporary file: the rejects
+    of the other inputs are logged again as they are cleaned again. So that this works after
+    any interruption, :meth:`checkpoint` is called before each output is committed, and an
+    interrupted run keeps its temporary file once some output is complete.
     """
 
-    def __init__(self, path: Path | None, *, resume: bool = False) -> None:
+    def __init__(
+        self, path: Path | None, *, resume: bool = False, done: frozenset[str] | None = None
+    ) -> None:
         self.path = path
         self._resume = resume
+        self._done = done
         self._atomic: AtomicFile | None = None
         self._file: IO[bytes] | None = None
+        self._needed = False  # the temporary file holds rejects of complete outputs
 
     def __enter__(self) -> RejectsLog:
         if self.path is not None:
-            keep = self.path.read_bytes() if self._resume and self.path.exists() else b""
+            keep = kept_rejects(self.path, self._done) if self._resume else b""
             self._atomic = AtomicFile(self.path, keep=keep)
             self._file = self._atomic.__enter__()
+            self._needed = bool(keep)
         return self
 
     def __exit__(
@@ -51,23 +64,70 @@ class RejectsLog:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._atomic is not None:
+        if self._atomic is None:
+            return
+        if kind is not None and self._needed:
+            self._atomic.keep_partial()  # what --resume reads: the rejects of complete outputs
+        else:
             self._atomic.__exit__(kind, error, traceback)
 
     def write(self, reject: Reject) -> None:
-        if self._file is not None:
-            self._file.write(reject.to_json())
-        else:
+        if self._file is None:
             print(f"cleantext: {reject.location()}: rejected: {reject.reason}", file=sys.stderr)
+            return
+        try:
+            self._file.write(reject.to_json())
+        except OSError as failure:
+            raise cannot_write(self.path or "rejects", failure) from failure
+
+    def checkpoint(self) -> None:
+        """Make the rejects logged so far safe before an output is committed."""
+        if self._file is not None:
+            try:
+                self._file.flush()
+            except OSError as failure:
+                raise cannot_write(self.path or "rejects", failure) from failure
+            self._needed = True
+
+
+def kept_rejects(path: Path, done: frozenset[str] | None) -> bytes:
+    """The lines of the rejects log at ``path`` (its temporary file if an interrupted run
+    left one, which is newer) whose source is in ``done`` (all when ``None``)."""
+    source = partial_name(path) if partial_name(path).exists() else path
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError:
+        return b""
+    except OSError as error:
+        raise InputError(f"{source}: cannot be read: {error.strerror}") from error
+    if done is None:
+        return data
+    wanted = {_same_path(name) for name in done}
+    kept = []
+    for line in data.splitlines(keepends=True):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # the last line of a killed run may be cut short
+        if isinstance(entry, dict) and _same_path(str(entry.get("source"))) in wanted:
+            kept.append(line if line.endswith(b"\n") else line + b"\n")
+    return b"".join(kept)
+
+
+def _same_path(name: str) -> str:
+    """One spelling per input file, whatever spelling the run that logged it was given."""
+    return os.path.realpath(name)
 
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """What a run did: the counts, input problems (truncated files) and skipped outputs."""
+    """What a run did: the counts, input problems (truncated or unreadable files and folders,
+    ``unreadable`` of them could not be read at all) and skipped outputs."""
 
     counts: Counts = field(default_factory=Counts)
     errors: tuple[str, ...] = ()
     skipped: int = 0
+    unreadable: int = 0
 
     @property
     def clean(self) -> bool:
@@ -138,7 +198,14 @@ def _plan_chunks(plan: Plan, reading: _Reading, chunk_bytes: int) -> Iterator[Ch
             ):
                 yield reading.mark(chunk)
         else:
-            with open(unit.source, "rb") as raw:
+            try:
+                raw = open(unit.source, "rb")  # noqa: SIM115 (closed below)
+            except OSError as error:
+                reason = f"cannot be read: {error.strerror}"
+                yield reading.mark(Chunk(unit.format, unit.source, 0, b"", None, reason, True))
+                yield reading.mark(None)
+                continue
+            with raw:
                 reading.raw = raw
                 codec = None if unit.format is Format.PARQUET else codec_for(unit.source)
                 with open_decompressed(raw, codec) as stream:
@@ -155,14 +222,17 @@ def _process(processor: Processor, chunk: Chunk | None) -> ChunkResult | None:
 
 
 class _Outputs:
-    """Opens each unit's output when its first result arrives, commits it after its last."""
+    """Opens each unit's output when its first result arrives, commits it after its last; a
+    unit whose input could not be read gets no output (``--resume`` then tries it again)."""
 
-    def __init__(self, plan: Plan, stdout: IO[bytes]) -> None:
+    def __init__(self, plan: Plan, stdout: IO[bytes], rejects: RejectsLog) -> None:
         self._plan = plan
         self._units = iter(plan.units)
         self._stdout = stdout
+        self._rejects = rejects
         self._atomic: AtomicFile | None = None
         self._sink: Sink | None = None
+        self._name = ""
 
     def sink(self) -> Sink:
         if self._sink is None:
@@ -172,27 +242,49 @@ class _Outputs:
             # Export articles arrive as JSONL records, whatever the output holds.
             records = (unit or self._plan.units[0]).format in EXPORTS
             if path is None:
+                self._name = "standard output"
                 self._sink = sink_for(fmt, self._stdout, flush=True, from_jsonl=records)
             else:
+                self._name = str(path)
                 self._atomic = AtomicFile(path)
                 self._sink = sink_for(fmt, self._atomic.__enter__(), from_jsonl=records)
         return self._sink
 
-    def unit_done(self) -> None:
-        if self._plan.tree:
-            self.sink()  # an input without records still gets its (empty) output
+    def write(self, data: bytes) -> None:
+        sink = self.sink()
+        try:
+            sink.write(data)
+        except BrokenPipeError:
+            raise  # a reader that stopped reading (| head): not a failure of the run
+        except OSError as failure:
+            raise cannot_write(self._name, failure) from failure
+
+    def unit_done(self, *, unread: bool = False) -> None:
+        if not self._plan.tree:
+            return
+        self.sink()  # an input without records still gets its (empty) output
+        if unread:
+            self.abort(None)
+        else:
             self.commit()
 
     def commit(self) -> None:
-        if self._sink is not None:
-            self._sink.close()
+        self._rejects.checkpoint()
+        try:
+            if self._sink is not None:
+                self._sink.close()
+        except BrokenPipeError:
+            raise
+        except OSError as failure:
+            raise cannot_write(self._name, failure) from failure
         if self._atomic is not None:
             self._atomic.__exit__(None, None, None)
         self._sink = self._atomic = None
 
-    def abort(self, error: BaseException) -> None:
+    def abort(self, error: BaseException | None) -> None:
         if self._atomic is not None:
-            self._atomic.__exit__(type(error), error, None)
+            kind = type(error) if error is not None else OSError
+            self._atomic.__exit__(kind, error, None)
         self._sink = self._atomic = None
 
 
@@ -209,34 +301,43 @@ def run(
     """Clean every unit of ``plan``; return the counts. Bad records never raise."""
     log = rejects if rejects is not None else RejectsLog(None)
     reading = _Reading()
-    outputs = _Outputs(plan, stdout if stdout is not None else sys.stdout.buffer)
+    outputs = _Outputs(plan, stdout if stdout is not None else sys.stdout.buffer, log)
     counts = Counts()
-    errors: list[str] = []
+    errors: list[str] = list(plan.errors)
+    unreadable = 0
+    for error in plan.errors:
+        print(f"cleantext: {error}", file=sys.stderr)
     if not plan.units:
-        return Summary(skipped=plan.skipped)
+        return Summary(skipped=plan.skipped, errors=tuple(errors))
     if not plan.tree:
         outputs.sink()  # the one output exists even when no record reaches it
+    unread = False
     try:
         with WorkerPool(processor, jobs) as pool:
             for result in pool.map(_process, _plan_chunks(plan, reading, chunk_bytes)):
                 position = reading.marks.popleft()
                 if result is None:
-                    outputs.unit_done()
+                    outputs.unit_done(unread=unread)
+                    unread = False
                     continue
-                outputs.sink().write(result.data)
+                outputs.write(result.data)
                 for reject in result.rejects:
                     log.write(reject)
                 counts += result.counts
                 if result.error:
                     errors.append(f"{result.source}: {result.error}")
                     print(f"cleantext: {result.source}: {result.error}", file=sys.stderr)
+                    unread = unread or result.unread
+                    unreadable += result.unread
                 if progress is not None:
                     progress.update(counts.records_in, position)
-        outputs.commit()
+        if not plan.tree:
+            outputs.commit()
     except BaseException as error:
         outputs.abort(error)
         raise
     finally:
         if progress is not None:
             progress.close()
-    return Summary(counts, tuple(errors), plan.skipped)
+    unreadable += len(plan.errors)
+    return Summary(counts, tuple(errors), plan.skipped, unreadable)

@@ -62,3 +62,8 @@ class InputError(CleanTextError):
 class InstallError(CleanTextError):
     """The installation cannot run as asked: a compiled kernel is required but not in use, or
     another distribution installed its own ``cleantext`` package over this one."""
+
+
+class OutputError(CleanTextError):
+    """An output that cannot be written (permissions, a full disk, another run writing it);
+    the message names it, and no partial file is left under its name."""

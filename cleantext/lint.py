@@ -33,9 +33,12 @@ from pathlib import Path
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+import regex
+
 from .actions import ACTIONS, ParamKind
 from .errors import Problem
-from .matcher import LineMatcher
+from .matcher import line_matcher
+from .matcher.budget import Budgets
 from .rules import Rule, RuleSet, _check_extends, _FileChecker, rule_files
 from .testing import check_example
 
@@ -54,6 +57,11 @@ class LintProblem:
         where = f"{self.file}: {self.rule}" if self.rule else self.file
         return f"{where}: [{self.check}] {self.message}\n    fix: {self.hint}"
 
+
+#: seconds lint gives one pattern on one sample line before calling it too slow
+LINT_SECONDS = 1.0
+#: span actions, and what they would do to the words a pattern matches
+_SPAN_ACTIONS = {"drop-span": "delete", "replace": "rewrite"}
 
 # Sentences an article certainly contains; a whole-line rule that removes one is too broad.
 _ARTICLE_LINES = (
@@ -254,6 +262,56 @@ def _risky(items: Any, state: Any) -> str | None:
     return None
 
 
+# A quantifier that repeats what it follows more than once: *, +, {n,} or {n,m} with m > 1.
+_REPEAT = re.compile(r"[*+]|\{\d*,\d*\}|\{(?:\d*[2-9]|\d{2,})\}")
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\\g<[^>]*>|\(\?P=")
+
+
+def _repeated_references(source: str) -> str | None:
+    """A backreference or a branch reset group ``(?|...)`` under repetition, found by reading
+    the pattern's groups: Python's parser knows neither form in all its spellings, and both
+    defeat ``regex``'s guards against exponential backtracking (``(a+)\\1*b``,
+    ``((a+)\\2)+b``, ``(?|(a+)|(b+))+$``)."""
+    opened: list[list[str]] = []  # per open group: what it holds ("reference", "reset")
+    in_class = False
+    position = 0
+    for token in _TOKEN.finditer(source):
+        if token.start() < position:
+            continue
+        text = token.group()
+        end = token.end()
+        if in_class:
+            in_class = text != "]"
+            continue
+        if text.startswith("["):
+            in_class = True
+            continue
+        found: list[str] = []
+        if text == "(":
+            kind = ["reset"] if source.startswith("(?|", token.start()) else []
+            if source.startswith("(?P=", token.start()):
+                close = source.find(")", end)
+                end = position = close + 1 if close > 0 else len(source)
+                found = ["reference"]
+            else:
+                opened.append(kind)
+                continue
+        elif text == ")" and opened:
+            found = opened.pop()
+        elif _GROUP_REFERENCE.match(source, token.start()):
+            found = ["reference"]
+            if text.startswith("\\g"):
+                end = position = source.find(">", end) + 1 or len(source)
+        else:
+            continue
+        if found and _REPEAT.match(source, end):
+            what = "a backreference" if "reference" in found else "a branch reset group"
+            return f"{what} is repeated, which defeats the engine's guards"
+        if opened:
+            opened[-1] += found
+    return None
+
+
 def backtracking_risk(source: str) -> str | None:
     """Why ``source`` can backtrack catastrophically, or ``None`` when its shape is safe.
 
@@ -263,7 +321,12 @@ def backtracking_risk(source: str) -> str | None:
     True
     >>> backtracking_risk(r"(?:\\p{Lu}\\p{Ll}+ ?)+") is None
     True
+    >>> backtracking_risk(r"(a+)\\1*b") is not None, backtracking_risk(r"(\\w+) said \\1")
+    (True, None)
     """
+    structural = _repeated_references(source)
+    if structural:
+        return structural
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -293,38 +356,75 @@ def _patterns_of(rule_set: RuleSet, rule: Rule) -> list[tuple[str, str]]:
 # -- the checks --------------------------------------------------------------------------------
 
 
-def _line_rules_before(rule: Rule, rule_set: RuleSet, generic: Sequence[RuleSet]) -> list[Rule]:
-    """Whole-line rules that run before ``rule`` on a document where its set applies."""
-    earlier: list[Rule] = []
-    for candidate in rule_set.rules:
-        if candidate is rule:
-            break
-        if candidate.line_rule is not None:
-            earlier.append(candidate)
+def _line_order(rule_set: RuleSet, generic: Sequence[RuleSet]) -> list[Rule]:
+    """The whole-line rules in the order they run where ``rule_set`` applies, through its own:
+    a site set's rules come first, so only its own can take a line before one of them; a
+    generic set's come after those of the generic sets before it (by id). All generic sets
+    share one order (its prefixes), hence one matcher per lint run."""
+    order: list[Rule] = []
     if rule_set.always:
-        for other in generic:
-            if other.id < rule_set.id:
-                earlier += [r for r in other.rules if r.line_rule is not None]
-    return earlier
+        order += [r for other in generic for r in other.rules if r.line_rule is not None]
+        if rule_set.id not in {other.id for other in generic}:
+            order += [r for r in rule_set.rules if r.line_rule is not None]
+        return order
+    return [r for r in rule_set.rules if r.line_rule is not None]
 
 
-def _shadowed_by(rule: Rule, earlier: Sequence[Rule]) -> str | None:
-    if rule.line_rule is None or not earlier:
-        return None
-    own = LineMatcher([rule.line_rule.pattern])
-    others = LineMatcher([r.line_rule.pattern for r in earlier if r.line_rule is not None])
-    taken_by: list[str] = []
-    for example in rule.examples:
-        if example.is_keep:
+def _shadowed(rule_set: RuleSet, generic: Sequence[RuleSet]) -> dict[str, str]:
+    """For each shadowed rule of ``rule_set``, the earlier rules that take all the lines its
+    change-examples remove. One combined scan per set, not a matcher per rule: a set of a
+    thousand rules lints in seconds, not in minutes."""
+    order = _line_order(rule_set, generic)
+    if len(order) < 2:
+        return {}
+    position = {id(rule): i for i, rule in enumerate(order)}
+    everything = line_matcher(tuple(r.line_rule.pattern for r in order if r.line_rule))
+    found: dict[str, str] = {}
+    for rule in rule_set.rules:
+        if rule.line_rule is None:
             continue
-        for line in example.input.split("\n"):
-            line = line.strip()
-            if line and own.first(line) is not None:
-                index = others.first(line)
-                if index is None:
-                    return None
-                taken_by.append(earlier[index].qualified_id)
-    return ", ".join(dict.fromkeys(taken_by)) if taken_by else None
+        lines = [
+            line.strip()
+            for example in rule.examples
+            if not example.is_keep
+            for line in example.input.split("\n")
+        ]
+        own = line_matcher((rule.line_rule.pattern,))
+        matched = [lines[i] for i, _ in own.scan(lines, Budgets([LINT_SECONDS]))]
+        if not matched:
+            continue
+        first = dict(everything.scan(matched, Budgets([LINT_SECONDS] * len(order))))
+        here = position[id(rule)]
+        takers = [order[first[i]] for i in range(len(matched)) if first.get(i, here) < here]
+        if len(takers) == len(matched):
+            found[rule.qualified_id] = ", ".join(dict.fromkeys(t.qualified_id for t in takers))
+    return found
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _word_share(pattern: regex.Pattern[str], line: str) -> float:
+    """The share of the word characters of ``line`` inside matches of ``pattern``."""
+    words = [match.span() for match in _WORD.finditer(line)]
+    total = sum(end - start for start, end in words) or 1
+    covered = 0
+    for match in pattern.finditer(line, timeout=LINT_SECONDS):
+        first, last = match.span()
+        covered += sum(max(0, min(last, end) - max(first, start)) for start, end in words)
+    return covered / total
+
+
+def _broad_span(source: str) -> str | None:
+    """An article sentence most of whose words a span pattern would cut or replace."""
+    try:
+        pattern = regex.compile(source)
+        for line in _ARTICLE_LINES:
+            if _word_share(pattern, line) > 0.5:
+                return line
+    except (regex.error, TimeoutError):
+        return None
+    return None
 
 
 def check_set(
@@ -349,6 +449,7 @@ def check_set(
         risk = backtracking_risk(source)
         if risk:
             problems.append(_backtracking(file, "", f"detect[{i}]", source, risk))
+    shadowed = _shadowed(rule_set, generic)
     for rule in rule_set.rules:
         rid = rule.qualified_id
         for i, example in enumerate(rule.examples):
@@ -369,6 +470,20 @@ def check_set(
             risk = backtracking_risk(source)
             if risk:
                 problems.append(_backtracking(file, rid, key, source, risk))
+        if rule.action in _SPAN_ACTIONS:
+            sentence = _broad_span(rule.params["pattern"])
+            if sentence:
+                problems.append(
+                    LintProblem(
+                        file,
+                        rid,
+                        "too-broad",
+                        f"pattern matches most words of an ordinary article sentence "
+                        f"({sentence!r}): it would {_SPAN_ACTIONS[rule.action]} article text.",
+                        "match the fixed words of the boilerplate phrase, not any word ('\\w+', "
+                        "'.+')",
+                    )
+                )
         if rule.line_rule is None:
             continue
         pattern = rule.params["pattern"]
@@ -391,7 +506,12 @@ def check_set(
                 )
             )
             continue
-        broad = [s for s in _ARTICLE_LINES if LineMatcher([pattern]).first(s) is not None]
+        budget = Budgets([LINT_SECONDS])
+        found = line_matcher((pattern,)).scan(_ARTICLE_LINES, budget)
+        if budget.spent:
+            slow = f"it took over {LINT_SECONDS:g} s on an ordinary sentence"
+            problems.append(_backtracking(file, rid, "pattern", pattern, slow))
+        broad = [_ARTICLE_LINES[i] for i, _ in found]
         if broad:
             problems.append(
                 LintProblem(
@@ -404,7 +524,7 @@ def check_set(
                     "'.*' or '.+'",
                 )
             )
-        shadow = _shadowed_by(rule, _line_rules_before(rule, rule_set, generic))
+        shadow = shadowed.get(rid)
         if shadow:
             problems.append(
                 LintProblem(
@@ -448,7 +568,9 @@ def lint(paths: Iterable[str | Path], *, context: Iterable[str | Path] = ()) -> 
     ]
     checked: dict[str, RuleSet] = {}
     others: dict[str, RuleSet] = {}
-    target_files = rule_files(p for p in targets if p.exists())
+    unreadable: list[Problem] = []
+    target_files = rule_files((p for p in targets if p.exists()), unreadable=unreadable)
+    problems += [_from_load_problem(p) for p in unreadable]
     target_set = {f.resolve() for f in target_files}
     context_files = [
         f for f in rule_files(Path(c) for c in context) if f.resolve() not in target_set

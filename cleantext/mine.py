@@ -401,26 +401,34 @@ def drop_lines_from_stats(
     Raises:
         InputError: the file is missing or is not a statistics file written by ``cleantext mine``.
     """
+    not_stats = InputError(
+        f"{path}: not a version-{STATS_VERSION} statistics file of `cleantext mine`; "
+        f"write it with `cleantext mine DUMP --stats {path}`."
+    )
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_bytes().decode("utf-8"))
     except OSError as error:
         raise InputError(
             f"{path}: {error.strerror}; write it with `cleantext mine DUMP --stats {path}`."
         ) from error
-    except json.JSONDecodeError as error:
+    except UnicodeDecodeError as error:
+        raise not_stats from error
+    except (ValueError, RecursionError) as error:
         raise InputError(
-            f"{path}: not JSON ({error.msg}); is it a `cleantext mine` stats file?"
+            f"{path}: not JSON ({error}); is it a `cleantext mine` stats file?"
         ) from error
     if not isinstance(data, dict) or data.get("version") != STATS_VERSION:
-        raise InputError(
-            f"{path}: not a version-{STATS_VERSION} statistics file of `cleantext mine`; "
-            "mine the dump again."
-        )
+        raise not_stats
     floor = data.get("min_share", 0.0) if min_share is None else min_share
-    return {
-        site: frozenset(line["key"] for line in info["lines"] if line["share"] >= floor)
-        for site, info in data["sites"].items()
-    }
+    try:
+        return {
+            str(site): frozenset(
+                str(line["key"]) for line in info["lines"] if line["share"] >= floor
+            )
+            for site, info in data["sites"].items()
+        }
+    except (KeyError, TypeError, AttributeError) as error:
+        raise not_stats from error
 
 
 # -- draft rule sets ---------------------------------------------------------------------------
@@ -454,17 +462,45 @@ def pattern_for_line(line: str) -> str:
     return "(?i)" + "".join(parts)
 
 
+def _control(character: str) -> bool:
+    """A character no TOML string may hold as it is, tab aside: C0 controls and DEL."""
+    return character < " " or character == "\x7f"
+
+
+#: escapes of a TOML basic string, besides ``\uXXXX`` for the other control characters
+_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f"}
+
+
 def toml_string(value: str) -> str:
-    """A TOML string for ``value``: literal (``'...'``) when possible, so patterns stay readable."""
-    if "'" not in value and "\n" not in value and not any(ord(c) < 32 for c in value):
+    """A TOML string for ``value``: literal (``'...'``) when possible, so patterns stay readable,
+    else a basic string with every control character escaped (TOML refuses them raw, DEL too).
+
+    >>> print(toml_string(r"Share \\d+"), toml_string("a\\x7fb"))
+    'Share \\d+' "a\\u007fb"
+    """
+    if "'" not in value and not any(_control(c) and c != "\t" for c in value):
         return f"'{value}'"
     if (
         "'''" not in value
         and not value.endswith("'")
-        and not any(ord(c) < 32 and c != "\n" for c in value)
+        and not value.startswith("\n")  # a multi-line string drops a newline right after '''
+        and not any(_control(c) and c not in "\t\n" for c in value)
     ):
         return f"'''{value}'''"
-    return json.dumps(value, ensure_ascii=False)
+    return toml_basic_string(value)
+
+
+def toml_basic_string(value: str) -> str:
+    """``value`` as a TOML basic string (``"..."``), every control character escaped; unlike
+    ``json.dumps``, DEL (which TOML refuses raw) too.
+
+    >>> print(toml_basic_string('Say "hi"\\n\\x7f'))
+    "Say \\"hi\\"\\n\\u007f"
+    """
+    body = "".join(
+        _TOML_ESCAPES.get(c) or (f"\\u{ord(c):04x}" if _control(c) else c) for c in value
+    )
+    return f'"{body}"'
 
 
 def _quote(line: str, limit: int = 50) -> str:
@@ -528,11 +564,11 @@ def draft_rule_set(report: SiteReport, *, source: str, max_rules: int = 25) -> s
                     f"pattern = {toml_string(pattern)}",
                     "",
                     "[[rules.examples]]",
-                    f"input = {json.dumps(keep + chr(10) + line.example, ensure_ascii=False)}",
-                    f"output = {json.dumps(keep, ensure_ascii=False)}",
+                    f"input = {toml_basic_string(keep + chr(10) + line.example)}",
+                    f"output = {toml_basic_string(keep)}",
                     "",
                     "[[rules.examples]]",
-                    f"keep = {json.dumps(keep, ensure_ascii=False)}",
+                    f"keep = {toml_basic_string(keep)}",
                 ]
             )
         )

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,11 +50,26 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+#: seconds between two checks by a worker that its parent is still there
+PARENT_CHECK_SECONDS = 0.25
+
+
 def _init_worker(state: Any) -> None:
     global _worker_state
     _worker_state = state
     # Ctrl-C reaches the whole process group: the parent handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed outright (SIGKILL, out of memory) cannot stop its workers, which would
+    # clean on for nobody: each worker leaves as soon as its parent is gone.
+    threading.Thread(
+        target=_exit_with_parent, args=(os.getppid(),), name="cleantext-parent-watch", daemon=True
+    ).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _call(function: Callable[[Any, T], R], item: T) -> R:
@@ -118,14 +135,15 @@ class WorkerPool(Generic[S]):
                 future.cancel()
 
 
-def _clean_texts(cleaner: Cleaner, batch: tuple[Sequence[str], Sequence[str | None]]) -> list[str]:
-    texts, urls = batch
-    return [cleaner.clean(text, url=url) for text, url in zip(texts, urls, strict=True)]
+def _clean_texts(
+    cleaner: Cleaner, batch: tuple[Sequence[str | None], Sequence[str | None]]
+) -> list[str | None]:
+    return cleaner.clean_batch(*batch)
 
 
 def _batches(
-    texts: Iterable[str], urls: Iterable[str | None] | None, size: int
-) -> Iterator[tuple[list[str], list[str | None]]]:
+    texts: Iterable[str | None], urls: Iterable[str | None] | None, size: int
+) -> Iterator[tuple[list[str | None], list[str | None]]]:
     text_iter = iter(texts)
     url_iter: Iterator[str | None] = iter(urls) if urls is not None else repeat(None)
     while batch := list(islice(text_iter, size)):
@@ -137,13 +155,14 @@ def _batches(
 
 def clean_many(
     cleaner: Cleaner,
-    texts: Iterable[str],
+    texts: Iterable[str | None],
     *,
     urls: Iterable[str | None] | None = None,
     jobs: int | None = None,
     batch_size: int = 64,
-) -> Iterator[str]:
-    """Clean ``texts`` lazily with ``jobs`` processes (default: all cores), in input order.
+) -> Iterator[str | None]:
+    """Clean ``texts`` lazily with ``jobs`` processes (default: all cores), in input order;
+    missing texts (``None``, ``NaN``) come back as ``None``.
 
     Texts go to workers in batches of ``batch_size``; each worker holds its own copy of the
     cleaner, built once. With ``jobs=1`` it is ``cleaner.clean`` in a loop.

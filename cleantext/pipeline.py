@@ -24,9 +24,10 @@ from typing import Any
 from .actions import ACTIONS, Change, LineRule, Outcome, Stage, Step, run_line_rules
 from .actions.repair import is_heading
 from .actions.shape import ends_sentence, word_count
+from .bounds import out_of_time, over_bound, over_bounds
 from .classify import boilerplate_runs
-from .detect import SiteDetector, host_of
-from .document import Cleaned, Edit
+from .detect import SiteDetector, checked_url, host_of
+from .document import Cleaned, Edit, is_missing
 from .errors import ConfigError
 from .matcher import (
     OUTER_SPACE,
@@ -37,8 +38,9 @@ from .matcher import (
     joined,
     pattern_gate,
 )
+from .matcher.budget import Budgets
 from .mine import line_key
-from .rules import Rule, RuleLibrary, RuleSet, default_library
+from .rules import DEFAULT_MAX_REMOVED, Rule, RuleLibrary, RuleSet, default_library
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,21 @@ class PlanStep:
     #: an RE2 pattern that occurs in every text this step changes (``ActionSpec.presence``
     #: for a step of several rules), to gate it
     presence: str | None = field(default=None, repr=False)
+    #: per rule (change tag), the share of the text it may remove (``Rule.max_removed``; 1 for
+    #: none); ``None`` when no rule of the step is bounded
+    bounds: tuple[float, ...] | None = field(default=None, repr=False)
+    #: the smallest of ``bounds``: a step removing less than that share needs no count per rule
+    tightest: float = field(default=1.0, repr=False)
+
+
+def rule_step(stage: Stage, run: Step, rules: Sequence[Rule], **gates: Any) -> PlanStep:
+    """A plan step running ``rules`` (one, or the combined whole-line rules) with their
+    removal bounds (``Rule.max_removed``) attached."""
+    limits = [rule.max_removed for rule in rules]
+    if all(limit is None for limit in limits):
+        return PlanStep(stage, run, tuple(rules), **gates)
+    bounds = tuple(1.0 if limit is None else limit for limit in limits)
+    return PlanStep(stage, run, tuple(rules), **gates, bounds=bounds, tightest=min(bounds))
 
 
 def _line_step(rules: Sequence[Rule], generic: frozenset[str]) -> PlanStep:
@@ -71,10 +88,20 @@ def _line_step(rules: Sequence[Rule], generic: frozenset[str]) -> PlanStep:
                 previous = is_generic
             parts[-1].append(rule.line_rule.pattern)
     matcher = LineMatchers([tuple(part) for part in parts])
-    return PlanStep(
+    seconds = tuple(rule.seconds for rule in line_rules)
+
+    def run(lines: Sequence[str]) -> Outcome:
+        budgets = Budgets(seconds)
+        outcome = run_line_rules(lines, matcher, line_rules, budgets)
+        if budgets.spent:  # name the rules left out of this document
+            held = tuple(out_of_time(rules[tag]) for tag in sorted(budgets.spent))
+            return replace(outcome, warnings=(*outcome.warnings, *held))
+        return outcome
+
+    return rule_step(
         Stage.LINES,
-        lambda lines: run_line_rules(lines, matcher, line_rules),
-        tuple(rules),
+        run,
+        rules,
         # Gated where all rules are generic (then the joint scan answers the gate almost for
         # free): on most extracted texts the generic line rules find nothing.
         presence=matcher.presence if previous and len(parts) == 1 else None,
@@ -97,7 +124,7 @@ def build_plan(
             generic = frozenset(s.id for s in rule_sets if s.always)
             steps.append(_line_step(rules, generic))
         else:
-            steps.extend(PlanStep(stage, rule.step, (rule,)) for rule in rules)
+            steps.extend(rule_step(stage, rule.step, (rule,)) for rule in rules)
     return _gated_steps(steps, frozenset(s.id for s in rule_sets if s.always))
 
 
@@ -182,6 +209,15 @@ def edits_for(lines: Sequence[str], changes: Sequence[Change], rules: Sequence[R
     return edits
 
 
+#: lines above which a document is not given to the line classifier: its working memory
+#: grows by some 640 bytes a line, so a 2 MB input of a million one-character lines took
+#: 640 MB; real pages have at most a few thousand lines. Rules still apply to such documents.
+CLASSIFY_MAX_LINES = 20_000
+TOO_LONG_TO_CLASSIFY = (
+    f"the document has more than {CLASSIFY_MAX_LINES:,} lines; the line classifier was not run"
+)
+
+
 @dataclass(slots=True)
 class _Run:
     """The mutable state of one document going through the steps (never shared)."""
@@ -209,19 +245,39 @@ class _Run:
                 found = self.gate(gate)
             if index not in found and not (strips and 0 in found):
                 return
-        outcome: Outcome = plan_step.run(self.lines)
+        try:
+            outcome: Outcome = plan_step.run(self.lines)
+        except TimeoutError:  # a rule's pattern ran out of its time budget: leave it out
+            self.warnings.append(out_of_time(plan_step.rules[0]))
+            return
+        changes: Sequence[Change] = outcome.changes
+        if changes and plan_step.bounds is not None:
+            changes = self.within_bounds(plan_step, changes)
+            if not changes and len(plan_step.rules) == 1:
+                return  # the rule is not applied to this document at all
         for key, value in outcome.metadata.items():
             self.metadata.setdefault(key, value)
         self.warnings.extend(outcome.warnings)
         self.unsettled |= outcome.unsettled
-        if outcome.changes:
+        if changes:
             # The classifier judged the lines as they were; a line the repair stage joins or
             # drops after it changes what it would judge on the output.
             self.unsettled |= self.classified and plan_step.stage is Stage.REPAIR
             if self.explain:
-                self.edits.extend(edits_for(self.lines, outcome.changes, plan_step.rules))
-            self.lines = apply_changes(self.lines, outcome.changes)
+                self.edits.extend(edits_for(self.lines, changes, plan_step.rules))
+            self.lines = apply_changes(self.lines, changes)
             self.possible.clear()
+
+    def within_bounds(self, plan_step: PlanStep, changes: Sequence[Change]) -> Sequence[Change]:
+        """``changes`` without those of rules over their removal bound (see
+        :mod:`cleantext.bounds`), which are named in the warnings. Apart from :meth:`step`,
+        whose every call would otherwise make cells for what these expressions capture."""
+        assert plan_step.bounds is not None
+        over = over_bounds(self.lines, changes, plan_step.bounds, plan_step.tightest)
+        if not over:
+            return changes
+        self.warnings.extend(over_bound(plan_step.rules[tag]) for tag in sorted(over))
+        return tuple(change for change in changes if change.tag not in over)
 
     def gate(self, gate: PatternGate) -> frozenset[int]:
         """``gate.possible`` for the current lines; a gate of the joint scan has every other
@@ -235,9 +291,9 @@ class _Run:
         found = self.possible[gate] = gate.possible(self.lines)
         return found
 
-    def found_markers(self) -> set[int] | None:
+    def found_markers(self, late: list[int]) -> set[int] | None:
         """The detection markers in the current lines, from the joint scan (``None``: no
-        joint scan can answer, ask the detector)."""
+        joint scan can answer, ask the detector); markers out of time are added to ``late``."""
         if self.joint is None:
             return None
         if self.markers is None or self.markers[0] is not self.lines:
@@ -246,7 +302,7 @@ class _Run:
                 return None
             self.possible.update(answer[0])
             self.markers = (self.lines, answer[1])
-        return self.joint.markers.from_hits(self.markers[1], joined(self.lines))
+        return self.joint.markers.from_hits(self.markers[1], joined(self.lines), late)
 
 
 def run_steps(text: str, steps: Sequence[PlanStep], *, explain: bool = True) -> Cleaned:
@@ -254,7 +310,7 @@ def run_steps(text: str, steps: Sequence[PlanStep], *, explain: bool = True) -> 
     run = _Run(Lines(text.split("\n")), explain)
     for plan_step in steps:
         run.step(plan_step)
-    return Cleaned("\n".join(run.lines), tuple(run.edits), run.metadata)
+    return Cleaned("\n".join(run.lines), tuple(run.edits), run.metadata, (), tuple(run.warnings))
 
 
 def _has_article_text(lines: Sequence[str]) -> bool:
@@ -458,7 +514,17 @@ class Cleaner:
         :data:`MAX_PASSES` passes); the edits of every pass are kept in order, so they still
         replay onto the input.
         """
+        if not isinstance(text, str):
+            raise TypeError(
+                f"the text to clean must be a str, not {type(text).__name__}; "
+                "clean_batch and clean_many pass missing texts (None, NaN) through as None."
+            )
+        warning = ""
+        if url is not None:
+            url, warning = checked_url(url)
         run, set_ids = self._pass(text, url, explain)
+        if warning:
+            run.warnings.insert(0, warning)
         passes = 1
         while run.unsettled and passes < MAX_PASSES:
             output = "\n".join(run.lines)
@@ -488,6 +554,9 @@ class Cleaner:
                 run.step(mined)
                 mined = None
             if plan_step is self._classify:
+                if len(run.lines) > CLASSIFY_MAX_LINES:
+                    run.warnings.append(TOO_LONG_TO_CLASSIFY)
+                    continue
                 # Detection needs to know how much the rules removed: a per-document step.
                 plan_step = classifier_step(self._options["whole_page"], sum(map(bool, normalized)))
                 run.classified = True
@@ -506,10 +575,22 @@ class Cleaner:
         by_domain = self._detector.by_domain(url)
         if by_domain:
             return by_domain
-        found = run.found_markers()
+        late: list[int] = []
+        found = run.found_markers(late)
         if found is None:
-            return self._detector.by_content(run.lines)
-        return self._detector.by_markers(found)
+            sites = self._detector.by_content(run.lines, late)
+        else:
+            sites = self._detector.by_markers(found)
+        if late:
+            run.warnings.extend(map(self._late_marker, late))
+        return sites
+
+    def _late_marker(self, marker: int) -> str:
+        """The warning for a detect marker that ran out of time (it counted as absent)."""
+        return (
+            f"a detect marker of rule set {self._detector.owner(marker)} ran out of its time "
+            "budget; it counted as absent"
+        )
 
     def _joint_scan(self) -> JointScan | None:
         """One scan for the gates of the normalize plan and of the generic plan and for the
@@ -538,37 +619,49 @@ class Cleaner:
         return step
 
     def clean(self, text: str, *, url: str | None = None) -> str:
-        """Return ``text`` without boilerplate; ``url`` (if known) selects site rules."""
+        """Return ``text`` without boilerplate; ``url`` (if known) selects site rules.
+
+        Raises ``TypeError`` when ``text`` is not a string (``None`` included). A ``url`` that
+        is missing (``None``, ``NaN``) or cannot be parsed means no URL.
+        """
         run, _ = self._run(text, url, explain=False)
         return "\n".join(run.lines)
 
-    def explain(self, text: str, *, url: str | None = None) -> Cleaned:
-        """Clean ``text`` and say how: the edits, found metadata and rule sets applied."""
-        run, set_ids = self._run(text, url, explain=True)
+    def explain(self, text: str, *, url: str | None = None, edits: bool = True) -> Cleaned:
+        """Clean ``text`` and say how: the edits, found metadata, rule sets applied, warnings.
+
+        ``edits=False`` leaves the edit log out, which costs no more than :meth:`clean`.
+        """
+        run, set_ids = self._run(text, url, explain=edits)
         return Cleaned(
             "\n".join(run.lines), tuple(run.edits), run.metadata, set_ids, tuple(run.warnings)
         )
 
     def clean_batch(
-        self, texts: Iterable[str], urls: Iterable[str | None] | None = None
-    ) -> list[str]:
+        self, texts: Iterable[str | None], urls: Iterable[str | None] | None = None
+    ) -> list[str | None]:
         """Clean many texts in this process (``urls``, when given, pairs with ``texts``).
 
+        A missing text (``None``, or the ``NaN`` of an empty pandas cell) comes back as ``None``
+        and a missing URL means no URL, so one empty cell never stops a batch.
         Fits ``datasets.map(batched=True)``: ``lambda b: {"text": cleaner.clean_batch(b["text"])}``.
         """
-        if urls is None:
-            return [self.clean(text) for text in texts]
-        return [self.clean(text, url=url) for text, url in zip(texts, urls, strict=True)]
+        pairs = zip(texts, urls, strict=True) if urls is not None else ((t, None) for t in texts)
+        return [
+            None if text is None or is_missing(text) else self.clean(text, url=url)
+            for text, url in pairs
+        ]
 
     def clean_many(
         self,
-        texts: Iterable[str],
+        texts: Iterable[str | None],
         *,
         urls: Iterable[str | None] | None = None,
         jobs: int | None = None,
         batch_size: int = 64,
-    ) -> Iterator[str]:
-        """Clean ``texts`` lazily in ``jobs`` worker processes (default: all cores), in order.
+    ) -> Iterator[str | None]:
+        """Clean ``texts`` lazily in ``jobs`` worker processes (default: all cores), in order;
+        missing texts come back as ``None`` (see :meth:`clean_batch`).
 
         Each worker builds this cleaner once. Fits pandas
         (``df["text"] = list(cleaner.clean_many(df["text"]))``) and ``datasets.map``
@@ -592,6 +685,7 @@ def mined_lines_step(site: str, keys: frozenset[str]) -> PlanStep:
         examples=(),
         stage=Stage.LINES,
         step=lambda lines: Outcome(),
+        max_removed=DEFAULT_MAX_REMOVED,  # mined statistics are data, bounded like any rule
     )
 
     def run(lines: Sequence[str]) -> Outcome:
@@ -601,7 +695,7 @@ def mined_lines_step(site: str, keys: frozenset[str]) -> PlanStep:
             )
         )
 
-    return PlanStep(Stage.LINES, run, (rule,))
+    return rule_step(Stage.LINES, run, (rule,))
 
 
 def _rebuild_cleaner(library: RuleLibrary, options: dict[str, Any]) -> Cleaner:

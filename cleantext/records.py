@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -93,7 +94,9 @@ class Counts:
 
     ``bytes_in`` / ``bytes_out`` measure the cleaned text (UTF-8) of written records only, so
     their ratio is the share of text removed; they and ``rule_hits`` are filled only when
-    statistics are asked for (encoding every text to count it is not free).
+    statistics are asked for (encoding every text to count it is not free). ``warnings``
+    counts the documents per warning of the pipeline (``Cleaned.warnings``: a rule held back
+    by its time budget or removal bound, a safety valve that kept text), always.
     """
 
     records_in: int = 0
@@ -102,10 +105,13 @@ class Counts:
     bytes_in: int = 0
     bytes_out: int = 0
     rule_hits: Mapping[str, int] = field(default_factory=dict)
+    warnings: Mapping[str, int] = field(default_factory=dict)
 
     def __add__(self, other: Counts) -> Counts:
         hits = Counter(self.rule_hits)
         hits.update(other.rule_hits)
+        warnings = Counter(self.warnings)
+        warnings.update(other.warnings)
         return Counts(
             self.records_in + other.records_in,
             self.records_out + other.records_out,
@@ -113,6 +119,7 @@ class Counts:
             self.bytes_in + other.bytes_in,
             self.bytes_out + other.bytes_out,
             dict(hits),
+            dict(warnings),
         )
 
     @property
@@ -123,13 +130,48 @@ class Counts:
 
 @dataclass(frozen=True, slots=True)
 class ChunkResult:
-    """The processed form of one chunk: output bytes, rejects and counts, in input order."""
+    """The processed form of one chunk: output bytes, rejects and counts, in input order
+    (``error`` and ``unread`` as in :class:`~cleantext.io.formats.Chunk`)."""
 
     data: bytes
     rejects: tuple[Reject, ...] = ()
     counts: Counts = field(default_factory=Counts)
     source: str = ""
     error: str = ""
+    unread: bool = False
+
+
+class _NotRoundTrip(ValueError):
+    """A number JSON can hold but a float cannot (``1e400``): written back it would become
+    ``Infinity``, which is not JSON."""
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise _NotRoundTrip(
+            f"number {text[:40]} is out of range for a float: it would be written back as "
+            "Infinity, which is not JSON"
+        )
+    return value
+
+
+def parse_record(line: str) -> tuple[Any, str]:
+    """The JSON value of one line, or ``None`` and why it cannot be cleaned and written back.
+
+    >>> parse_record('{"n": 1e400}')[1][:30]
+    'number 1e400 is out of range f'
+    """
+    try:
+        return json.loads(line, parse_float=_finite), ""
+    except json.JSONDecodeError as error:
+        return None, f"invalid JSON ({error.msg} at column {error.colno})"
+    except _NotRoundTrip as error:
+        return None, str(error)
+    except ValueError as error:  # an integer of more digits than Python converts
+        return None, f"cannot be read exactly: {error}"
+    except RecursionError:
+        return None, "nested too deeply to read (arrays or objects over ~1,000 levels deep)"
 
 
 def dump_json(value: Any) -> bytes:
@@ -163,11 +205,12 @@ def annotation(cleaned: Cleaned) -> dict[str, Any]:
 class _Tally:
     """Counts for one chunk while it is processed (local to one call, never shared)."""
 
-    __slots__ = ("bytes_in", "bytes_out", "hits", "records_in", "rejects")
+    __slots__ = ("bytes_in", "bytes_out", "hits", "records_in", "rejects", "warnings")
 
     def __init__(self) -> None:
         self.records_in = self.bytes_in = self.bytes_out = 0
         self.hits: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
         self.rejects: list[Reject] = []
 
     def result(self, chunk: Chunk, data: bytes, written: int) -> ChunkResult:
@@ -178,8 +221,11 @@ class _Tally:
             self.bytes_in,
             self.bytes_out,
             dict(self.hits),
+            dict(self.warnings),
         )
-        return ChunkResult(data, tuple(self.rejects), counts, chunk.source, chunk.error)
+        return ChunkResult(
+            data, tuple(self.rejects), counts, chunk.source, chunk.error, chunk.unread
+        )
 
 
 class Processor:
@@ -209,19 +255,18 @@ class Processor:
         """
         url = url or self.options.url
         note: dict[str, Any] | None = None
-        if self.options.explains:
-            cleaned = self.cleaner.explain(text, url=url)
-            if prior:
-                cleaned = replace(cleaned, edits=prior + cleaned.edits)
-            result = cleaned.text
-            if self.options.stats:
-                tally.hits.update(cleaned.removed_by_rule())
-                tally.bytes_in += len(text.encode("utf-8", "surrogatepass"))
-                tally.bytes_out += len(result.encode("utf-8", "surrogatepass"))
-            if self.options.annotate:
-                note = annotation(cleaned)
-        else:
-            result, note = self.cleaner.clean(text, url=url), None
+        cleaned = self.cleaner.explain(text, url=url, edits=self.options.explains)
+        if prior and self.options.explains:
+            cleaned = replace(cleaned, edits=prior + cleaned.edits)
+        result = cleaned.text
+        if cleaned.warnings:
+            tally.warnings.update(cleaned.warnings)
+        if self.options.stats:
+            tally.hits.update(cleaned.removed_by_rule())
+            tally.bytes_in += len(text.encode("utf-8", "surrogatepass"))
+            tally.bytes_out += len(result.encode("utf-8", "surrogatepass"))
+        if self.options.annotate:
+            note = annotation(cleaned)
         return result, note
 
     def process(self, chunk: Chunk) -> ChunkResult:
@@ -259,11 +304,14 @@ class Processor:
                 text = chunk.data.decode("utf-8")
             except UnicodeDecodeError as error:
                 reason = f"not UTF-8 (byte {error.start}: {error.reason})"
-        if reason:
-            tally.rejects.append(Reject(chunk.source, 0, reason, chunk.data))
-            return [], 0
-        cleaned, _ = self.clean(text, None, tally)
-        return ([(cleaned + "\n").encode("utf-8")] if cleaned else []), 1
+        if not reason:
+            try:
+                cleaned, _ = self.clean(text, None, tally)
+                return ([(cleaned + "\n").encode("utf-8")] if cleaned else []), 1
+            except Exception as error:  # keep the document whole in the rejects
+                reason = f"could not be cleaned ({type(error).__name__}: {error})"
+        tally.rejects.append(Reject(chunk.source, 0, reason, chunk.data))
+        return [], 0
 
     def _export(self, chunk: Chunk, tally: _Tally) -> tuple[list[bytes], int]:
         """One JSONL record per article of a database export (:mod:`cleantext.io.exports`).
@@ -315,18 +363,26 @@ class Processor:
                 continue  # a blank line holds no record
             tally.records_in += 1
             record, reason = self._parse(raw)
-            if record is None:
-                tally.rejects.append(Reject(chunk.source, number, reason, raw))
-                continue
-            url = record.get(self.options.url_field)
-            text, note = self.clean(
-                record[self.options.text_field], url if isinstance(url, str) else None, tally
-            )
-            record[self.options.text_field] = text
-            if note is not None:
-                record[self.options.annotate] = note  # type: ignore[index]
-            out.append(dump_json(record) + b"\n")
+            if record is not None:
+                try:
+                    out.append(self._cleaned_record(record, tally))
+                    continue
+                except RecursionError:
+                    reason = "nested too deeply to write back (over ~1,000 levels)"
+                except Exception as error:  # one record must never stop a run: keep it whole
+                    reason = f"could not be cleaned ({type(error).__name__}: {error})"
+            tally.rejects.append(Reject(chunk.source, number, reason, raw))
         return out, len(out)
+
+    def _cleaned_record(self, record: dict[str, Any], tally: _Tally) -> bytes:
+        url = record.get(self.options.url_field)
+        text, note = self.clean(
+            record[self.options.text_field], url if isinstance(url, str) else None, tally
+        )
+        record[self.options.text_field] = text
+        if note is not None:
+            record[self.options.annotate] = note  # type: ignore[index]
+        return dump_json(record) + b"\n"
 
     def _parse(self, raw: bytes) -> tuple[dict[str, Any] | None, str]:
         """The record as a dict, or ``None`` and the reason it cannot be cleaned."""
@@ -337,12 +393,17 @@ class Processor:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             return None, f"not UTF-8 (byte {error.start}: {error.reason})"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            return None, f"invalid JSON ({error.msg} at column {error.colno})"
+        record, reason = parse_record(line)
+        if reason:
+            return None, reason
         if not isinstance(record, dict):
             return None, f"not a JSON object but {type(record).__name__}"
+        annotate = self.options.annotate
+        if annotate is not None and annotate in record:
+            return None, (
+                f"already has a field {annotate!r}, which --annotate would overwrite; "
+                "choose another --annotate-field"
+            )
         reason = check_text(record, self.options.text_field)
         return (None, reason) if reason else (record, "")
 

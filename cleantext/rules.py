@@ -10,6 +10,7 @@ threads; processes rebuild it from the same files (see :meth:`RuleLibrary.__redu
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,12 +23,21 @@ import regex
 from .actions import ACTIONS, LINE_RULE_BUILDERS, ActionSpec, LineRule, ParamKind, Stage, Step
 from .actions.base import compile_pattern
 from .errors import Problem, RuleFileError
+from .matcher.budget import DEFAULT_SECONDS, UserPattern
 
 _ID = regex.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SET_KEYS = frozenset(
     {"id", "name", "description", "extends", "always", "domains", "detect", "detect_min", "rules"}
 )
-RULE_KEYS = frozenset({"id", "description", "why", "action", "examples", "aliases"})
+RULE_KEYS = frozenset(
+    {"id", "description", "why", "action", "examples", "aliases", "max_removed", "max_seconds"}
+)
+#: share of a document's characters one rule may remove unless its ``max_removed`` says
+#: otherwise; above it the rule is not applied to that document (shipped footer and comment
+#: cuts stop at half a page by their ``min_position``, hostile rules take three quarters)
+DEFAULT_MAX_REMOVED = 0.6
+#: the most ``max_seconds`` may allow: a budget is a safety valve, not a licence to crawl
+MAX_SECONDS = 60.0
 EXAMPLE_KEYS = frozenset({"input", "output", "keep", "metadata", "note"})
 _PARAM_TYPES: dict[ParamKind, tuple[type, ...]] = {
     ParamKind.STRING: (str,),
@@ -71,6 +81,11 @@ class Rule:
     step: Step = field(repr=False, compare=False)
     line_rule: LineRule | None = field(default=None, repr=False, compare=False)
     aliases: tuple[str, ...] = ()
+    #: the share of a document's characters this rule may remove (``None``: no bound, for
+    #: actions that only change whitespace); see :data:`DEFAULT_MAX_REMOVED`
+    max_removed: float | None = None
+    #: seconds of pattern matching this rule may spend on one document
+    max_seconds: float = DEFAULT_SECONDS
 
     @property
     def qualified_id(self) -> str:
@@ -127,12 +142,14 @@ class _FileChecker:
             return ()
         return tuple(value)
 
-    def pattern(self, source: Any, rule: str, key: str) -> regex.Pattern[str] | None:
+    def pattern(
+        self, source: Any, rule: str, key: str, seconds: float = DEFAULT_SECONDS
+    ) -> UserPattern | None:
         if not isinstance(source, str) or not source:
             self.problem(rule, key, "must be a non-empty regular expression string.")
             return None
         try:
-            return compile_pattern(source)
+            return compile_pattern(source, seconds)
         except regex.error as error:
             self.problem(
                 rule,
@@ -142,10 +159,23 @@ class _FileChecker:
             )
             return None
 
-    def param(self, spec: ActionSpec, name: str, value: Any, rule: str) -> Any:
+    def limit(
+        self, table: Mapping[str, Any], key: str, rule: str, default: float, most: float
+    ) -> float:
+        """A safety-valve key (``max_removed``, ``max_seconds``): a number above 0, at most
+        ``most``."""
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= most:
+            self.problem(rule, key, f"must be a number above 0 and at most {most:g}.")
+            return default
+        return float(value)
+
+    def param(
+        self, spec: ActionSpec, name: str, value: Any, rule: str, seconds: float = DEFAULT_SECONDS
+    ) -> Any:
         param = spec.params[name]
         if param.kind is ParamKind.PATTERN:
-            return self.pattern(value, rule, name)
+            return self.pattern(value, rule, name, seconds)
         types = _PARAM_TYPES[param.kind]
         # bool is an int in Python, but `max_words = true` is a mistake, not a number.
         if not isinstance(value, types) or (
@@ -243,10 +273,12 @@ class _FileChecker:
             self.problem(
                 name, unknown, f"is not a key of {action!r} rules.{_hint(unknown, allowed)}"
             )
+        max_removed = self.limit(table, "max_removed", name, DEFAULT_MAX_REMOVED, 1.0)
+        max_seconds = self.limit(table, "max_seconds", name, DEFAULT_SECONDS, MAX_SECONDS)
         params: dict[str, Any] = {}
         for pname, param in spec.params.items():
             if pname in table:
-                params[pname] = self.param(spec, pname, table[pname], name)
+                params[pname] = self.param(spec, pname, table[pname], name, max_seconds)
             elif param.required:
                 self.problem(name, pname, f"is required by action {spec.name!r}: {param.doc}.")
             else:
@@ -254,6 +286,11 @@ class _FileChecker:
         if self.problems:
             return None
         line_builder = LINE_RULE_BUILDERS.get(spec.name)
+        try:
+            step = spec.build(params)
+        except regex.error as error:  # a pattern the action wraps (collapse-repeat's unit)
+            self.problem(name, "", f"cannot be used by action {spec.name!r}: {error}.")
+            return None
         return Rule(
             set_id=set_id,
             id=name,
@@ -263,9 +300,11 @@ class _FileChecker:
             params={k: table[k] for k in spec.params if k in table},
             examples=examples,
             stage=spec.stage,
-            step=spec.build(params),
+            step=step,
             line_rule=line_builder(params) if line_builder else None,
             aliases=aliases,
+            max_removed=max_removed if spec.bounded else None,
+            max_seconds=max_seconds,
         )
 
     def rule_set(self) -> RuleSet | None:
@@ -274,6 +313,14 @@ class _FileChecker:
                 data = tomllib.load(handle)
         except tomllib.TOMLDecodeError as error:
             self.problem("", "", f"is not valid TOML: {error}.")
+            return None
+        except UnicodeDecodeError as error:
+            self.problem(
+                "", "", f"is not UTF-8 text (byte {error.start}: {error.reason}); save it as UTF-8."
+            )
+            return None
+        except RecursionError:
+            self.problem("", "", "is not valid TOML: arrays or tables nested too deeply to read.")
             return None
         except OSError as error:
             self.problem("", "", f"cannot be read: {error.strerror}.")
@@ -368,14 +415,42 @@ def _check_extends(sets: Mapping[str, RuleSet], problems: list[Problem]) -> None
         visit(set_id, [])
 
 
-def rule_files(directories: Iterable[Path]) -> list[Path]:
-    """Every ``*.toml`` below the given folders, in a stable order (files may also be given)."""
+def rule_files(
+    directories: Iterable[Path], *, unreadable: list[Problem] | None = None
+) -> list[Path]:
+    """Every ``*.toml`` below the given folders, in a stable order (files may also be given),
+    each file once however many of the paths reach it.
+
+    A folder that cannot be read is added to ``unreadable`` (when given): a rule set that is
+    silently missing would change what gets cleaned.
+    """
     files: list[Path] = []
+    seen: set[Path] = set()
+
+    def refused(error: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append(
+                Problem(
+                    str(error.filename),
+                    "",
+                    "",
+                    f"cannot be read: {error.strerror}; fix its permissions or leave it out.",
+                )
+            )
+
     for directory in directories:
+        found: list[Path] = []
         if directory.is_file():
-            files.append(directory)
+            found.append(directory)
         else:
-            files.extend(sorted(directory.rglob("*.toml")))
+            for root, dirs, names in os.walk(directory, onerror=refused):
+                dirs.sort()
+                found += [Path(root, name) for name in names if name.endswith(".toml")]
+        for path in sorted(found):
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(path)
     return files
 
 
@@ -409,7 +484,7 @@ class RuleLibrary:
         for source in sources:
             if not source.exists():
                 problems.append(Problem(str(source), "", "", "does not exist."))
-        for path in rule_files(s for s in sources if s.exists()):
+        for path in rule_files((s for s in sources if s.exists()), unreadable=problems):
             checker = _FileChecker(path)
             rule_set = checker.rule_set()
             problems.extend(checker.problems)

@@ -18,7 +18,6 @@ is to review, generalize and delete.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -30,7 +29,7 @@ import regex
 from .actions.shape import ends_sentence, word_count
 from .detect import host_of
 from .errors import ConfigError
-from .mine import Document, pattern_for_line, toml_string
+from .mine import Document, pattern_for_line, toml_basic_string, toml_string
 from .pipeline import Cleaner
 from .rules import RuleLibrary
 from .testing import check_example
@@ -230,17 +229,17 @@ def render(proposal: Proposal, *, skip: frozenset[str] = frozenset()) -> str:
                 [
                     "[[rules]]",
                     f"id = {toml_string(stub.id)}",
-                    f"description = {json.dumps(f'Drop the line {short!r}.', ensure_ascii=False)}",
+                    f"description = {toml_basic_string(f'Drop the line {short!r}.')}",
                     f"why = {toml_string(why)}",
                     'action = "drop-line"',
                     f"pattern = {toml_string(stub.pattern)}",
                     "",
                     "[[rules.examples]]",
-                    f"input = {json.dumps(example, ensure_ascii=False)}",
-                    f"output = {json.dumps(keep, ensure_ascii=False)}",
+                    f"input = {toml_basic_string(example)}",
+                    f"output = {toml_basic_string(keep)}",
                     "",
                     "[[rules.examples]]",
-                    f"keep = {json.dumps(keep, ensure_ascii=False)}",
+                    f"keep = {toml_basic_string(keep)}",
                 ]
             )
         )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .actions.normalize import COLLAPSE_BLANK_LINES
 from .document import Cleaned, replay
-from .pipeline import PlanStep, run_steps
+from .pipeline import PlanStep, rule_step, run_steps
 from .rules import Example, Rule, RuleLibrary
 
 _FINALIZE_RULE = Rule(
@@ -63,7 +63,7 @@ def example_cases(library: RuleLibrary) -> list[ExampleCase]:
 def run_rule(rule: Rule, text: str) -> Cleaned:
     """Apply ``rule`` alone (then the blank-line finalize step) and explain the result."""
     steps = (
-        PlanStep(rule.stage, rule.step, (rule,)),
+        rule_step(rule.stage, rule.step, (rule,)),
         PlanStep(_FINALIZE_RULE.stage, _FINALIZE_RULE.step, (_FINALIZE_RULE,)),
     )
     return run_steps(text, steps)
@@ -73,6 +73,7 @@ def check_example(rule: Rule, example: Example) -> list[str]:
     """What is wrong with ``rule`` on ``example``; an empty list when it passes."""
     failures: list[str] = []
     result = run_rule(rule, example.input)
+    failures += [f"held back: {warning}" for warning in result.warnings]
     if result.text != example.output:
         kind = "keep-example changed" if example.is_keep else "output differs"
         failures.append(f"{kind}:\n  expected: {example.output!r}\n  got:      {result.text!r}")

@@ -196,19 +196,22 @@ def test_killed_run_leaves_no_final_file(tmp_path: Path) -> None:
     assert not target.exists()
 
 
-def test_terminated_run_removes_its_partial_file(tmp_path: Path) -> None:
+def test_terminated_run_removes_its_partial_file_and_says_so(tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
     run = subprocess.Popen(
         [*CLI, "clean", "--format", "jsonl", "-j", "2", "-o", str(target)],
         stdin=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     assert run.stdin is not None
     run.stdin.write(jsonl([{"id": i, "text": SEED_TEXT} for i in range(50)]))
     run.stdin.flush()
     _wait_for((tmp_path / ".out.jsonl.partial").exists)
     run.send_signal(signal.SIGTERM)
-    assert run.wait(timeout=60) != 0
+    assert run.wait(timeout=60) == 128 + signal.SIGTERM
+    assert run.stderr is not None
+    said = run.stderr.read()
+    assert b"terminated (SIGTERM)" in said and b"--resume" in said and b"Traceback" not in said
     assert list(tmp_path.iterdir()) == []
 
 
@@ -217,27 +220,33 @@ def test_resume_completes_an_interrupted_folder_run(tmp_path: Path) -> None:
     source.mkdir()
     for name in "abde":
         rows = [{"id": f"{name}{i}", "text": f"{SEED_TEXT}\n{name}{i}"} for i in range(3)]
-        (source / f"{name}.jsonl").write_bytes(jsonl(rows))
+        (source / f"{name}.jsonl").write_bytes(jsonl(rows) + b'{"bad": "%s"}\n' % name.encode())
     # A named pipe makes the run stop at "c" for as long as we like: kill it there.
     os.mkfifo(source / "c.jsonl")
-    out = tmp_path / "out"
+    out, rejects = tmp_path / "out", tmp_path / "rejects.jsonl"
     run = subprocess.Popen(
-        [*CLI, "clean", "-j", "1", str(source), "-o", str(out)], stderr=subprocess.DEVNULL
+        [*CLI, "clean", "-j", "1", str(source), "-o", str(out), "--rejects", str(rejects)],
+        stderr=subprocess.DEVNULL,
     )
     _wait_for(lambda: (out / "b.jsonl").exists())
     run.send_signal(signal.SIGKILL)
     run.wait()
     assert sorted(p.name for p in out.iterdir()) == ["a.jsonl", "b.jsonl"]
     (source / "c.jsonl").unlink()
-    (source / "c.jsonl").write_bytes(jsonl([{"id": "c", "text": SEED_TEXT}]))
-    done = cli(str(source), "-o", str(out), "--resume")
-    assert done.returncode == EXIT_OK, done.stderr
+    (source / "c.jsonl").write_bytes(jsonl([{"id": "c", "text": SEED_TEXT}]) + b'{"bad": "c"}\n')
+    done = cli(str(source), "-o", str(out), "--resume", "--rejects", str(rejects))
+    assert done.returncode == EXIT_REJECTED, done.stderr
     assert b"2 complete outputs skipped" in done.stderr
-    fresh = tmp_path / "fresh"
-    assert cli(str(source), "-o", str(fresh)).returncode == EXIT_OK
+    fresh, fresh_rejects = tmp_path / "fresh", tmp_path / "fresh-rejects.jsonl"
+    assert cli(str(source), "-o", str(fresh), "--rejects", str(fresh_rejects)).returncode == 1
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in fresh.iterdir())
     for path in fresh.iterdir():
         assert (out / path.name).read_bytes() == path.read_bytes()
+    # The rejects of the outputs completed before the kill are kept (issue 17).
+    assert rejects.read_bytes() == fresh_rejects.read_bytes()
+    assert [json.loads(r)["record"] for r in rejects.read_text().splitlines()] == [
+        f'{{"bad": "{name}"}}' for name in "abcde"
+    ]
 
 
 def test_input_kind_and_no_classifier_options(tmp_path, capsys) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-import regex
+from ..matcher.budget import DEFAULT_SECONDS, UserPattern
 
 
 class Stage(enum.IntEnum):
@@ -52,11 +52,11 @@ class Change(NamedTuple):
 class Outcome:
     """What one step wants done: sorted, non-overlapping changes and found metadata.
 
-    ``warnings`` report a step that held back (a safety valve kept text it would have removed),
-    so callers can count such documents. ``unsettled`` says the step passed over a line it
-    would have acted on elsewhere in the document (a footer marker too early in the text):
-    once other steps remove lines, the same step may decide otherwise, so the pipeline looks
-    at the result again.
+    ``warnings`` report a step that held back (a safety valve kept text it would have removed,
+    a rule out of time left out), so callers can count such documents. ``unsettled`` says
+    the step passed over a line it would have acted on elsewhere in the document (a footer
+    marker too early in the text): once other steps remove lines, the same step may decide
+    otherwise, so the pipeline looks at the result again.
     """
 
     changes: tuple[Change, ...] = ()
@@ -116,6 +116,9 @@ class ActionSpec:
         presence: an RE2 pattern (UTF-8) that occurs in every text the action changes, for
             actions with a fixed scan of their own: the pipeline skips the step when the
             combined scan finds no match.
+        bounded: whether what one rule of this action removes from a document is bounded by
+            the rule's ``max_removed``; ``False`` for actions that only change whitespace or
+            repair characters, which cannot take article text away.
     """
 
     name: str
@@ -125,10 +128,12 @@ class ActionSpec:
     build: Callable[[Mapping[str, Any]], Step]
     gate: tuple[str, str] | None = None
     presence: str | None = None
+    bounded: bool = True
 
 
-def compile_pattern(source: str) -> regex.Pattern[str]:
-    """Compile a rule pattern the one way all rule files share (``regex``, version 0).
+def compile_pattern(source: str, seconds: float = DEFAULT_SECONDS) -> UserPattern:
+    """Compile a rule pattern the one way all rule files share (``regex``, version 0), with its
+    rule's time budget per document (see :mod:`cleantext.matcher.budget`).
 
     Raises ``regex.error`` for a pattern that does not compile. A pattern the RE2 translator
     fully parses and RE2 compiles is known valid without ``regex``'s slower parser
@@ -140,25 +145,7 @@ def compile_pattern(source: str) -> regex.Pattern[str]:
     """
     from ..matcher import known_valid  # the matcher imports the actions: import late
 
+    pattern = UserPattern(source, seconds)
     if not known_valid(source):
-        return regex.compile(source)
-    return _LazyPattern(source)
-
-
-class _LazyPattern:
-    """A ``regex`` pattern compiled on first use; ``pattern`` is known without compiling."""
-
-    __slots__ = ("_compiled", "pattern")
-
-    def __init__(self, source: str) -> None:
-        self.pattern = source
-        self._compiled: regex.Pattern[str] | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        compiled = self._compiled
-        if compiled is None:
-            compiled = self._compiled = regex.compile(self.pattern)
-        return getattr(compiled, name)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (regex.compile, (self.pattern,))
+        _ = pattern.compiled  # raises regex.error now, at load time
+    return pattern

@@ -27,6 +27,7 @@ import regex
 
 from .._build import load_extension
 from ..matcher import joined
+from ..matcher.budget import PatternLike, UserPattern
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 from .shape import (
     capitalised_share,
@@ -154,7 +155,7 @@ class _LazyTokens:
 def glued_caption_end(
     line: str,
     *,
-    lede: regex.Pattern[str],
+    lede: PatternLike,
     max_words: int,
     min_rest_words: int,
     not_after: frozenset[str],
@@ -186,7 +187,7 @@ def glued_caption_end(
 def drop_glued_captions(
     lines: Sequence[str],
     *,
-    lede: regex.Pattern[str],
+    lede: PatternLike,
     max_words: int,
     min_rest_words: int,
     not_after: frozenset[str],
@@ -346,9 +347,10 @@ def drop_byline_captions(
 
 def _glued(params: Mapping[str, Any]) -> Step:
     not_after = frozenset(word.lower() for word in params["not_after"])
+    lede: UserPattern = params["lede"]
     return lambda lines: drop_glued_captions(
         lines,
-        lede=params["lede"],
+        lede=lede.timed(),
         max_words=params["max_words"],
         min_rest_words=params["min_rest_words"],
         not_after=not_after,

@@ -22,6 +22,7 @@ from typing import Any
 import regex
 
 from ..matcher import LineFilter
+from ..matcher.budget import PatternLike, UserPattern
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 
 _WORD = regex.compile(r"\w+")
@@ -30,7 +31,7 @@ _WORD = regex.compile(r"\w+")
 def truncate_before(
     lines: Sequence[str],
     *,
-    pattern: regex.Pattern[str],
+    pattern: PatternLike,
     max_position: float,
     only: Sequence[int] | None = None,
 ) -> Outcome:
@@ -41,6 +42,7 @@ def truncate_before(
     marker; the first marker beyond it ends the search. ``only`` lists the lines that may
     match (ascending; from a prefilter), ``None`` means all.
 
+    >>> import regex
     >>> p = regex.compile("MenuSections")
     >>> page = ["Home", "Sports", "MenuSections", "Text."]
     >>> truncate_before(page, pattern=p, max_position=0.9).changes
@@ -64,7 +66,6 @@ def truncate_before(
         if lines[i] and pattern.fullmatch(lines[i]):
             return Outcome(_cut_sparing_headline(lines, i))
     return Outcome()
-
 
 
 HEADLINE_LOOKAHEAD = 20
@@ -110,11 +111,12 @@ def _cut_sparing_headline(lines: Sequence[str], marker: int) -> tuple[Change, ..
 
 
 def _build(params: Mapping[str, Any]) -> Step:
-    pattern, max_position = params["pattern"], params["max_position"]
+    pattern: UserPattern = params["pattern"]
+    max_position = params["max_position"]
     # One RE2 scan names the lines the marker may match; only those are tried.
     candidates = LineFilter(pattern.pattern, whole_line=True)
     return lambda lines: truncate_before(
-        lines, pattern=pattern, max_position=max_position, only=candidates.lines(lines)
+        lines, pattern=pattern.timed(), max_position=max_position, only=candidates.lines(lines)
     )
 
 

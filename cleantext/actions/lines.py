@@ -13,24 +13,31 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..matcher import LineMatcher, LineMatchers, line_matcher
+from ..matcher.budget import DEFAULT_SECONDS, Budgets, OutOfTime
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 
 
 @dataclass(frozen=True, slots=True)
 class LineRule:
-    """A whole-line rule as the combined pass needs it."""
+    """A whole-line rule as the combined pass needs it (``seconds``: its time budget)."""
 
     pattern: str
     truncate: bool = False
     min_position: float = 0.0
+    seconds: float = DEFAULT_SECONDS
 
 
 def run_line_rules(
-    lines: Sequence[str], matcher: LineMatcher | LineMatchers, rules: Sequence[LineRule]
+    lines: Sequence[str],
+    matcher: LineMatcher | LineMatchers,
+    rules: Sequence[LineRule],
+    budgets: Budgets | None = None,
 ) -> Outcome:
     """Drop every line some rule matches; cut from the first accepted truncation marker.
 
-    The ``tag`` of each change is the index of the rule responsible.
+    The ``tag`` of each change is the index of the rule responsible. With ``budgets`` (one
+    per document, see :class:`~cleantext.matcher.budget.Budgets`), a rule whose pattern runs
+    out of its time on this document is left out of it and its tag is in ``budgets.spent``.
 
     >>> rules = [LineRule("Advertisement"), LineRule("Newspapers in .+", True, 0.5)]
     >>> m = LineMatcher([r.pattern for r in rules])
@@ -44,7 +51,7 @@ def run_line_rules(
     before = 0  # characters in the lines before ``counted``
     counted = 0
     passed_over = False  # a marker too early in the text: removals elsewhere may move it
-    for index, tag in matcher.scan(lines):
+    for index, tag in matcher.scan(lines, budgets):
         rule = rules[tag]
         if not rule.truncate:
             changes.append(Change(index, index + 1, (), tag))
@@ -61,13 +68,20 @@ def run_line_rules(
 
 
 def _line_rule(params: Mapping[str, Any], *, truncate: bool) -> LineRule:
-    return LineRule(params["pattern"].pattern, truncate, params.get("min_position", 0.0))
+    pattern = params["pattern"]
+    return LineRule(pattern.pattern, truncate, params.get("min_position", 0.0), pattern.seconds)
 
 
 def _single(rule: LineRule) -> Step:
     # Compiled on first use: loading thousands of site rules must not build their matchers.
+    seconds = (rule.seconds,)
+
     def step(lines: Sequence[str]) -> Outcome:
-        return run_line_rules(lines, line_matcher((rule.pattern,)), [rule])
+        budgets = Budgets(seconds)
+        outcome = run_line_rules(lines, line_matcher((rule.pattern,)), [rule], budgets)
+        if budgets.spent:
+            raise OutOfTime(f"pattern {rule.pattern!r} ran out of its {rule.seconds} s")
+        return outcome
 
     return step
 

@@ -18,6 +18,7 @@ from typing import Any
 import regex
 
 from ..matcher import LineFilter
+from ..matcher.budget import PatternLike, UserPattern
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 from .shape import ends_sentence, next_nonblank
 
@@ -58,7 +59,7 @@ def _candidate_indexes(lines: Sequence[str], max_line: int, only: list[int] | No
 def extract_masthead(
     lines: Sequence[str],
     *,
-    pattern: regex.Pattern[str],
+    pattern: PatternLike,
     max_line: int,
     key: str,
     only: list[int] | None = None,
@@ -99,7 +100,7 @@ def byline_metadata(match: regex.Match[str]) -> dict[str, Any]:
 def extract_byline(
     lines: Sequence[str],
     *,
-    pattern: regex.Pattern[str],
+    pattern: PatternLike,
     max_line: int,
     only: list[int] | None = None,
 ) -> Outcome:
@@ -275,10 +276,11 @@ def _fields(params: Mapping[str, Any]) -> Any:
 
 
 def _masthead(params: Mapping[str, Any]) -> Any:
-    candidates = LineFilter(params["pattern"].pattern, whole_line=True)
+    pattern: UserPattern = params["pattern"]
+    candidates = LineFilter(pattern.pattern, whole_line=True)
     return lambda lines: extract_masthead(
         lines,
-        pattern=params["pattern"],
+        pattern=pattern.timed(),
         max_line=params["max_line"],
         key=params["key"],
         only=candidates.lines(lines),
@@ -286,10 +288,11 @@ def _masthead(params: Mapping[str, Any]) -> Any:
 
 
 def _byline(params: Mapping[str, Any]) -> Any:
+    pattern: UserPattern = params["pattern"]
     # One RE2 scan names the few lines the pattern may match; only those are tried.
-    candidates = LineFilter(params["pattern"].pattern, whole_line=True)
+    candidates = LineFilter(pattern.pattern, whole_line=True)
     return lambda lines: extract_byline(
-        lines, pattern=params["pattern"], max_line=params["max_line"], only=candidates.lines(lines)
+        lines, pattern=pattern.timed(), max_line=params["max_line"], only=candidates.lines(lines)
     )
 
 

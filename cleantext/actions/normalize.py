@@ -268,6 +268,7 @@ REPAIR_UNICODE = ActionSpec(
     build=lambda p: repair_unicode,
     # No line needs ftfy unless the gate matches somewhere (exact: _lines_to_repair's own scan).
     presence=_GATE,
+    bounded=False,
 )
 
 NORMALIZE_WHITESPACE = ActionSpec(
@@ -276,6 +277,7 @@ NORMALIZE_WHITESPACE = ActionSpec(
     summary="Strip whitespace at both ends of every line.",
     params={},
     build=lambda p: strip_lines,
+    bounded=False,
 )
 
 COLLAPSE_BLANK_LINES = ActionSpec(
@@ -286,4 +288,5 @@ COLLAPSE_BLANK_LINES = ActionSpec(
         "max_blank": Param(ParamKind.INT, "blank lines allowed in a row", default=1, minimum=0)
     },
     build=lambda p: lambda lines: collapse_blank_lines(lines, max_blank=p["max_blank"]),
+    bounded=False,
 )

@@ -13,10 +13,11 @@ from typing import Any
 import regex
 
 from ..matcher import LineFilter
+from ..matcher.budget import PatternLike, UserPattern
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 
 
-def remove_spans(line: str, pattern: regex.Pattern[str]) -> str:
+def remove_spans(line: str, pattern: PatternLike) -> str:
     """Cut every match of ``pattern`` out of ``line``, merging the whitespace at each cut.
 
     >>> remove_spans(" ?? ?? TORCHED", regex.compile(r"\\?\\?"))
@@ -37,7 +38,7 @@ def remove_spans(line: str, pattern: regex.Pattern[str]) -> str:
 
 
 def drop_spans(
-    lines: Sequence[str], *, pattern: regex.Pattern[str], only: Sequence[int] | None = None
+    lines: Sequence[str], *, pattern: PatternLike, only: Sequence[int] | None = None
 ) -> Outcome:
     """Remove every match of ``pattern`` inside each line (``only``: the lines that may change).
 
@@ -57,7 +58,7 @@ def drop_spans(
 def replace_spans(
     lines: Sequence[str],
     *,
-    pattern: regex.Pattern[str],
+    pattern: PatternLike,
     replacement: str,
     only: Sequence[int] | None = None,
 ) -> Outcome:
@@ -79,7 +80,7 @@ def replace_spans(
 
 
 def collapse_repeats(
-    lines: Sequence[str], *, repeated: regex.Pattern[str], only: Sequence[int] | None = None
+    lines: Sequence[str], *, repeated: PatternLike, only: Sequence[int] | None = None
 ) -> Outcome:
     """Keep one copy of a phrase the scraper wrote twice in a row (``BY X BY X``).
 
@@ -106,24 +107,28 @@ def repeat_pattern(unit: str) -> regex.Pattern[str]:
 
 
 def _collapse(params: Mapping[str, Any]) -> Step:
-    repeated = repeat_pattern(params["pattern"].pattern)
+    unit: UserPattern = params["pattern"]
+    repeated = UserPattern(repeat_pattern(unit.pattern).pattern, unit.seconds)
     # A repeat needs one copy of the unit: only lines where the unit may match are tried.
-    candidates = LineFilter(params["pattern"].pattern)
-    return lambda lines: collapse_repeats(lines, repeated=repeated, only=candidates.lines(lines))
+    candidates = LineFilter(unit.pattern)
+    return lambda lines: collapse_repeats(
+        lines, repeated=repeated.timed(), only=candidates.lines(lines)
+    )
 
 
 def _drop(params: Mapping[str, Any]) -> Step:
-    pattern = params["pattern"]
+    pattern: UserPattern = params["pattern"]
     # Lines without a match change only when they have whitespace to strip.
     candidates = LineFilter(pattern.pattern, outer_space=True)
-    return lambda lines: drop_spans(lines, pattern=pattern, only=candidates.lines(lines))
+    return lambda lines: drop_spans(lines, pattern=pattern.timed(), only=candidates.lines(lines))
 
 
 def _replace(params: Mapping[str, Any]) -> Step:
-    pattern, replacement = params["pattern"], params["replacement"]
+    pattern: UserPattern = params["pattern"]
+    replacement = params["replacement"]
     candidates = LineFilter(pattern.pattern, outer_space=True)
     return lambda lines: replace_spans(
-        lines, pattern=pattern, replacement=replacement, only=candidates.lines(lines)
+        lines, pattern=pattern.timed(), replacement=replacement, only=candidates.lines(lines)
     )
 
 

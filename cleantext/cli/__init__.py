@@ -13,6 +13,7 @@ from . import name_clash
 
 # isort: split
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -100,4 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except OSError as error:  # standard output is full or gone: say it once, not at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if not isinstance(error, BrokenPipeError):
+            code = code or fail(f"standard output: cannot write: {error.strerror}", EXIT_USAGE)
+    sys.exit(code)

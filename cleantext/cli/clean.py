@@ -23,7 +23,7 @@ from ..io.plan import Plan, make_plan
 from ..io.progress import Progress
 from ..parallel import default_jobs
 from ..records import Counts, Processor, RecordOptions
-from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, cleaner_from_args
+from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, cleaner_from_args, fail
 
 #: ``--format auto``: formats from file names, and exports recognised by their content.
 AUTO = "auto"
@@ -180,6 +180,11 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ConfigError("--scheduler is for the Dask engine: add --engine dask.")
     if args.format == AUTO and args.engine == "dask":
         raise ConfigError("--format auto reads files before planning; the Dask engine cannot.")
+    if args.annotate and args.annotate_field in (args.text_field, args.url_field):
+        raise ConfigError(
+            f"--annotate-field {args.annotate_field} would overwrite the field cleantext reads "
+            "the text or URL from; choose another name."
+        )
     if args.rejects is not None and args.rejects.exists() and not (args.force or args.resume):
         raise ConfigError(f"{args.rejects}: already exists; add --force to overwrite it.")
 
@@ -199,12 +204,23 @@ def _check_plan(args: argparse.Namespace, plan: Plan) -> None:
             raise ConfigError(f"{args.rejects}: is an input or an output; choose another name.")
 
 
+class _Terminated(Exception):
+    """SIGTERM arrived (a scheduler stopping the job, ``kill``)."""
+
+
+#: what an interrupted run tells the user; complete outputs (and their rejects) are kept
+STOPPED = (
+    "{what}; complete outputs were kept and the one being written was removed: run the same "
+    "command with --resume to finish"
+)
+
+
 @contextmanager
 def _terminate_cleanly() -> Iterator[None]:
     """Turn SIGTERM into an exception, so partial outputs are removed as on Ctrl-C."""
 
     def stop(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)
+        raise _Terminated
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
@@ -219,9 +235,15 @@ def report(summary: Summary, *, stats: bool) -> None:
     line = f"cleantext: {c.records_in:,} records in, {c.records_out:,} out, {c.rejected:,} rejected"
     if summary.skipped:
         line += f"; {summary.skipped:,} complete outputs skipped (--resume)"
-    if summary.errors:
-        line += f"; {len(summary.errors)} input(s) cut short"
+    cut_short = len(summary.errors) - summary.unreadable
+    if cut_short:
+        line += f"; {cut_short} input(s) cut short"
+    if summary.unreadable:
+        line += f"; {summary.unreadable} input(s) could not be read"
     print(line, file=sys.stderr)
+    for warning, documents in sorted(c.warnings.items(), key=lambda item: (-item[1], item[0])):
+        plural = "document" if documents == 1 else "documents"
+        print(f"cleantext: {documents:,} {plural}: {warning}", file=sys.stderr)
     if stats:
         print(format_stats(c), file=sys.stderr)
 
@@ -237,6 +259,10 @@ def format_stats(counts: Counts) -> str:
     ]
     ranked = sorted(counts.rule_hits.items(), key=lambda item: (-item[1], item[0]))
     lines += [f"  {hits:>9,}  {rule}" for rule, hits in ranked]
+    if counts.warnings:
+        lines.append("warnings (documents):")
+        ranked = sorted(counts.warnings.items(), key=lambda item: (-item[1], item[0]))
+        lines += [f"  {documents:>9,}  {warning}" for warning, documents in ranked]
     return "\n".join(lines)
 
 
@@ -279,8 +305,14 @@ def run_command(args: argparse.Namespace) -> int:
         progress = (
             Progress(sys.stderr, plan.size) if sys.stderr.isatty() and not args.quiet else None
         )
-        with _terminate_cleanly(), RejectsLog(args.rejects, resume=args.resume) as rejects:
-            summary = run(plan, processor, jobs=jobs, rejects=rejects, progress=progress)
+        log = RejectsLog(args.rejects, resume=args.resume, done=plan.done)
+        try:
+            with _terminate_cleanly(), log as rejects:
+                summary = run(plan, processor, jobs=jobs, rejects=rejects, progress=progress)
+        except _Terminated:
+            return fail(STOPPED.format(what="terminated (SIGTERM)"), 128 + signal.SIGTERM)
+        except KeyboardInterrupt:
+            return fail(STOPPED.format(what="interrupted"), 128 + signal.SIGINT)
     if not args.quiet or not summary.clean:
         report(summary, stats=args.stats)
     return EXIT_OK if summary.clean else EXIT_REJECTED

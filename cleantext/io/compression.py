@@ -159,6 +159,69 @@ class GzipReader(io.BufferedIOBase):
         return b"".join(pieces)
 
 
+#: compressed bytes given to the zstd decompressor at once: at most 32 MB of output
+_ZSTD_PIECE = 1 << 10
+
+
+class ZstdReader(io.BufferedIOBase):
+    """The decompressed content of a zstd file of one or more frames (as workers write them).
+
+    zstandard's stream reader ends quietly where a file is cut inside a frame, so the records
+    after the cut would vanish without a word; this one raises ``EOFError`` there, after
+    handing out everything decompressed before it, as :class:`GzipReader` does.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._zstd = _zstandard().ZstdDecompressor()
+        self._frame = self._zstd.decompressobj()
+        self._input = b""  # compressed bytes read and not yet given to the decompressor
+        self._output = b""  # decompressed bytes not yet handed out
+        self._in_frame = False  # input ending now would cut a frame short
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self) -> bool:
+        """Decompress more into ``_output``; ``False`` at the end of the input."""
+        while not self._output:
+            if not self._input:
+                self._input = self._raw.read(_GZIP_BLOCK)
+                if not self._input:
+                    if self._in_frame:
+                        raise EOFError("the compressed file ends inside a zstd frame")
+                    return False
+            # A small piece at a time: one 4-byte block can stand for 128 KB of output, so the
+            # output of a piece is bounded only through the size of the piece.
+            data, self._input = self._input[:_ZSTD_PIECE], self._input[_ZSTD_PIECE:]
+            self._in_frame = True
+            self._output = self._frame.decompress(data)
+            if self._frame.eof:
+                self._input = self._frame.unused_data + self._input
+                self._frame = self._zstd.decompressobj()
+                self._in_frame = False
+        return True
+
+    def read1(self, size: int | None = -1) -> bytes:
+        """Some decompressed bytes (at most ``size``); ``b""`` only at the end."""
+        if not self._output and not self._fill():
+            return b""
+        most = size if size is not None and size > 0 else len(self._output)
+        out, self._output = self._output[:most], self._output[most:]
+        return out
+
+    def read(self, size: int | None = -1) -> bytes:
+        """``size`` decompressed bytes, fewer only at the end (everything if ``size < 0``)."""
+        if size is None or size < 0:
+            return b"".join(iter(self.read1, b""))
+        pieces: list[bytes] = []
+        while size > 0 and (piece := self.read1(size)):
+            pieces.append(piece)
+            size -= len(piece)
+        return b"".join(pieces)
+
+
 def open_decompressed(raw: IO[bytes], codec: Codec | None) -> IO[bytes]:
     """A binary stream of the decompressed content of ``raw`` (returned as is if uncompressed)."""
     stream: Any
@@ -171,9 +234,7 @@ def open_decompressed(raw: IO[bytes], codec: Codec | None) -> IO[bytes]:
     elif codec is Codec.XZ:
         stream = lzma.LZMAFile(raw, mode="rb")  # noqa: SIM115 (the caller closes it)
     else:
-        # read_across_frames: files written chunk by chunk hold many frames.
-        zstd = _zstandard().ZstdDecompressor()
-        stream = zstd.stream_reader(raw, read_across_frames=True, closefd=False)
+        stream = ZstdReader(raw)  # files written chunk by chunk hold many frames
     return stream  # type: ignore[no-any-return]
 
 

@@ -58,6 +58,8 @@ class Chunk:
         compress: codec to compress the encoded output with, so workers do it in parallel.
         error: set when the input broke off here: ``data`` is what was left of a record cut
             by truncated or corrupt compressed input, and ``error`` says what happened.
+        unread: the input could not be opened at all (``error`` says why): its output is not
+            written, so that ``--resume`` tries it again.
     """
 
     format: Format
@@ -66,3 +68,4 @@ class Chunk:
     data: bytes
     compress: Codec | None = None
     error: str = ""
+    unread: bool = False

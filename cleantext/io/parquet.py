@@ -87,6 +87,11 @@ def process_batch(processor: Processor, chunk: Chunk) -> ChunkResult:
             f"{chunk.source}: no column {options.text_field!r} "
             f"(columns: {', '.join(table.schema.names)}); --text-field chooses it."
         )
+    if options.annotate and options.annotate in table.schema.names:
+        raise ConfigError(
+            f"{chunk.source}: already has a column {options.annotate!r}, which --annotate would "
+            "overwrite; choose another --annotate-field."
+        )
     texts = table.column(options.text_field).to_pylist()
     urls = (
         table.column(options.url_field).to_pylist()
@@ -103,6 +108,11 @@ def process_batch(processor: Processor, chunk: Chunk) -> ChunkResult:
         size = len(text.encode("utf-8", "surrogatepass")) if not reason else 0
         if not reason and options.max_bytes is not None and size > options.max_bytes:
             reason = f"text of {size} bytes is over --max-bytes {options.max_bytes}"
+        if not reason:
+            try:
+                result, note = processor.clean(text, url if isinstance(url, str) else None, tally)
+            except Exception as error:  # one row must never stop a run: keep it whole
+                reason = f"could not be cleaned ({type(error).__name__}: {error})"
         keep.append(not reason)
         if reason:
             row = table.slice(offset, 1).to_pylist()[0]
@@ -110,7 +120,6 @@ def process_batch(processor: Processor, chunk: Chunk) -> ChunkResult:
                 Reject(chunk.source, chunk.first + offset, reason, dump_json(row), "row")
             )
             continue
-        result, note = processor.clean(text, url if isinstance(url, str) else None, tally)
         cleaned.append(result)
         if note is not None:
             notes.append(json.dumps(note, ensure_ascii=False, default=str))

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..errors import ConfigError, InputError
 from .compression import codec_for, corrupt_errors, open_decompressed, strip_codec
 from .formats import EXPORTS, Format, detect_format
+from .sinks import is_special
 
 STDIO = "-"
 
@@ -49,13 +50,20 @@ class Unit:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What a run does: the units in order and, in the stream shape, the one output."""
+    """What a run does: the units in order and, in the stream shape, the one output.
+
+    ``done`` names the inputs whose outputs are complete and skipped (``--resume``): their
+    rejects from the interrupted run are kept. ``errors`` are folders that could not be read:
+    the run goes on without them and says so.
+    """
 
     units: tuple[Unit, ...]
     tree: bool
     output: Path | None = None
     output_format: Format = Format.TEXT
     skipped: int = 0
+    done: frozenset[str] = frozenset()
+    errors: tuple[str, ...] = ()
 
     @property
     def size(self) -> int | None:
@@ -64,13 +72,32 @@ class Plan:
         return None if any(s is None for s in sizes) else sum(s or 0 for s in sizes)
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Files under ``folder``, sorted, skipping hidden ones (and our ``.partial`` files)."""
+def _walk(folder: Path, errors: list[str]) -> list[Path]:
+    """Files under ``folder``, sorted, skipping hidden ones (and our ``.partial`` files); a
+    folder that cannot be read is added to ``errors`` (its files would be silently missing)."""
+
+    def refused(error: OSError) -> None:
+        errors.append(f"{error.filename}: cannot be read: {error.strerror}")
+
     found = []
-    for root, dirs, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder, onerror=refused):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [Path(root, name) for name in sorted(files) if not name.startswith(".")]
     return found
+
+
+def _file_size(path: Path) -> int | None:
+    """The size of an input, ``None`` when it cannot be known (a dangling link: reading it
+    will fail and be reported with the other input problems)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _exists(path: Path) -> bool:
+    """An output that exists as a file to protect: not a device or pipe written in place."""
+    return path.exists() and not is_special(path)
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -152,7 +179,7 @@ def _records_name(path: Path) -> Path:
 
 
 def _size(name: str) -> int | None:
-    return None if name == STDIO else Path(name).stat().st_size
+    return None if name == STDIO else _file_size(Path(name))
 
 
 def _stream_plan(
@@ -194,9 +221,12 @@ def _stream_plan(
     for unit in units:
         if unit.source != STDIO and _same_file(Path(unit.source), target):
             raise ConfigError(f"{output}: that is an input; refusing to overwrite it.")
-    if target.exists():
+    if _exists(target):
         if resume:
-            return Plan((), tree=False, output=target, output_format=input_format, skipped=1)
+            done = frozenset(unit.source for unit in units)
+            return Plan(
+                (), tree=False, output=target, output_format=input_format, skipped=1, done=done
+            )
         if not force:
             raise ConfigError(f"{output}: already exists; add --force to overwrite it.")
     return Plan(units, tree=False, output=target, output_format=input_format)
@@ -219,6 +249,7 @@ def _tree_plan(
     if target.exists() and not target.is_dir():
         raise ConfigError(f"{output}: is a file; with a folder input -o must be a folder.")
     pairs: list[tuple[Path, Path]] = []
+    errors: list[str] = []
     for name in inputs:
         path = Path(name)
         if path.is_dir():
@@ -227,12 +258,13 @@ def _tree_plan(
                     f"{output}: is inside the input folder {name}; choose an output folder "
                     "outside it."
                 )
-            pairs += [(file, target / file.relative_to(path)) for file in _walk(path)]
+            pairs += [(file, target / file.relative_to(path)) for file in _walk(path, errors)]
         else:
             pairs.append((path, target / path.name))
     seen: dict[Path, Path] = {}
     units: list[Unit] = []
     skipped = 0
+    done: set[str] = set()
     for source, destination in pairs:
         fmt = _format_of(str(source), forced, by_content)
         if fmt in EXPORTS:
@@ -245,14 +277,22 @@ def _tree_plan(
         seen[destination] = source
         if _same_file(source, destination):
             raise ConfigError(f"{destination}: that is an input; refusing to overwrite it.")
-        if destination.exists():
+        if _exists(destination):
             if resume:
                 skipped += 1
+                done.add(str(source))
                 continue
             if not force:
                 raise ConfigError(
                     f"{destination}: already exists; add --force to overwrite, or --resume "
                     "to skip the outputs that are complete."
                 )
-        units.append(Unit(str(source), fmt, destination, source.stat().st_size))
-    return Plan(tuple(units), tree=True, output=target, skipped=skipped)
+        units.append(Unit(str(source), fmt, destination, _file_size(source)))
+    return Plan(
+        tuple(units),
+        tree=True,
+        output=target,
+        skipped=skipped,
+        done=frozenset(done),
+        errors=tuple(errors),
+    )

@@ -36,6 +36,19 @@ def _cut(buffer: bytearray, size: int, scanned: int) -> int:
     return cut or buffer.find(b"\n", max(size, scanned)) + 1
 
 
+def _line_ends(buffer: bytearray, eof: bool) -> bool | None:
+    """Whether the input ends its lines with a lone ``\\r`` (old Mac files), from its first
+    line break; ``None`` while the buffer cannot tell yet. A lone ``\\r`` cannot occur inside
+    a JSON record (strings escape it), so such an input holds one record per ``\\r``.
+    """
+    cr, lf = buffer.find(b"\r"), buffer.find(b"\n")
+    if cr < 0 or 0 <= lf < cr:
+        return False if lf >= 0 or eof else None
+    if cr + 1 < len(buffer):
+        return buffer[cr + 1] != 0x0A
+    return True if eof else None
+
+
 def jsonl_chunks(
     stream: IO[bytes],
     source: str,
@@ -48,7 +61,8 @@ def jsonl_chunks(
     Chunk sizes grow from :data:`FIRST_CHUNK_BYTES` to ``chunk_bytes`` and depend only on
     the content, never on how the stream hands out bytes, so every engine and worker count
     cuts the same chunks. Reads use ``read1`` so that data decompressed before a corrupt
-    block is never held back in a buffer and lost.
+    block is never held back in a buffer and lost. Lines end with ``\\n`` or ``\\r\\n``,
+    or with a lone ``\\r`` when that is how the first line ends.
 
     >>> import io
     >>> [c.first for c in jsonl_chunks(io.BytesIO(b"{}\\n{}\\n{}\\n"), "x", chunk_bytes=3)]
@@ -60,7 +74,12 @@ def jsonl_chunks(
     line, scanned = 1, 0
     size = min(FIRST_CHUNK_BYTES, chunk_bytes)
     eof = False
+    carriage: bool | None = None  # lines end with a lone "\r" (``None``: not known yet)
     while buffer or not eof:
+        if carriage is None:
+            carriage = _line_ends(buffer, eof)
+            if carriage:
+                buffer[:] = buffer.replace(b"\r", b"\n")
         cut = _cut(buffer, size, scanned) if len(buffer) >= size or eof else 0
         if eof and not cut:
             cut = len(buffer)  # the last record, without a newline
@@ -84,7 +103,7 @@ def jsonl_chunks(
             yield Chunk(Format.JSONL, source, line, rest, compress, _broken(error, line - 1))
             return
         if block:
-            buffer += block
+            buffer += block.replace(b"\r", b"\n") if carriage else block
         else:
             eof = True
 

@@ -25,7 +25,7 @@ everything when ``google-re2`` is not installed.
 
 from .gates import JointScan, MarkerScan, PatternGate, pattern_gate
 from .lines import OUTER_SPACE, LineFilter, LineMatcher, LineMatchers, line_matcher
-from .text import Lines, encoded, joined, line_numbers, match_spans, matched_lines
+from .text import Lines, encoded, joined, joined_length, line_numbers, match_spans, matched_lines
 from .translate import Mode, available, known_valid, scoped, translate
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "available",
     "encoded",
     "joined",
+    "joined_length",
     "known_valid",
     "line_matcher",
     "line_numbers",

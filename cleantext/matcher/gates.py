@@ -9,6 +9,7 @@ from typing import Any
 
 import regex
 
+from .budget import DEFAULT_SECONDS
 from .compiled import CompiledOnDemand
 from .text import encode_text, encoded, joined
 from .translate import Mode, re2, re2_options, translate
@@ -116,26 +117,38 @@ class MarkerScan:
     def __reduce__(self) -> tuple[type[MarkerScan], tuple[tuple[str, ...]]]:
         return (MarkerScan, (self._sources,))
 
-    def found(self, text: str | Sequence[str]) -> set[int]:
+    def found(self, text: str | Sequence[str], late: list[int] | None = None) -> set[int]:
         """Indexes of the patterns that occur in ``text``; ``text`` may be given as its lines
-        (their joined text and bytes are cached on :class:`Lines`, so the scan reuses them)."""
+        (their joined text and bytes are cached on :class:`Lines`, so the scan reuses them).
+
+        A pattern still searching after :data:`~cleantext.matcher.budget.DEFAULT_SECONDS`
+        counts as absent, and is added to ``late`` when given.
+        """
         data: bytes | None = None
         if self._set is not None:
             data = encode_text(text) if isinstance(text, str) else encoded(text)
         if not isinstance(text, str):
             text = joined(text)
         if data is None:
-            return self._confirm(range(len(self._sources)), text)
+            return self._confirm(range(len(self._sources)), text, late)
         pattern_set = self._set[0]  # type: ignore[index]
-        return self.from_hits(pattern_set.Match(data) or (), text)
+        return self.from_hits(pattern_set.Match(data) or (), text, late)
 
-    def from_hits(self, hits: Iterable[int], text: str) -> set[int]:
+    def from_hits(self, hits: Iterable[int], text: str, late: list[int] | None = None) -> set[int]:
         """:meth:`found` from the hits of a set built from :attr:`set_patterns` on ``text``."""
         indexes = self._set[1] if self._set is not None else []
-        return self._confirm([*self._always, *(indexes[h] for h in hits)], text)
+        return self._confirm([*self._always, *(indexes[h] for h in hits)], text, late)
 
-    def _confirm(self, candidates: Iterable[int], text: str) -> set[int]:
-        return {i for i in candidates if self._compiled[i].search(text)}
+    def _confirm(self, candidates: Iterable[int], text: str, late: list[int] | None) -> set[int]:
+        found = set()
+        for i in candidates:
+            try:
+                if self._compiled[i].search(text, timeout=DEFAULT_SECONDS):
+                    found.add(i)
+            except TimeoutError:
+                if late is not None:
+                    late.append(i)
+        return found
 
 
 class JointScan:

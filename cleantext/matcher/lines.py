@@ -9,9 +9,10 @@ from typing import Any
 
 import regex
 
+from .budget import Budgets
 from .compiled import CompiledOnDemand
 from .text import encoded, match_spans, matched_lines
-from .translate import BACKREFERENCE, re2, re2_options, scoped, translate
+from .translate import ascii_exact, re2, re2_options, scoped, standalone, translate
 
 
 class LineMatcher:
@@ -31,6 +32,7 @@ class LineMatcher:
     """
 
     __slots__ = (
+        "_ascii",
         "_combined",
         "_combined_built",
         "_exact",
@@ -44,7 +46,7 @@ class LineMatcher:
     def __init__(self, sources: Sequence[str]) -> None:
         self._sources = tuple(sources)
         self._standalone = tuple(
-            (i, regex.compile(s)) for i, s in enumerate(sources) if BACKREFERENCE.search(s)
+            (i, regex.compile(s)) for i, s in enumerate(sources) if standalone(s)
         )
         # The alternation :meth:`first` uses is compiled on first use: with RE2 it serves only
         # texts RE2 cannot read, and it costs more to compile than everything else here.
@@ -60,10 +62,7 @@ class LineMatcher:
         if fast:
             try:
                 anywhere = "|".join(f"(?:{relaxed[i]})" for i in fast)
-                which = re2.Set.FullMatchSet(re2_options())
-                for i in fast:
-                    which.Add(relaxed[i])
-                which.Compile()
+                which = _full_match_set([relaxed[i] or "" for i in fast])
                 prefilter = re2.compile(f"(?m)^(?:{anywhere})$".encode(), re2_options())
                 self._fast = (prefilter, which, tuple(fast))
             except re2.error:
@@ -71,17 +70,43 @@ class LineMatcher:
         self._rest = tuple(i for i in range(len(sources)) if i not in set(fast))
         if fast and not self._rest:
             self.presence = f"^(?:{anywhere})$"
+        self._ascii: tuple[Any, frozenset[int]] | None = None  # built when a scan needs it
+
+    def _ascii_set(self) -> tuple[Any, frozenset[int]]:
+        """:func:`_ascii_set` of this matcher, built on first use (two threads may both build
+        it: the same set)."""
+        found = self._ascii
+        if found is None:
+            assert self._fast is not None
+            relaxed = [translate(s, relaxed=True) for s in self._sources]
+            found = self._ascii = _ascii_set(self._sources, relaxed, self._fast[2])
+        return found
 
     def __reduce__(self) -> tuple[type[LineMatcher], tuple[tuple[str, ...]]]:
         return (LineMatcher, (self._sources,))
 
-    def first(self, line: str) -> int | None:
-        """Index of the first pattern that matches all of ``line``, or ``None``."""
-        found: int | None = None
-        if not self._combined_built:  # two threads may both build it: the same pattern
-            combinable = [i for i, s in enumerate(self._sources) if not BACKREFERENCE.search(s)]
+    def _build_combined(self) -> None:
+        """The alternation :meth:`first` tries (two threads may both build it: the same)."""
+        combinable = [i for i, s in enumerate(self._sources) if not standalone(s)]
+        try:
             self._combined = _alternation(self._sources, combinable)
-            self._combined_built = True
+        except regex.error:  # patterns that only compile alone: try each on its own
+            self._combined = None
+            self._standalone = tuple(enumerate(map(regex.compile, self._sources)))
+        self._combined_built = True
+
+    def first(self, line: str, budgets: Budgets | None = None, offset: int = 0) -> int | None:
+        """Index of the first pattern that matches all of ``line``, or ``None``.
+
+        With ``budgets`` (indexed from ``offset``) each pattern's time on this document is
+        bounded; a pattern that runs out counts as not matching, and stays in
+        ``budgets.spent``.
+        """
+        if not self._combined_built:
+            self._build_combined()
+        if budgets is not None:
+            return self._first_timed(line, budgets, offset)
+        found: int | None = None
         if self._combined is not None:
             match = self._combined.fullmatch(line)
             if match is not None:
@@ -93,22 +118,60 @@ class LineMatcher:
                 return index
         return found
 
-    def scan(self, lines: Sequence[str]) -> list[tuple[int, int]]:
+    def _first_timed(self, line: str, budgets: Budgets, offset: int) -> int | None:
+        combined = self._combined
+        alone = {index for index, _ in self._standalone}
+        together = [i + offset for i in range(len(self._sources)) if i not in alone]
+        if combined is not None and budgets.spent.isdisjoint(together):
+            try:
+                match = combined.fullmatch(line, timeout=budgets.least(together))
+            except TimeoutError:  # which pattern it was, only the patterns one by one tell
+                match = False
+            if match is not False:
+                found = None if match is None else int(match.lastgroup[1:])
+                for index, pattern in self._standalone:
+                    if found is not None and index > found:
+                        break
+                    if budgets.fullmatch(pattern, index + offset, line):
+                        return index
+                return found
+        for index in range(len(self._sources)):
+            if budgets.fullmatch(self._exact[index], index + offset, line):
+                return index
+        return None
+
+    def scan(self, lines: Sequence[str], budgets: Budgets | None = None) -> list[tuple[int, int]]:
         """``(line index, pattern index)`` of every non-empty line some pattern matches.
 
-        The same answer as calling :meth:`first` on each line.
+        The same answer as calling :meth:`first` on each line; with ``budgets``, as if the
+        patterns that ran out on this document were not there.
         """
-        return self.scan_encoded(lines, encoded(lines) if self._fast is not None else None)
+        text = encoded(lines) if self._fast is not None else None
+        return self.scan_encoded(lines, text, budgets)
 
-    def scan_encoded(self, lines: Sequence[str], text: bytes | None) -> list[tuple[int, int]]:
-        """:meth:`scan` with the lines already joined and UTF-8 encoded (``None``: cannot be)."""
+    def scan_encoded(
+        self,
+        lines: Sequence[str],
+        text: bytes | None,
+        budgets: Budgets | None = None,
+        offset: int = 0,
+    ) -> list[tuple[int, int]]:
+        """:meth:`scan` with the lines already joined and UTF-8 encoded (``None``: cannot be);
+        ``budgets`` counts patterns from ``offset`` (see :class:`LineMatchers`)."""
+        while True:
+            spent = len(budgets.spent) if budgets is not None else 0
+            hits = self._scan_once(lines, text, budgets, offset)
+            if budgets is None or len(budgets.spent) == spent:
+                return hits
+            # A pattern ran out: the lines it took may hold a later pattern's match.
+
+    def _scan_once(
+        self, lines: Sequence[str], text: bytes | None, budgets: Budgets | None, offset: int
+    ) -> list[tuple[int, int]]:
         if text is None or self._fast is None:
-            return [
-                (i, found)
-                for i, line in enumerate(lines)
-                if line and (found := self.first(line)) is not None
-            ]
+            return self._scan_each(lines, budgets, offset)
         prefilter, which, fast = self._fast
+        ascii_which, sure = self._ascii or self._ascii_set()
         # Candidate line -> its UTF-8 bytes (a prefilter match spans the whole line), which the
         # set reads without encoding the line again; ``None`` for lines tried for ``_rest`` only.
         candidates: dict[int, bytes | None] = self._candidate_lines(prefilter, text)
@@ -121,13 +184,39 @@ class LineMatcher:
         for i in sorted(candidates):
             line = lines[i]
             data = candidates[i]
-            tried = [fast[k] for k in which.Match(line if data is None else data) or ()]
+            if ascii_which is not None and data is not None and data.isascii():
+                # On an ASCII line the set's answer is final for the patterns in ``sure``.
+                tried = list(map(fast.__getitem__, ascii_which.Match(data) or ()))
+                final = sure
+            else:
+                tried = list(
+                    map(fast.__getitem__, which.Match(line if data is None else data) or ())
+                )
+                final = _NONE
             tried.extend(self._rest)
             for index in sorted(tried):
-                if exact[index].fullmatch(line):
+                if index in final:
+                    matched = True
+                elif budgets is None:
+                    matched = exact[index].fullmatch(line) is not None
+                else:
+                    matched = budgets.fullmatch(exact[index], index + offset, line)
+                if matched:
                     hits.append((i, index))
                     break
         return hits
+
+    def _scan_each(
+        self, lines: Sequence[str], budgets: Budgets | None, offset: int
+    ) -> list[tuple[int, int]]:
+        """:meth:`scan` by :meth:`first` on every line (no RE2, or text it cannot read); a
+        method of its own, as the names its comprehension reads would be cells made on every
+        call of :meth:`_scan_once`."""
+        return [
+            (i, found)
+            for i, line in enumerate(lines)
+            if line and (found := self.first(line, budgets, offset)) is not None
+        ]
 
     @staticmethod
     def _candidate_lines(prefilter: re2._Regexp, encoded: bytes) -> dict[int, bytes | None]:
@@ -141,6 +230,35 @@ class LineMatcher:
             position = start
             found[line] = encoded[start:end]
         return found
+
+
+_NONE: frozenset[int] = frozenset()
+
+
+def _full_match_set(patterns: Sequence[str]) -> Any:
+    """An RE2 set telling which of ``patterns`` match all of a line."""
+    which = re2.Set.FullMatchSet(re2_options())
+    for pattern in patterns:
+        which.Add(pattern)
+    which.Compile()
+    return which
+
+
+def _ascii_set(
+    sources: Sequence[str], relaxed: Sequence[str | None], fast: Sequence[int]
+) -> tuple[Any, frozenset[int]]:
+    """The set asked about ASCII lines, and the patterns (indexes) whose answer there is
+    final: those with an :func:`ascii_exact` form, which then need no confirmation by the
+    backtracking engine (no time budget either); most boilerplate lines are ASCII.
+    ``(None, {})`` when no pattern has such a form or the set does not fit RE2's memory."""
+    forms = {i: form for i in fast if (form := ascii_exact(sources[i])) is not None}
+    if not forms:
+        return None, _NONE
+    try:
+        which = _full_match_set([forms.get(i) or relaxed[i] or "" for i in fast])
+    except re2.error:
+        return None, _NONE
+    return which, frozenset(forms)
 
 
 @lru_cache(maxsize=1024)
@@ -177,14 +295,15 @@ class LineMatchers:
         """:attr:`LineMatcher.presence` of the one part (``None`` for several)."""
         return self._parts[0][0].presence if len(self._parts) == 1 else None
 
-    def scan(self, lines: Sequence[str]) -> list[tuple[int, int]]:
-        """``(line index, pattern index)`` for every non-empty line some pattern matches."""
+    def scan(self, lines: Sequence[str], budgets: Budgets | None = None) -> list[tuple[int, int]]:
+        """``(line index, pattern index)`` for every non-empty line some pattern matches (see
+        :meth:`LineMatcher.scan`; ``budgets`` counts the patterns of all parts in order)."""
         text = encoded(lines) if re2 is not None else None
         if len(self._parts) == 1:
-            return self._parts[0][0].scan_encoded(lines, text)
+            return self._parts[0][0].scan_encoded(lines, text, budgets)
         found: dict[int, int] = {}
         for matcher, offset in self._parts:
-            for line, index in matcher.scan_encoded(lines, text):
+            for line, index in matcher.scan_encoded(lines, text, budgets, offset):
                 found.setdefault(line, index + offset)
         return sorted(found.items())
 

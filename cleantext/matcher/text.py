@@ -79,6 +79,20 @@ def joined(lines: Sequence[str]) -> str:
         return text
 
 
+def joined_length(lines: Sequence[str]) -> int:
+    """``len(joined(lines))``, from the cached text when there is one, else without joining.
+
+    >>> joined_length(Lines(["ab", "c"])), joined_length([])
+    (4, 0)
+    """
+    if type(lines) is Lines:
+        try:
+            return len(lines._text)
+        except AttributeError:
+            pass
+    return sum(map(len, lines)) + len(lines) - 1 if lines else 0
+
+
 def encoded(lines: Sequence[str]) -> bytes | None:
     """The joined text in UTF-8, or ``None`` when it has lone surrogates (RE2 reads UTF-8 only).
 

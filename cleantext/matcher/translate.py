@@ -24,6 +24,9 @@ except ImportError:  # pragma: no cover - exercised only where google-re2 has no
 _LEADING_FLAGS = regex.compile(r"^\(\?([aiLmsux]+)\)")
 #: a backreference: no linear-time engine can run it, so such patterns stay with ``regex``
 BACKREFERENCE = regex.compile(r"\\[1-9]|\(\?P=")
+#: verbose mode turned on anywhere: a ``# comment`` then runs to the end of the line, so the
+#: pattern cannot be wrapped in a group without its closing parenthesis becoming comment
+_VERBOSE = regex.compile(r"\(\?[a-zA-Z]*x[a-zA-Z-]*[:)]")
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _GROUP_NAME = regex.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PROPERTY = regex.compile(r"\{\^?[A-Za-z_ =&.-]+\}")
@@ -36,8 +39,20 @@ def available() -> bool:
     return re2 is not None
 
 
+def standalone(source: str) -> bool:
+    """Whether ``source`` must be matched on its own rather than inside a combined alternation
+    (:func:`scoped`): a backreference counts groups of the whole alternation, and a verbose
+    pattern's trailing comment would swallow the group's closing parenthesis.
+
+    >>> standalone(r"(a)\\1"), standalone("(?x) a b # note"), standalone("(?i)share")
+    (True, True, False)
+    """
+    return bool(BACKREFERENCE.search(source) or _VERBOSE.search(source))
+
+
 def scoped(source: str) -> str:
-    """Rewrite a leading ``(?i)`` into ``(?i:...)`` so the pattern can sit inside an alternation.
+    """Rewrite a leading ``(?i)`` into ``(?i:...)`` so the pattern can sit inside an alternation
+    (only for patterns that are not :func:`standalone`).
 
     >>> scoped("(?i)share this")
     '(?i:share this)'
@@ -114,10 +129,11 @@ class _Untranslatable(Exception):
 class _Translator:
     """One pass over a pattern's source, writing the RE2 equivalent."""
 
-    def __init__(self, source: str, mode: Mode, relaxed: bool) -> None:
+    def __init__(self, source: str, mode: Mode, relaxed: bool, counted: bool = False) -> None:
         self.source = source
         self.mode = mode
         self.relaxed = relaxed
+        self.counted = counted  # relaxed classes, but counts kept (see :func:`ascii_exact`)
         self.keep_newline = mode is Mode.TEXT
         self.insensitive = False
         self.dropped = False  # relaxed: some syntax (a lookaround, \b) never reached RE2
@@ -191,14 +207,14 @@ class _Translator:
     def braces(self) -> None:
         match = _QUANTIFIER.match(self.source, self.i)
         if match is None or (not match.group(1) and not match.group(2)):
-            self.out.append("\\{")  # not a quantifier: regex reads a literal brace
-            self.i += 1
-            return
+            # Not a count: a fuzzy constraint ({e<=1}) or a literal brace, which regex tells
+            # apart by rules of its own. Read as literal text, a fuzzy rule would never fire.
+            raise self.fail()
         low, comma, high = match.group(1) or "0", match.group(2), match.group(3)
         if int(low) > 1000 or (high and (int(high) > 1000 or int(high) < int(low))):
             raise self.fail()
         self.i = match.end()
-        if self.relaxed:
+        if self.relaxed and not self.counted:
             # Counted repetition makes RE2's automaton count; an open bound only widens.
             self.out.append(f"{{{low},}}")
         else:
@@ -248,11 +264,13 @@ class _Translator:
 
     def positive(self, escape: str) -> str:
         """Class body for ``escape``; relaxed, its ASCII members plus all non-ASCII (smaller
-        automata, never a narrower match)."""
+        automata, never a narrower match); for :func:`ascii_exact`, its ASCII members alone
+        (case-insensitive, RE2 would fold the non-ASCII ``ſ`` and Kelvin sign into ``s``
+        and ``k``)."""
         if not self.relaxed:
             return _class_body(escape, keep_newline=self.keep_newline)
         ascii_part = _class_body(escape, keep_newline=self.keep_newline, ascii_only=True)
-        return ascii_part + "\\x{80}-\\x{10ffff}"
+        return ascii_part if self.counted else ascii_part + "\\x{80}-\\x{10ffff}"
 
     def negative(self, escape: str) -> str:
         """A whole negated class for the complement of ``escape`` (relaxed: complement of its
@@ -264,6 +282,8 @@ class _Translator:
         match = _PROPERTY.match(self.source, self.i + 2)
         if match is None or (self.insensitive and not self.relaxed):
             raise self.fail()
+        if self.insensitive and self.counted:
+            self.dropped = True  # how regex folds the case of a property is its own
         self.i = match.end()
         return "\\p" + str(match.group())
 
@@ -292,8 +312,10 @@ class _Translator:
         if c in "bB" and not in_class:
             if not self.relaxed:
                 raise self.fail()
-            self.dropped = True
             self.i += 2
+            if self.counted:  # on an ASCII line RE2's ASCII word boundary is regex's
+                return "\\" + c
+            self.dropped = True
             return ""
         if c in "tfvr":
             self.i += 2
@@ -385,6 +407,29 @@ def translate(source: str, mode: Mode = Mode.LINE, *, relaxed: bool = False) -> 
     except (_Untranslatable, re2.error, regex.error):
         return None
     return translated
+
+
+@lru_cache(maxsize=8192)
+def ascii_exact(source: str) -> str | None:
+    """RE2 syntax that fully matches a line of ASCII characters exactly when ``regex`` does
+    (:data:`Mode.LINE`), or ``None``: the relaxed translation with its counts and ``\\b`` kept
+    (RE2's word boundary is ASCII's, which on such a line is regex's), when it dropped nothing.
+    Its classes hold only their ASCII members, which is all an ASCII line can show them, so
+    they cost an automaton no more than the relaxed ones (exact Unicode classes are too large
+    for sets of many patterns).
+
+    >>> ascii_exact(r"Page \\d{1,3}\\b"), ascii_exact(r"Share(?= this)")
+    ('Page [\\\\x{30}-\\\\x{39}]{1,3}\\\\b', None)
+    """
+    if re2 is None or BACKREFERENCE.search(source):
+        return None
+    try:
+        translator = _Translator(source, Mode.LINE, relaxed=True, counted=True)
+        translated = translator.run()
+        re2.compile(translated, re2_options())
+    except (_Untranslatable, re2.error, regex.error):
+        return None
+    return None if translator.dropped else translated
 
 
 def known_valid(source: str) -> bool:

@@ -168,15 +168,6 @@ def test_short_real_paragraph_inside_article_stays() -> None:
     assert "Nobody was hurt." in out
 
 
-def test_caption_line_in_extracted_text_scores_lower_than_prose() -> None:
-    caption = "Photo: John Smith / Example Agency"
-    lines = [*PARAGRAPHS_EN[:2], caption, *PARAGRAPHS_EN[2:]]
-    v = classify_lines(lines, whole_page=False)
-    i = lines.index(caption)
-    assert v.scores[i] < min(s for j, s in enumerate(v.scores) if j != i)
-    assert sum(v.keep) >= len(PARAGRAPHS_EN)
-
-
 @pytest.mark.parametrize("paragraph", [PARAGRAPH_DE, PARAGRAPH_ES, PARAGRAPH_RU])
 def test_paragraphs_in_other_languages_kept(paragraph: str) -> None:
     body = [*PARAGRAPHS_EN[:2], paragraph, *PARAGRAPHS_EN[2:]]

@@ -1,0 +1,26 @@
+"""Every test the README's "Nothing is lost" section names exists (a claim without its test
+would be a promise nobody checks)."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import ROOT
+
+TESTS = ROOT / "tests"
+
+
+def test_every_test_the_guarantees_name_exists() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Nothing is lost", 1)[1].split("\n## ", 1)[0]
+    named: list[tuple[str, str]] = []
+    current = ""
+    for match in re.finditer(r"`(test_\w+\.py)?(?:::(test_\w+))?`", section):
+        file, name = match.groups()
+        current = file or current
+        if name or file:
+            named.append((current, name or ""))
+    assert len(named) > 20
+    for file, name in named:
+        source = (TESTS / file).read_text(encoding="utf-8")
+        assert not name or re.search(rf"^def {name}\(", source, re.M), f"{file}::{name}"
