@@ -33,6 +33,7 @@ MIRRORED_SOURCES: dict[str, tuple[str, ...]] = {
         "classify/features.py",
         "classify/model.py",
         "classify/decide.py",
+        "classify/kind.py",
     ),
     "cleantext.actions._scan": ("actions/captions.py", "actions/repair.py"),
 }

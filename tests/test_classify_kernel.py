@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleantext._build import load_extension
 from cleantext.classify import _model
 from cleantext.classify.decide import Policy, keep_mask, kept_share_too_small
 from cleantext.classify.features import FEATURE_NAMES, page_features
+from cleantext.classify.kind import KIND_FEATURES, kind_features
 from cleantext.classify.model import SMOOTH_NAMES, LineModel, Mlp, compiled_kernel
 
 MODEL = _model()
@@ -60,21 +60,27 @@ def expected_drop(model: LineModel, lines: list[str], probs: np.ndarray, page: b
     return np.flatnonzero(~keep).tolist()
 
 
-def assert_same(lines: list[str], model: LineModel = MODEL) -> None:
+def assert_same(lines: list[str], model: LineModel = MODEL, lines_before: int | None = None) -> None:
     reference = page_features(lines)
     compiled = np.empty((len(lines), len(FEATURE_NAMES)))
     model.kernel.features(lines, compiled)
     np.testing.assert_array_equal(compiled[:, _EXACT], reference[:, _EXACT])
     np.testing.assert_allclose(compiled[:, _ROUNDED], reference[:, _ROUNDED], rtol=1e-12)
-    for whole_page in (True, False):
-        expected = model.predict(reference, whole_page=whole_page)
+    kind = kind_features(lines, reference, lines_before)
+    values, page = model.kernel.kind_features(lines, lines_before)
+    np.testing.assert_allclose(values, kind, rtol=1e-14, atol=0)
+    assert page == model.kind.is_page(kind)
+    for whole_page in (True, False, None):
+        mode = page if whole_page is None else whole_page
+        expected = model.predict(reference, whole_page=mode)
         got = np.empty(len(lines))
-        model.kernel.predict(lines, whole_page, got)
+        model.kernel.predict(lines, mode, got)
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
         scored = np.empty(len(lines))
-        drop = model.kernel.decide(lines, whole_page, scored)
+        drop, used, _ = model.kernel.decide(lines, whole_page, lines_before, scored)
+        assert used == mode
         np.testing.assert_array_equal(scored, got)
-        assert drop == expected_drop(model, lines, got, whole_page)
+        assert drop == expected_drop(model, lines, got, mode)
 
 
 def test_kernel_matches_numpy_on_a_mixed_page() -> None:
@@ -83,6 +89,8 @@ def test_kernel_matches_numpy_on_a_mixed_page() -> None:
 
 def test_kernel_matches_numpy_on_one_line_and_long_lines() -> None:
     assert_same(["x"])
+    assert_same(PAGE, lines_before=80)
+    assert_same(PAGE, lines_before=len(PAGE))
     assert_same(["word " * 5000 + "end."])  # beyond the tables of logarithms
     assert_same([":", "a:b", "label: value here", "x" * 30 + ": late colon"])
     assert_same(["Title words", "title WORDS", "Title", "other words words words"] * 3)
@@ -101,17 +109,18 @@ line_text = st.text(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(line_text, min_size=1, max_size=40))
-def test_kernel_matches_numpy_on_any_text(lines: list[str]) -> None:
-    assert_same(lines)
+@given(st.lists(line_text, min_size=1, max_size=40), st.none() | st.integers(0, 90))
+def test_kernel_matches_numpy_on_any_text(lines: list[str], lines_before: int | None) -> None:
+    assert_same(lines, lines_before=lines_before)
 
 
-def test_short_flags_match_python() -> None:
-    module = load_extension("cleantext.classify._kernel")
-    assert module is not None
-    lines = [*PAGE, "a b c d e", "x" * 29, "x" * 30]
-    python_flags = bytes(len(s) < 30 and s.count(" ") < 4 for s in lines)
-    assert module.short_flags(lines, 30, 4) == python_flags
+def test_fresh_kind_ignores_what_the_rules_removed() -> None:
+    """``decide`` also says how a new cleaning of the same lines would read them: as if no
+    line had been removed before (the pipeline's fixpoint needs it)."""
+    for before in (None, len(PAGE), 5 * len(PAGE)):
+        _, used, fresh = MODEL.kernel.decide(PAGE, None, before, np.empty(len(PAGE)))
+        _, expected = MODEL.kernel.kind_features(PAGE, None)
+        assert fresh == expected
 
 
 @settings(max_examples=400, deadline=None)
@@ -138,7 +147,9 @@ def test_compiled_policy_matches_the_python_one(
     """The kernel's ``keep`` (what ``decide`` applies) against ``decide.keep_mask``, on any
     scores and lengths, ties included."""
     policy = Policy(block=block, inside=inside, outside=outside, edge=edge)
-    model = LineModel.from_stages(MODEL.stage1, MODEL.stage2, policy=policy, meta="{}")
+    model = LineModel.from_stages(
+        MODEL.stage1, MODEL.stage2, policy=policy, kind=MODEL.kind, meta="{}"
+    )
     probs = np.array([p for p, _ in rows])
     lengths = np.array([float(n) for _, n in rows])
     expected = keep_mask(probs, lengths, whole_page=page, policy=policy)
@@ -153,31 +164,27 @@ def test_kernel_rejects_bad_input_clearly() -> None:
         MODEL.kernel.predict(["a", "b"], True, np.empty(3))
     with pytest.raises(ValueError, match="lengths: expected a float64 array of 2 values"):
         MODEL.kernel.keep(np.ones(2), np.ones(3), True)
+    with pytest.raises(ValueError, match="lines_before"):
+        MODEL.kernel.decide(["a"], None, -3, np.empty(1))
 
 
 def test_kernel_refuses_a_layout_it_does_not_know() -> None:
     """The layout comes from Python: an unknown column name is an error naming it, never a
     silent guess."""
-    module = load_extension("cleantext.classify._kernel")
-    kernel = MODEL.kernel
-    assert module is not None and kernel is not None
     import cleantext.classify.model as model_module
 
-    original = model_module.FEATURE_NAMES
-    try:
-        model_module.FEATURE_NAMES = (*original[:-1], "brand_new_feature")
-        with pytest.raises(ValueError, match="brand_new_feature"):
-            compiled_kernel(MODEL.fast1, MODEL.fast2, MODEL.policy)
-        model_module.FEATURE_NAMES = original
-        smooth = model_module.SMOOTH_NAMES
-        model_module.SMOOTH_NAMES = (*smooth[:-1], "p_w99x")
+    def refused(name: str, replaced: tuple[str, ...]) -> None:
+        original = getattr(model_module, name)
+        setattr(model_module, name, replaced)
         try:
-            with pytest.raises(ValueError, match="p_w99x"):
-                compiled_kernel(MODEL.fast1, MODEL.fast2, MODEL.policy)
+            with pytest.raises(ValueError, match=replaced[-1]):
+                compiled_kernel(MODEL.fast1, MODEL.fast2, MODEL.policy, MODEL.kind)
         finally:
-            model_module.SMOOTH_NAMES = smooth
-    finally:
-        model_module.FEATURE_NAMES = original
+            setattr(model_module, name, original)
+
+    refused("FEATURE_NAMES", (*FEATURE_NAMES[:-1], "brand_new_feature"))
+    refused("SMOOTH_NAMES", (*SMOOTH_NAMES[:-1], "p_w99x"))
+    refused("KIND_FEATURES", (*KIND_FEATURES[:-1], "new_detector_input"))
 
 
 def test_layout_is_the_python_one() -> None:
@@ -200,7 +207,9 @@ def test_kernel_matches_numpy_for_other_stage1_shapes(hidden: tuple[int, ...]) -
         tuple(rng.normal(size=(m, n)) * np.sqrt(2.0 / m) for m, n in itertools.pairwise(dims)),
         tuple(rng.normal(size=n) * 0.1 for n in dims[1:]),
     )
-    model = LineModel.from_stages(stage1, MODEL.stage2, policy=MODEL.policy, meta="{}")
+    model = LineModel.from_stages(
+        stage1, MODEL.stage2, policy=MODEL.policy, kind=MODEL.kind, meta="{}"
+    )
     assert model.kernel is not None
     for lines in (PAGE, PAGE * 7):  # 84 lines: more than one block of rows in C
         assert_same(lines, model)

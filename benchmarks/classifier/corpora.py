@@ -10,8 +10,8 @@ repository (never copied into it; see that folder's README for their sources and
 
 Every record has a whole-page text (``wet``) and an extractor's output (``extracted``); both
 are used. A page is what the classify stage receives in the default pipeline: the lines the
-rule stages leave and the detector's whole-page verdict (``rule_inputs.py``, run in its own
-process). Labels come from the scorer itself (``content_labels`` of ``score.py``) against the
+rule stages leave and how many lines there were before them (``rule_inputs.py``, run in its
+own process). Labels come from the scorer itself (``content_labels`` of ``score.py``) against the
 headline and the article body (``gold_title`` + ``gold``): **the headline is content**.
 """
 
@@ -51,13 +51,14 @@ class Page:
     site: str
     field: str
     lines: list[str]  # the non-empty lines the classify stage gets
-    whole_page: bool  # the detector's verdict on them
+    lines_before: int  # non-empty lines before the rule stages (the page detector's input)
     labels: npt.NDArray[np.bool_]
     tokens: npt.NDArray[np.float64]  # \\w+ tokens per line
     gold: str  # gold_title + gold, what the scorer compares with
     url: str = ""
     raw: str = ""  # the field as the corpus has it (the full pipeline's input)
     x: npt.NDArray[np.float64] = field(default_factory=lambda: np.empty((0, 0)))
+    whole_page: bool = False  # the page detector's verdict (set by training)
 
     @property
     def weights(self) -> npt.NDArray[np.float64]:
@@ -128,7 +129,7 @@ def load_pages(
                         site=site_of(rec.get("url") or rec["id"]),
                         field=name,
                         lines=lines,
-                        whole_page=bool(seen["whole_page"]),
+                        lines_before=int(seen["lines_before"]),
                         labels=np.array(score.content_labels(text, gold), dtype=bool),
                         tokens=np.array(
                             [len(score.TOKEN_RE.findall(s)) for s in lines], dtype=np.float64

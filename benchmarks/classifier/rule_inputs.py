@@ -2,14 +2,12 @@
 
 In the default pipeline the classifier never sees a raw field: the rule stages run first
 (normalization, site and generic rules up to ``blocks``), and whether the text is a whole page
-is decided by the detector (:func:`cleantext.classify.looks_like_whole_page`, told how many
-non-empty lines there were before the rules), not by the field name. ``train.py --input
-after-rules`` trains on this instead of the raw fields, so training sees what running sees.
+is decided by the page detector, told how many non-empty lines there were before the rules.
+``corpora.py`` trains on this instead of the raw fields, so training sees what running sees.
 
-Run as a separate process by ``train.py`` (which stands in its own module for
-``cleantext.classify`` and so cannot import the pipeline); prints one JSON object per page and
-field: ``{"id", "field", "lines", "lines_before", "whole_page"}`` where ``lines`` are the
-non-empty lines the classify stage would get, in order::
+Run as a separate process by ``corpora.py``; prints one JSON object per page and field:
+``{"id", "field", "lines", "lines_before"}`` where ``lines`` are the non-empty lines the
+classify stage would get, in order::
 
     python benchmarks/classifier/rule_inputs.py --corpus /work/shared/corpus/dev.jsonl.gz
 """
@@ -27,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 
 from cleantext import Cleaner  # noqa: E402
 from cleantext.actions import Stage  # noqa: E402
-from cleantext.classify import looks_like_whole_page  # noqa: E402
 from cleantext.rules import default_library  # noqa: E402
 
 FIELDS = ("wet", "extracted")
@@ -59,11 +56,7 @@ def rule_inputs(text: str, normalizer: Cleaner, rules: Cleaner) -> dict[str, obj
     # had nothing to judge: such a document gives no training lines.
     emptied = any("every line would have been removed" in w for w in result.warnings)
     lines = [] if emptied else result.text.split("\n")
-    return {
-        "lines": [s for s in lines if s],
-        "lines_before": lines_before,
-        "whole_page": looks_like_whole_page(lines, lines_before=lines_before),
-    }
+    return {"lines": [s for s in lines if s], "lines_before": lines_before}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
 from lightgbm import LGBMClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPRegressor
 
@@ -51,10 +53,13 @@ from corpora import Page  # noqa: E402
 
 from cleantext.classify.decide import Policy  # noqa: E402
 from cleantext.classify.features import FEATURE_NAMES, FloatArray, page_features  # noqa: E402
+from cleantext.classify.kind import KindModel, kind_features  # noqa: E402
 from cleantext.classify.model import (  # noqa: E402
     SMOOTH_NAMES,
     Mlp,
     arrays_of,
+    kind_arrays,
+    kind_of,
     mlp_of,
     smooth_features,
     with_mode,
@@ -80,11 +85,43 @@ STUDENT_ROWS = 150_000
 the teacher's log-odds are smooth targets, and more lines cost time, not accuracy."""
 
 
+KIND_THRESHOLD = 0.5
+"""The page detector's threshold until ``validate.py`` chooses one on held-out corpora."""
+
+
 def add_features(pages: Sequence[Page]) -> None:
     """Compute every page's stage-1 feature matrix (once; folds share them)."""
     for page in pages:
         if page.x.shape[0] != len(page.lines):
             page.x = page_features(page.lines)
+
+
+def kind_inputs(pages: Sequence[Page]) -> FloatArray:
+    """The page detector's inputs of each page (``kind.kind_features``)."""
+    return np.array([kind_features(p.lines, p.x, p.lines_before) for p in pages])
+
+
+def fit_kind(pages: Sequence[Page], threshold: float = KIND_THRESHOLD) -> KindModel:
+    """The page detector: a logistic regression telling the whole-page field from the
+    extracted one, every page weighing the same."""
+    x = kind_inputs(pages)
+    y = np.array([p.field == "wet" for p in pages])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    fitted = LogisticRegression(C=1.0, max_iter=5000).fit((x - mean) / scale, y)
+    return KindModel(
+        mean=mean,
+        scale=scale,
+        weights=np.asarray(fitted.coef_[0], dtype=np.float64),
+        bias=float(fitted.intercept_[0]),
+        threshold=threshold,
+    )
+
+
+def detect(kind: KindModel, pages: Sequence[Page]) -> None:
+    """Set each page's mode as the detector decides it at run time."""
+    for page, features in zip(pages, kind_inputs(pages), strict=True):
+        page.whole_page = kind.is_page(features)
 
 
 def stack1(pages: Sequence[Page]) -> tuple[FloatArray, np.ndarray, np.ndarray]:
@@ -155,10 +192,15 @@ def stage1_probs(model: Mlp, pages: Sequence[Page]) -> list[FloatArray]:
     return [model.predict(with_mode(p.x, whole_page=p.whole_page)) for p in pages]
 
 
-def fit_model(pages: Sequence[Page], seed: int = 0, inner: int = 3) -> tuple[Mlp, Mlp]:
-    """Both stages fitted on ``pages``: stage 2 on out-of-fold stage-1 probabilities
+def fit_model(
+    pages: Sequence[Page], seed: int = 0, inner: int = 3
+) -> tuple[Mlp, Mlp, KindModel]:
+    """The page detector and both stages fitted on ``pages``, which learn in the mode the
+    detector gives them (as at run time); stage 2 on out-of-fold stage-1 probabilities
     (``inner`` folds grouped by site)."""
     add_features(pages)
+    kind = fit_kind(pages)
+    detect(kind, pages)
     oof: list[FloatArray] = [np.empty(0)] * len(pages)
     splits = GroupKFold(n_splits=inner).split(np.zeros(len(pages)), groups=groups_of(pages))
     for train, held in splits:
@@ -167,7 +209,7 @@ def fit_model(pages: Sequence[Page], seed: int = 0, inner: int = 3) -> tuple[Mlp
             oof[i] = q
     stage1 = distil(*stack1(pages), STAGE1_HIDDEN, seed)
     stage2 = distil(*stack2(pages, oof), STAGE2_HIDDEN, seed)
-    return stage1, stage2
+    return stage1, stage2, kind
 
 
 def predict(stage1: Mlp, stage2: Mlp, page: Page) -> FloatArray:
@@ -176,22 +218,26 @@ def predict(stage1: Mlp, stage2: Mlp, page: Page) -> FloatArray:
     return stage2.predict(smooth_features(p, page.x, whole_page=page.whole_page))
 
 
-def save_stages(path: Path, stage1: Mlp, stage2: Mlp, meta: dict[str, Any]) -> None:
-    """Both stages and ``meta`` in one ``.npz`` (float32 weights, as shipped)."""
+def save_model(
+    path: Path, stage1: Mlp, stage2: Mlp, kind: KindModel, meta: dict[str, Any]
+) -> None:
+    """Both stages, the page detector and ``meta`` in one ``.npz`` (the stages' weights as
+    float32, as shipped; the detector's small arrays in full)."""
+    kind_data, kind_info = kind_arrays(kind)
     info = {"features": list(FEATURE_NAMES), "smooth": list(SMOOTH_NAMES), **meta}
+    info["kind"] = kind_info
     info["stage1_hidden"] = [int(w.shape[1]) for w in stage1.weights[:-1]]
     info["stage2_hidden"] = [int(w.shape[1]) for w in stage2.weights[:-1]]
-    arrays = {**arrays_of(stage1, "s1"), **arrays_of(stage2, "s2")}
-    np.savez_compressed(
-        path, meta=np.array(json.dumps(info)), **{k: v.astype(np.float32) for k, v in arrays.items()}
-    )
+    arrays = {k: v.astype(np.float32) for k, v in {**arrays_of(stage1, "s1"), **arrays_of(stage2, "s2")}.items()}
+    np.savez_compressed(path, meta=np.array(json.dumps(info)), **arrays, **kind_data)
 
 
-def load_stages(path: Path) -> tuple[Mlp, Mlp, dict[str, Any]]:
+def load_saved(path: Path) -> tuple[Mlp, Mlp, KindModel, dict[str, Any]]:
+    """What :func:`save_model` wrote."""
     with np.load(path, allow_pickle=False) as npz:
         arrays = {k: np.asarray(npz[k], dtype=np.float64) for k in npz.files if k != "meta"}
         meta = json.loads(str(npz["meta"]))
-    return mlp_of(arrays, "s1"), mlp_of(arrays, "s2"), meta
+    return mlp_of(arrays, "s1"), mlp_of(arrays, "s2"), kind_of(arrays, meta), meta
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,19 +266,22 @@ def main(argv: list[str] | None = None) -> int:
 
     from corpora import CORPORA, load_pages
 
-    policy = Policy(**json.loads((Path(a.policy_from) / "policy.json").read_text())["all"])
+    chosen = json.loads((Path(a.policy_from) / "policy.json").read_text())["all"]
+    policy = Policy(**chosen["policy"])
     t0 = time.perf_counter()
     pages = load_pages(CORPORA)
     print(f"{len(pages)} pages, {sum(len(p.lines) for p in pages)} lines", flush=True)
-    stage1, stage2 = fit_model(pages, seed=a.seed)
-    print(f"fitted in {time.perf_counter() - t0:.0f} s; policy {policy}")
+    stage1, stage2, kind = fit_model(pages, seed=a.seed)
+    kind = replace(kind, threshold=chosen["kind_threshold"])
+    print(f"fitted in {time.perf_counter() - t0:.0f} s; policy {policy}, {kind}")
     if a.write:
-        save_stages(
+        save_model(
             MODEL_PATH,
             stage1,
             stage2,
+            kind,
             {
-                "policy": {k: getattr(policy, k) for k in Policy.__slots__},
+                "policy": asdict(policy),
                 "trained_on": list(CORPORA),
                 "seed": a.seed,
                 "teacher": TEACHER,

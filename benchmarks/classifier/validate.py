@@ -33,7 +33,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from corpora import CORPORA, FIELDS, Page, load_pages, load_score, read_records
 
 from cleantext.classify.decide import Policy, keep_mask, too_little_kept
 from cleantext.classify.features import FloatArray
+from cleantext.classify.kind import KindModel
 
 TRAFILATURA = {"dev": 0.949, "train_wcxb": 0.816, "train_readability": 0.932}
 """Token F1 of trafilatura's default extract() on each corpus's HTML, headline counted
@@ -58,6 +59,7 @@ PAGE_GRID = [
     for o in (0.8, 0.9, 1.01)
 ]
 EDGE_GRID = (0.0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2)
+KIND_GRID = (0.5, 0.6, 0.7, 0.8)
 
 Fold = tuple[str, list[int], list[int]]
 
@@ -77,86 +79,130 @@ def folds_of(pages: Sequence[Page], scheme: str) -> list[Fold]:
     return [(f"site{k}", list(tr), list(te)) for k, (tr, te) in enumerate(splits)]
 
 
-def fold_models(
-    pages: Sequence[Page], scheme: str, folder: Path, seed: int
-) -> tuple[list[FloatArray], dict[str, tuple[Any, Any]]]:
-    """Out-of-fold stage-2 probabilities of every page, and each page id's fold model."""
-    probs: list[FloatArray] = [np.empty(0)] * len(pages)
-    model_of: dict[str, tuple[Any, Any]] = {}
-    for name, tr, held in folds_of(pages, scheme):
+@dataclass
+class Held:
+    """Out-of-fold predictions of every page: stage-2 probabilities in each mode, and the page
+    detector's probability that the page is a whole page."""
+
+    page: list[FloatArray]
+    article: list[FloatArray]
+    kind: list[float]
+    model_of: dict[str, tuple[Any, Any, KindModel]]
+
+
+def fold_models(pages: Sequence[Page], scheme: str, folder: Path, seed: int) -> Held:
+    """Fit (or read back from ``folder``) the fold models of ``scheme`` and predict every page
+    with the one that never saw it."""
+    held = Held([np.empty(0)] * len(pages), [np.empty(0)] * len(pages), [0.0] * len(pages), {})
+    for name, tr, test in folds_of(pages, scheme):
         path = folder / f"{scheme}-{name}.npz"
         if path.exists():
-            stage1, stage2, _ = train.load_stages(path)
+            stage1, stage2, kind, _ = train.load_saved(path)
         else:
             t0 = time.perf_counter()
-            stage1, stage2 = train.fit_model([pages[i] for i in tr], seed=seed)
-            train.save_stages(path, stage1, stage2, {"held_out": sorted({pages[i].rid for i in held})})
+            stage1, stage2, kind = train.fit_model([pages[i] for i in tr], seed=seed)
+            held_out = sorted({pages[i].rid for i in test})
+            train.save_model(path, stage1, stage2, kind, {"held_out": held_out})
             print(f"  fitted {path.name} in {time.perf_counter() - t0:.0f} s", flush=True)
-        train.add_features([pages[i] for i in held])
-        for i in held:
-            probs[i] = train.predict(stage1, stage2, pages[i])
-            model_of[pages[i].rid] = (stage1, stage2)
-    return probs, model_of
+        test_pages = [pages[i] for i in test]
+        train.add_features(test_pages)
+        for i, features in zip(test, train.kind_inputs(test_pages), strict=True):
+            page = pages[i]
+            held.kind[i] = kind.page_probability(features)
+            for mode, probs in ((True, held.page), (False, held.article)):
+                page.whole_page = mode
+                probs[i] = train.predict(stage1, stage2, page)
+            held.model_of[page.rid] = (stage1, stage2, kind)
+    return held
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A decision policy and the page detector's threshold."""
+
+    policy: Policy
+    kind_threshold: float
 
 
 class Tuner:
-    """Token scores of policies on held-out predictions, memoised per page and keep mask."""
+    """Token scores of choices on held-out predictions, memoised per page and keep mask."""
 
-    def __init__(self, score: Any, pages: Sequence[Page], probs: Sequence[FloatArray]) -> None:
-        self.score, self.pages, self.probs = score, pages, probs
+    def __init__(self, score: Any, pages: Sequence[Page], held: Held) -> None:
+        self.score, self.pages, self.held = score, pages, held
         self.memo: dict[tuple[int, bytes], tuple[float, float, float]] = {}
         self.lengths = [np.array([len(s) for s in p.lines], dtype=np.float64) for p in pages]
 
-    def counts(self, i: int, policy: Policy) -> tuple[float, float, float]:
+    def counts(self, i: int, choice: Choice | None) -> tuple[float, float, float]:
         page = self.pages[i]
-        keep = keep_mask(self.probs[i], self.lengths[i], whole_page=page.whole_page, policy=policy)
-        if too_little_kept(self.lengths[i], keep, whole_page=page.whole_page):
-            keep[:] = True
+        if choice is None:
+            keep = np.ones(len(page.lines), dtype=bool)
+        else:
+            whole = self.held.kind[i] >= choice.kind_threshold
+            probs = (self.held.page if whole else self.held.article)[i]
+            keep = keep_mask(probs, self.lengths[i], whole_page=whole, policy=choice.policy)
+            if too_little_kept(self.lengths[i], keep, whole_page=whole):
+                keep[:] = True
         key = (i, keep.tobytes())
         if key not in self.memo:
             text = "\n".join(s for s, k in zip(page.lines, keep, strict=True) if k)
             self.memo[key] = self.score.tp_fp_fn(page.gold, text)
         return self.memo[key]
 
-    def metrics(self, index: Sequence[int], policy: Policy | None) -> dict[str, float]:
-        """Token metrics of ``policy`` (None: every line kept) on pages ``index``."""
-        keep_all = Policy(block=-1.0, inside=-1.0, outside=-1.0, edge=-1.0)
-        raw = [self.counts(i, policy or keep_all) for i in index]
-        return dict(self.score.token_metrics(raw))
+    def metrics(self, index: Sequence[int], choice: Choice | None) -> dict[str, float]:
+        """Token metrics of ``choice`` (None: every line kept) on pages ``index``."""
+        return dict(self.score.token_metrics([self.counts(i, choice) for i in index]))
 
 
-def tune_policy(tuner: Tuner, index: Sequence[int]) -> Policy:
-    """The policy for unseen corpora, chosen on the pages ``index`` (see the module docstring).
+def tune_policy(tuner: Tuner, index: Sequence[int]) -> Choice:
+    """The choice for unseen corpora, made on the pages ``index`` (see the module docstring).
 
-    The article edge first, on the extracted field with whole-page documents left alone; then
-    the page thresholds, for the best whole-page F1 among those that keep the extracted
-    field's recall within :data:`RECALL_SLACK` of the input's (the detector sends some
-    extracted documents to the page policy). F1 is the mean over the corpora, so the largest
-    corpus does not choose alone."""
+    For each detector threshold: the article edge first, on the extracted field with
+    whole-page documents left alone; then the page thresholds, for the best whole-page F1
+    among those that keep the extracted field's recall within :data:`RECALL_SLACK` of the
+    input's on every tuning corpus. The threshold whose choice has the best whole-page plus
+    extracted F1 wins. F1 is the mean over the corpora, so the largest does not choose alone."""
     pages = tuner.pages
     by_corpus: dict[tuple[str, str], list[int]] = {}
     for i in index:
         by_corpus.setdefault((pages[i].corpus, pages[i].field), []).append(i)
 
-    def mean_f1(field: str, policy: Policy) -> float:
+    def mean_f1(field: str, choice: Choice) -> float:
         groups = [v for (c, f), v in by_corpus.items() if f == field]
-        return float(np.mean([tuner.metrics(g, policy)["sh_f1"] for g in groups]))
+        return float(np.mean([tuner.metrics(g, choice)["sh_f1"] for g in groups]))
 
-    def recall_holds(policy: Policy) -> bool:
+    def recall_holds(choice: Choice) -> bool:
         for (_, field), group in by_corpus.items():
             if field != "extracted":
                 continue
             floor = tuner.metrics(group, None)["sh_recall"] - RECALL_SLACK
-            if tuner.metrics(group, policy)["sh_recall"] < floor:
+            if tuner.metrics(group, choice)["sh_recall"] < floor:
                 return False
         return True
 
     pages_kept = {"block": -1.0, "inside": -1.0, "outside": -1.0}
-    edges = [e for e in EDGE_GRID if recall_holds(Policy(**pages_kept, edge=e))]
-    edge = max(edges or [0.0], key=lambda e: mean_f1("extracted", Policy(**pages_kept, edge=e)))
-    grid = [Policy(block=p.block, inside=p.inside, outside=p.outside, edge=edge) for p in PAGE_GRID]
-    allowed = [policy for policy in grid if recall_holds(policy)] or grid
-    return max(allowed, key=lambda policy: mean_f1("wet", policy))
+    best: tuple[float, Choice] | None = None
+    for threshold in KIND_GRID:
+        edges = [
+            e for e in EDGE_GRID if recall_holds(Choice(Policy(**pages_kept, edge=e), threshold))
+        ]
+        edge = max(
+            edges or [0.0],
+            key=lambda e: mean_f1("extracted", Choice(Policy(**pages_kept, edge=e), threshold)),
+        )
+        grid = [
+            Choice(Policy(block=p.block, inside=p.inside, outside=p.outside, edge=edge), threshold)
+            for p in PAGE_GRID
+        ]
+        allowed = [choice for choice in grid if recall_holds(choice)]
+        if not allowed:
+            continue
+        choice = max(allowed, key=lambda c: mean_f1("wet", c))
+        total = mean_f1("wet", choice) + mean_f1("extracted", choice)
+        if best is None or total > best[0]:
+            best = (total, choice)
+    if best is None:  # nothing keeps the recall: cut nothing but what a page policy must
+        return Choice(Policy(block=0.5, inside=0.05, outside=1.01, edge=0.0), max(KIND_GRID))
+    return best[1]
 
 
 def clean_corpus(
@@ -203,13 +249,13 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict[str, Any]] = []
     policies: dict[str, Any] = {}
     for scheme in a.schemes.split(","):
-        probs, model_of = fold_models(pages, scheme, a.folds, a.seed)
-        tuner = Tuner(score, pages, probs)
+        held = fold_models(pages, scheme, a.folds, a.seed)
+        tuner = Tuner(score, pages, held)
         chosen = {
             corpus: tune_policy(tuner, [i for i, p in enumerate(pages) if p.corpus != corpus])
             for corpus in CORPORA
         }
-        policies[scheme] = {c: asdict(p) for c, p in chosen.items()}
+        policies[scheme] = {c: asdict(choice) for c, choice in chosen.items()}
         if scheme == "corpus":
             policies["all"] = asdict(tune_policy(tuner, range(len(pages))))
         for corpus in CORPORA:
@@ -217,11 +263,16 @@ def main(argv: list[str] | None = None) -> int:
             built: dict[int, LineModel] = {}
 
             def model_for(rid: str, corpus: str = corpus) -> LineModel:
-                stage1, stage2 = model_of[rid]
+                stage1, stage2, kind = held.model_of[rid]
                 key = id(stage1)
                 if key not in built:
+                    choice = chosen[corpus]
                     built[key] = LineModel.from_stages(
-                        stage1, stage2, policy=chosen[corpus], meta="{}"
+                        stage1,
+                        stage2,
+                        policy=choice.policy,
+                        kind=replace(kind, threshold=choice.kind_threshold),
+                        meta="{}",
                     )
                 return built[key]
 
@@ -242,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                         "input": {k: given[k] for k in ("sh_f1", "sh_precision", "sh_recall")},
                         "cleantext": {k: got[k] for k in ("sh_f1", "sh_precision", "sh_recall")},
                         "unstable": unstable if a.twice else None,
-                        "policy": asdict(chosen[corpus]),
+                        "choice": asdict(chosen[corpus]),
                     }
                 )
                 print_row(results[-1])

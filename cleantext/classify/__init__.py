@@ -30,8 +30,9 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from cleantext._build import load_extension
 from cleantext.classify.decide import keep_mask, kept_share_too_small
+from cleantext.classify.features import page_features
+from cleantext.classify.kind import KIND_FEATURES, kind_features
 from cleantext.classify.model import LineModel, load_model
 
 __all__ = ["Runs", "Verdict", "boilerplate_runs", "classify_lines", "looks_like_whole_page"]
@@ -48,23 +49,6 @@ def _model() -> LineModel:
     return _MODEL
 
 
-# Whole-page detection: navigation makes most lines of a page short, while extracted article
-# text is mostly paragraphs. A line is short when it has at most this many spaces and fewer than
-# _SHORT_CHARS characters (the length cap keeps sentences of unspaced scripts, such as Japanese,
-# from counting as menu items).
-_SHORT_WORDS = 4
-_SHORT_CHARS = 30
-_MIN_PAGE_LINES = 12
-_PAGE_SHORT_SHARE = 0.38
-_EDGE_LINES = 10
-# Below this many lines a page must be short-lined at *both* edges (header navigation and
-# footer links). In grouped cross-validation on the dev corpus, short list-like articles read as
-# pages lost more recall than the few small pages read as articles lost precision.
-_SMALL_PAGE_LINES = 50
-# When the rule stages already removed more than half of a document of at least
-# _SMALL_PAGE_LINES lines, it was a whole page: rules strip navigation and furniture, and what
-# they leave of a page (the article plus residue) looks like extracted text.
-_RULES_REMOVED_SHARE = 0.5
 MAX_ROUNDS = 8
 """Looks at the kept lines again at most this many times (in practice two rounds settle)."""
 
@@ -89,60 +73,31 @@ class Verdict:
 
 
 def looks_like_whole_page(lines: Sequence[str], *, lines_before: int | None = None) -> bool:
-    """Guess whether ``lines`` are a whole web page (True) or extracted article text (False).
+    """Guess whether ``lines`` are a whole web page (True) or extracted article text (False),
+    with the page detector shipped beside the model (:mod:`cleantext.classify.kind`).
 
     ``lines_before`` is the number of non-empty lines the document had before the rule stages
-    ran, when known; a long document the rules mostly removed was a page.
+    ran, when known; rules strip page furniture, so a long document they mostly removed was
+    a page.
 
-    A page has many short lines (menus, link lists, footers); article text has few. Short
-    documents need stronger evidence (short lines at both edges) or are treated as article text,
-    because wrongly "page-cleaning" a short article (a list, a table) costs more than leaving a
-    little boilerplate in a short page.
-
-    >>> looks_like_whole_page(["Home", "News", "Sport"] * 5)
+    >>> looks_like_whole_page(["Home", "News", "Sport", "Weather", "Login"] * 6)
     True
-    >>> prose = ["A sentence that reads like prose, as articles do."]
-    >>> looks_like_whole_page(prose * 3 + ["List item"] * 12 + prose * 6)
-    False
     >>> looks_like_whole_page(["A paragraph of article text, as long as paragraphs are."] * 20)
     False
     """
-    return _page_shaped([s for s in lines if s], lines_before)
-
-
-def _page_shaped(text_lines: list[str], lines_before: int | None) -> bool:
-    """:func:`looks_like_whole_page` on the document's non-empty lines."""
-    n = len(text_lines)
-    if (
-        lines_before is not None
-        and lines_before >= _SMALL_PAGE_LINES
-        and n < _RULES_REMOVED_SHARE * lines_before
-    ):
-        return True
-    if n < _MIN_PAGE_LINES:
+    text_lines = [s for s in lines if s]
+    if not text_lines:
         return False
-    short = _short_flags(text_lines)
-    if short.count(1) / n < _PAGE_SHORT_SHARE:
-        return False
-    # A list-like article is short-lined in its middle; a page is short-lined at its edges
-    # (header navigation, footer links).
-    head, tail = short[:_EDGE_LINES], short[-_EDGE_LINES:]
-    top = head.count(1) / len(head) >= 0.5
-    bottom = tail.count(1) / len(tail) >= 0.5
-    return (top and bottom) if n < _SMALL_PAGE_LINES else (top or bottom)
+    return _is_page(text_lines, lines_before)
 
 
-_KERNEL_MODULE = load_extension("cleantext.classify._kernel")
-
-
-def _short_flags(text_lines: list[str]) -> bytes:
-    """One byte per line, 1 for a short line (fewer than ``_SHORT_CHARS`` characters and
-    ``_SHORT_WORDS`` spaces): counted by the compiled kernel when it is there, since on pages
-    of a few hundred lines Python's per-line cost is most of the detector's."""
-    if _KERNEL_MODULE is not None:
-        flags: bytes = _KERNEL_MODULE.short_flags(text_lines, _SHORT_CHARS, _SHORT_WORDS)
-        return flags
-    return bytes(len(line) < _SHORT_CHARS and line.count(" ") < _SHORT_WORDS for line in text_lines)
+def _is_page(text_lines: list[str], lines_before: int | None) -> bool:
+    model = _model()
+    if model.kernel is not None:
+        _, page = model.kernel.kind_features(text_lines, lines_before)
+        return bool(page)
+    x = page_features(text_lines)
+    return model.kind.is_page(kind_features(text_lines, x, lines_before))
 
 
 class Runs(NamedTuple):
@@ -161,27 +116,38 @@ class _Round:
 
     probs: npt.NDArray[np.float64]
     whole_page: bool
+    fresh: bool
+    """The kind the detector gives the same lines when nothing was removed before them: the
+    kind a new cleaning of them would see."""
     drop: list[int]
     conservative: bool
 
 
-def _look(text_lines: list[str], whole_page: bool) -> _Round:
-    """Score ``text_lines`` and apply the policy and the valve."""
+def _look(text_lines: list[str], whole_page: bool | None, lines_before: int | None) -> _Round:
+    """Score ``text_lines`` and apply the policy and the valve (``whole_page`` None: the page
+    detector decides)."""
     model = _model()
     if model.kernel is not None:
         probs = np.empty(len(text_lines))
-        drop = model.kernel.decide(text_lines, whole_page, probs)
-        return _Round(probs, whole_page, [] if drop is None else drop, drop is None)
-    probs = model.predict_lines(text_lines, whole_page=whole_page)
+        drop, page, fresh = model.kernel.decide(text_lines, whole_page, lines_before, probs)
+        return _Round(probs, page, fresh, [] if drop is None else drop, drop is None)
+    x = page_features(text_lines)
+    page = fresh = bool(whole_page)
+    if whole_page is None:
+        features = kind_features(text_lines, x, lines_before)
+        page = model.kind.is_page(features)
+        features[KIND_FEATURES.index("removed_share")] = 0.0
+        fresh = model.kind.is_page(features)
+    probs = model.predict(x, whole_page=page)
     lengths = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
-    keep = keep_mask(probs, lengths, whole_page=whole_page, policy=model.policy)
+    keep = keep_mask(probs, lengths, whole_page=page, policy=model.policy)
     if keep.all():
-        return _Round(probs, whole_page, [], False)
+        return _Round(probs, page, fresh, [], False)
     if not keep.any() or kept_share_too_small(
-        float(lengths[keep].sum()), float(lengths.sum()), whole_page
+        float(lengths[keep].sum()), float(lengths.sum()), page
     ):
-        return _Round(probs, whole_page, [], True)
-    return _Round(probs, whole_page, np.flatnonzero(~keep).tolist(), False)
+        return _Round(probs, page, fresh, [], True)
+    return _Round(probs, page, fresh, np.flatnonzero(~keep).tolist(), False)
 
 
 def _rounds(
@@ -198,17 +164,14 @@ def _rounds(
     while text_lines:
         if len(rounds) == MAX_ROUNDS:
             return sorted(dropped), rounds, False
-        mode = _page_shaped(text_lines, before) if whole_page is None else whole_page
-        look = _look(text_lines, mode)
+        look = _look(text_lines, whole_page, before)
         rounds.append(look)
         if not look.drop:
-            # A fresh cleaning of the kept text counts its own lines as those before the
-            # rules: when that would make it read the text as the other kind, look again.
-            if whole_page is not None or before == len(text_lines):
+            # A new cleaning of the kept text counts its own lines as those before the rules:
+            # when that makes the detector read it as the other kind, look again as it would.
+            if whole_page is not None or before == len(text_lines) or look.fresh == look.whole_page:
                 break
             before = len(text_lines)
-            if _page_shaped(text_lines, before) == mode:
-                break
             continue
         gone = set(look.drop)
         dropped += [index[k] for k in look.drop]

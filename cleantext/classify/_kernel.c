@@ -62,6 +62,20 @@ static const char *const BASE_NAMES[N_BASE] = {
     "headline_side", "headline_offset", "is_headline",
 };
 
+/* The page detector's document-level features (kind.py), and their names. */
+enum {
+    K_LOG_LINES, K_SHORT_SHARE, K_TOP_SHORT_SHARE, K_BOTTOM_SHORT_SHARE, K_REMOVED_SHARE,
+    K_HAS_HEADLINE, K_HEADLINE_POSITION, K_SENTENCE_SHARE, K_LOG_MEAN_CHARS, K_REPEATED_SHARE,
+    N_KIND
+};
+static const char *const KIND_NAMES[N_KIND] = {
+    "log_lines", "short_share", "top_short_share", "bottom_short_share", "removed_share",
+    "has_headline", "headline_position", "sentence_share", "log_mean_chars", "repeated_share",
+};
+#define SHORT_CHARS 30
+#define SHORT_SPACES 4
+#define EDGE_LINES 10
+
 /* Every stage-2 quantity this file can compute (model.smooth_features), besides copies of
  * stage-1 columns. */
 enum {
@@ -486,6 +500,11 @@ typedef struct {
     Column features[MAX_COLUMNS], smooth[MAX_COLUMNS];
     double headline_min_score;
     double block, inside, outside, edge, min_share_page, min_share_article;
+    /* The page detector: for each of its inputs in Python's order, the K_ feature it is, and
+     * its standardisation and weight; then bias and threshold. */
+    int kind_order[N_KIND];
+    double kind_mean[N_KIND], kind_scale[N_KIND], kind_weights[N_KIND], kind_bias,
+        kind_threshold;
     Mlp stage1, stage2;
 } Kernel;
 
@@ -525,13 +544,57 @@ static int copy_table(PyObject *tables, const char *key, void *dst, Py_ssize_t s
     return ok ? 0 : -1;
 }
 
-static int kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"tables", "layout", "policy", "stage1", "stage2", NULL};
-    PyObject *tables, *layout, *policy, *stage1, *stage2;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!O!", kwlist, &PyDict_Type, &tables,
-                                     &PyDict_Type, &layout, &PyDict_Type, &policy, &PyTuple_Type,
-                                     &stage1, &PyTuple_Type, &stage2))
+/* The page detector from {"names": tuple, "mean", "scale", "weights": float64 x N_KIND,
+ * "bias", "threshold"}; a name this file does not compute is a ValueError naming it. */
+static int parse_kind(Kernel *self, PyObject *kind) {
+    PyObject *names = PyDict_GetItemString(kind, "names");
+    if (!names || !PyTuple_Check(names) || PyTuple_GET_SIZE(names) != N_KIND) {
+        PyErr_Format(PyExc_ValueError, "kind: names must be a tuple of %d names", N_KIND);
         return -1;
+    }
+    for (int j = 0; j < N_KIND; j++) {
+        Py_ssize_t len;
+        const char *name = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(names, j), &len);
+        if (!name) return -1;
+        self->kind_order[j] = -1;
+        for (int f = 0; f < N_KIND; f++)
+            if ((Py_ssize_t)strlen(KIND_NAMES[f]) == len && memcmp(KIND_NAMES[f], name, len) == 0)
+                self->kind_order[j] = f;
+        if (self->kind_order[j] < 0) {
+            PyErr_Format(PyExc_ValueError,
+                         "kind: this kernel cannot compute the detector input %R; rebuild it "
+                         "from the installed sources (pip install .)",
+                         PyTuple_GET_ITEM(names, j));
+            return -1;
+        }
+    }
+    const char *arrays[3] = {"mean", "scale", "weights"};
+    double *targets[3] = {self->kind_mean, self->kind_scale, self->kind_weights};
+    for (int a = 0; a < 3; a++) {
+        PyObject *obj = PyDict_GetItemString(kind, arrays[a]);
+        if (!obj) {
+            PyErr_Format(PyExc_ValueError, "kind: missing %s", arrays[a]);
+            return -1;
+        }
+        double *values = copy_doubles(obj, N_KIND, arrays[a]);
+        if (!values) return -1;
+        memcpy(targets[a], values, sizeof(double) * N_KIND);
+        PyMem_Free(values);
+    }
+    return float_item(kind, "bias", &self->kind_bias) < 0 ||
+                   float_item(kind, "threshold", &self->kind_threshold) < 0
+               ? -1
+               : 0;
+}
+
+static int kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"tables", "layout", "policy", "kind", "stage1", "stage2", NULL};
+    PyObject *tables, *layout, *policy, *kind, *stage1, *stage2;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!O!O!O!O!", kwlist, &PyDict_Type, &tables,
+                                     &PyDict_Type, &layout, &PyDict_Type, &policy, &PyDict_Type,
+                                     &kind, &PyTuple_Type, &stage1, &PyTuple_Type, &stage2))
+        return -1;
+    if (parse_kind(self, kind) < 0) return -1;
     if (copy_table(tables, "classes", self->classes, sizeof self->classes) < 0 ||
         copy_table(tables, "fold", self->fold, sizeof self->fold) < 0)
         return -1;
@@ -601,6 +664,7 @@ typedef struct {
     double word_chars;
     int first, last, label_colon;
     Py_ssize_t n_tokens; /* hashes written */
+    Py_ssize_t spaces;   /* U+0020 characters, for the page detector's short lines */
 } LineCounts;
 
 static inline int unit_class(const Kernel *k, Py_UCS4 cp) {
@@ -642,6 +706,7 @@ static inline uint64_t fnv_unit(uint64_t h, uint16_t unit) {
                 run = 0;                                                                     \
             }                                                                                \
             if (c == CJK) tokens[n_tokens++] = fnv_unit(FNV_OFFSET, k->fold[cp]);            \
+            if (cp == ' ') spaces++;                                                         \
             if (c == COLON && first_colon < 0) first_colon = i + extra;                      \
             if (WIDE && cp >= 0x10000) {                                                     \
                 counts[OTHER]++;                                                             \
@@ -655,7 +720,7 @@ static void count_line(const Kernel *k, PyObject *line, LineCounts *lc, uint64_t
     int kind = PyUnicode_KIND(line);
     const void *data = PyUnicode_DATA(line);
     Py_ssize_t len = PyUnicode_GET_LENGTH(line);
-    Py_ssize_t run = 0, first_colon = -1, extra = 0, n_tokens = 0;
+    Py_ssize_t run = 0, first_colon = -1, extra = 0, n_tokens = 0, spaces = 0;
     int start_class = OTHER;
     uint64_t hash = FNV_OFFSET;
     long long counts[N_CLASSES] = {0}, cats[8] = {0}, word_chars = 0;
@@ -674,6 +739,7 @@ static void count_line(const Kernel *k, PyObject *line, LineCounts *lc, uint64_t
     for (int c = 0; c < 8; c++) lc->word_cat[c] = (double)cats[c];
     lc->word_chars = (double)word_chars;
     lc->n_tokens = n_tokens;
+    lc->spaces = spaces;
     /* First and last UTF-16 units; the unit before the last one is a surrogate (OTHER) when
      * the last character lies outside the BMP. */
     Py_UCS4 first_cp = PyUnicode_READ(kind, data, 0), last_cp = PyUnicode_READ(kind, data, len - 1);
@@ -811,8 +877,54 @@ static void title_features(const Kernel *k, Py_ssize_t n, const Py_ssize_t *dist
     }
 }
 
-/* Every base quantity of every line (n x N_BASE); -1 with an error set. */
-static int base_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *base) {
+/* kind.kind_features: the page detector's inputs (N_KIND, in K_ order), from the base
+ * quantities, the lines' lengths and whether each is short. */
+static void kind_features(const Kernel *k, const double *base, const double *chars,
+                          const unsigned char *is_short, Py_ssize_t n, Py_ssize_t lines_before,
+                          double *kind) {
+    Py_ssize_t edge = n < EDGE_LINES ? n : EDGE_LINES, shorts = 0, top = 0, bottom = 0;
+    Py_ssize_t sentences = 0, repeated = 0, headline = -1;
+    double total = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double *b = base + i * N_BASE;
+        shorts += is_short[i];
+        top += i < edge && is_short[i];
+        bottom += i >= n - edge && is_short[i];
+        sentences += b[B_SENTENCE_LIKE] > 0.0;
+        repeated += b[B_LOG_REPEATS] > 0.0;
+        if (headline < 0 && b[B_IS_HEADLINE] > 0.0) headline = i;
+        total += chars[i];
+    }
+    double removed = lines_before > 0 ? 1.0 - (double)n / (double)lines_before : 0.0;
+    kind[K_LOG_LINES] = table_log(k, (double)n);
+    kind[K_SHORT_SHARE] = (double)shorts / n;
+    kind[K_TOP_SHORT_SHARE] = (double)top / edge;
+    kind[K_BOTTOM_SHORT_SHARE] = (double)bottom / edge;
+    kind[K_REMOVED_SHARE] = removed > 0.0 ? removed : 0.0;
+    kind[K_HAS_HEADLINE] = headline >= 0;
+    kind[K_HEADLINE_POSITION] = headline >= 0 ? (double)headline / n : 1.0;
+    kind[K_SENTENCE_SHARE] = (double)sentences / n;
+    kind[K_LOG_MEAN_CHARS] = table_log(k, total) - table_log(k, (double)n);
+    kind[K_REPEATED_SHARE] = (double)repeated / n;
+}
+
+/* kind.KindModel.is_page on these features. */
+static int is_page(const Kernel *k, const double *kind) {
+    double z = k->kind_bias;
+    double sum = 0.0;
+    for (int j = 0; j < N_KIND; j++) {
+        int f = k->kind_order[j];
+        sum += (kind[f] - k->kind_mean[j]) / k->kind_scale[j] * k->kind_weights[j];
+    }
+    z += sum;
+    z = z < -30.0 ? -30.0 : z > 30.0 ? 30.0 : z;
+    return 1.0 / (1.0 + exp(-z)) >= k->kind_threshold;
+}
+
+/* Every base quantity of every line (n x N_BASE), and with `kind` the page detector's
+ * inputs (lines_before < 0: not known); -1 with an error set. */
+static int base_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *base,
+                         double *kind, Py_ssize_t lines_before) {
     Py_ssize_t total_units = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
@@ -825,10 +937,12 @@ static int base_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
     double *chars = PyMem_Malloc(sizeof(double) * n * 2);
     Py_ssize_t *start = PyMem_Malloc(sizeof(Py_ssize_t) * (n * 3 + 1));
     uint64_t *tokens = PyMem_Malloc(sizeof(uint64_t) * (total_units + 1));
-    if (!chars || !start || !tokens) {
+    unsigned char *is_short = PyMem_Malloc(n + 1);
+    if (!chars || !start || !tokens || !is_short) {
         PyMem_Free(chars);
         PyMem_Free(start);
         PyMem_Free(tokens);
+        PyMem_Free(is_short);
         PyErr_NoMemory();
         return -1;
     }
@@ -851,6 +965,7 @@ static int base_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
         count_line(k, PyList_GET_ITEM(lines, i), &lc, tokens + at);
         start[i] = at;
         at += lc.n_tokens;
+        is_short[i] = chars[i] < SHORT_CHARS && lc.spaces < SHORT_SPACES;
         double *f = base + i * N_BASE;
         const double *cnt = lc.counts, *wc = lc.word_cat;
         double n_runs = wc[0] + wc[1] + wc[2] + wc[3] + wc[4] + wc[5] + wc[6] + wc[7];
@@ -915,11 +1030,13 @@ static int base_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
     start[n] = at;
     if (count_words(tokens, start, n, distinct, in_title) < 0) goto done;
     title_features(k, n, distinct, in_title, base);
+    if (kind) kind_features(k, base, chars, is_short, n, lines_before, kind);
     status = 0;
 done:
     PyMem_Free(chars);
     PyMem_Free(start);
     PyMem_Free(tokens);
+    PyMem_Free(is_short);
     return status;
 }
 
@@ -939,15 +1056,17 @@ static void window_mean(const double *src, Py_ssize_t stride, Py_ssize_t n, int 
     }
 }
 
-/* The stage-1 input (n x n_features) in the layout's column order; -1 with an error set. */
-static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *x) {
+/* The stage-1 input (n x n_features) in the layout's column order, and with `kind` the page
+ * detector's inputs; -1 with an error set. */
+static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *x,
+                         double *kind, Py_ssize_t lines_before) {
     double *base = PyMem_Malloc(sizeof(double) * (n * N_BASE + n + 2 * k->widest_half + 2));
     if (!base) {
         PyErr_NoMemory();
         return -1;
     }
     double *padded = base + n * N_BASE;
-    if (base_features(k, lines, n, base) < 0) {
+    if (base_features(k, lines, n, base, kind, lines_before) < 0) {
         PyMem_Free(base);
         return -1;
     }
@@ -1094,14 +1213,17 @@ static PyObject *kernel_features(Kernel *self, PyObject *args) {
         return NULL;
     Py_buffer view;
     if (get_out(out, &view, n * self->n_features) < 0) return NULL;
-    int status = n ? page_features(self, lines, n, view.buf) : 0;
+    int status = n ? page_features(self, lines, n, view.buf, NULL, -1) : 0;
     PyBuffer_Release(&view);
     if (status < 0) return NULL;
     Py_RETURN_NONE;
 }
 
-/* Stage-2 probabilities of the n lines into p; -1 with an error set. */
-static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int whole_page, double *p) {
+/* Stage-2 probabilities of the n lines into p; *whole_page < 0 asks the page detector (told
+ * lines_before, < 0: not known), which then sets it, and *fresh to its answer for the same
+ * lines with nothing removed before (fresh may be NULL); -1 with an error set. */
+static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int *whole_page,
+                        Py_ssize_t lines_before, double *p, int *fresh) {
     int widest = self->stage1.widest > self->stage2.widest ? self->stage1.widest
                                                            : self->stage2.widest;
     double *x = PyMem_Malloc(sizeof(double) * (n * (self->n_features + self->n_smooth + 1) +
@@ -1111,10 +1233,18 @@ static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int whole_p
         return -1;
     }
     double *z = x + n * self->n_features, *p1 = z + n * self->n_smooth, *work = p1 + n;
-    int status = page_features(self, lines, n, x);
+    double kind[N_KIND];
+    int status = page_features(self, lines, n, x, *whole_page < 0 ? kind : NULL, lines_before);
     if (status == 0) {
-        mlp_predict(&self->stage1, x, n, whole_page ? 1 : 0, p1, work);
-        status = smooth_features(self, p1, x, n, whole_page, z);
+        if (*whole_page < 0) {
+            *whole_page = is_page(self, kind);
+            if (fresh) {
+                kind[K_REMOVED_SHARE] = 0.0;
+                *fresh = is_page(self, kind);
+            }
+        }
+        mlp_predict(&self->stage1, x, n, *whole_page ? 1 : 0, p1, work);
+        status = smooth_features(self, p1, x, n, *whole_page, z);
     }
     if (status == 0) mlp_predict(&self->stage2, z, n, 0, p, work);
     PyMem_Free(x);
@@ -1134,7 +1264,7 @@ static PyObject *kernel_predict(Kernel *self, PyObject *args) {
         return NULL;
     Py_buffer view;
     if (get_out(out, &view, n) < 0) return NULL;
-    int status = n ? predict_into(self, lines, n, whole_page, view.buf) : 0;
+    int status = n ? predict_into(self, lines, n, &whole_page, -1, view.buf, NULL) : 0;
     PyBuffer_Release(&view);
     if (status < 0) return NULL;
     Py_RETURN_NONE;
@@ -1226,34 +1356,46 @@ static PyObject *kernel_keep(Kernel *self, PyObject *args) {
 }
 
 PyDoc_STRVAR(decide_doc,
-             "decide(lines, whole_page, out)\n--\n\n"
+             "decide(lines, whole_page, lines_before, out)\n--\n\n"
              "Score the lines (non-empty str) into out, as predict does, and apply the policy\n"
-             "of the kind of text (decide.keep_mask) and the safety valve: the ascending\n"
-             "positions of the lines to drop (an empty list when all are kept), or None when\n"
-             "the valve fires.");
+             "of the kind of text (decide.keep_mask) and the safety valve. whole_page None\n"
+             "asks the page detector (kind.py), told lines_before (None: not known). Returns\n"
+             "(drop, whole_page, fresh): drop the ascending positions of the lines to drop (an\n"
+             "empty list when all are kept) or None when the valve fires; whole_page the kind\n"
+             "used; fresh the detector's answer had no line been removed before (the kind a\n"
+             "new cleaning of these lines would see).");
 
 static PyObject *kernel_decide(Kernel *self, PyObject *args) {
-    PyObject *lines, *out;
-    int whole_page;
-    Py_ssize_t n;
-    if (!PyArg_ParseTuple(args, "OpO:decide", &lines, &whole_page, &out) ||
+    PyObject *lines, *out, *page_obj, *before_obj;
+    Py_ssize_t n, lines_before = -1;
+    if (!PyArg_ParseTuple(args, "OOOO:decide", &lines, &page_obj, &before_obj, &out) ||
         !check_lines(lines, &n))
         return NULL;
+    int whole_page = -1;
+    if (page_obj != Py_None && (whole_page = PyObject_IsTrue(page_obj)) < 0) return NULL;
+    if (before_obj != Py_None && (lines_before = PyLong_AsSsize_t(before_obj)) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "lines_before: expected None or a count");
+        return NULL;
+    }
     Py_buffer view;
     if (get_out(out, &view, n) < 0) return NULL;
     if (n == 0) {
         PyBuffer_Release(&view);
-        return PyList_New(0);
+        PyObject *kind_given = whole_page > 0 ? Py_True : Py_False;
+        return Py_BuildValue("(NOO)", PyList_New(0), kind_given, kind_given);
     }
     const double *p = view.buf;
     double *length = PyMem_Malloc(sizeof(double) * n);
     unsigned char *keep = PyMem_Malloc(n);
-    PyObject *result = NULL;
+    PyObject *drop = NULL, *result = NULL;
     if (!length || !keep) {
         PyErr_NoMemory();
         goto done;
     }
-    if (predict_into(self, lines, n, whole_page, view.buf) < 0) goto done;
+    int asked = whole_page, fresh = whole_page;
+    if (predict_into(self, lines, n, &whole_page, lines_before, view.buf, &fresh) < 0) goto done;
+    if (asked >= 0) fresh = whole_page;
     double total = 0.0, kept = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) total += length[i] = (double)PyUnicode_GET_LENGTH(
                                                   PyList_GET_ITEM(lines, i));
@@ -1270,19 +1412,22 @@ static PyObject *kernel_decide(Kernel *self, PyObject *args) {
     }
     double min_share = whole_page ? self->min_share_page : self->min_share_article;
     if (dropped && (dropped == n || kept / total < min_share)) {
-        result = Py_NewRef(Py_None);
-        goto done;
-    }
-    result = PyList_New(dropped);
-    for (Py_ssize_t i = 0, at = 0; result && i < n; i++) {
-        if (keep[i]) continue;
-        PyObject *position = PyLong_FromSsize_t(i);
-        if (!position) {
-            Py_CLEAR(result);
-            break;
+        drop = Py_NewRef(Py_None);
+    } else {
+        drop = PyList_New(dropped);
+        for (Py_ssize_t i = 0, at = 0; drop && i < n; i++) {
+            if (keep[i]) continue;
+            PyObject *position = PyLong_FromSsize_t(i);
+            if (!position) {
+                Py_CLEAR(drop);
+                break;
+            }
+            PyList_SET_ITEM(drop, at++, position);
         }
-        PyList_SET_ITEM(result, at++, position);
     }
+    if (drop)
+        result = Py_BuildValue("(NOO)", drop, whole_page ? Py_True : Py_False,
+                               fresh ? Py_True : Py_False);
 done:
     PyMem_Free(length);
     PyMem_Free(keep);
@@ -1290,8 +1435,37 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(kind_features_doc,
+             "kind_features(lines, lines_before)\n--\n\n"
+             "kind.kind_features of the lines (non-empty str): the page detector's inputs, in\n"
+             "the order of its layout, and the probability that the lines are a whole page.");
+
+static PyObject *kernel_kind_features(Kernel *self, PyObject *args) {
+    PyObject *lines, *before_obj;
+    Py_ssize_t n, lines_before = -1;
+    if (!PyArg_ParseTuple(args, "OO:kind_features", &lines, &before_obj) ||
+        !check_lines(lines, &n))
+        return NULL;
+    if (n == 0) {
+        PyErr_SetString(PyExc_ValueError, "lines: expected at least one line");
+        return NULL;
+    }
+    if (before_obj != Py_None && (lines_before = PyLong_AsSsize_t(before_obj)) < 0) return NULL;
+    double *x = PyMem_Malloc(sizeof(double) * n * self->n_features), kind[N_KIND];
+    if (!x) return PyErr_NoMemory();
+    int status = page_features(self, lines, n, x, kind, lines_before);
+    PyMem_Free(x);
+    if (status < 0) return NULL;
+    PyObject *values = PyTuple_New(N_KIND);
+    for (int j = 0; values && j < N_KIND; j++)
+        PyTuple_SET_ITEM(values, j, PyFloat_FromDouble(kind[self->kind_order[j]]));
+    return values ? Py_BuildValue("(NO)", values, is_page(self, kind) ? Py_True : Py_False)
+                  : NULL;
+}
+
 static PyMethodDef kernel_methods[] = {
     {"decide", (PyCFunction)kernel_decide, METH_VARARGS, decide_doc},
+    {"kind_features", (PyCFunction)kernel_kind_features, METH_VARARGS, kind_features_doc},
     {"keep", (PyCFunction)kernel_keep, METH_VARARGS, keep_doc},
     {"features", (PyCFunction)kernel_features, METH_VARARGS, features_doc},
     {"predict", (PyCFunction)kernel_predict, METH_VARARGS, predict_doc},
@@ -1299,7 +1473,7 @@ static PyMethodDef kernel_methods[] = {
 };
 
 PyDoc_STRVAR(kernel_doc,
-             "Kernel(tables, layout, policy, stage1, stage2)\n--\n\n"
+             "Kernel(tables, layout, policy, kind, stage1, stage2)\n--\n\n"
              "The line model compiled, built once from the shipped weights (see model.py):\n"
              "tables holds the class, fold and logarithm tables, layout the stage-1 and\n"
              "stage-2 column names (an unknown name is a ValueError), policy the decision\n"
@@ -1316,45 +1490,9 @@ static PyTypeObject KernelType = {
     .tp_new = PyType_GenericNew,
 };
 
-PyDoc_STRVAR(short_flags_doc,
-             "short_flags(lines, max_chars, max_spaces)\n--\n\n"
-             "One byte per line: 1 when it has fewer than max_chars characters and fewer than\n"
-             "max_spaces spaces (U+0020), else 0 (the page detector's short lines).");
-
-static PyObject *module_short_flags(PyObject *module, PyObject *args) {
-    PyObject *lines;
-    Py_ssize_t max_chars, max_spaces, n;
-    if (!PyArg_ParseTuple(args, "Onn:short_flags", &lines, &max_chars, &max_spaces) ||
-        !check_lines(lines, &n))
-        return NULL;
-    PyObject *flags = PyBytes_FromStringAndSize(NULL, n);
-    if (!flags) return NULL;
-    char *out = PyBytes_AS_STRING(flags);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *line = PyList_GET_ITEM(lines, i);
-        if (!PyUnicode_Check(line)) {
-            Py_DECREF(flags);
-            return PyErr_Format(PyExc_TypeError, "line %zd: expected a str", i);
-        }
-        Py_ssize_t len = PyUnicode_GET_LENGTH(line), spaces = 0;
-        if (len < max_chars) {
-            int kind = PyUnicode_KIND(line);
-            const void *data = PyUnicode_DATA(line);
-            for (Py_ssize_t c = 0; c < len; c++) spaces += PyUnicode_READ(kind, data, c) == ' ';
-        }
-        out[i] = len < max_chars && spaces < max_spaces;
-    }
-    return flags;
-}
-
-static PyMethodDef module_methods[] = {
-    {"short_flags", module_short_flags, METH_VARARGS, short_flags_doc},
-    {NULL, NULL, 0, NULL},
-};
-
 static struct PyModuleDef kernel_module = {
     PyModuleDef_HEAD_INIT, "_kernel", "Compiled fast path of cleantext's line classifier.", -1,
-    module_methods,
+    NULL,
 };
 
 /* BUILD_STAMP: the hash of the Python twins this was built from (setup.py, cleantext/_build.py). */

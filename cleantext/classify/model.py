@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from cleantext._build import load_extension
 from cleantext.classify.decide import MIN_KEPT_SHARE_ARTICLE, MIN_KEPT_SHARE_PAGE, Policy
+from cleantext.classify.kind import KIND_FEATURES, KindModel
 from cleantext.classify.features import (
     CLASS_TABLE,
     FEATURE_NAMES,
@@ -196,6 +197,8 @@ class LineModel:
     stage1: Mlp
     stage2: Mlp
     policy: Policy
+    kind: KindModel
+    """Decides whether a document is a whole page when the caller does not say."""
     meta: str
     fast1: FoldedMlp
     fast2: FoldedMlp
@@ -203,7 +206,9 @@ class LineModel:
     """The compiled kernel built from the same weights (``_kernel.Kernel``), or None."""
 
     @classmethod
-    def from_stages(cls, stage1: Mlp, stage2: Mlp, *, policy: Policy, meta: str) -> LineModel:
+    def from_stages(
+        cls, stage1: Mlp, stage2: Mlp, *, policy: Policy, kind: KindModel, meta: str
+    ) -> LineModel:
         """The model of these two stages, with their folded and compiled forms built."""
         fast1 = FoldedMlp.fold(stage1, constant_last=(0.0, 1.0))
         fast2 = FoldedMlp.fold(stage2)
@@ -211,10 +216,11 @@ class LineModel:
             stage1=stage1,
             stage2=stage2,
             policy=policy,
+            kind=kind,
             meta=meta,
             fast1=fast1,
             fast2=fast2,
-            kernel=compiled_kernel(fast1, fast2, policy),
+            kernel=compiled_kernel(fast1, fast2, policy, kind),
         )
 
     def predict(self, x: FloatArray, *, whole_page: bool) -> FloatArray:
@@ -332,8 +338,38 @@ def load_model() -> LineModel:
             "computes; retrain with benchmarks/classifier/train.py"
         )
     return LineModel.from_stages(
-        mlp_of(data, "s1"), mlp_of(data, "s2"), policy=Policy(**info["policy"]), meta=meta
+        mlp_of(data, "s1"),
+        mlp_of(data, "s2"),
+        policy=Policy(**info["policy"]),
+        kind=kind_of(data, info),
+        meta=meta,
     )
+
+
+def kind_of(data: Mapping[str, npt.NDArray[np.float64]], info: Mapping[str, Any]) -> KindModel:
+    """The page detector stored beside the stages (inverse of :func:`kind_arrays`)."""
+    if tuple(info["kind"]["features"]) != KIND_FEATURES:
+        raise RuntimeError(
+            "cleantext/classify/model.npz has a page detector for other features than this "
+            "code computes; retrain with benchmarks/classifier/train.py"
+        )
+    return KindModel(
+        mean=data["k_mean"],
+        scale=data["k_scale"],
+        weights=data["k_weights"],
+        bias=float(info["kind"]["bias"]),
+        threshold=float(info["kind"]["threshold"]),
+    )
+
+
+def kind_arrays(kind: KindModel) -> tuple[dict[str, FloatArray], dict[str, Any]]:
+    """The arrays and the metadata to store for ``kind``."""
+    arrays = {"k_mean": kind.mean, "k_scale": kind.scale, "k_weights": kind.weights}
+    return arrays, {
+        "features": list(KIND_FEATURES),
+        "bias": kind.bias,
+        "threshold": kind.threshold,
+    }
 
 
 def _spec(mlp: FoldedMlp) -> tuple[Any, ...]:
@@ -345,7 +381,7 @@ def _spec(mlp: FoldedMlp) -> tuple[Any, ...]:
 _LOG_TABLE_SIZE = 4096
 
 
-def compiled_kernel(fast1: FoldedMlp, fast2: FoldedMlp, policy: Policy) -> Any:
+def compiled_kernel(fast1: FoldedMlp, fast2: FoldedMlp, policy: Policy, kind: KindModel) -> Any:
     """The compiled kernel for these weights and this policy, or None when it was not built
     (no compiler at install time) or was built from other sources (``cleantext._build``).
 
@@ -376,6 +412,14 @@ def compiled_kernel(fast1: FoldedMlp, fast2: FoldedMlp, policy: Policy) -> Any:
         "headline_min_score": HEADLINE_MIN_SCORE,
     }
     shares = {"min_share_page": MIN_KEPT_SHARE_PAGE, "min_share_article": MIN_KEPT_SHARE_ARTICLE}
+    detector = {
+        "names": KIND_FEATURES,
+        "mean": kind.mean,
+        "scale": kind.scale,
+        "weights": kind.weights,
+        "bias": kind.bias,
+        "threshold": kind.threshold,
+    }
     return _kernel.Kernel(
-        tables, layout, {**asdict(policy), **shares}, _spec(fast1), _spec(fast2)
+        tables, layout, {**asdict(policy), **shares}, detector, _spec(fast1), _spec(fast2)
     )

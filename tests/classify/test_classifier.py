@@ -149,7 +149,6 @@ def test_text_the_rules_mostly_removed_was_a_page() -> None:
     lines = list(PARAGRAPHS_EN)
     assert looks_like_whole_page(lines, lines_before=60)
     assert not looks_like_whole_page(lines, lines_before=len(lines) + 2)
-    assert not looks_like_whole_page(lines, lines_before=20)  # too short to tell
     assert classify_lines(lines, lines_before=60).whole_page
 
 
@@ -194,7 +193,9 @@ def scoring(probability: float) -> LineModel:
         weights=(*model.stage2.weights[:-1], np.zeros_like(model.stage2.weights[-1])),
         biases=(*model.stage2.biases[:-1], np.full_like(model.stage2.biases[-1], logit)),
     )
-    return LineModel.from_stages(model.stage1, stage2, policy=model.policy, meta="{}")
+    return LineModel.from_stages(
+        model.stage1, stage2, policy=model.policy, kind=model.kind, meta="{}"
+    )
 
 
 def test_safety_valve_keeps_text_the_model_would_wipe(monkeypatch: pytest.MonkeyPatch) -> None:

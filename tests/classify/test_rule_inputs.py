@@ -16,7 +16,7 @@ import pytest
 
 import cleantext.pipeline as pipeline
 from cleantext import Cleaner
-from cleantext.classify import Runs, boilerplate_runs, looks_like_whole_page
+from cleantext.classify import Runs, boilerplate_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "classifier" / "rule_inputs.py"
@@ -59,11 +59,7 @@ def seen_by_classifier(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     monkeypatch.setattr(pipeline, "boilerplate_runs", record)
     Cleaner().clean(text)
     lines = seen.get("lines", [])
-    return {
-        "lines": [s for s in lines if s],
-        "lines_before": seen.get("lines_before"),
-        "whole_page": looks_like_whole_page(lines, lines_before=seen.get("lines_before")),
-    }
+    return {"lines": [s for s in lines if s], "lines_before": seen.get("lines_before")}
 
 
 SEED_TEXTS = sorted(p for p in SEEDS.glob("*.txt") if not p.name.endswith(".expected.txt"))
