@@ -193,9 +193,8 @@ def scoring(probability: float) -> LineModel:
         weights=(*model.stage2.weights[:-1], np.zeros_like(model.stage2.weights[-1])),
         biases=(*model.stage2.biases[:-1], np.full_like(model.stage2.biases[-1], logit)),
     )
-    return LineModel.from_stages(
-        model.stage1, stage2, policy=model.policy, kind=model.kind, meta="{}"
-    )
+    policy = Policy(block=0.4, inside=0.1, outside=0.9, edge=0.05)  # one that cuts something
+    return LineModel.from_stages(model.stage1, stage2, policy=policy, kind=model.kind, meta="{}")
 
 
 def test_safety_valve_keeps_text_the_model_would_wipe(monkeypatch: pytest.MonkeyPatch) -> None:
