@@ -60,7 +60,9 @@ def expected_drop(model: LineModel, lines: list[str], probs: np.ndarray, page: b
     return np.flatnonzero(~keep).tolist()
 
 
-def assert_same(lines: list[str], model: LineModel = MODEL, lines_before: int | None = None) -> None:
+def assert_same(
+    lines: list[str], model: LineModel = MODEL, lines_before: int | None = None
+) -> None:
     reference = page_features(lines)
     compiled = np.empty((len(lines), len(FEATURE_NAMES)))
     model.kernel.features(lines, compiled)
@@ -118,7 +120,7 @@ def test_fresh_kind_ignores_what_the_rules_removed() -> None:
     """``decide`` also says how a new cleaning of the same lines would read them: as if no
     line had been removed before (the pipeline's fixpoint needs it)."""
     for before in (None, len(PAGE), 5 * len(PAGE)):
-        _, used, fresh = MODEL.kernel.decide(PAGE, None, before, np.empty(len(PAGE)))
+        _, _, fresh = MODEL.kernel.decide(PAGE, None, before, np.empty(len(PAGE)))
         _, expected = MODEL.kernel.kind_features(PAGE, None)
         assert fresh == expected
 

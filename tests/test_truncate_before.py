@@ -30,11 +30,20 @@ def test_cuts_through_the_first_marker() -> None:
 def test_the_headline_survives_the_cut() -> None:
     """A whole-page text starts with its title; the header line repeating it is the headline."""
     title = "Storm closes schools across the state | Daily Courier"
-    assert cut([title, "Home", "Storm closes schools across the state", "By Ann Lee",
-                "MenuSections", "Text."]) == ["Storm closes schools across the state", "Text."]
+    assert cut(
+        [
+            title,
+            "Home",
+            "Storm closes schools across the state",
+            "By Ann Lee",
+            "MenuSections",
+            "Text.",
+        ]
+    ) == ["Storm closes schools across the state", "Text."]
     # After the marker, the headline survives anyway: the whole header goes.
-    assert cut([title, "Home", "MenuSections", "Storm closes schools across the state",
-                "Text."]) == ["Storm closes schools across the state", "Text."]
+    assert cut(
+        [title, "Home", "MenuSections", "Storm closes schools across the state", "Text."]
+    ) == ["Storm closes schools across the state", "Text."]
     # A title that nothing repeats stays: it carries the headline.
     assert cut([title, "Home", "MenuSections", "Text."]) == [title, "Text."]
 

@@ -106,9 +106,7 @@ def rule_inputs(corpus: str, corpus_dir: Path = CORPUS_DIR) -> dict[tuple[str, s
     return {(d["id"], d["field"]): d for d in map(json.loads, out.splitlines())}
 
 
-def load_pages(
-    corpora: tuple[str, ...] = CORPORA, score: ModuleType | None = None
-) -> list[Page]:
+def load_pages(corpora: tuple[str, ...] = CORPORA, score: ModuleType | None = None) -> list[Page]:
     """Every field of every record of ``corpora`` that leaves the classifier some lines."""
     score = score or load_score()
     pages = []

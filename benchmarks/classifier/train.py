@@ -133,7 +133,10 @@ def stack2(
     pages: Sequence[Page], probs: Sequence[FloatArray]
 ) -> tuple[FloatArray, np.ndarray, np.ndarray]:
     z = np.vstack(
-        [smooth_features(q, p.x, whole_page=p.whole_page) for p, q in zip(pages, probs, strict=True)]
+        [
+            smooth_features(q, p.x, whole_page=p.whole_page)
+            for p, q in zip(pages, probs, strict=True)
+        ]
     )
     return z, np.concatenate([p.labels for p in pages]), np.concatenate([p.weights for p in pages])
 
@@ -150,9 +153,7 @@ def input_scaling(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, Fl
     return low, high, mean, scale
 
 
-def distil(
-    x: FloatArray, y: np.ndarray, w: np.ndarray, hidden: tuple[int, ...], seed: int
-) -> Mlp:
+def distil(x: FloatArray, y: np.ndarray, w: np.ndarray, hidden: tuple[int, ...], seed: int) -> Mlp:
     """A perceptron with ``hidden`` layers that reproduces the log-odds of gradient-boosted
     trees fitted to ``y`` (the teacher), learnt on at most :data:`STUDENT_ROWS` lines."""
     teacher = LGBMClassifier(**{**TEACHER, "random_state": seed})
@@ -192,9 +193,7 @@ def stage1_probs(model: Mlp, pages: Sequence[Page]) -> list[FloatArray]:
     return [model.predict(with_mode(p.x, whole_page=p.whole_page)) for p in pages]
 
 
-def fit_model(
-    pages: Sequence[Page], seed: int = 0, inner: int = 3
-) -> tuple[Mlp, Mlp, KindModel]:
+def fit_model(pages: Sequence[Page], seed: int = 0, inner: int = 3) -> tuple[Mlp, Mlp, KindModel]:
     """The page detector and both stages fitted on ``pages``, which learn in the mode the
     detector gives them (as at run time); stage 2 on out-of-fold stage-1 probabilities
     (``inner`` folds grouped by site)."""
@@ -218,9 +217,7 @@ def predict(stage1: Mlp, stage2: Mlp, page: Page) -> FloatArray:
     return stage2.predict(smooth_features(p, page.x, whole_page=page.whole_page))
 
 
-def save_model(
-    path: Path, stage1: Mlp, stage2: Mlp, kind: KindModel, meta: dict[str, Any]
-) -> None:
+def save_model(path: Path, stage1: Mlp, stage2: Mlp, kind: KindModel, meta: dict[str, Any]) -> None:
     """Both stages, the page detector and ``meta`` in one ``.npz`` (the stages' weights as
     float32, as shipped; the detector's small arrays in full)."""
     kind_data, kind_info = kind_arrays(kind)
@@ -228,7 +225,10 @@ def save_model(
     info["kind"] = kind_info
     info["stage1_hidden"] = [int(w.shape[1]) for w in stage1.weights[:-1]]
     info["stage2_hidden"] = [int(w.shape[1]) for w in stage2.weights[:-1]]
-    arrays = {k: v.astype(np.float32) for k, v in {**arrays_of(stage1, "s1"), **arrays_of(stage2, "s2")}.items()}
+    arrays = {
+        k: v.astype(np.float32)
+        for k, v in {**arrays_of(stage1, "s1"), **arrays_of(stage2, "s2")}.items()
+    }
     np.savez_compressed(path, meta=np.array(json.dumps(info)), **arrays, **kind_data)
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -38,10 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import GroupKFold
-
 import train
 from corpora import CORPORA, FIELDS, Page, load_pages, load_score, read_records
+from sklearn.model_selection import GroupKFold
 
 from cleantext.classify.decide import Policy, keep_mask, too_little_kept
 from cleantext.classify.features import FloatArray
@@ -205,6 +203,27 @@ def tune_policy(tuner: Tuner, index: Sequence[int]) -> Choice:
     return best[1]
 
 
+def line_models(held: Held, choice: Choice) -> Callable[[str], Any]:
+    """Page id -> the fold model that never saw it, with ``choice`` (built once per fold)."""
+    from cleantext.classify.model import LineModel
+
+    built: dict[int, LineModel] = {}
+
+    def model_for(rid: str) -> LineModel:
+        stage1, stage2, kind = held.model_of[rid]
+        if id(stage1) not in built:
+            built[id(stage1)] = LineModel.from_stages(
+                stage1,
+                stage2,
+                policy=choice.policy,
+                kind=replace(kind, threshold=choice.kind_threshold),
+                meta="{}",
+            )
+        return built[id(stage1)]
+
+    return model_for
+
+
 def clean_corpus(
     records: list[dict[str, str]],
     field: str,
@@ -244,8 +263,6 @@ def main(argv: list[str] | None = None) -> int:
     train.add_features(pages)
     print(f"{len(pages)} pages ({time.perf_counter() - t0:.0f} s)", flush=True)
 
-    from cleantext.classify.model import LineModel
-
     results: list[dict[str, Any]] = []
     policies: dict[str, Any] = {}
     for scheme in a.schemes.split(","):
@@ -260,22 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             policies["all"] = asdict(tune_policy(tuner, range(len(pages))))
         for corpus in CORPORA:
             records = read_records(corpus)
-            built: dict[int, LineModel] = {}
-
-            def model_for(rid: str, corpus: str = corpus) -> LineModel:
-                stage1, stage2, kind = held.model_of[rid]
-                key = id(stage1)
-                if key not in built:
-                    choice = chosen[corpus]
-                    built[key] = LineModel.from_stages(
-                        stage1,
-                        stage2,
-                        policy=choice.policy,
-                        kind=replace(kind, threshold=choice.kind_threshold),
-                        meta="{}",
-                    )
-                return built[key]
-
+            model_for = line_models(held, chosen[corpus])
             for field in FIELDS:
                 texts, unstable = clean_corpus(records, field, model_for, a.twice)
                 gold = [score.gold_text(r, ["gold_title", "gold"]) for r in records]
@@ -283,7 +285,10 @@ def main(argv: list[str] | None = None) -> int:
                     [score.tp_fp_fn(g, t) for g, t in zip(gold, texts, strict=True)]
                 )
                 given = score.token_metrics(
-                    [score.tp_fp_fn(g, r.get(field) or "") for g, r in zip(gold, records, strict=True)]
+                    [
+                        score.tp_fp_fn(g, r.get(field) or "")
+                        for g, r in zip(gold, records, strict=True)
+                    ]
                 )
                 results.append(
                     {

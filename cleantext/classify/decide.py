@@ -30,6 +30,7 @@ from cleantext.classify.features import FloatArray
 
 BoolArray = npt.NDArray[np.bool_]
 
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """The decision thresholds of both policies, chosen by ``benchmarks/classifier/train.py``

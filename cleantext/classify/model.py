@@ -26,7 +26,6 @@ import numpy.typing as npt
 
 from cleantext._build import load_extension
 from cleantext.classify.decide import MIN_KEPT_SHARE_ARTICLE, MIN_KEPT_SHARE_PAGE, Policy
-from cleantext.classify.kind import KIND_FEATURES, KindModel
 from cleantext.classify.features import (
     CLASS_TABLE,
     FEATURE_NAMES,
@@ -35,6 +34,7 @@ from cleantext.classify.features import (
     FloatArray,
     page_features,
 )
+from cleantext.classify.kind import KIND_FEATURES, KindModel
 
 SMOOTH_WINDOWS = (1, 2, 4, 8)
 """Half-widths of the windows over which stage-1 probabilities are averaged."""

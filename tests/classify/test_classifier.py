@@ -229,7 +229,9 @@ def test_decisions_follow_the_current_models_policy(monkeypatch: pytest.MonkeyPa
     lines = whole_page(PARAGRAPHS_EN)
     assert not all(classify_lines(lines, whole_page=True).keep)
     model = classify._model()
-    lenient = dataclasses.replace(model, policy=Policy(block=0.0, inside=0.0, outside=0.0), kernel=None)
+    lenient = dataclasses.replace(
+        model, policy=Policy(block=0.0, inside=0.0, outside=0.0), kernel=None
+    )
     monkeypatch.setattr(classify, "_MODEL", lenient)
     assert all(classify_lines(lines, whole_page=True).keep)
 
@@ -259,14 +261,27 @@ def test_the_best_block_carries_the_most_evidence() -> None:
     lengths = np.array([200.0, 5, 5, 5, 20, 20, 20, 20, 5])
     assert best_block(probs, lengths, 0.5)[0] == 0
     assert page_keep(probs, np.ones(9), block_threshold=0.5, inside=0.2, outside=0.85).tolist() == [
-        True, False, False, False, True, True, True, True, False,
+        True,
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
+        True,
+        False,
     ]
 
 
 def test_extracted_text_loses_only_its_edges() -> None:
     probs = np.array([0.01, 0.02, 0.9, 0.01, 0.8, 0.03])
     assert article_keep(probs, edge_threshold=0.05).tolist() == [
-        False, False, True, True, True, False,
+        False,
+        False,
+        True,
+        True,
+        True,
+        False,
     ]
     assert article_keep(probs, edge_threshold=0.0).all()
 
