@@ -54,15 +54,16 @@ def default_jobs() -> int:
 PARENT_CHECK_SECONDS = 0.25
 
 
-def _init_worker(state: Any) -> None:
+def _init_worker(state: Any, parent: int) -> None:
     global _worker_state
     _worker_state = state
     # Ctrl-C reaches the whole process group: the parent handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A parent killed outright (SIGKILL, out of memory) cannot stop its workers, which would
-    # clean on for nobody: each worker leaves as soon as its parent is gone.
+    # clean on for nobody: each worker leaves as soon as its parent is gone. The parent's pid
+    # comes from the parent: one killed while this worker was still starting is gone already.
     threading.Thread(
-        target=_exit_with_parent, args=(os.getppid(),), name="cleantext-parent-watch", daemon=True
+        target=_exit_with_parent, args=(parent,), name="cleantext-parent-watch", daemon=True
     ).start()
 
 
@@ -94,7 +95,7 @@ class WorkerPool(Generic[S]):
     def __enter__(self) -> WorkerPool[S]:
         if self.jobs > 1:
             self._executor = ProcessPoolExecutor(
-                self.jobs, initializer=_init_worker, initargs=(self.state,)
+                self.jobs, initializer=_init_worker, initargs=(self.state, os.getpid())
             )
         return self
 
