@@ -1040,15 +1040,20 @@ done:
     return status;
 }
 
-/* Means over the lines i-half .. i+half (clipped at the page edges) of one column of `src`
- * (stride columns), as differences of one padded prefix sum, as features.py computes them;
- * `padded` holds n + 2 * pad + 2 values, pad >= half. */
-static void window_mean(const double *src, Py_ssize_t stride, Py_ssize_t n, int half, int pad,
-                        double *padded, double *dst, Py_ssize_t dst_stride) {
+/* The padded prefix sum of one column of `src` (stride columns) that window_from reads:
+ * n + 2 * pad + 2 values in `padded`, pad at least the widest half-width. */
+static void padded_prefix(const double *src, Py_ssize_t stride, Py_ssize_t n, int pad,
+                          double *padded) {
     double acc = 0.0;
     for (int i = 0; i <= pad; i++) padded[i] = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) padded[pad + 1 + i] = acc += src[i * stride];
     for (Py_ssize_t i = pad + 1 + n; i < n + 2 * pad + 2; i++) padded[i] = acc;
+}
+
+/* Means over the lines i-half .. i+half (clipped at the page edges), as differences of the
+ * padded prefix sum, as features.py computes them. */
+static void window_from(const double *padded, Py_ssize_t n, int half, int pad, double *dst,
+                        Py_ssize_t dst_stride) {
     for (Py_ssize_t i = 0; i < n; i++) {
         double hi = i + half + 1 < n ? (double)(i + half + 1) : (double)n;
         double lo = i - half > 0 ? (double)(i - half) : 0.0;
@@ -1071,13 +1076,21 @@ static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
         return -1;
     }
     int width = k->n_features;
+    unsigned char windowed[MAX_COLUMNS] = {0};
     for (int c = 0; c < width; c++) {
         const Column *col = k->features + c;
-        if (col->arg)
-            window_mean(base + col->kind, N_BASE, n, col->arg, k->widest_half, padded, x + c,
-                        width);
-        else
+        if (!col->arg) {
             for (Py_ssize_t i = 0; i < n; i++) x[i * width + c] = base[i * N_BASE + col->kind];
+        } else if (!windowed[c]) {
+            /* One prefix sum serves every window of the same quantity. */
+            padded_prefix(base + col->kind, N_BASE, n, k->widest_half, padded);
+            for (int d = c; d < width; d++) {
+                if (k->features[d].arg && k->features[d].kind == col->kind) {
+                    window_from(padded, n, k->features[d].arg, k->widest_half, x + d, width);
+                    windowed[d] = 1;
+                }
+            }
+        }
     }
     PyMem_Free(base);
     return 0;
@@ -1134,6 +1147,7 @@ static int smooth_features(const Kernel *k, const double *p, const double *x, Py
         if (p[i] > top) top = p[i];
     }
     order_by_probability(p, n, order, order + n);
+    padded_prefix(p, 1, n, pad, padded); /* shared by every window of p */
     double last = cum[n - 1], quantile_div = n - 1 > 1 ? (double)(n - 1) : 1.0;
     double rel_div = top > 1e-6 ? top : 1e-6;
     for (Py_ssize_t r = 0; r < n; r++) quantile[order[r]] = (double)r / quantile_div;
@@ -1150,7 +1164,7 @@ static int smooth_features(const Kernel *k, const double *p, const double *x, Py
     for (int c = 0; c < width; c++) {
         const Column *col = k->smooth + c;
         if (col->kind == S_WINDOW) {
-            window_mean(p, 1, n, col->arg, pad, padded, z + c, width);
+            window_from(padded, n, col->arg, pad, z + c, width);
             continue;
         }
         for (Py_ssize_t i = 0; i < n; i++) {
