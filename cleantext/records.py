@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .document import Cleaned, Edit
-from .io.chunk import Chunk, ChunkResult, Reject, Tally
+from .io.chunk import Chunk, ChunkResult, Tally
 from .pages import PAGE_AS_TEXT_WARNING, clean_page, looks_like_page
 from .pipeline import Cleaner
 
@@ -149,12 +149,7 @@ class Processor:
         """Process one chunk with its format; never raises for bad records (they become
         rejects). A chunk that reports broken input rejects what was left of its record."""
         if chunk.error:
-            tally = Tally()
-            if chunk.data:
-                tally.records_in += 1
-                reason = "record cut short by truncated or corrupt input"
-                tally.rejects.append(Reject(chunk.source, chunk.first, reason, chunk.data))
-            return tally.result(chunk, b"", 0)
+            return chunk.format.cut_short(self, chunk)
         return chunk.format.process(self, chunk)
 
     def too_big(self, raw: bytes | str) -> str:

@@ -92,8 +92,10 @@ class Reject:
         return f"{self.source}:{self.line}" if self.line else self.source
 
     def to_json(self) -> bytes:
-        """One line of the rejects file; undecodable records also go there as base64."""
-        entry: dict[str, Any] = {"source": self.source, self.unit: self.line, "reason": self.reason}
+        """One line of the rejects file; undecodable records also go there as base64. The
+        raw record is under ``record``, so a WARC record's number is ``record_number``."""
+        key = "record_number" if self.unit == "record" else self.unit
+        entry: dict[str, Any] = {"source": self.source, key: self.line, "reason": self.reason}
         try:
             entry["record"] = self.record.decode("utf-8")
         except UnicodeDecodeError:

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from ..errors import ConfigError
-from .chunk import Chunk, ChunkResult, Payload
+from .chunk import Chunk, ChunkResult, Payload, Reject, Tally
 from .compression import Codec, codec_for, strip_codec
 from .sinks import Sink
 
@@ -58,6 +58,7 @@ class Format:
             their Arrow type names, so a Parquet output has them from its first batch on.
         decompress: the file may carry a compression extension (``.gz``...) and is read
             through its decompressor; ``False`` for formats that compress themselves.
+        unit: what a record's number counts in rejects: ``line``, ``row`` or ``record``.
         holds: what one record is, in a few words (``--help``, the README's format table).
     """
 
@@ -67,6 +68,7 @@ class Format:
     writes: ClassVar[frozenset[Payload]] = frozenset()
     columns: ClassVar[Mapping[str, str]] = MappingProxyType({})
     decompress: ClassVar[bool] = True
+    unit: ClassVar[str] = "line"
     holds: ClassVar[str]
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -118,6 +120,16 @@ class Format:
         """Parse, clean and encode ``chunk`` (whose ``error`` is empty); never raises for a
         bad record."""
         raise NotImplementedError
+
+    def cut_short(self, processor: Processor, chunk: Chunk) -> ChunkResult:
+        """The result of a chunk that reports broken input (``chunk.error``): what was left of
+        the record the damage cut, if anything, is rejected."""
+        tally = Tally()
+        if chunk.data:
+            tally.records_in += 1
+            reason = "record cut short by truncated or corrupt input"
+            tally.rejects.append(Reject(chunk.source, chunk.first, reason, chunk.data, self.unit))
+        return tally.result(chunk, b"", 0)
 
     def documents(self, chunk: Chunk, fields: Fields) -> Iterator[Document]:
         """The raw text of each record of ``chunk``, for ``cleantext mine``.

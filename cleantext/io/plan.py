@@ -90,11 +90,12 @@ class Plan:
 
 def output_name(path: PurePath, input_format: Format, writer: Format) -> PurePath:
     """The name an input's output gets in a tree: its own when written in its own format,
-    else with the writer's ending (``a.TXT`` → ``a.jsonl``, ``page.html`` → ``page.txt``).
+    else with the writer's ending (``a.TXT`` → ``a.jsonl``, ``a.warc.gz`` → ``a.jsonl.gz``,
+    ``page.html`` → ``page.txt``).
 
     >>> from cleantext.io.registry import format_named
-    >>> output_name(PurePath("x/a.txt.gz"), format_named("nexis"), format_named("jsonl"))
-    PurePosixPath('x/a.jsonl.gz')
+    >>> output_name(PurePath("cc/a.warc.wet.gz"), format_named("wet"), format_named("jsonl"))
+    PurePosixPath('cc/a.jsonl.gz')
     """
     if writer == input_format:
         return path

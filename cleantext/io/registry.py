@@ -67,8 +67,8 @@ def format_named(name: str) -> Format:
 def claimed_by(name: str | PurePath) -> Format | None:
     """The format whose file name ending ``name`` has (the longest such ending), if any.
 
-    >>> claimed_by("page.HTM.gz"), claimed_by("notes")
-    (<format html>, None)
+    >>> claimed_by("crawl.warc.wet.gz"), claimed_by("page.HTM"), claimed_by("notes")
+    (<format wet>, <format html>, None)
     """
     best: tuple[int, Format | None] = (0, None)
     for fmt in all_formats().values():

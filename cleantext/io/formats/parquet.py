@@ -241,6 +241,7 @@ class ParquetFormat(Format):
     payloads = (Payload.ARROW,)
     writes = frozenset({Payload.ARROW, Payload.RECORDS})
     decompress = False  # Parquet compresses itself, inside the file
+    unit = "row"
     holds = "a table; its text column cleaned, other columns kept with their types"
 
     def chunks(
