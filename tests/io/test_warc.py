@@ -227,3 +227,23 @@ def test_without_warcio_the_error_says_how_to_install_it(
     assert main(["clean", str(source), "-o", str(tmp_path / "out.jsonl")]) == EXIT_USAGE
     assert "pip install 'cleantext-news[warc]'" in capsys.readouterr().err
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_an_interrupted_run_leaves_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleantext.io.formats.warc import WarcFormat
+
+    source = tmp_path / "crawl.warc.gz"
+    source.write_bytes(warc(pages(60)))  # more than the first chunk
+    original = WarcFormat.process
+
+    def interrupted(self, processor, chunk):  # type: ignore[no-untyped-def]
+        if chunk.first > 1:
+            raise KeyboardInterrupt
+        return original(self, processor, chunk)
+
+    monkeypatch.setattr(WarcFormat, "process", interrupted)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", "-q", "-j", "1", str(source), "-o", str(out)]) == 130
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crawl.warc.gz"]
