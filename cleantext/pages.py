@@ -147,7 +147,8 @@ def decode_page(html: bytes, charset: str | None = None) -> str:
     >>> decode_page(b'<meta charset="latin-1"><p>caf\\xe9</p>')
     '<meta charset="latin-1"><p>café</p>'
     """
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16")):
+    boms = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"))
+    for bom, name in (*boms, (codecs.BOM_UTF16_BE, "utf-16")):
         if html.startswith(bom):
             return html.decode(name, "replace")
     declared = _META_CHARSET.search(html[:2048])

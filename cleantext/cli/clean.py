@@ -277,7 +277,8 @@ def format_stats(counts: Counts) -> str:
     removed = 1 - counts.bytes_out / counts.bytes_in if counts.bytes_in else 0.0
     lines = [
         f"documents: {counts.records_in:,} in, {counts.records_out:,} out, "
-        f"{counts.rejected:,} rejected",
+        + (f"{counts.records_skipped:,} skipped, " if counts.skipped else "")
+        + f"{counts.rejected:,} rejected",
         f"text bytes: {counts.bytes_in:,} in, {counts.bytes_out:,} out ({removed:.1%} removed)",
         "rule hits:" if counts.rule_hits else "rule hits: none",
     ]

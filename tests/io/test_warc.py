@@ -68,8 +68,10 @@ def test_a_wet_file_of_three_pages_gives_three_records(
 def test_warc_pages_are_cleaned_as_html_and_the_rest_counted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    pressreader = Page("https://www.pressreader.com/uk/harbour-gazette/1", html_page(0))
     crawl = [
-        *pages(3),
+        pressreader,
+        *pages(3)[1:],
         Page("https://harbour.example/logo.png", b"\x89PNG\r\n", content_type="image/png"),
         Page("https://harbour.example/gone", b"<html><p>Not here</p></html>", status=404),
     ]
@@ -84,6 +86,8 @@ def test_warc_pages_are_cleaned_as_html_and_the_rest_counted(
         assert f"Council backs quay plan {i}" in record["text"]
         assert "<" not in record["text"] and "charset" not in record["text"]
         assert record["cleantext"]["metadata"]["headline"] == f"Council backs quay plan {i}"
+    assert "pressreader" in got[0]["cleantext"]["rule_sets"]  # site rules by WARC-Target-URI
+    assert "pressreader" not in got[1]["cleantext"]["rule_sets"]
     err = capsys.readouterr().err
     assert balance(err) == (5, 3, 2, 0)
     assert "1 skipped: HTTP status 404" in err

@@ -75,7 +75,6 @@ class _Guarded(io.RawIOBase):
         super().__init__()
         self._read = getattr(stream, "read1", stream.read)
         self.error: BaseException | None = None
-        self.position = 0
 
     def readable(self) -> bool:
         return True
@@ -89,7 +88,6 @@ class _Guarded(io.RawIOBase):
             self.error = error
             return 0
         buffer[: len(data)] = data
-        self.position += len(data)
         return len(data)
 
 
@@ -121,9 +119,15 @@ def _frames(data: bytes) -> Iterator[tuple[dict[str, Any], bytes]]:
         yield header, data[end + 1 : position]
 
 
+#: Bytes read at a time from a record passed over (a video must not be held in memory whole).
+_DRAIN_BYTES = 1 << 16
+
+
 def _drained(record: Any) -> bool:
-    """Read the rest of ``record`` as stored (not decoded); whether the file cut it short."""
-    record.raw_stream.read()
+    """Read the rest of ``record`` as stored (not decoded) and drop it; whether the file cut
+    it short."""
+    while record.raw_stream.read(_DRAIN_BYTES):
+        pass
     return bool(getattr(record.raw_stream, "limit", 0) > 0)
 
 
