@@ -27,16 +27,19 @@ import posixpath
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from .dumps import RejectsLog, Summary, unit_chunks
 from .errors import ConfigError
-from .io.compression import codec_for, open_decompressed
-from .io.formats import Format, detect_format
-from .io.plan import Unit
-from .io.sinks import cannot_write, sink_for
+from .io.chunk import Counts, Payload, Reject
+from .io.compression import open_decompressed
+from .io.format import Format
+from .io.plan import Unit, output_name
+from .io.registry import format_for, writer_for
+from .io.sinks import cannot_write
 from .pipeline import Cleaner
-from .records import Counts, Processor, RecordOptions, Reject
+from .records import Processor, RecordOptions
 
 #: Scheduler names dask knows without a cluster (handy for debugging a job locally).
 LOCAL_SCHEDULERS = ("sync", "threads", "processes")
@@ -55,11 +58,22 @@ def _dask() -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Partition:
-    """One input file and the output file it becomes (fsspec URLs)."""
+    """One input file and the output file it becomes (fsspec URLs), named and written as the
+    local engine's tree shape does (an export or WARC file becomes ``.jsonl``)."""
 
     source: str
     output: str
     format: Format
+
+    @property
+    def payload(self) -> Payload:
+        """What the partition's processed chunks hold."""
+        return self.format.payloads[0]
+
+    @property
+    def writer(self) -> Format:
+        """The format its output is written in."""
+        return writer_for(self.payload)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +134,9 @@ def plan_partitions(
         if type(in_fs) is type(out_fs) and (out_root + "/").startswith(in_path.rstrip("/") + "/"):
             raise ConfigError(f"{output}: is inside the input {url}; choose another output.")
         for file, relative in _files(url):
-            target = f"{out_root}/{relative}"
+            fmt = format or format_for(relative)
+            renamed = output_name(PurePosixPath(relative), fmt, writer_for(fmt.payloads[0]))
+            target = f"{out_root}/{renamed}"
             if target in seen:
                 raise ConfigError(f"two inputs would both be written to {target}.")
             seen.add(target)
@@ -132,7 +148,6 @@ def plan_partitions(
                     raise ConfigError(
                         f"{target}: already exists; add --force to overwrite, or --resume."
                     )
-            fmt = format or detect_format(relative)
             partitions.append(Partition(file, out_fs.unstrip_protocol(target), fmt))
     return partitions, skipped
 
@@ -146,9 +161,9 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
     parent, name = posixpath.split(out_path)
     temporary = f"{parent}/.{name}.partial"
     out_fs.makedirs(parent, exist_ok=True)
-    unit = Unit(partition.source, partition.format)
-    compress = None if partition.format is Format.PARQUET else codec_for(out_path)
-    codec = None if partition.format is Format.PARQUET else codec_for(in_path)
+    unit = Unit(partition.source, partition.format, payload=partition.payload)
+    compress = partition.writer.output_codec(out_path)
+    codec = partition.format.input_codec(in_path)
     counts = Counts()
     rejects: list[Reject] = []
     errors: list[str] = []
@@ -160,7 +175,7 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
         return PartitionResult(counts, (), (problem,), unread=True)
     try:
         with raw, open_decompressed(raw, codec) as stream, out_fs.open(temporary, "wb") as out:
-            sink = sink_for(partition.format, out)
+            sink = partition.writer.sink(out, partition.payload, columns=partition.format.columns)
             for chunk in unit_chunks(unit, stream, compress=compress):
                 result = processor.process(chunk)
                 sink.write(result.data)
@@ -226,7 +241,7 @@ def clean_dask(
     dask = _dask()
     processor = Processor(cleaner or Cleaner(), options or RecordOptions())
     partitions, skipped = plan_partitions(inputs, output, format=format, force=force, resume=resume)
-    if processor.options.annotate and any(p.format is Format.TEXT for p in partitions):
+    if processor.options.annotate and any(p.payload is Payload.TEXT for p in partitions):
         raise ConfigError("--annotate needs JSONL or Parquet records; plain text has no fields.")
     if not partitions:
         return Summary(skipped=skipped)

@@ -13,20 +13,20 @@ import os
 import sys
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from .errors import InputError
-from .io.compression import Codec, codec_for, open_decompressed
-from .io.formats import EXPORTS, Chunk, Format
+from .io.chunk import Chunk, ChunkResult, Counts, Reject
+from .io.compression import Codec, open_decompressed
 from .io.plan import STDIO, Plan, Unit
 from .io.progress import Progress
-from .io.read import CHUNK_BYTES, document_chunks, jsonl_chunks
-from .io.sinks import AtomicFile, Sink, cannot_write, partial_name, sink_for
+from .io.read import CHUNK_BYTES
+from .io.sinks import AtomicFile, Sink, cannot_write, partial_name
 from .parallel import WorkerPool
-from .records import ChunkResult, Counts, Processor, Reject
+from .records import Processor
 
 
 class RejectsLog:
@@ -122,7 +122,7 @@ def _same_path(name: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Summary:
     """What a run did: the counts, input problems (truncated or unreadable files and folders,
-    ``unreadable`` of them could not be read at all) and skipped outputs."""
+    ``unreadable`` of them could not be read at all) and outputs skipped as complete."""
 
     counts: Counts = field(default_factory=Counts)
     errors: tuple[str, ...] = ()
@@ -168,30 +168,18 @@ def unit_chunks(
     compress: Codec | None,
     chunk_bytes: int = CHUNK_BYTES,
 ) -> Iterator[Chunk]:
-    """The chunks of one input, read from its (decompressed) ``stream``."""
-    if unit.format is Format.JSONL:
-        return jsonl_chunks(stream, unit.source, chunk_bytes=chunk_bytes, compress=compress)
-    if unit.format is Format.PARQUET:
-        from .io.parquet import parquet_chunks
-
-        return parquet_chunks(stream, unit.source)
-    chunks = document_chunks(stream, unit.source, compress=compress)
-    if unit.format in EXPORTS:
-        # An export is read whole, like a text document; the processor splits its articles.
-        return (replace(chunk, format=unit.format) for chunk in chunks)
-    return chunks
-
-
-def _output_codec(output_format: Format, path: Path | None) -> Codec | None:
-    return None if output_format is Format.PARQUET or path is None else codec_for(path)
+    """The chunks of one input, read from its (decompressed) ``stream`` by its format."""
+    return unit.format.chunks(
+        stream, unit.source, chunk_bytes=chunk_bytes, compress=compress, payload=unit.payload
+    )
 
 
 def _plan_chunks(plan: Plan, reading: _Reading, chunk_bytes: int) -> Iterator[Chunk | None]:
     """Every chunk of every unit in order, and ``None`` after each unit's last chunk."""
     for unit in plan.units:
         output = unit.output if plan.tree else plan.output
-        fmt = unit.format if plan.tree else plan.output_format
-        compress = _output_codec(fmt, output)
+        writer = unit.writer if plan.tree else plan.output_format
+        compress = writer.output_codec(output) if writer is not None else None
         if unit.source == STDIO:
             for chunk in unit_chunks(
                 unit, sys.stdin.buffer, compress=compress, chunk_bytes=chunk_bytes
@@ -207,8 +195,7 @@ def _plan_chunks(plan: Plan, reading: _Reading, chunk_bytes: int) -> Iterator[Ch
                 continue
             with raw:
                 reading.raw = raw
-                codec = None if unit.format is Format.PARQUET else codec_for(unit.source)
-                with open_decompressed(raw, codec) as stream:
+                with open_decompressed(raw, unit.format.input_codec(unit.source)) as stream:
                     for chunk in unit_chunks(
                         unit, stream, compress=compress, chunk_bytes=chunk_bytes
                     ):
@@ -236,18 +223,19 @@ class _Outputs:
 
     def sink(self) -> Sink:
         if self._sink is None:
-            unit = next(self._units) if self._plan.tree else None
-            path = unit.output if unit is not None else self._plan.output
-            fmt = unit.format if unit is not None else self._plan.output_format
-            # Export articles arrive as JSONL records, whatever the output holds.
-            records = (unit or self._plan.units[0]).format in EXPORTS
+            unit = next(self._units) if self._plan.tree else self._plan.units[0]
+            path = unit.output if self._plan.tree else self._plan.output
+            writer = unit.writer if self._plan.tree else self._plan.output_format
+            assert writer is not None
+            columns = unit.format.columns if self._plan.tree else self._plan.columns
             if path is None:
                 self._name = "standard output"
-                self._sink = sink_for(fmt, self._stdout, flush=True, from_jsonl=records)
+                self._sink = writer.sink(self._stdout, unit.payload, flush=True, columns=columns)
             else:
                 self._name = str(path)
                 self._atomic = AtomicFile(path)
-                self._sink = sink_for(fmt, self._atomic.__enter__(), from_jsonl=records)
+                stream = self._atomic.__enter__()
+                self._sink = writer.sink(stream, unit.payload, columns=columns)
         return self._sink
 
     def write(self, data: bytes) -> None:

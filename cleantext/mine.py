@@ -18,12 +18,11 @@ The statistics (:func:`write_stats`) feed ``cleantext clean --drop-repeated STAT
 
 from __future__ import annotations
 
-import gzip
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import regex
 
@@ -33,8 +32,7 @@ from .errors import InputError
 from .rules import RuleLibrary
 
 STATS_VERSION = 1
-TEXT_FIELDS = ("text", "content", "raw_text", "body")
-URL_FIELDS = ("url", "link", "source_url")
+
 
 _SPACES = regex.compile(r"\s+")
 _DIGITS = regex.compile(r"\d+")
@@ -47,57 +45,6 @@ class Document:
     text: str
     url: str | None
     where: str
-
-
-def _open_text(path: Path) -> IO[str]:
-    if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
-
-
-def _record_document(record: Any, where: str) -> Document:
-    if not isinstance(record, dict):
-        raise InputError(f"{where}: a JSONL record must be an object with a 'text' field.")
-    text = next((record[f] for f in TEXT_FIELDS if isinstance(record.get(f), str)), None)
-    if text is None:
-        raise InputError(
-            f"{where}: no text field (looked for {', '.join(TEXT_FIELDS)}); "
-            "give each record its article text under 'text'."
-        )
-    url = next((record[f] for f in URL_FIELDS if isinstance(record.get(f), str)), None)
-    return Document(text, url or None, where)
-
-
-def iter_documents(path: str | Path) -> Iterator[Document]:
-    """Documents of a dump: JSONL records (``.jsonl``, ``.jsonl.gz``), a text file, or a folder.
-
-    A JSONL record needs a ``text`` field (or ``content``); ``url`` is optional. A text file
-    is one article; a folder contributes its ``*.txt`` and ``*.jsonl[.gz]`` files, in name order.
-    """
-    path = Path(path)
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if child.is_file() and (child.suffix == ".txt" or ".jsonl" in child.suffixes):
-                yield from iter_documents(child)
-        return
-    if not path.exists():
-        raise InputError(f"{path}: no such file.")
-    try:
-        if ".jsonl" in path.suffixes or path.suffix == ".json":
-            with _open_text(path) as handle:
-                for number, line in enumerate(handle, 1):
-                    if line.strip():
-                        where = f"{path}:{number}"
-                        try:
-                            record = json.loads(line)
-                        except json.JSONDecodeError as error:
-                            raise InputError(f"{where}: not JSON: {error.msg}.") from error
-                        yield _record_document(record, where)
-        else:
-            with _open_text(path) as handle:
-                yield Document(handle.read(), None, str(path))
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text: {error.reason}.") from error
 
 
 def line_key(line: str) -> str:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from cleantext import Cleaner, RuleLibrary
 from cleantext.cli import main
-from cleantext.mine import MineOptions, Miner, SpaceSaving, draft_rule_set, iter_documents
+from cleantext.io.documents import iter_documents
+from cleantext.mine import MineOptions, Miner, SpaceSaving, draft_rule_set
 from cleantext.testing import check_example
 
 from . import minegen

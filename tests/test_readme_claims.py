@@ -15,7 +15,7 @@ def test_every_test_the_guarantees_name_exists() -> None:
     section = readme.split("### Nothing is lost", 1)[1].split("\n## ", 1)[0]
     named: list[tuple[str, str]] = []
     current = ""
-    for match in re.finditer(r"`(test_\w+\.py)?(?:::(test_\w+))?`", section):
+    for match in re.finditer(r"`((?:\w+/)?test_\w+\.py)?(?:::(test_\w+))?`", section):
         file, name = match.groups()
         current = file or current
         if name or file:
@@ -24,3 +24,16 @@ def test_every_test_the_guarantees_name_exists() -> None:
     for file, name in named:
         source = (TESTS / file).read_text(encoding="utf-8")
         assert not name or re.search(rf"^def {name}\(", source, re.M), f"{file}::{name}"
+
+
+def test_the_format_table_lists_every_format() -> None:
+    from cleantext.io.registry import names
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| `--format` |", 1)[1].split("\n\n", 1)[0]
+    listed = {
+        name
+        for cell in re.findall(r"^\| ([^|]+) \|", table, re.M)
+        for name in re.findall(r"`(\w+)`", cell)
+    }
+    assert listed == set(names())

@@ -13,8 +13,8 @@ import cleantext
 from cleantext import Cleaner
 from cleantext.cli import main
 from cleantext.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
-from cleantext.io.formats import Chunk, Format
-from cleantext.io.read import jsonl_chunks
+from cleantext.io.chunk import Chunk
+from cleantext.io.registry import format_named
 from cleantext.records import Processor, RecordOptions
 
 BAD_URL = "http://[::1"
@@ -24,7 +24,7 @@ CLEAN = "The minister said the talks would resume on Monday."
 
 def _process(data: bytes, **options: object) -> tuple[list[dict], list[tuple[int, str]]]:
     result = Processor(Cleaner(), RecordOptions(**options)).process(  # type: ignore[arg-type]
-        Chunk(Format.JSONL, "in.jsonl", 1, data)
+        Chunk(format_named("jsonl"), "in.jsonl", 1, data)
     )
     assert result.counts.balanced
     written = [json.loads(line) for line in result.data.decode().splitlines()]
@@ -64,7 +64,8 @@ def test_parquet_and_dask_and_mine_survive_an_invalid_url(tmp_path: Path) -> Non
     summary = clean_dask([str(folder)], str(tmp_path / "dask-out"), scheduler="sync")
     assert summary.counts.records_out == 1 and summary.counts.balanced
 
-    from cleantext.mine import Miner, iter_documents
+    from cleantext.io.documents import iter_documents
+    from cleantext.mine import Miner
 
     miner = Miner().add_all(iter_documents(folder / "a.jsonl"))
     assert miner.documents == 1
@@ -94,7 +95,7 @@ def test_cr_only_jsonl_counts_every_record() -> None:
     import io
 
     data = b'{"text": "a"}\r{"text": "b"}\r{"text": "c"}\r'
-    chunks = list(jsonl_chunks(io.BytesIO(data), "cr.jsonl", chunk_bytes=8))
+    chunks = list(format_named("jsonl").chunks(io.BytesIO(data), "cr.jsonl", chunk_bytes=8))
     written = []
     for chunk in chunks:
         result = Processor(Cleaner(), RecordOptions()).process(chunk)

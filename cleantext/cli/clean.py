@@ -18,14 +18,15 @@ from typing import Any
 from .. import backends
 from ..dumps import RejectsLog, Summary, run
 from ..errors import ConfigError, InputError
-from ..io.formats import Format
+from ..io.chunk import Counts, Payload
 from ..io.plan import Plan, make_plan
 from ..io.progress import Progress
+from ..io.registry import format_named, names
 from ..parallel import default_jobs
-from ..records import Counts, Processor, RecordOptions
+from ..records import Processor, RecordOptions
 from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, cleaner_from_args, fail
 
-#: ``--format auto``: formats from file names, and exports recognised by their content.
+#: ``--format auto``: formats from file names, and by their content for files named as text.
 AUTO = "auto"
 
 EPILOG = """\
@@ -37,6 +38,9 @@ examples:
   cleantext clean --engine dask dumps/ -o s3://bucket/clean/
   cleantext clean export.TXT --format nexis -o articles.jsonl   one record per article
   cleantext clean exports/ --format auto -o cleaned/   Nexis/Factiva exports found by content
+  cleantext clean page.html                            an HTML page's article text
+  cleantext clean pages.jsonl.gz --html-field html -o clean.jsonl   HTML in, text out
+  cleantext clean CC-MAIN-x.warc.wet.gz -o clean.jsonl.gz -j 2   a record per page
 
 exit status: 0 all records written, 1 some rejected (or an input was cut short), 2 usage.
 """
@@ -70,11 +74,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "clean",
         help="clean documents",
-        description="Clean documents: plain-text files (one document each), JSONL/NDJSON\n"
-        "records, Parquet tables, optionally compressed (.gz .bz2 .xz .zst); folders are\n"
-        "cleaned recursively into a mirrored folder. Reads standard input when no INPUT\n"
-        "(or '-') is given, writes standard output when there is no -o. Nexis and Factiva\n"
-        "text exports are split into one JSONL (or Parquet) record per article.",
+        description="Clean documents: plain-text files (one document each), HTML pages,\n"
+        "JSONL/NDJSON records, Parquet tables, optionally compressed (.gz .bz2 .xz .zst);\n"
+        "folders are cleaned recursively into a mirrored folder. Reads standard input when\n"
+        "no INPUT (or '-') is given, writes standard output when there is no -o. WARC and\n"
+        "WET files (Common Crawl) and Nexis and Factiva text exports give one JSONL (or\n"
+        "Parquet) record per page or article.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -87,10 +92,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--format",
-        choices=[*(f.value for f in Format), AUTO],
+        choices=[*names(), AUTO],
         help="input format (default: from the file name; text for standard input); "
         f"'{AUTO}' also reads a file named as text as a Nexis or Factiva export when its "
-        "content shows one",
+        "content shows one (or a WARC file, or an HTML page)",
     )
     records = parser.add_argument_group("records")
     records.add_argument("--text-field", default="text", metavar="NAME", help="default: text")
@@ -98,6 +103,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--url-field", default="url", metavar="NAME", help="field with the page URL (default: url)"
     )
     records.add_argument("--url", help="URL for documents that carry none (chooses site rules)")
+    records.add_argument(
+        "--html-field",
+        metavar="NAME",
+        help="field (column) holding an HTML page to clean; its text goes to --text-field",
+    )
     records.add_argument(
         "--annotate",
         action="store_true",
@@ -166,6 +176,7 @@ def record_options(args: argparse.Namespace) -> RecordOptions:
         text_field=args.text_field,
         url_field=args.url_field,
         url=args.url,
+        html_field=args.html_field,
         annotate=args.annotate_field if args.annotate else None,
         stats=args.stats,
         max_bytes=args.max_bytes,
@@ -180,7 +191,7 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ConfigError("--scheduler is for the Dask engine: add --engine dask.")
     if args.format == AUTO and args.engine == "dask":
         raise ConfigError("--format auto reads files before planning; the Dask engine cannot.")
-    if args.annotate and args.annotate_field in (args.text_field, args.url_field):
+    if args.annotate and args.annotate_field in (args.text_field, args.url_field, args.html_field):
         raise ConfigError(
             f"--annotate-field {args.annotate_field} would overwrite the field cleantext reads "
             "the text or URL from; choose another name."
@@ -191,9 +202,17 @@ def _check_options(args: argparse.Namespace) -> None:
 
 def _check_plan(args: argparse.Namespace, plan: Plan) -> None:
     """Checks of the local plan: annotations need fields, rejects may not clobber a file."""
-    formats = {unit.format for unit in plan.units}
-    if args.annotate and Format.TEXT in formats:
-        raise ConfigError("--annotate needs JSONL or Parquet records; plain text has no fields.")
+    payloads = {unit.payload for unit in plan.units}
+    if args.annotate and Payload.TEXT in payloads:
+        raise ConfigError(
+            "--annotate needs JSONL or Parquet records; plain text has no fields (an HTML page "
+            "is written as a record to an output named .jsonl or .parquet)."
+        )
+    if args.html_field and payloads - {Payload.JSONL, Payload.ARROW}:
+        raise ConfigError(
+            "--html-field names a field of JSONL or Parquet records; "
+            f"{', '.join(sorted({u.format.name for u in plan.units}))} input has no fields."
+        )
     if args.rejects is not None:
         rejects = args.rejects.resolve()
         taken = {Path(unit.source).resolve() for unit in plan.units}
@@ -232,7 +251,10 @@ def _terminate_cleanly() -> Iterator[None]:
 def report(summary: Summary, *, stats: bool) -> None:
     """The closing lines on stderr: the records balance, then ``--stats`` figures."""
     c = summary.counts
-    line = f"cleantext: {c.records_in:,} records in, {c.records_out:,} out, {c.rejected:,} rejected"
+    line = f"cleantext: {c.records_in:,} records in, {c.records_out:,} out, "
+    if c.skipped:
+        line += f"{c.records_skipped:,} skipped, "
+    line += f"{c.rejected:,} rejected"
     if summary.skipped:
         line += f"; {summary.skipped:,} complete outputs skipped (--resume)"
     cut_short = len(summary.errors) - summary.unreadable
@@ -241,6 +263,8 @@ def report(summary: Summary, *, stats: bool) -> None:
     if summary.unreadable:
         line += f"; {summary.unreadable} input(s) could not be read"
     print(line, file=sys.stderr)
+    for reason, records in sorted(c.skipped.items(), key=lambda item: (-item[1], item[0])):
+        print(f"cleantext: {records:,} skipped: {reason}", file=sys.stderr)
     for warning, documents in sorted(c.warnings.items(), key=lambda item: (-item[1], item[0])):
         plural = "document" if documents == 1 else "documents"
         print(f"cleantext: {documents:,} {plural}: {warning}", file=sys.stderr)
@@ -253,7 +277,8 @@ def format_stats(counts: Counts) -> str:
     removed = 1 - counts.bytes_out / counts.bytes_in if counts.bytes_in else 0.0
     lines = [
         f"documents: {counts.records_in:,} in, {counts.records_out:,} out, "
-        f"{counts.rejected:,} rejected",
+        + (f"{counts.records_skipped:,} skipped, " if counts.skipped else "")
+        + f"{counts.rejected:,} rejected",
         f"text bytes: {counts.bytes_in:,} in, {counts.bytes_out:,} out ({removed:.1%} removed)",
         "rule hits:" if counts.rule_hits else "rule hits: none",
     ]
@@ -272,7 +297,7 @@ def run_command(args: argparse.Namespace) -> int:
     if slow:
         print(f"cleantext: warning: {slow}", file=sys.stderr)
     by_content = args.format == AUTO
-    forced = Format(args.format) if args.format and not by_content else None
+    forced = format_named(args.format) if args.format and not by_content else None
     jobs = args.jobs if args.jobs is not None else default_jobs()
     processor = Processor(cleaner_from_args(args), record_options(args))
     if args.engine == "dask":

@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..io.documents import iter_documents
 from ..mine import (
     MineOptions,
     Miner,
     draft_rule_set,
-    iter_documents,
     set_id_for,
     stats_data,
     write_stats,

@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..io.documents import iter_documents
 from ..lint import lint
-from ..mine import iter_documents, toml_string
+from ..mine import toml_string
 from ..rules import _ID, Rule, RuleLibrary, RuleSet, rule_files
 from ..scaffold import propose, scaffold
 from ..testing import check_example, run_rule

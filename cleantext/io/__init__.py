@@ -1,14 +1,17 @@
 """Reading and writing dumps: formats, compression, chunked readers, atomic writers.
 
-Readers (:mod:`.read`, :mod:`.parquet`) cut input into :class:`Chunk` values of raw bytes;
-writers (:mod:`.sinks`) append processed chunks to outputs that appear only when complete;
-:mod:`.plan` decides which input goes to which output. Nothing here cleans text: that is
-:mod:`cleantext.records`, so the same readers serve the local engine and the Dask one.
+A format (:mod:`.format`) is one module of :mod:`.formats`: a reader that cuts input into
+:class:`Chunk` values of raw bytes, the processing of those chunks (parse, clean with a
+:class:`~cleantext.records.Processor`, encode) and, for output formats, a sink. The registry
+(:mod:`.registry`) finds them; :mod:`.plan` decides which input goes to which output;
+:mod:`.sinks` writes outputs that appear only when complete. The engines
+(:mod:`cleantext.dumps`, :mod:`cleantext.distributed`) and ``cleantext mine`` read through the
+registry, so every format works with each of them.
 """
 
 from __future__ import annotations
 
+from .chunk import Chunk, ChunkResult, Counts, Payload, Reject
 from .compression import Codec, codec_for
-from .formats import Chunk, Format, detect_format
 
-__all__ = ["Chunk", "Codec", "Format", "codec_for", "detect_format"]
+__all__ = ["Chunk", "ChunkResult", "Codec", "Counts", "Payload", "Reject", "codec_for"]

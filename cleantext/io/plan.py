@@ -16,17 +16,20 @@ it instead), two inputs mapped to the same output.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from ..errors import ConfigError, InputError
+from .chunk import Payload
 from .compression import codec_for, corrupt_errors, open_decompressed, strip_codec
-from .formats import EXPORTS, Format, detect_format
+from .format import Format
+from .registry import DEFAULT, claimed_by, format_for, format_named, sniffed, writer_for
 from .sinks import is_special
 
 STDIO = "-"
 
-#: How much of a file ``--format auto`` reads to recognise an export by its content: enough
+#: How much of a file ``--format auto`` reads to recognise a format by its content: enough
 #: for a Nexis Uni cover page listing hundreds of articles and the first article after it.
 SNIFF_BYTES = 1 << 20
 
@@ -40,27 +43,32 @@ class Unit:
         format: how the input holds documents.
         output: its own output file (tree shape), or ``None`` (stream shape).
         size: input size in bytes when known (for the progress estimate).
+        payload: what its processed chunks hold (:class:`~cleantext.io.chunk.Payload`).
+        writer: the format its output is written in.
     """
 
     source: str
     format: Format
     output: Path | None = None
     size: int | None = None
+    payload: Payload = Payload.TEXT
+    writer: Format | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
     """What a run does: the units in order and, in the stream shape, the one output.
 
-    ``done`` names the inputs whose outputs are complete and skipped (``--resume``): their
-    rejects from the interrupted run are kept. ``errors`` are folders that could not be read:
-    the run goes on without them and says so.
+    ``output_format`` is the format the stream shape's output is written in (in the tree
+    shape each unit has its own ``writer``). ``done`` names the inputs whose outputs are
+    complete and skipped (``--resume``): their rejects from the interrupted run are kept.
+    ``errors`` are folders that could not be read: the run goes on without them and says so.
     """
 
     units: tuple[Unit, ...]
     tree: bool
     output: Path | None = None
-    output_format: Format = Format.TEXT
+    output_format: Format | None = None
     skipped: int = 0
     done: frozenset[str] = frozenset()
     errors: tuple[str, ...] = ()
@@ -70,6 +78,32 @@ class Plan:
         """Total input size, or ``None`` when some input (standard input) has no size."""
         sizes = [unit.size for unit in self.units]
         return None if any(s is None for s in sizes) else sum(s or 0 for s in sizes)
+
+    @property
+    def columns(self) -> Mapping[str, str]:
+        """The record fields the inputs' formats declare (for a Parquet output of records)."""
+        merged: dict[str, str] = {}
+        for unit in self.units:
+            merged.update(unit.format.columns)
+        return merged
+
+
+def output_name(path: PurePath, input_format: Format, writer: Format) -> PurePath:
+    """The name an input's output gets in a tree: its own when written in its own format,
+    else with the writer's ending (``a.TXT`` → ``a.jsonl``, ``a.warc.gz`` → ``a.jsonl.gz``,
+    ``page.html`` → ``page.txt``).
+
+    >>> from cleantext.io.registry import format_named
+    >>> output_name(PurePath("cc/a.warc.wet.gz"), format_named("wet"), format_named("jsonl"))
+    PurePosixPath('cc/a.jsonl.gz')
+    """
+    if writer == input_format:
+        return path
+    codec = codec_for(path)
+    stem = strip_codec(path.name)
+    suffix = input_format.suffix_of(path)
+    base = stem[: len(stem) - len(suffix)] if suffix else PurePath(stem).stem
+    return path.with_name(base + writer.suffixes[0] + (codec.value if codec else ""))
 
 
 def _walk(folder: Path, errors: list[str]) -> list[Path]:
@@ -142,40 +176,33 @@ def make_plan(
 
 
 def sniff_format(path: Path) -> Format:
-    """The export format the start of a file shows (:func:`~.exports.sniff_export`), else text.
-
-    A file that cannot be read here is left to the reader, which reports it properly.
+    """The format the start of a file shows by its content (an export, a WARC file, an HTML
+    page), else text. A file that cannot be read here is left to the reader, which reports
+    it properly.
     """
-    from .exports import sniff_export
-
+    text = format_named(DEFAULT)
     try:
         with open(path, "rb") as raw, open_decompressed(raw, codec_for(path)) as stream:
             head = stream.read(SNIFF_BYTES)
     except corrupt_errors():
-        return Format.TEXT
-    kind = sniff_export(head.decode("utf-8", "replace"))
-    return Format(kind) if kind else Format.TEXT
+        return text
+    return sniffed(head) or text
 
 
 def _format_of(name: str, forced: Format | None, by_content: bool = False) -> Format:
     if forced is not None:
         return forced
     if name == STDIO:
-        return Format.TEXT
-    named = detect_format(name)
-    return sniff_format(Path(name)) if by_content and named is Format.TEXT else named
+        return format_named(DEFAULT)
+    named = format_for(name)
+    return sniff_format(Path(name)) if by_content and named.name == DEFAULT else named
 
 
-def _records_format(input_format: Format) -> Format:
-    """What an input is written as: exports become JSONL records, others stay as they are."""
-    return Format.JSONL if input_format in EXPORTS else input_format
-
-
-def _records_name(path: Path) -> Path:
-    """An export's output name in a tree: ``a.TXT`` → ``a.jsonl``, ``a.txt.gz`` → ``a.jsonl.gz``."""
-    codec = codec_for(path)
-    stem = Path(strip_codec(path)).with_suffix(".jsonl")
-    return stem.with_name(stem.name + codec.value) if codec else stem
+def _named_writer(output: Path) -> Format | None:
+    """The output format the output's name asks for; ``None`` for a name that asks for none
+    in particular (text: any name no format claims)."""
+    named = claimed_by(output)
+    return named if named is not None and named.writes and named.name != DEFAULT else None
 
 
 def _size(name: str) -> int | None:
@@ -191,45 +218,49 @@ def _stream_plan(
     force: bool,
     resume: bool,
 ) -> Plan:
-    units = tuple(
-        Unit(name, _format_of(name, forced, by_content), None, _size(name)) for name in inputs
-    )
-    # Nexis and Factiva exports both give JSONL records, so they may share an output.
-    formats = {_records_format(unit.format) for unit in units}
-    if len(formats) > 1:
-        names = ", ".join(sorted(f.value for f in formats))
+    target = None if output is None or output == STDIO else Path(output)
+    named = _named_writer(target) if target is not None else None
+    units: list[Unit] = []
+    for name in inputs:
+        fmt = _format_of(name, forced, by_content)
+        payload = fmt.payload_for(named)
+        if payload is None:
+            assert named is not None
+            raise ConfigError(
+                f"{output}: the output name says {named.name} but the input is {fmt.name}; "
+                "converting between formats is not supported."
+            )
+        units.append(Unit(name, fmt, None, _size(name), payload, named or writer_for(payload)))
+    # Formats that give JSON lines (JSONL, exports, WARC pages) may share a JSONL output.
+    writers = {unit.writer for unit in units if unit.writer is not None}
+    payloads = {unit.payload for unit in units}
+    if len(writers) > 1 or (len(payloads) > 1 and Payload.ARROW in payloads):
+        kinds = writers if len(writers) > 1 else {unit.format for unit in units}
+        names = ", ".join(sorted(kind.name for kind in kinds))
         raise ConfigError(
             f"inputs mix formats ({names}) but go to one output; clean them separately, "
             "or give -o a folder to get one output per input."
         )
-    (input_format,) = formats
-    if input_format is Format.PARQUET and (output is None or STDIO in inputs):
+    (writer,) = writers
+    if Payload.ARROW in payloads and (target is None or STDIO in inputs):
         raise ConfigError("Parquet needs files: give the input as a file and -o FILE.parquet.")
-    if output is None or output == STDIO:
-        return Plan(units, tree=False, output=None, output_format=input_format)
-    target = Path(output)
-    named = detect_format(target)
-    if named is Format.PARQUET and all(unit.format in EXPORTS for unit in units):
-        input_format = Format.PARQUET  # export records go to a table as well as to JSONL
-    if named is not Format.TEXT and named is not input_format:
+    if target is None:
+        return Plan(tuple(units), tree=False, output=None, output_format=writer)
+    if not writer.decompress and codec_for(target):
         raise ConfigError(
-            f"{output}: the output name says {named.value} but the input is "
-            f"{input_format.value}; converting between formats is not supported."
+            f"{output}: {writer.name.capitalize()} compresses itself; drop the compression "
+            "extension."
         )
-    if input_format is Format.PARQUET and codec_for(target):
-        raise ConfigError(f"{output}: Parquet compresses itself; drop the compression extension.")
     for unit in units:
         if unit.source != STDIO and _same_file(Path(unit.source), target):
             raise ConfigError(f"{output}: that is an input; refusing to overwrite it.")
     if _exists(target):
         if resume:
             done = frozenset(unit.source for unit in units)
-            return Plan(
-                (), tree=False, output=target, output_format=input_format, skipped=1, done=done
-            )
+            return Plan((), tree=False, output=target, output_format=writer, skipped=1, done=done)
         if not force:
             raise ConfigError(f"{output}: already exists; add --force to overwrite it.")
-    return Plan(units, tree=False, output=target, output_format=input_format)
+    return Plan(tuple(units), tree=False, output=target, output_format=writer)
 
 
 def _tree_plan(
@@ -265,10 +296,11 @@ def _tree_plan(
     units: list[Unit] = []
     skipped = 0
     done: set[str] = set()
-    for source, destination in pairs:
+    for source, mirrored in pairs:
         fmt = _format_of(str(source), forced, by_content)
-        if fmt in EXPORTS:
-            destination = _records_name(destination)
+        payload = fmt.payloads[0]
+        writer = writer_for(payload)
+        destination = Path(output_name(mirrored, fmt, writer))
         if destination in seen:
             raise ConfigError(
                 f"{source} and {seen[destination]} would both be written to {destination}; "
@@ -287,7 +319,7 @@ def _tree_plan(
                     f"{destination}: already exists; add --force to overwrite, or --resume "
                     "to skip the outputs that are complete."
                 )
-        units.append(Unit(str(source), fmt, destination, _file_size(source)))
+        units.append(Unit(str(source), fmt, destination, _file_size(source), payload, writer))
     return Plan(
         tuple(units),
         tree=True,

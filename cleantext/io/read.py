@@ -1,6 +1,6 @@
-"""Readers: cut an input stream into :class:`~cleantext.io.formats.Chunk` values of raw bytes.
+"""Readers formats share: cut an input stream into :class:`~cleantext.io.chunk.Chunk` values.
 
-They never parse records: a JSONL reader only looks for newlines, so the process that reads
+They never parse records: the line reader only looks for newlines, so the process that reads
 stays cheap and the parsing happens wherever chunks are processed. When compressed input
 breaks off (truncated download, corrupt block), the reader does not raise: it hands on every
 whole record it got, then one last chunk carrying the error and whatever was left of the cut
@@ -10,10 +10,13 @@ record, so the run can report the file, the last good record, and account for th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
+from .chunk import Chunk, Payload
 from .compression import Codec, corrupt_errors
-from .formats import Chunk, Format
+
+if TYPE_CHECKING:
+    from .format import Format
 
 #: Raw bytes per chunk: big enough that a worker round trip costs nothing, small enough that
 #: a few chunks in flight per worker keep memory flat.
@@ -49,14 +52,16 @@ def _line_ends(buffer: bytearray, eof: bool) -> bool | None:
     return True if eof else None
 
 
-def jsonl_chunks(
+def line_chunks(
     stream: IO[bytes],
     source: str,
+    format: Format,
     *,
     chunk_bytes: int = CHUNK_BYTES,
     compress: Codec | None = None,
+    payload: Payload | None = None,
 ) -> Iterator[Chunk]:
-    """Chunks of whole lines from ``stream``, numbered from line 1.
+    """Chunks of whole lines from ``stream``, numbered from line 1 (JSONL: a record a line).
 
     Chunk sizes grow from :data:`FIRST_CHUNK_BYTES` to ``chunk_bytes`` and depend only on
     the content, never on how the stream hands out bytes, so every engine and worker count
@@ -65,7 +70,9 @@ def jsonl_chunks(
     or with a lone ``\\r`` when that is how the first line ends.
 
     >>> import io
-    >>> [c.first for c in jsonl_chunks(io.BytesIO(b"{}\\n{}\\n{}\\n"), "x", chunk_bytes=3)]
+    >>> from cleantext.io.registry import format_named
+    >>> data = io.BytesIO(b"{}\\n{}\\n{}\\n")
+    >>> [c.first for c in line_chunks(data, "x", format_named("jsonl"), chunk_bytes=3)]
     [1, 2, 3]
     """
     read = getattr(stream, "read1", stream.read)
@@ -87,7 +94,7 @@ def jsonl_chunks(
             data = bytes(buffer[:cut])
             del buffer[:cut]
             scanned = 0
-            yield Chunk(Format.JSONL, source, line, data, compress)
+            yield Chunk(format, source, line, data, compress, payload=payload)
             line += data.count(b"\n")
             size = min(size * 2, chunk_bytes)
             continue
@@ -97,10 +104,12 @@ def jsonl_chunks(
         except broken as error:
             whole = buffer.rfind(b"\n") + 1
             if whole:
-                yield Chunk(Format.JSONL, source, line, bytes(buffer[:whole]), compress)
+                yield Chunk(format, source, line, bytes(buffer[:whole]), compress, payload=payload)
                 line += buffer.count(b"\n", 0, whole)
             rest = bytes(buffer[whole:])
-            yield Chunk(Format.JSONL, source, line, rest, compress, _broken(error, line - 1))
+            yield Chunk(
+                format, source, line, rest, compress, _broken(error, line - 1), payload=payload
+            )
             return
         if block:
             buffer += block.replace(b"\r", b"\n") if carriage else block
@@ -108,10 +117,16 @@ def jsonl_chunks(
             eof = True
 
 
-def document_chunks(
-    stream: IO[bytes], source: str, *, compress: Codec | None = None
+def whole_chunks(
+    stream: IO[bytes],
+    source: str,
+    format: Format,
+    *,
+    compress: Codec | None = None,
+    payload: Payload | None = None,
 ) -> Iterator[Chunk]:
-    """The whole stream as one document (a plain-text file is one document)."""
+    """The whole stream as one chunk (a plain-text file is one document, an export one file
+    of articles)."""
     read = getattr(stream, "read1", stream.read)
     blocks: list[bytes] = []
     while True:
@@ -119,9 +134,9 @@ def document_chunks(
             block = read(CHUNK_BYTES)
         except corrupt_errors() as error:
             message = f"truncated or corrupt compressed data: {error}"
-            yield Chunk(Format.TEXT, source, 0, b"".join(blocks), compress, message)
+            yield Chunk(format, source, 0, b"".join(blocks), compress, message, payload=payload)
             return
         if not block:
             break
         blocks.append(block)
-    yield Chunk(Format.TEXT, source, 0, b"".join(blocks), compress)
+    yield Chunk(format, source, 0, b"".join(blocks), compress, payload=payload)

@@ -1,5 +1,8 @@
 """Writers: files that appear under their final name only when complete, and byte sinks.
 
+Each output format gives its own sink (:meth:`cleantext.io.format.Format.sink`); the byte sink
+here serves those whose processed chunks are already their output bytes (text, JSONL).
+
 An output is written to a hidden temporary name beside the final one (same folder, so the
 rename is atomic) and renamed when the run finished it. A run that is killed leaves at most
 that hidden file, which the next run overwrites; it never leaves a truncated file under the
@@ -21,7 +24,6 @@ from types import TracebackType
 from typing import IO, Protocol
 
 from ..errors import OutputError
-from .formats import Format
 
 try:
     import fcntl
@@ -193,18 +195,3 @@ class ByteSink:
 
     def close(self) -> None:
         self._stream.flush()
-
-
-def sink_for(
-    output_format: Format, stream: IO[bytes], *, flush: bool = False, from_jsonl: bool = False
-) -> Sink:
-    """The sink writing ``output_format`` to ``stream``.
-
-    ``from_jsonl``: the chunks hold JSONL records (a database export's articles) even when the
-    output is Parquet, so the Parquet sink builds its table from them.
-    """
-    if output_format is Format.PARQUET:
-        from .parquet import JsonlParquetSink, ParquetSink
-
-        return JsonlParquetSink(stream) if from_jsonl else ParquetSink(stream)
-    return ByteSink(stream, flush=flush)

@@ -174,9 +174,9 @@ def test_sniffing_needs_the_layout_not_a_word() -> None:
 def test_plan_reads_content_only_when_asked(tmp_path: Path) -> None:
     path = tmp_path / "export.txt"
     path.write_bytes((EXPORTS / "factiva_plain.txt").read_bytes())
-    assert make_plan([str(path)], None).units[0].format.value == "text"
+    assert make_plan([str(path)], None).units[0].format.name == "text"
     plan = make_plan([str(path)], None, by_content=True)
-    assert plan.units[0].format.value == FACTIVA and plan.output_format.value == "jsonl"
+    assert plan.units[0].format.name == FACTIVA and plan.output_format.name == "jsonl"
 
 
 def test_dates() -> None:

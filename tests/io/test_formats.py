@@ -13,9 +13,11 @@ import pytest
 
 from cleantext import Cleaner
 from cleantext.cli import main
-from cleantext.io import Codec, Format, codec_for, detect_format
+from cleantext.io import Codec, codec_for
 from cleantext.io.compression import compressor, open_decompressed
-from cleantext.io.read import document_chunks, jsonl_chunks
+from cleantext.io.registry import format_for, format_named
+
+JSONL, TEXT = format_named("jsonl"), format_named("text")
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_TEXTS = [
@@ -50,12 +52,12 @@ def write_compressed(path: Path, data: bytes) -> None:
     path.write_bytes(compressor(codec_for(path))(data))
 
 
-def test_detect_format_and_codec() -> None:
-    assert detect_format("a/b.jsonl.gz") is Format.JSONL
-    assert detect_format("b.NDJSON") is Format.JSONL
-    assert detect_format("b.parquet") is Format.PARQUET
-    assert detect_format("page.txt.xz") is Format.TEXT
-    assert detect_format("noextension") is Format.TEXT
+def test_format_for_and_codec() -> None:
+    assert format_for("a/b.jsonl.gz") is JSONL
+    assert format_for("b.NDJSON") is JSONL
+    assert format_for("b.parquet") is format_named("parquet")
+    assert format_for("page.txt.xz") is TEXT
+    assert format_for("noextension") is TEXT
     assert codec_for("a.jsonl.zst") is Codec.ZSTD
     assert codec_for("a.jsonl") is None
 
@@ -138,7 +140,7 @@ def test_parquet_annotate_and_reject(tmp_path: Path) -> None:
 
 def test_jsonl_chunks_cut_only_at_line_ends() -> None:
     data = jsonl_bytes(records(40))
-    chunks = list(jsonl_chunks(io.BytesIO(data), "x", chunk_bytes=1000))
+    chunks = list(JSONL.chunks(io.BytesIO(data), "x", chunk_bytes=1000))
     assert len(chunks) > 5
     assert b"".join(c.data for c in chunks) == data
     assert all(c.data.endswith(b"\n") for c in chunks)
@@ -164,7 +166,7 @@ def test_truncated_input_gives_every_whole_record_then_the_error(codec, cut) -> 
     data = jsonl_bytes(records(60))
     packed = codec(data)
     chunks = list(
-        jsonl_chunks(_open(packed[: int(len(packed) * cut)], codec), "d", chunk_bytes=512)
+        JSONL.chunks(_open(packed[: int(len(packed) * cut)], codec), "d", chunk_bytes=512)
     )
     *whole, last = chunks
     assert last.error and "truncated or corrupt" in last.error
@@ -180,7 +182,7 @@ def _open(data: bytes, codec) -> io.BufferedIOBase:
 
 def test_truncated_document_is_rejected_whole() -> None:
     packed = gzip.compress(SEED_TEXTS[0].encode())
-    (chunk,) = document_chunks(_open(packed[:-30], gzip.compress), "doc.txt.gz")
+    (chunk,) = TEXT.chunks(_open(packed[:-30], gzip.compress), "doc.txt.gz", chunk_bytes=1 << 19)
     assert chunk.error
     assert SEED_TEXTS[0].encode().startswith(chunk.data)
 

@@ -3,20 +3,28 @@
 Row batches travel between processes as Arrow IPC bytes, like JSONL lines do, so workers get
 bytes and give bytes back. Every column other than the text column is passed through with its
 Arrow type untouched; rejected rows are taken out, and ``--annotate`` adds a string column of
-JSON.
+JSON. As an output, Parquet also takes the JSON records other formats build (export articles,
+WARC pages), as a table with the columns those formats declare.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any
 
-from ..errors import ConfigError
-from .formats import Chunk, Format
+from ...errors import ConfigError
+from ...mine import Document
+from ...pages import page_text
+from ...records import check_html, check_text
+from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally, dump_json
+from ..compression import Codec
+from ..format import Fields, Format
+from ..sinks import Sink
 
 if TYPE_CHECKING:
-    from ..records import ChunkResult, Processor
+    from ...records import Processor
 
 #: Rows per chunk; news articles are a few kB each, so this is about a megabyte.
 BATCH_ROWS = 256
@@ -50,7 +58,7 @@ def _table(data: bytes) -> Any:
 
 
 def parquet_chunks(
-    stream: IO[bytes], source: str, *, batch_rows: int = BATCH_ROWS
+    format: Format, stream: IO[bytes], source: str, *, batch_rows: int = BATCH_ROWS
 ) -> Iterator[Chunk]:
     """Chunks of ``batch_rows`` rows; at least one (empty) chunk, so the schema is known."""
     pa = pyarrow()
@@ -65,52 +73,63 @@ def parquet_chunks(
             batch = next(batches, None)
         except (pa.ArrowException, OSError) as error:
             message = f"corrupt Parquet data after row {first - 1}: {error}"
-            yield Chunk(Format.PARQUET, source, first, b"", error=message)
+            yield Chunk(format, source, first, b"", error=message)
             return
         if batch is None:
             break
-        yield Chunk(Format.PARQUET, source, first, _ipc(batch))
+        yield Chunk(format, source, first, _ipc(batch))
         first += batch.num_rows
     if first == 1:
-        yield Chunk(Format.PARQUET, source, 1, _ipc(parquet.schema_arrow.empty_table()))
+        yield Chunk(format, source, 1, _ipc(parquet.schema_arrow.empty_table()))
+
+
+def _column(table: Any, name: str, source: str, option: str) -> list[Any]:
+    if name not in table.schema.names:
+        raise ConfigError(
+            f"{source}: no column {name!r} (columns: {', '.join(table.schema.names)}); "
+            f"{option} chooses it."
+        )
+    return list(table.column(name).to_pylist())
 
 
 def process_batch(processor: Processor, chunk: Chunk) -> ChunkResult:
-    """Clean the text column of one batch (the Parquet branch of ``Processor.process``)."""
-    from ..records import Reject, _Tally, check_text, dump_json
-
+    """Clean the text (or HTML) column of one batch."""
     pa = pyarrow()
     options = processor.options
     table = _table(chunk.data)
-    if options.text_field not in table.schema.names:
-        raise ConfigError(
-            f"{chunk.source}: no column {options.text_field!r} "
-            f"(columns: {', '.join(table.schema.names)}); --text-field chooses it."
-        )
+    html = options.html_field
+    if html is not None:
+        texts = _column(table, html, chunk.source, "--html-field")
+    else:
+        texts = _column(table, options.text_field, chunk.source, "--text-field")
     if options.annotate and options.annotate in table.schema.names:
         raise ConfigError(
             f"{chunk.source}: already has a column {options.annotate!r}, which --annotate would "
             "overwrite; choose another --annotate-field."
         )
-    texts = table.column(options.text_field).to_pylist()
     urls = (
         table.column(options.url_field).to_pylist()
         if options.url_field in table.schema.names
         else [None] * len(texts)
     )
-    tally = _Tally()
+    field = html if html is not None else options.text_field
+    tally = Tally()
     keep: list[bool] = []
     cleaned: list[str] = []
     notes: list[str] = []
     for offset, (text, url) in enumerate(zip(texts, urls, strict=True)):
         tally.records_in += 1
-        reason = check_text({options.text_field: text}, options.text_field)
+        reason = check_html({field: text}, field) if html else check_text({field: text}, field)
         size = len(text.encode("utf-8", "surrogatepass")) if not reason else 0
         if not reason and options.max_bytes is not None and size > options.max_bytes:
             reason = f"text of {size} bytes is over --max-bytes {options.max_bytes}"
         if not reason:
+            page_url = url if isinstance(url, str) else None
             try:
-                result, note = processor.clean(text, url if isinstance(url, str) else None, tally)
+                if html is not None:
+                    result, note, _ = processor.clean_page(text, page_url, tally)
+                else:
+                    result, note = processor.clean(text, page_url, tally)
             except Exception as error:  # one row must never stop a run: keep it whole
                 reason = f"could not be cleaned ({type(error).__name__}: {error})"
         keep.append(not reason)
@@ -125,9 +144,11 @@ def process_batch(processor: Processor, chunk: Chunk) -> ChunkResult:
             notes.append(json.dumps(note, ensure_ascii=False, default=str))
     out = table.filter(pa.array(keep, pa.bool_())) if not all(keep) else table
     index = out.schema.get_field_index(options.text_field)
-    out = out.set_column(
-        index, out.schema.field(index), pa.array(cleaned, out.schema.field(index).type)
-    )
+    if index >= 0:
+        kind = out.schema.field(index).type
+        out = out.set_column(index, out.schema.field(index), pa.array(cleaned, kind))
+    else:  # an HTML column whose text goes to a new column
+        out = out.append_column(options.text_field, pa.array(cleaned, pa.string()))
     if options.annotate:
         out = out.append_column(options.annotate, pa.array(notes, pa.string()))
     return tally.result(chunk, _ipc(out), len(cleaned))
@@ -158,36 +179,36 @@ class ParquetSink:
             self._writer.close()
 
 
-class JsonlParquetSink:
-    """Writes JSONL records (a database export's articles) to one Parquet file, in order.
+class RecordsParquetSink:
+    """Writes JSON records a format builds (export articles, WARC pages) to one Parquet file.
 
-    Every field an export can give is a column from the first batch on (null where an article
-    did not have it), so articles of any export fit one schema; ``length_words`` is an integer
-    column, nested values (an ``--annotate`` field) are JSON strings, as in :func:`process_batch`.
+    Every column the formats declare (``columns``: name to Arrow type name) is there from the
+    first batch on (null where a record did not have it), so records of any such input fit one
+    schema; fields no format declares (the text field, an ``--annotate`` field) come after
+    ``id``, from the first batch; nested values are JSON strings, as in :func:`process_batch`.
     """
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], columns: Mapping[str, str]) -> None:
         self._sink = ParquetSink(stream)
+        self._declared = dict(columns)
         self._columns: list[str] | None = None
 
     def _schema(self, records: list[dict[str, Any]]) -> Any:
-        from .exports import FIELDS
-
         pa = pyarrow()
         if self._columns is None:
             seen = dict.fromkeys(key for record in records for key in record)
-            known = ["id", *(key for key in seen if key not in FIELDS and key != "id"), *FIELDS]
-            self._columns = list(dict.fromkeys(known))
+            extra = (key for key in seen if key not in self._declared and key != "id")
+            self._columns = list(dict.fromkeys(["id", *extra, *self._declared]))
         return pa.schema(
             [
-                (name, pa.int64() if name == "length_words" else pa.string())
+                (name, pa.int64() if self._declared.get(name) == "int64" else pa.string())
                 for name in self._columns
             ]
         )
 
     def write(self, data: bytes) -> None:
         records = [json.loads(line) for line in data.splitlines() if line.strip()]
-        if records:  # a rejected export gives no bytes, and must not fix the schema
+        if records:  # a rejected input gives no bytes, and must not fix the schema
             self._write(records)
 
     def _write(self, records: list[dict[str, Any]]) -> None:
@@ -197,7 +218,7 @@ class JsonlParquetSink:
             unknown = set(record) - set(columns)
             if unknown:
                 raise ConfigError(
-                    f"export record {record.get('id')!r} has fields {sorted(unknown)} that the "
+                    f"record {record.get('id')!r} has fields {sorted(unknown)} that the "
                     "Parquet output's first records did not; write JSONL instead."
                 )
             for name, values in columns.items():
@@ -210,5 +231,66 @@ class JsonlParquetSink:
 
     def close(self) -> None:
         if self._columns is None:
-            self._write([])  # no record at all: still a valid file with the export columns
+            self._write([])  # no record at all: still a valid file with the declared columns
         self._sink.close()
+
+
+class ParquetFormat(Format):
+    name = "parquet"
+    suffixes = (".parquet", ".pq")
+    payloads = (Payload.ARROW,)
+    writes = frozenset({Payload.ARROW, Payload.RECORDS})
+    decompress = False  # Parquet compresses itself, inside the file
+    unit = "row"
+    holds = "a table; its text column cleaned, other columns kept with their types"
+
+    def chunks(
+        self,
+        stream: IO[bytes],
+        source: str,
+        *,
+        chunk_bytes: int,
+        compress: Codec | None = None,
+        payload: Payload | None = None,
+    ) -> Iterator[Chunk]:
+        return parquet_chunks(self, stream, source)
+
+    def process(self, processor: Processor, chunk: Chunk) -> ChunkResult:
+        return process_batch(processor, chunk)
+
+    def documents(self, chunk: Chunk, fields: Fields) -> Iterator[Document]:
+        table = _table(chunk.data)
+        names = table.schema.names
+        text = next((f for f in fields.text if f in names), None)
+        html = fields.html if fields.html in names else None
+        if text is None and html is None:
+            raise ConfigError(f"{chunk.source}: no text column (looked for {fields.text}).")
+        url = next((f for f in fields.url if f in names), None)
+        urls = table.column(url).to_pylist() if url else [None] * table.num_rows
+        values = table.column(html or text).to_pylist()
+        for offset, (value, link) in enumerate(zip(values, urls, strict=True)):
+            if not isinstance(value, str):
+                continue  # a null cell holds no article
+            where = f"{chunk.source} row {chunk.first + offset}"
+            if html is not None:
+                page = page_text(value)
+                yield Document(page.text, link or page.url, where)
+            else:
+                yield Document(value, link if isinstance(link, str) else None, where)
+
+    def sink(
+        self,
+        stream: IO[bytes],
+        payload: Payload,
+        *,
+        flush: bool = False,
+        columns: Mapping[str, str] = MappingProxyType({}),
+    ) -> Sink:
+        pyarrow()  # the missing extra is reported before anything is read
+        if payload is Payload.RECORDS:
+            return RecordsParquetSink(stream, columns)
+        return ParquetSink(stream)
+
+
+PARQUET = ParquetFormat()
+FORMATS = (PARQUET,)

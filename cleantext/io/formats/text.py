@@ -1,0 +1,87 @@
+"""Plain text: a file is one document, written back as its cleaned text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import IO, TYPE_CHECKING
+
+from ...errors import InputError
+from ...mine import Document
+from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally
+from ..compression import Codec, compressor
+from ..format import Fields, Format
+from ..read import whole_chunks
+from ..sinks import ByteSink, Sink
+
+if TYPE_CHECKING:
+    from ...records import Processor
+
+
+def text_result(chunk: Chunk, tally: Tally, cleaned: str | None) -> ChunkResult:
+    """The result of a chunk holding one document: its cleaned text and a newline (nothing
+    for an empty text), compressed for the output; ``None``: the document was rejected."""
+    data = (cleaned + "\n").encode("utf-8") if cleaned else b""
+    return tally.result(chunk, compressor(chunk.compress)(data), int(cleaned is not None))
+
+
+def decoded(chunk: Chunk) -> str:
+    """A whole document as UTF-8 text, for ``cleantext mine``."""
+    try:
+        return chunk.data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{chunk.source}: not UTF-8 text: {error.reason}.") from error
+
+
+class TextFormat(Format):
+    name = "text"
+    suffixes = (".txt",)
+    payloads = (Payload.TEXT,)
+    writes = frozenset({Payload.TEXT})
+    holds = "the whole file is one document (any name no other format claims)"
+
+    def chunks(
+        self,
+        stream: IO[bytes],
+        source: str,
+        *,
+        chunk_bytes: int,
+        compress: Codec | None = None,
+        payload: Payload | None = None,
+    ) -> Iterator[Chunk]:
+        return whole_chunks(stream, source, self, compress=compress, payload=payload)
+
+    def process(self, processor: Processor, chunk: Chunk) -> ChunkResult:
+        tally = Tally()
+        tally.records_in += 1
+        reason = processor.too_big(chunk.data)
+        if not reason:
+            try:
+                text = chunk.data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                reason = f"not UTF-8 (byte {error.start}: {error.reason})"
+        if not reason:
+            try:
+                cleaned, _ = processor.clean(text, None, tally)
+                return text_result(chunk, tally, cleaned)
+            except Exception as error:  # keep the document whole in the rejects
+                reason = f"could not be cleaned ({type(error).__name__}: {error})"
+        tally.rejects.append(Reject(chunk.source, 0, reason, chunk.data))
+        return text_result(chunk, tally, None)
+
+    def documents(self, chunk: Chunk, fields: Fields) -> Iterator[Document]:
+        yield Document(decoded(chunk), None, chunk.source)
+
+    def sink(
+        self,
+        stream: IO[bytes],
+        payload: Payload,
+        *,
+        flush: bool = False,
+        columns: Mapping[str, str] = MappingProxyType({}),
+    ) -> Sink:
+        return ByteSink(stream, flush=flush)
+
+
+TEXT = TextFormat()
+FORMATS = (TEXT,)

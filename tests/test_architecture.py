@@ -1,0 +1,150 @@
+"""The arrows point down: no import cycles in ``cleantext``, and the core imports no I/O.
+
+The import graph is read from the source (every ``import`` the interpreter can run: at module
+level and inside functions; not those under ``if TYPE_CHECKING:``, which only annotate), plus
+the modules :mod:`cleantext.io.registry` finds at run time (every format module).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import cleantext
+from cleantext.io import registry
+
+PACKAGE = Path(cleantext.__file__).parent
+
+#: The core: cleaning text, with nothing of reading or writing files.
+CORE = ("cleantext.pipeline", "cleantext.rules", "cleantext.actions", "cleantext.classify")
+CORE += ("cleantext.matcher",)
+#: What the core may not import, even through another module: I/O, the engines, the CLI,
+#: the record layer and the integrations.
+EDGE = ("cleantext.io", "cleantext.records", "cleantext.dumps", "cleantext.distributed")
+EDGE += ("cleantext.cli", "cleantext.integrations", "cleantext.pages")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def _runtime_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _known(name: str) -> str | None:
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _imports(module: str) -> set[str]:
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        else:
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            origin = ".".join([*base, node.module] if node.module else base)
+            if node.level == 0:
+                origin = node.module or ""
+            targets = [
+                f"{origin}.{a.name}" if f"{origin}.{a.name}" in MODULES else origin
+                for a in node.names
+            ]
+        found |= {t for name in targets if (t := _known(name)) and t != module}
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    graph = {module: _imports(module) for module in MODULES}
+    discovered = {type(fmt).__module__ for fmt in registry.all_formats().values()}
+    graph[registry.__name__] |= discovered
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_no_import_cycles() -> None:
+    assert _cycles(_graph()) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _under(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
+
+
+def test_the_core_imports_no_io_engine_or_cli() -> None:
+    graph = _graph()
+    for start in (m for m in graph if _under(m, CORE)):
+        seen, todo = {start}, [start]
+        while todo:
+            for child in graph[todo.pop()] - seen:
+                assert not _under(child, EDGE), f"{start} imports {child} (through {seen})"
+                seen.add(child)
+                todo.append(child)
+
+
+def test_every_module_of_the_graph_is_importable() -> None:
+    # The graph is read from files; the names must be the modules Python imports.
+    assert "cleantext.io.formats.jsonl" in MODULES and "cleantext.io.registry" in MODULES
+    assert {m for m in sys.modules if m.startswith("cleantext.io.formats.")} <= set(MODULES)
