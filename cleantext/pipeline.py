@@ -236,8 +236,12 @@ class _Run:
     unsettled: bool = False
     #: the classifier has looked at the lines in this pass
     classified: bool = False
+    #: a repair step has looked at the lines in this pass
+    repaired: bool = False
 
     def step(self, plan_step: PlanStep) -> None:
+        judged = self.classified or self.repaired  # looked at lines a repair may still change
+        self.repaired |= plan_step.stage is Stage.REPAIR
         if plan_step.gate is not None:
             gate, index, strips = plan_step.gate
             found = self.possible.get(gate)
@@ -260,9 +264,9 @@ class _Run:
         self.warnings.extend(outcome.warnings)
         self.unsettled |= outcome.unsettled
         if changes:
-            # The classifier judged the lines as they were; a line the repair stage joins or
-            # drops after it changes what it would judge on the output.
-            self.unsettled |= self.classified and plan_step.stage is Stage.REPAIR
+            # The classifier and the earlier repair steps judged the lines as they were; a
+            # line a repair step joins or drops after them changes what they would judge.
+            self.unsettled |= judged and plan_step.stage is Stage.REPAIR
             if self.explain:
                 self.edits.extend(edits_for(self.lines, changes, plan_step.rules))
             self.lines = apply_changes(self.lines, changes)
@@ -508,9 +512,10 @@ class Cleaner:
         same answer on its own output (the classifier looks again at what it kept until it
         removes nothing more), except when its answer depends on what other steps do after
         it (``Outcome.unsettled``): a footer marker passed over because too little text came
-        before it, which may change once lines are removed; lines the repair stage joins or
-        drops after the classifier judged them; a classifier still removing lines after its
-        last look. Only then is the result cleaned again, until nothing changes (at most
+        before it, which may change once lines are removed, or a byline below the lines a
+        byline rule looks at; lines the repair stage joins or drops after the classifier or
+        an earlier repair step judged them; a classifier still removing lines after its last
+        look. Only then is the result cleaned again, until nothing changes (at most
         :data:`MAX_PASSES` passes); the edits of every pass are kept in order, so they still
         replay onto the input.
         """

@@ -55,8 +55,9 @@ class Outcome:
     ``warnings`` report a step that held back (a safety valve kept text it would have removed,
     a rule out of time left out), so callers can count such documents. ``unsettled`` says
     the step passed over a line it would have acted on elsewhere in the document (a footer
-    marker too early in the text): once other steps remove lines, the same step may decide
-    otherwise, so the pipeline looks at the result again.
+    marker too early in the text, a byline below the lines a byline rule looks at): once
+    other steps remove lines, the same step may decide otherwise, so the pipeline looks at
+    the result again.
     """
 
     changes: tuple[Change, ...] = ()

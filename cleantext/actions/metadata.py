@@ -56,6 +56,40 @@ def _candidate_indexes(lines: Sequence[str], max_line: int, only: list[int] | No
     return indexes
 
 
+def _matches_near_top(
+    lines: Sequence[str], pattern: PatternLike, max_line: int, only: list[int] | None
+) -> tuple[list[tuple[int, regex.Match[str]]], bool]:
+    """The lines the pattern matches whole before ``max_line`` non-blank lines it does not
+    match (0: anywhere), restricted to ``only`` (a prefilter's candidates; ``None``: all),
+    and whether it matches a line further down (``Outcome.unsettled``: that line comes into
+    reach if a later step removes lines above it).
+
+    Removed lines do not count towards ``max_line``: a doubled byline at the edge of the
+    window goes with its twin, so cleaning the output again finds nothing more.
+    """
+    if max_line <= 0:
+        found = ((i, pattern.fullmatch(lines[i])) for i in _candidate_indexes(lines, 0, only))
+        return [(i, m) for i, m in found if m], False
+    possible = None if only is None else set(only)
+    matches: list[tuple[int, regex.Match[str]]] = []
+    kept = 0
+    end = len(lines)
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        match = pattern.fullmatch(line) if possible is None or i in possible else None
+        if match:
+            matches.append((i, match))
+        else:
+            kept += 1
+            if kept >= max_line:
+                end = i + 1
+                break
+    later = range(end, len(lines)) if only is None else (j for j in only if j >= end)
+    passed_over = any(lines[j] and pattern.fullmatch(lines[j]) for j in later)
+    return matches, passed_over
+
+
 def extract_masthead(
     lines: Sequence[str],
     *,
@@ -113,13 +147,12 @@ def extract_byline(
     """
     changes: list[Change] = []
     metadata: dict[str, Any] = {}
-    for i in _candidate_indexes(lines, max_line, only):
-        match = pattern.fullmatch(lines[i])
-        if match:
-            changes.append(Change(i, i + 1))
-            if not metadata:
-                metadata = byline_metadata(match)
-    return Outcome(tuple(changes), metadata)
+    matches, passed_over = _matches_near_top(lines, pattern, max_line, only)
+    for i, match in matches:
+        changes.append(Change(i, i + 1))
+        if not metadata:
+            metadata = byline_metadata(match)
+    return Outcome(tuple(changes), metadata, unsettled=passed_over)
 
 
 def extract_fields(
@@ -142,16 +175,15 @@ def extract_fields(
     """
     changes: list[Change] = []
     metadata: dict[str, Any] = {}
-    for i in _candidate_indexes(lines, max_line, only):
-        match = pattern.fullmatch(lines[i])
-        if match:
-            changes.append(Change(i, i + 1))
-            if not metadata:
-                metadata = byline_metadata(match)
-                for name, value in match.groupdict().items():
-                    if name not in _BYLINE_GROUPS and value and value.strip():
-                        metadata[name] = " ".join(value.split())
-    return Outcome(tuple(changes), metadata)
+    matches, passed_over = _matches_near_top(lines, pattern, max_line, only)
+    for i, match in matches:
+        changes.append(Change(i, i + 1))
+        if not metadata:
+            metadata = byline_metadata(match)
+            for name, value in match.groupdict().items():
+                if name not in _BYLINE_GROUPS and value and value.strip():
+                    metadata[name] = " ".join(value.split())
+    return Outcome(tuple(changes), metadata, unsettled=passed_over)
 
 
 _BYLINE_GROUPS = frozenset({"authors", "role", "email", "social"})
