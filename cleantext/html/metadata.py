@@ -170,7 +170,7 @@ def choose_headline(headings: tuple[str, ...], meta_title: str, title: str) -> s
     >>> choose_headline((), "Bridge reopens after repairs", "Daily Bugle")
     'Bridge reopens after repairs'
     """
-    declared = meta_title or title
+    declared = meta_title or _strip_site_name(title)
     if declared:
         target = _words(declared)
         best, best_share = "", 0.0
@@ -178,12 +178,10 @@ def choose_headline(headings: tuple[str, ...], meta_title: str, title: str) -> s
             words = _words(heading)
             if not words:
                 continue
-            share = len(words & target) / len(words)
+            share = 2 * len(words & target) / (len(words) + len(target))
             if share > best_share:
                 best, best_share = heading, share
-        if best_share >= 0.6:
-            return best
-        return meta_title or _strip_site_name(title)
+        return best if best_share >= 0.6 else declared
     return headings[0] if len(headings) == 1 else ""
 
 
