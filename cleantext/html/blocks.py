@@ -136,11 +136,8 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
 
     ``hidden`` holds the ``mem_id`` of elements whose subtree gets the ``hidden`` flag.
     """
-    # Per element (by mem_id): (flags, depth, block index); absent = left out.
-    context: dict[int, tuple[int, int, int]] = {}
     tags, parents, depths, all_flags, kinds = ["body"], [0], [0], [0], [0]
     kind_of: dict[tuple[str, str], int] = {("body", ""): 0}
-    context[body.mem_id] = (0, 0, 0)
     lines: list[str] = []
     line_block: list[int] = []
     line_flags: list[int] = []
@@ -160,67 +157,74 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
             line_bold.append(bold_here)
         pieces.clear()
 
-    walk = body.traverse(include_text=True)
-    next(walk)  # the body itself
-    # Every node after the body has a parent, a tag and (text nodes) text; the stubs say they
-    # may be None, and checking costs a call per node in the hottest loop: hence the ignores.
-    for node in walk:
-        tag: str = node.tag  # type: ignore[assignment]
-        if tag == "-text":
-            parent = context.get(node.parent.mem_id)  # type: ignore[union-attr]
-            if parent is None:
+    # Depth first with a stack of child iterators, each with its element's context (flags,
+    # depth, block index): a node's context is its parent's, so no node is asked for its
+    # parent, and a left-out subtree is never entered.
+    stack = [(body.iter(include_text=True), 0, 0, 0)]
+    while stack:
+        children, inherited, depth, block = stack[-1]
+        for node in children:
+            # The stubs say tag and text may be None; for nodes under <body> they never are,
+            # and checking costs a call per node in the hottest loop: hence the ignores.
+            tag: str = node.tag  # type: ignore[assignment]
+            if tag == "-text":
+                text: str = node.text_content  # type: ignore[assignment]
+                if text.isspace():
+                    # Whitespace between inline elements separates their words; anywhere
+                    # else it ends up stripped, and its flags are not the line's.
+                    if pieces:
+                        pieces.append(" ")
+                    continue
+                if block != current:
+                    if pieces:
+                        close()
+                    current, flags_here, link_here, bold_here = block, inherited, 0, 0
+                pieces.append(text)
+                flags_here |= inherited
+                if inherited & _LINK:
+                    link_here += len(text.strip())
+                if inherited & _BOLD:
+                    bold_here += len(text.strip())
                 continue
-            text: str = node.text_content  # type: ignore[assignment]
-            flags, _, block = parent
-            if block != current:
+            if tag[0] == "-" or tag in SKIPPED_TAGS:  # comments, left-out elements
+                continue
+            flags = inherited | TAG_BITS.get(tag, 0)
+            if hidden and node.mem_id in hidden:
+                flags |= _HIDDEN
+            class_value = ""
+            if tag not in _PLAIN_INLINE:
+                attributes = node.attributes
+                class_value = attributes.get("class") or ""
+                if class_value:
+                    flags |= class_bits(class_value)
+                id_value = attributes.get("id")
+                if id_value:
+                    flags |= class_bits(id_value)
+                itemprop = attributes.get("itemprop")
+                if itemprop and itemprop.lower() in _BODY_ITEMPROPS:
+                    flags |= _ITEMPROP_BODY
+            child_block = block
+            if tag in BLOCK_TAGS:
                 if pieces:
                     close()
-                current, flags_here, link_here, bold_here = block, flags, 0, 0
-            pieces.append(text)
-            flags_here |= flags
-            if flags & _LINK:
-                link_here += len(text.strip())
-            if flags & _BOLD:
-                bold_here += len(text.strip())
-            continue
-        if tag[0] == "-":  # comments
-            continue
-        parent = context.get(node.parent.mem_id)  # type: ignore[union-attr]
-        if parent is None or tag in SKIPPED_TAGS:
-            continue
-        mem_id = node.mem_id
-        flags, depth, block = parent
-        if mem_id in hidden:
-            flags |= _HIDDEN
-        flags |= TAG_BITS.get(tag, 0)
-        class_value = ""
-        if tag not in _PLAIN_INLINE:
-            attributes = node.attributes
-            class_value = attributes.get("class") or ""
-            if class_value:
-                flags |= class_bits(class_value)
-            id_value = attributes.get("id")
-            if id_value:
-                flags |= class_bits(id_value)
-            itemprop = attributes.get("itemprop")
-            if itemprop and itemprop.lower() in _BODY_ITEMPROPS:
-                flags |= _ITEMPROP_BODY
-        if tag in BLOCK_TAGS:
-            if pieces:
-                close()
-            current = -1
-            parents.append(block)
-            block = len(tags)
-            tags.append(tag)
-            depths.append(depth + 1)
-            all_flags.append(flags)
-            kinds.append(kind_of.setdefault((tag, class_value), len(kind_of)))
-        elif tag == "br":
-            if pieces:
-                close()
-            current = -1
-            continue
-        context[mem_id] = (flags, depth + 1, block)
+                current = -1
+                parents.append(block)
+                child_block = len(tags)
+                tags.append(tag)
+                depths.append(depth + 1)
+                all_flags.append(flags)
+                kinds.append(kind_of.setdefault((tag, class_value), len(kind_of)))
+            elif tag == "br":
+                if pieces:
+                    close()
+                current = -1
+                continue
+            # Descend: this element's children come next; the loop over its parent's
+            # children resumes when they are done.
+            stack.append((node.iter(include_text=True), flags, depth + 1, child_block))
+            break
+        else:
+            stack.pop()
     if pieces:
         close()
     return BlockLines(

@@ -17,14 +17,11 @@ would make HTML slower than the parse itself.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-
 import numpy as np
 import numpy.typing as npt
 
 from .blocks import BlockLines
-from .vocabulary import FLAG_NAMES
+from .vocabulary import BLOCK_TAGS, FLAG_NAMES
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -41,7 +38,10 @@ BLOCK_TAG_GROUPS: tuple[tuple[str, ...], ...] = (
     ("header", "footer", "nav", "aside"),
 )
 """The block's own tag, one column per group (every other tag: all zero)."""
-_BLOCK_GROUP = {tag: k for k, group in enumerate(BLOCK_TAG_GROUPS) for tag in group}
+_BLOCK_GROUP = {
+    **dict.fromkeys(BLOCK_TAGS, -1),
+    **{tag: k for k, group in enumerate(BLOCK_TAG_GROUPS) for tag in group},
+}
 
 NEIGHBOUR_WINDOWS = (1, 3)
 """Half-widths of the windows over which the neighbourhood columns are averaged."""
@@ -112,8 +112,8 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 """Every column of :func:`line_features`, in order."""
 
-_SENTENCE_ENDS = frozenset('.!?…。！？»"”’)')
-_SEPARATORS = re.compile(r"\||\s[•·/»>]\s")
+_SENTENCE_END_CODES = np.array([ord(c) for c in '.!?…。！？»"”’)'], dtype=np.uint32)
+_SEPARATOR_CODES = np.array([ord(c) for c in "•·/»>"], dtype=np.uint32)
 _PROSE_WORDS = 8
 _PROSE_LINK = 0.3
 _FLAG_SHIFTS = np.arange(len(FLAG_NAMES), dtype=np.int64)
@@ -151,7 +151,8 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
     spaces = per_line(is_space)
     words = spaces + 1.0
     fchars = chars.astype(np.float64)
-    ends = np.fromiter((line[-1] in _SENTENCE_ENDS for line in lines), dtype=bool, count=n)
+    last = codes[starts + chars - 1]
+    ends = np.isin(last, _SENTENCE_END_CODES)
     first = codes[starts]
     link = np.asarray(blocks.link_chars, dtype=np.float64) / fchars
     np.minimum(link, 1.0, out=link)
@@ -166,15 +167,13 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
         per_line(is_punct) / fchars,
         per_line(is_comma) / words,
         ends,
-        np.fromiter((line[-1] == ":" for line in lines), dtype=bool, count=n),
+        last == 58,  # ":"
         (first >= 65) & (first <= 90),
         (first >= 48) & (first <= 57),
-        _line_hits(_SEPARATORS, text, starts),
+        _separator_lines(codes, starts),
         link,
         np.minimum(np.asarray(blocks.bold_chars, dtype=np.float64) / fchars, 1.0),
-        np.fromiter((line == headline for line in lines), dtype=bool, count=n)
-        if headline
-        else np.zeros(n),
+        np.fromiter(map(headline.__eq__, lines), dtype=bool, count=n) if headline else np.zeros(n),
     )
     for values in text_columns:
         x[:, col] = values
@@ -184,7 +183,7 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
     count = len(blocks.block_tags)
     block = np.asarray(blocks.block, dtype=np.int64)
     groups = np.fromiter(
-        (_BLOCK_GROUP.get(tag, -1) for tag in blocks.block_tags), dtype=np.int64, count=count
+        map(_BLOCK_GROUP.__getitem__, blocks.block_tags), dtype=np.int64, count=count
     )[block]
     has_group = groups >= 0
     x[np.flatnonzero(has_group), col + groups[has_group]] = 1.0
@@ -264,10 +263,15 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
         np.log1p(fchars),
         ends.astype(np.float64),
     )
+    stacked = np.stack(signals, axis=1)
+    cum = np.zeros((n + 1, len(signals)))
+    np.cumsum(stacked, axis=0, out=cum[1:])
+    idx = np.arange(n)
     for k in NEIGHBOUR_WINDOWS:
-        for values in signals:
-            x[:, col] = _window_mean(values, k)
-            col += 1
+        low = np.maximum(idx - k, 0)
+        high = np.minimum(idx + k + 1, n)
+        x[:, col : col + len(signals)] = (cum[high] - cum[low]) / (high - low)[:, None]
+        col += len(signals)
     p = signals[0]
     x[1:, col] = p[:-1]
     x[:-1, col + 1] = p[1:]
@@ -280,18 +284,10 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
 def _repeats(lines: tuple[str, ...]) -> tuple[FloatArray, FloatArray]:
     """log of how often each line's text occurs on the page, and whether it occurred before
     (galleries and teaser lists repeat captions and titles; the scorer counts a repeat once)."""
-    counts = Counter(lines)
-    seen: set[str] = set()
-    before = np.zeros(len(lines))
-    total = np.empty(len(lines))
-    for i, line in enumerate(lines):
-        count = counts[line]
-        total[i] = count
-        if count > 1:
-            if line in seen:
-                before[i] = 1.0
-            seen.add(line)
-    return np.log(total), before
+    first: dict[str, int] = {}
+    index = np.fromiter(map(first.setdefault, lines, range(len(lines))), np.int64, len(lines))
+    counts = np.bincount(index, minlength=len(lines))
+    return np.log(counts[index]), (index != np.arange(len(lines))).astype(np.float64)
 
 
 def _kind_counts(blocks: BlockLines, tree: _Tree, block: IntArray) -> tuple[FloatArray, FloatArray]:
@@ -308,7 +304,7 @@ def _headline_position(
     """Whether each line comes after the headline (the line equal to it, else the first
     ``<h1>``), and how far from it, as a share of the page's lines (0 without a headline)."""
     n = len(lines)
-    at = next((i for i, line in enumerate(lines) if headline and line == headline), -1)
+    at = lines.index(headline) if headline and headline in lines else -1
     if at < 0:
         found = np.flatnonzero(h1)
         at = int(found[0]) if len(found) else -1
@@ -400,21 +396,16 @@ def _inside(root: int, sizes: FloatArray) -> npt.NDArray[np.bool_]:
     return inside
 
 
-def _line_hits(pattern: re.Pattern[str], text: str, starts: IntArray) -> npt.NDArray[np.bool_]:
-    """Per line (lines start at ``starts`` in ``text``), whether ``pattern`` occurs in it."""
+def _separator_lines(codes: npt.NDArray[np.uint32], starts: IntArray) -> npt.NDArray[np.bool_]:
+    """Per line, whether it holds a ``|``, or one of ``• · / » >`` between two spaces: menus
+    and breadcrumbs written on one line. Found on the code points of the lines joined by
+    newlines (a newline counts as a space; a hit at one belongs to the line it ends)."""
     hits = np.zeros(len(starts), dtype=bool)
-    found = [m.start() for m in pattern.finditer(text)]
-    if found:
+    found = np.flatnonzero(codes == 124)
+    if len(codes) > 2:
+        space = (codes == 32) | (codes == 10)
+        middle = np.isin(codes[1:-1], _SEPARATOR_CODES) & space[:-2] & space[2:]
+        found = np.concatenate((found, np.flatnonzero(middle)))
+    if len(found):
         hits[np.searchsorted(starts, found, side="right") - 1] = True
     return hits
-
-
-def _window_mean(values: FloatArray, k: int) -> FloatArray:
-    """The mean of ``values`` over each index's window of half-width ``k`` (clipped at edges)."""
-    n = len(values)
-    cum = np.concatenate(([0.0], np.cumsum(values)))
-    idx = np.arange(n)
-    low = np.maximum(idx - k, 0)
-    high = np.minimum(idx + k + 1, n)
-    out: FloatArray = (cum[high] - cum[low]) / (high - low)
-    return out
