@@ -253,6 +253,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dump", type=Path, help="save held-out predictions (npz) here")
     parser.add_argument("--limit", type=int, default=0, help="only N pages per corpus (smoke)")
+    parser.add_argument(
+        "--sites-only",
+        type=float,
+        metavar="THRESHOLD",
+        help="skip the leave-one-corpus-out runs; score the site folds at this threshold",
+    )
     args = parser.parse_args(argv)
     started = time.time()
     score = data.load_score()
@@ -266,101 +272,106 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
 
-    held_out: dict[str, list[FloatArray]] = {}
-    for corpus in data.CORPORA:
-        train = [i for c in data.CORPORA if c != corpus for i in items[c]]
-        held_out[corpus] = predict(fit_model(train, args.seed), items[corpus])
-        print(f"  held out {corpus} ({time.time() - started:.0f} s)", flush=True)
-    if args.dump:
-        np.savez(
-            args.dump,
-            **{
-                f"{c}:{i.page.rid}": p
-                for c in data.CORPORA
-                for i, p in zip(items[c], held_out[c], strict=True)
-            },
-        )
-
-    shipped = best_threshold(score, [(items[c], held_out[c]) for c in data.CORPORA])
+    shipped = args.sites_only if args.sites_only is not None else 0.5
     text_cleaner = Cleaner(classifier=False)
-    print(
-        "\nLeave one corpus out: token F1 / precision / recall (headline counted); cleantext ="
-        " the HTML model trained on the other two corpora, then the text rule sets"
-    )
-    print(
-        f"{'held-out corpus':20} {'threshold':>9}  {'cleantext clean_html':26} "
-        f"{'HTML model alone':26} {'trafilatura extract()':26} {'F1 gain':>8}"
-    )
-    gains, table = [], {}
-    for corpus in data.CORPORA:
-        others = [(items[c], held_out[c]) for c in data.CORPORA if c != corpus]
-        threshold = best_threshold(score, others)
-        outputs = cleaned(text_cleaner, items[corpus], held_out[corpus], threshold)
-        ours = metrics(score, items[corpus], outputs)
-        alone = metrics(
-            score,
-            items[corpus],
-            [
-                kept_text(i, p, threshold)
-                for i, p in zip(items[corpus], held_out[corpus], strict=True)
-            ],
-        )
-        theirs_out = trafilatura_outputs(corpus, items[corpus])
-        theirs = metrics(score, items[corpus], theirs_out)
-        gain = ours["sh_f1"] - theirs["sh_f1"]
-        gains.append(gain)
-        table[corpus] = {
-            "threshold": threshold,
-            "ours": ours,
-            "trafilatura": theirs,
-            "outputs": (outputs, theirs_out),
-        }
-        print(
-            f"{corpus:20} {threshold:9.3f}  {row('', ours):26} {row('', alone):26} "
-            f"{row('', theirs):26} {gain:+8.4f}"
-        )
-    print(f"{'mean':20} {'':9}  {'':26} {'':26} {'':26} {np.mean(gains):+8.4f}")
-    print(f"shipped threshold (best mean F1 over the three held-out corpora): {shipped:.3f}")
-    print("\ntrain_wcxb held out, by page type (token F1): cleantext / trafilatura")
-    outputs, theirs_out = table["train_wcxb"]["outputs"]
-    for page_type in sorted({i.page.page_type for i in items["train_wcxb"]}):
-        chosen = [k for k, i in enumerate(items["train_wcxb"]) if i.page.page_type == page_type]
-        part = [items["train_wcxb"][k] for k in chosen]
-        a = metrics(score, part, [outputs[k] for k in chosen])["sh_f1"]
-        b = metrics(score, part, [theirs_out[k] for k in chosen])["sh_f1"]
-        print(f"  {page_type:14} {len(chosen):5} pages  {a:.4f} / {b:.4f}")
+    if args.sites_only is None:
+        held_out: dict[str, list[FloatArray]] = {}
+        for corpus in data.CORPORA:
+            train = [i for c in data.CORPORA if c != corpus for i in items[c]]
+            held_out[corpus] = predict(fit_model(train, args.seed), items[corpus])
+            print(f"  held out {corpus} ({time.time() - started:.0f} s)", flush=True)
+        if args.dump:
+            np.savez(
+                args.dump,
+                **{
+                    f"{c}:{i.page.rid}": p
+                    for c in data.CORPORA
+                    for i, p in zip(items[c], held_out[c], strict=True)
+                },
+            )
 
-    if args.write and not args.limit:
-        model = fit_model([i for c in data.CORPORA for i in items[c]], args.seed)
-        meta = {
-            "features": list(FEATURE_NAMES),
-            "smooth": list(SMOOTH_NAMES),
-            "threshold": shipped,
-            "stage1_hidden": list(STAGE1_HIDDEN),
-            "stage2_hidden": list(STAGE2_HIDDEN),
-            "teacher": TEACHER,
-            "seed": args.seed,
-            "trained_on": {c: len(items[c]) for c in data.CORPORA},
-            "leave_one_corpus_out": {
-                c: {
-                    "threshold": t["threshold"],
-                    **{who: round(float(t[who]["sh_f1"]), 4) for who in ("ours", "trafilatura")},
-                }
-                for c, t in table.items()
-            },
-            "credit": "WCXB, the Web Content Extraction Benchmark by Murrough Foley (CC-BY-4.0); "
-            "ScrapingHub article-extraction-benchmark (MIT); Mozilla Readability test pages "
-            "(Apache-2.0). See benchmarks/html/README.md.",
-        }
-        arrays = {**model.stage1.arrays("s1"), **model.stage2.arrays("s2")}
-        np.savez_compressed(
-            MODEL_PATH,
-            meta=np.array(json.dumps(meta)),
-            **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()},
+        shipped = best_threshold(score, [(items[c], held_out[c]) for c in data.CORPORA])
+        text_cleaner = Cleaner(classifier=False)
+        print(
+            "\nLeave one corpus out: token F1 / precision / recall (headline counted); cleantext ="
+            " the HTML model trained on the other two corpora, then the text rule sets"
         )
         print(
-            f"\nwrote {MODEL_PATH.relative_to(data.ROOT)} ({MODEL_PATH.stat().st_size // 1024} kB)"
+            f"{'held-out corpus':20} {'threshold':>9}  {'cleantext clean_html':26} "
+            f"{'HTML model alone':26} {'trafilatura extract()':26} {'F1 gain':>8}"
         )
+        gains, table = [], {}
+        for corpus in data.CORPORA:
+            others = [(items[c], held_out[c]) for c in data.CORPORA if c != corpus]
+            threshold = best_threshold(score, others)
+            outputs = cleaned(text_cleaner, items[corpus], held_out[corpus], threshold)
+            ours = metrics(score, items[corpus], outputs)
+            alone = metrics(
+                score,
+                items[corpus],
+                [
+                    kept_text(i, p, threshold)
+                    for i, p in zip(items[corpus], held_out[corpus], strict=True)
+                ],
+            )
+            theirs_out = trafilatura_outputs(corpus, items[corpus])
+            theirs = metrics(score, items[corpus], theirs_out)
+            gain = ours["sh_f1"] - theirs["sh_f1"]
+            gains.append(gain)
+            table[corpus] = {
+                "threshold": threshold,
+                "ours": ours,
+                "trafilatura": theirs,
+                "outputs": (outputs, theirs_out),
+            }
+            print(
+                f"{corpus:20} {threshold:9.3f}  {row('', ours):26} {row('', alone):26} "
+                f"{row('', theirs):26} {gain:+8.4f}"
+            )
+        print(f"{'mean':20} {'':9}  {'':26} {'':26} {'':26} {np.mean(gains):+8.4f}")
+        print(f"shipped threshold (best mean F1 over the three held-out corpora): {shipped:.3f}")
+        print("\ntrain_wcxb held out, by page type (token F1): cleantext / trafilatura")
+        outputs, theirs_out = table["train_wcxb"]["outputs"]
+        for page_type in sorted({i.page.page_type for i in items["train_wcxb"]}):
+            chosen = [k for k, i in enumerate(items["train_wcxb"]) if i.page.page_type == page_type]
+            part = [items["train_wcxb"][k] for k in chosen]
+            a = metrics(score, part, [outputs[k] for k in chosen])["sh_f1"]
+            b = metrics(score, part, [theirs_out[k] for k in chosen])["sh_f1"]
+            print(f"  {page_type:14} {len(chosen):5} pages  {a:.4f} / {b:.4f}")
+
+        if args.write and not args.limit:
+            model = fit_model([i for c in data.CORPORA for i in items[c]], args.seed)
+            meta = {
+                "features": list(FEATURE_NAMES),
+                "smooth": list(SMOOTH_NAMES),
+                "threshold": shipped,
+                "stage1_hidden": list(STAGE1_HIDDEN),
+                "stage2_hidden": list(STAGE2_HIDDEN),
+                "teacher": TEACHER,
+                "seed": args.seed,
+                "trained_on": {c: len(items[c]) for c in data.CORPORA},
+                "leave_one_corpus_out": {
+                    c: {
+                        "threshold": t["threshold"],
+                        **{
+                            who: round(float(t[who]["sh_f1"]), 4) for who in ("ours", "trafilatura")
+                        },
+                    }
+                    for c, t in table.items()
+                },
+                "credit": "WCXB, the Web Content Extraction Benchmark by Murrough Foley "
+                "(CC-BY-4.0); ScrapingHub article-extraction-benchmark (MIT); "
+                "Mozilla Readability test pages (Apache-2.0). See benchmarks/html/README.md.",
+            }
+            arrays = {**model.stage1.arrays("s1"), **model.stage2.arrays("s2")}
+            np.savez_compressed(
+                MODEL_PATH,
+                meta=np.array(json.dumps(meta)),
+                **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()},
+            )
+            size = MODEL_PATH.stat().st_size // 1024
+            print(f"\nwrote {MODEL_PATH.relative_to(data.ROOT)} ({size} kB)")
+
     if args.sites:
         everything = [i for c in data.CORPORA for i in items[c]]
         probs: list[FloatArray] = [np.zeros(0)] * len(everything)
@@ -372,15 +383,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             ):
                 probs[j] = p
             print(f"  site fold {k} ({time.time() - started:.0f} s)", flush=True)
-        print(f"\n{args.sites} folds grouped by site, threshold {shipped:.3f}")
-        start = 0
-        for corpus in data.CORPORA:
-            part = probs[start : start + len(items[corpus])]
-            start += len(items[corpus])
-            ours = metrics(
-                score, items[corpus], cleaned(text_cleaner, items[corpus], part, shipped)
-            )
-            print(f"{corpus:20} {row('', ours)}")
+        shown = [shipped]
+        if args.sites_only is not None:  # the neighbours too, for a threshold chosen later
+            shown = [float(t) for t in THRESHOLDS if abs(t - shipped) <= 0.101]
+        for threshold in shown:
+            print(f"\n{args.sites} folds grouped by site, clean_html, threshold {threshold:.3f}")
+            start = 0
+            for corpus in data.CORPORA:
+                part = probs[start : start + len(items[corpus])]
+                start += len(items[corpus])
+                outputs = cleaned(text_cleaner, items[corpus], part, threshold)
+                print(f"{corpus:20} {row('', metrics(score, items[corpus], outputs))}")
 
     print(f"done in {time.time() - started:.0f} s")
     return 0
