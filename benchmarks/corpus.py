@@ -21,6 +21,8 @@ DEV_CORPUS_PLACES = (
     REPO.parent.parent / "shared" / "corpus" / "dev.jsonl.gz",
 )
 SEEDS = REPO / "seeds"
+HTML_CORPUS_NAMES = ("dev_html.jsonl.gz", "train_readability_html.jsonl.gz")
+"""HTML pages for the ``html`` benchmark group: the dev set's and Readability's test pages."""
 FIELDS = ("wet", "extracted")
 
 
@@ -62,3 +64,30 @@ def load(megabytes: float, corpus: Path | None = None) -> Corpus:
     extra = max(1, round(megabytes * 1e6 / extracted_size))
     docs["extracted"] = docs["extracted"] * extra
     return Corpus(source, docs, [p["url"] for p in chosen])
+
+
+def html_pages(
+    megabytes: float, paths: list[Path] | None = None
+) -> tuple[str, list[str], list[str]]:
+    """HTML pages (with their URLs) taking turns from ``paths`` (default: the HTML corpora
+    beside the repository) until they add up to about ``megabytes``; ``("", [], [])`` when none
+    is there."""
+    if paths is None:
+        folder = next((p.parent for p in DEV_CORPUS_PLACES if p.exists()), None)
+        paths = [folder / name for name in HTML_CORPUS_NAMES] if folder else []
+    pages: list[tuple[str, str]] = []
+    for path in paths:
+        if path.exists():
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                pages += [(r["html"], r.get("url") or "") for r in map(json.loads, handle)]
+    if not pages:
+        return "", [], []
+    html, urls, total = [], [], 0.0
+    while total < megabytes:
+        for page, url in pages:
+            html.append(page)
+            urls.append(url)
+            total += len(page.encode("utf-8")) / 1e6
+            if total >= megabytes:
+                break
+    return ", ".join(str(p) for p in paths if p.exists()), html, urls

@@ -47,7 +47,7 @@ from cleantext.pipeline import build_plan, run_steps
 from cleantext.rules import shipped_rules_dir
 
 RESULTS = Path(__file__).resolve().parent / "results"
-GROUPS = ("pipeline", "stages", "engine", "explain", "alternatives", "cli")
+GROUPS = ("pipeline", "stages", "engine", "explain", "alternatives", "html", "cli")
 
 
 @dataclass
@@ -411,6 +411,68 @@ class Suite:
             except alternatives.Unavailable as why:
                 self.add(Result("alternatives", "clean-text", name, skipped=str(why)))
 
+    def case_html(self) -> None:
+        """HTML pages to clean text (``Cleaner.clean_html``) beside trafilatura's default
+        ``extract()`` on the same pages, in turns of about a second (:func:`timed_turns`), on
+        one core. Rates are MB of HTML per second."""
+        source, pages, urls = corpus_module.html_pages(self.args.html_mb, self.args.html)
+        if not pages:
+            self.add(Result("html", "clean_html", "html", skipped="no HTML corpus found"))
+            return
+        print(f"  html input: {source}; {size_of(pages):.1f} MB, {len(pages)} pages", flush=True)
+        by_page = dict(zip(map(id, pages), urls, strict=True))
+
+        def ours(page: str) -> object:
+            return self.cleaner.clean_html(page, url=by_page[id(page)])
+
+        try:
+            import trafilatura
+        except ImportError:
+            trafilatura = None
+        for page in pages[:20]:  # first-use work (model load, plans) is not timed
+            ours(page)
+        megabytes = size_of(pages)
+        if trafilatura is None:
+            self.add(
+                Result(
+                    "html",
+                    "cleantext clean_html",
+                    "html",
+                    megabytes,
+                    timed(ours, pages, self.args.repeat),
+                )
+            )
+            self.add(
+                Result(
+                    "html",
+                    "trafilatura extract() (defaults)",
+                    "html",
+                    skipped="trafilatura is not installed: pip install '.[bench]'",
+                )
+            )
+            return
+
+        def theirs(page: str) -> object:
+            return trafilatura.extract(page, url=by_page[id(page)])
+
+        mine, other = [], []
+        with one_core():
+            for _ in range(self.args.alt_repeat):
+                a, b = timed_turns(
+                    [chunk_timer(ours, pages), chunk_timer(theirs, pages)], len(pages)
+                )
+                mine.append(a)
+                other.append(b)
+        ours_result = Result("html", "cleantext clean_html", "html", megabytes, mine)
+        theirs_result = Result("html", "trafilatura extract() (defaults)", "html", megabytes, other)
+        ratios = sorted(b / a for a, b in zip(mine, other, strict=True))
+        ours_result.note = (
+            f"{statistics.median(ratios):.1f}x trafilatura (median of {len(ratios)} rounds in "
+            f"turns, one core; rounds {ratios[0]:.1f}-{ratios[-1]:.1f}x)"
+        )
+        self.add(ours_result)
+        self.add(theirs_result)
+
     def versus(self, alt: str, field_name: str, timer: ChunkTimer) -> None:
         """Time ``alt`` and the default pipeline in turns; report ``alt`` with the ratio."""
         docs = self.corpus.docs[field_name]
@@ -531,6 +593,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cli", help="the cleantext command to time (default: the one beside this Python)"
     )
     parser.add_argument("--corpus", type=Path, help="a JSONL.gz with wet/extracted fields")
+    parser.add_argument(
+        "--html",
+        type=Path,
+        action="append",
+        help="a JSONL.gz of HTML pages (fields html, url) for the html group; repeatable "
+        "(default: the dev and Readability HTML corpora)",
+    )
+    parser.add_argument("--html-mb", type=float, default=40.0, help="MB of HTML pages (40)")
     parser.add_argument(
         "--busy",
         type=float,

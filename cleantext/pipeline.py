@@ -453,6 +453,7 @@ class Cleaner:
             "drop_headline": drop_headline,
         }
         self._mined_steps: dict[str, PlanStep] = {}
+        self._variants: dict[tuple[tuple[str, str], ...], Cleaner] = {}
         unknown_sets = [n for n in selected or () if n not in library.sets and n != CLASSIFIER_SET]
         unknown_sets += [n for n in forced or () if n not in library.sets]
         if unknown_sets:
@@ -641,6 +642,35 @@ class Cleaner:
         return Cleaned(
             "\n".join(run.lines), tuple(run.edits), run.metadata, set_ids, tuple(run.warnings)
         )
+
+    def with_options(self, **overrides: Any) -> Cleaner:
+        """This cleaner with the same rules and options except ``overrides`` (the keyword
+        options of :class:`Cleaner`); built once per set of overrides and kept."""
+        key = tuple(sorted((name, repr(value)) for name, value in overrides.items()))
+        variant = self._variants.get(key)
+        if variant is None:
+            variant = Cleaner(self.library, **{**self._options, **overrides})
+            self._variants[key] = variant
+        return variant
+
+    def clean_html(
+        self, html: str | bytes, *, url: str | None = None, encoding: str | None = None
+    ) -> str:
+        """The article text of an HTML page (text, or bytes in ``encoding`` or the charset the
+        page declares). See :mod:`cleantext.html.clean`."""
+        from .html.clean import clean_html
+
+        return clean_html(self, html, url=url, encoding=encoding)
+
+    def explain_html(
+        self, html: str | bytes, *, url: str | None = None, encoding: str | None = None
+    ) -> Cleaned:
+        """:meth:`clean_html` with the explanation: the blocks the HTML model dropped and the
+        rules' edits (replaying on ``cleantext.html.parse_page(html).text``), and the page's
+        metadata. See :mod:`cleantext.html.clean`."""
+        from .html.clean import explain_html
+
+        return explain_html(self, html, url=url, encoding=encoding)
 
     def clean_batch(
         self, texts: Iterable[str | None], urls: Iterable[str | None] | None = None

@@ -1,0 +1,119 @@
+"""Load the corpora's HTML pages with their gold text, parsed into block lines and labelled.
+
+Labels come from the scorer itself (``content_labels`` of ``score.py``, gold = ``gold_title`` +
+``gold``): a block line is content when at least half of its tokens are covered by the gold
+article, headline included. Nothing from the corpora is stored in the repository; parsed pages
+are cached under the system's temporary folder to speed up repeated runs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib.util
+import json
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from urllib.parse import urlsplit
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from cleantext.html import HtmlPage, parse_page  # noqa: E402
+
+CORPORA = ("dev", "train_wcxb", "train_readability")
+DEFAULT_CORPUS_DIR = Path("/work/shared/corpus")
+DEFAULT_SCORE = Path("/work/shared/eval/score.py")
+
+
+@dataclass
+class Page:
+    """One corpus page: its parse, labels and gold."""
+
+    corpus: str
+    rid: str
+    url: str
+    site: str
+    page: HtmlPage
+    labels: np.ndarray
+    gold: str
+    page_type: str
+
+
+def load_score(path: Path = DEFAULT_SCORE) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot import the scorer from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def site_of(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def gold_of(record: dict) -> str:
+    """The scorer's default gold: ``gold_title`` then ``gold``."""
+    return "\n".join(record.get(f) or "" for f in ("gold_title", "gold") if record.get(f))
+
+
+def read(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _code_stamp() -> str:
+    """A hash of the parsing code, so a cache built by other code is not reused."""
+    digest = hashlib.sha256()
+    for name in ("blocks.py", "page.py", "metadata.py", "vocabulary.py"):
+        digest.update((ROOT / "cleantext" / "html" / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def load_corpus(
+    name: str,
+    corpus_dir: Path = DEFAULT_CORPUS_DIR,
+    score: ModuleType | None = None,
+    cache: bool = True,
+) -> list[Page]:
+    """The parsed, labelled pages of one corpus (``dev``, ``train_wcxb``, ``train_readability``)."""
+    cache_file = Path(tempfile.gettempdir()) / f"cleantext-html-{name}-{_code_stamp()}.pickle"
+    if cache and cache_file.exists():
+        with cache_file.open("rb") as handle:
+            return pickle.load(handle)
+    score = score or load_score()
+    records = {r["id"]: r for r in read(corpus_dir / f"{name}.jsonl.gz")}
+    pages = []
+    for item in read(corpus_dir / f"{name}_html.jsonl.gz"):
+        record = records[item["id"]]
+        page = parse_page(item["html"])
+        gold = gold_of(record)
+        labels = np.array(score.content_labels(page.text, gold), dtype=bool)
+        assert len(labels) == len(page.lines)
+        pages.append(
+            Page(
+                name,
+                item["id"],
+                item["url"],
+                site_of(item["url"]),
+                page,
+                labels,
+                gold,
+                record.get("page_type") or "article",
+            )
+        )
+    if cache:
+        tmp = cache_file.with_suffix(f".{os.getpid()}")
+        with tmp.open("wb") as handle:
+            pickle.dump(pages, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache_file)
+    return pages

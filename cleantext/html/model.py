@@ -1,0 +1,206 @@
+"""The HTML line model: two small perceptrons evaluated with numpy, and its decision.
+
+Stage 1 scores each block line from its features (:mod:`cleantext.html.features`); it is a
+perceptron distilled from gradient-boosted trees at training time, because trees evaluated node
+by node in numpy would cost more than parsing the page. Stage 2 re-scores each line from
+stage-1 scores around it: over neighbouring lines, and over the lines sharing its block's
+ancestors (a container whose lines mostly score as article is the article, so its short lines
+are too). Both are trained by ``benchmarks/html/train.py``, stage 2 on out-of-fold stage-1
+scores. The weights (``model.npz`` beside this module, a few tens of kB) load once, on first
+use, and are shared read-only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from .blocks import BlockLines
+from .features import FEATURE_NAMES, FloatArray, line_features
+
+SMOOTH_WINDOWS = (1, 2, 4, 8)
+"""Half-widths of the windows over which stage-1 scores are averaged."""
+
+CONTAINER_LEVELS = (0, 1, 2, 3)
+"""Ancestor levels (0: the line's own block) over whose lines stage-1 scores are averaged."""
+
+SMOOTH_LINE_FEATURES = (
+    "log_chars",
+    "is_prose",
+    "link_density",
+    "in_main",
+    "prose_share_1",
+    "prose_share_2",
+    "ends_sentence",
+    "tag_h1",
+    "is_headline",
+    "position",
+)
+"""Stage-1 input columns that stage 2 sees again beside the scores."""
+
+SMOOTH_NAMES: tuple[str, ...] = (
+    "p",
+    *(f"p_w{k}" for k in SMOOTH_WINDOWS),
+    "p_prev",
+    "p_next",
+    "p_max_before",
+    "p_max_after",
+    "p_page_mean",
+    "p_page_max",
+    "p_rel_max",
+    "p_rank",
+    *(f"p_container_{k}" for k in CONTAINER_LEVELS),
+    *SMOOTH_LINE_FEATURES,
+)
+"""Stage-2 input columns, in order (see :func:`smooth_features`)."""
+
+_LINE_COLUMNS = [FEATURE_NAMES.index(name) for name in SMOOTH_LINE_FEATURES]
+
+
+# OpenBLAS splits a matrix product over threads once rows x inner x outer passes 4 * 65536;
+# for layers this small, on a busy machine or with one worker process per core, the threads cost
+# far more than they save (a page's model went from 0.2 to 7 ms). Products are made in row
+# blocks below that size instead.
+_BLAS_THREAD_THRESHOLD = 4 * 65536
+
+
+def _matmul(h: FloatArray, w: FloatArray) -> FloatArray:
+    rows = max(_BLAS_THREAD_THRESHOLD // (w.shape[0] * w.shape[1]), 1)
+    if h.shape[0] <= rows:
+        out: FloatArray = h @ w
+        return out
+    out = np.empty((h.shape[0], w.shape[1]))
+    for i in range(0, h.shape[0], rows):
+        np.matmul(h[i : i + rows], w, out=out[i : i + rows])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Perceptron:
+    """ReLU hidden layers and one logistic output; inputs clipped, then standardised."""
+
+    low: FloatArray
+    high: FloatArray
+    mean: FloatArray
+    scale: FloatArray
+    weights: tuple[FloatArray, ...]
+    biases: tuple[FloatArray, ...]
+
+    def predict(self, x: FloatArray) -> FloatArray:
+        """Probability of content for each row of ``x``."""
+        h = (np.clip(x, self.low, self.high) - self.mean) / self.scale
+        last = len(self.weights) - 1
+        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            h = _matmul(h, w)
+            h += b
+            if i < last:
+                np.maximum(h, 0.0, out=h)
+        out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(h[:, 0], -30.0, 30.0)))
+        return out
+
+    def arrays(self, prefix: str) -> dict[str, FloatArray]:
+        """The arrays to store under ``prefix`` (see :meth:`from_arrays`)."""
+        out = {f"{prefix}_{name}": getattr(self, name) for name in ("low", "high", "mean", "scale")}
+        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            out[f"{prefix}_w{i}"] = w
+            out[f"{prefix}_b{i}"] = b
+        return out
+
+    @classmethod
+    def from_arrays(cls, data: dict[str, FloatArray], prefix: str) -> Perceptron:
+        layers = sum(1 for key in data if key.startswith(f"{prefix}_w"))
+        return cls(
+            low=data[f"{prefix}_low"],
+            high=data[f"{prefix}_high"],
+            mean=data[f"{prefix}_mean"],
+            scale=data[f"{prefix}_scale"],
+            weights=tuple(data[f"{prefix}_w{i}"] for i in range(layers)),
+            biases=tuple(data[f"{prefix}_b{i}"] for i in range(layers)),
+        )
+
+
+def smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> FloatArray:
+    """Stage-2 inputs: stage-1 scores ``p`` around each line, plus a few of its features."""
+    n = len(p)
+    z = np.empty((n, len(SMOOTH_NAMES)))
+    z[:, 0] = p
+    cum = np.concatenate(([0.0], np.cumsum(p)))
+    idx = np.arange(n)
+    col = 1
+    for k in SMOOTH_WINDOWS:
+        low = np.maximum(idx - k, 0)
+        high = np.minimum(idx + k + 1, n)
+        z[:, col] = (cum[high] - cum[low]) / (high - low)
+        col += 1
+    z[0, col] = 0.0
+    z[1:, col] = p[:-1]
+    z[:-1, col + 1] = p[1:]
+    z[-1, col + 1] = 0.0
+    z[0, col + 2] = 0.0
+    z[1:, col + 2] = np.maximum.accumulate(p[:-1])
+    z[-1, col + 3] = 0.0
+    z[:-1, col + 3] = np.maximum.accumulate(p[:0:-1])[::-1]
+    top = float(p.max())
+    z[:, col + 4] = cum[-1] / n
+    z[:, col + 5] = top
+    z[:, col + 6] = p / max(top, 1e-6)
+    z[:, col + 7] = np.argsort(np.argsort(p, kind="stable"), kind="stable") / max(n - 1, 1)
+    col += 8
+    parent = np.asarray(blocks.block_parents, dtype=np.int64)
+    ancestor = np.asarray(blocks.block, dtype=np.int64)
+    level = 0
+    for wanted in CONTAINER_LEVELS:
+        while level < wanted:
+            ancestor = parent[ancestor]
+            level += 1
+        sums = np.bincount(ancestor, weights=p, minlength=len(parent))
+        counts = np.bincount(ancestor, minlength=len(parent))
+        z[:, col] = sums[ancestor] / counts[ancestor]
+        col += 1
+    z[:, col:] = x[:, _LINE_COLUMNS]
+    return z
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlLineModel:
+    """Both stages and the decision threshold chosen on held-out corpora."""
+
+    stage1: Perceptron
+    stage2: Perceptron
+    threshold: float
+    meta: str
+
+    def scores(self, blocks: BlockLines, headline: str = "") -> FloatArray:
+        """Probability that each block line is article text (headline included)."""
+        if not blocks.lines:
+            return np.zeros(0)
+        x = line_features(blocks, headline)
+        p = self.stage1.predict(x)
+        return self.stage2.predict(smooth_features(p, x, blocks))
+
+
+@cache
+def load_html_model() -> HtmlLineModel:
+    """Read the shipped ``model.npz`` (once); checks it was trained on this code's features."""
+    ref = resources.files("cleantext.html").joinpath("model.npz")
+    with ref.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
+        data = {k: np.asarray(npz[k], dtype=np.float64) for k in npz.files if k != "meta"}
+        meta = str(npz["meta"])
+    for array in data.values():
+        array.setflags(write=False)
+    info = json.loads(meta)
+    if tuple(info["features"]) != FEATURE_NAMES or tuple(info["smooth"]) != SMOOTH_NAMES:
+        raise RuntimeError(
+            "cleantext/html/model.npz was trained with other features than this code "
+            "computes; retrain it with benchmarks/html/train.py --write"
+        )
+    return HtmlLineModel(
+        Perceptron.from_arrays(data, "s1"),
+        Perceptron.from_arrays(data, "s2"),
+        float(info["threshold"]),
+        meta,
+    )

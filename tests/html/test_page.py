@@ -1,0 +1,119 @@
+"""The HTML reader: block lines, what is left out, flags, link density and metadata."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleantext import InputError
+from cleantext.html import parse_page
+from cleantext.html.vocabulary import FLAG_NAMES
+
+
+def flags_of(page, index: int) -> set[str]:
+    bits = page.blocks.flags[index]
+    return {name for i, name in enumerate(FLAG_NAMES) if bits >> i & 1}
+
+
+def test_blocks_split_at_block_elements_and_br_and_join_inline_text() -> None:
+    page = parse_page(
+        "<body><div>Before <p>Para <em>one</em>, <a href='#'>linked</a>.</p> after</div>"
+        "<ul><li>First</li><li>Second<br>line</li></ul>"
+        "<table><tr><td>Cell A</td><td>Cell  B</td></tr></table></body>"
+    )
+    assert page.lines == (
+        "Before",
+        "Para one, linked.",
+        "after",
+        "First",
+        "Second",
+        "line",
+        "Cell A",
+        "Cell B",
+    )
+    tags = [page.blocks.block_tags[b] for b in page.blocks.block]
+    assert tags == ["div", "p", "div", "li", "li", "li", "td", "td"]
+
+
+def test_scripts_styles_and_form_fields_are_left_out_hidden_text_is_flagged() -> None:
+    page = parse_page(
+        "<head><style>p {color: red}</style></head><body><p>Kept</p>"
+        "<script>var gone = 1;</script><select><option>Choice</option></select>"
+        "<div hidden><p>Moved in by a script</p></div>"
+        "<p style='display: none'>Tab text</p><noscript><p>Without scripts</p></noscript></body>"
+    )
+    assert page.lines == ("Kept", "Moved in by a script", "Tab text", "Without scripts")
+    assert "hidden" not in flags_of(page, 0)
+    assert "hidden" in flags_of(page, 1)
+    assert "hidden" in flags_of(page, 2)
+
+
+def test_ancestor_tags_and_class_words_reach_the_line() -> None:
+    page = parse_page(
+        "<body><nav class='site-menu'><ul><li><a href='/'>Home</a></li></ul></nav>"
+        "<article><div class='entry-content'><p>Text of the story.</p></div></article>"
+        "<aside id='related-posts'><p>Other story</p></aside>"
+        "<footer class='colophon'><p>Contact us</p></footer></body>"
+    )
+    assert {"tag_nav", "tag_li", "tag_a", "cls_nav"} <= flags_of(page, 0)
+    assert {"tag_article", "cls_content", "tag_p"} <= flags_of(page, 1)
+    assert "tag_nav" not in flags_of(page, 1)
+    assert {"tag_aside", "cls_related"} <= flags_of(page, 2)
+    assert {"tag_footer", "cls_footer"} <= flags_of(page, 3)
+
+
+def test_link_density_counts_the_characters_inside_links() -> None:
+    page = parse_page(
+        "<p>Read <a href='/x'>this story</a> today</p><p><a href='/'>All link</a></p>"
+    )
+    assert page.lines == ("Read this story today", "All link")
+    assert page.blocks.link_chars == (len("this story"), len("All link"))
+
+
+def test_metadata_prefers_the_h1_that_agrees_with_og_title() -> None:
+    page = parse_page(
+        "<html lang='de'><head><title>Brücke wieder offen | Tagesblatt</title>"
+        "<meta property='og:title' content='Brücke wieder offen'>"
+        "<meta property='og:url' content='https://tagesblatt.example/og'>"
+        "<link rel='canonical' href='https://tagesblatt.example/bruecke'>"
+        "<meta property='article:published_time' content='2024-05-02T08:00:00Z'>"
+        "<meta name='author' content='Anna Berg'>"
+        "<meta property='og:site_name' content='Tagesblatt'>"
+        "</head><body><h1>Tagesblatt</h1><h1>Brücke wieder offen</h1><p>Text.</p></body></html>"
+    )
+    meta = page.metadata
+    assert meta.headline == "Brücke wieder offen"
+    assert meta.url == "https://tagesblatt.example/bruecke"
+    assert meta.date == "2024-05-02T08:00:00Z"
+    assert meta.authors == ("Anna Berg",)
+    assert meta.publication == "Tagesblatt"
+    assert meta.language == "de"
+
+
+def test_metadata_falls_back_to_title_time_element_and_author_links() -> None:
+    page = parse_page(
+        "<head><title>Harbour Gazette - Lifeboat crew rescues three sailors</title>"
+        "<meta property='og:url' content='https://gazette.example/lifeboat'></head>"
+        "<body><p>By <a rel='author' href='/staff/kim'>Kim Lowe</a></p>"
+        "<time datetime='2023-11-30'>30 November</time><p>Three sailors were rescued.</p></body>"
+    )
+    meta = page.metadata
+    assert meta.headline == "Lifeboat crew rescues three sailors"
+    assert meta.url == "https://gazette.example/lifeboat"
+    assert meta.date == "2023-11-30"
+    assert meta.authors == ("Kim Lowe",)
+
+
+def test_bytes_are_decoded_by_the_declared_charset_or_the_callers() -> None:
+    html = "<meta charset='windows-1251'><p>Привет, мир</p>"
+    raw = html.encode("windows-1251")
+    assert parse_page(raw).lines == ("Привет, мир",)
+    assert parse_page(raw).metadata.charset == "windows-1251"
+    latin = "<p>Café crème</p>".encode("latin-1")
+    assert parse_page(latin, encoding="latin-1").lines == ("Café crème",)
+    with pytest.raises(InputError, match="unknown charset 'no-such-codec'"):
+        parse_page(latin, encoding="no-such-codec")
+
+
+def test_empty_and_text_only_input() -> None:
+    assert parse_page("").lines == ()
+    assert parse_page("just words").lines == ("just words",)
