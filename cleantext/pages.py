@@ -1,16 +1,11 @@
 """HTML pages for the record layer: the one place where a page becomes cleaned text.
 
 Every format that meets HTML (an ``.html`` file, a JSONL ``--html-field``, a WARC response, a
-text that turns out to be a whole page) calls :func:`clean_page` here and nowhere else, so the
-engine behind it can change in one place.
-
-The engine here reads a page's visible text as block lines (one per paragraph, heading, list
-item or cell; scripts, styles, forms and hidden elements left out) with the page's metadata,
-and cleans that text with the cleaner's rule sets and line classifier (which detects it as a
-whole page, navigation and footers included). The HTML engine of issue 19 (``cleantext.html``,
-a model that also reads tags, classes and link density) replaces :func:`_read_page` and the
-body of :func:`clean_page` with ``cleaner.explain_html(html, url=url, encoding=charset)`` when
-it is merged; the interface here stays.
+text that turns out to be a whole page) calls :func:`clean_page` here and nowhere else. The
+bytes of a page are decoded here (:func:`decode_page`: the served charset, a byte-order mark,
+the page's own declaration, never an error); the page is then read and cleaned by the HTML
+engine, :mod:`cleantext.html` (block lines scored by the HTML line model, the kept text through
+the cleaner's rule sets).
 """
 
 from __future__ import annotations
@@ -23,8 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .document import Cleaned
 
 if TYPE_CHECKING:
-    from selectolax.lexbor import LexborHTMLParser, LexborNode
-
+    from .html import HtmlPage
     from .pipeline import Cleaner
 
 PAGE_AS_TEXT_WARNING = (
@@ -40,76 +34,6 @@ _PAGE_START = re.compile(
 )
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
-)
-
-#: Elements whose content is never page text.
-_UNSEEN = frozenset(
-    [
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "math",
-        "iframe",
-        "object",
-        "embed",
-        "canvas",
-        "head",
-        "select",
-        "option",
-        "textarea",
-        "button",
-        "input",
-        "-comment",
-    ]
-)
-#: Elements that start and end a line of text.
-_BLOCKS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "caption",
-        "dd",
-        "details",
-        "dialog",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hgroup",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
 )
 
 
@@ -161,68 +85,17 @@ def decode_page(html: bytes, charset: str | None = None) -> str:
     return html.decode("utf-8", "replace")
 
 
-def _block_lines(root: LexborNode) -> list[str]:
-    """The text of ``root`` cut into lines at block elements, without recursion (pages nest
-    deeper than Python's stack)."""
-    lines: list[str] = []
-    words: list[str] = []
+def _read_page(html: str | bytes, charset: str | None) -> HtmlPage:
+    from .html import parse_page
 
-    def end_line() -> None:
-        line = " ".join("".join(words).split())
-        if line:
-            lines.append(line)
-        words.clear()
-
-    stack: list[tuple[LexborNode, bool]] = [(root, False)]
-    while stack:
-        node, leaving = stack.pop()
-        tag = node.tag or ""
-        if leaving:
-            end_line()
-            continue
-        if tag == "-text":
-            words.append(node.text_content or "")
-            continue
-        if tag in _UNSEEN or "hidden" in node.attributes:
-            continue
-        if tag in _BLOCKS:
-            end_line()
-            stack.append((node, True))
-        stack.extend((child, False) for child in reversed(list(node.iter(include_text=True))))
-    end_line()
-    return lines
-
-
-def _meta(tree: LexborHTMLParser, selector: str, attribute: str) -> str:
-    node = tree.css_first(selector)
-    value = node.attributes.get(attribute) if node is not None else None
-    return " ".join(value.split()) if value else ""
-
-
-def _read_page(html: str | bytes, charset: str | None) -> PageText:
-    from selectolax.lexbor import LexborHTMLParser
-
-    tree = LexborHTMLParser(decode_page(html, charset) if isinstance(html, bytes) else html)
-    lines = _block_lines(tree.body) if tree.body is not None else []
-    heading = tree.css_first("h1")
-    title = tree.css_first("title")
-    metadata = {
-        "url": _meta(tree, "link[rel=canonical]", "href")
-        or _meta(tree, "meta[property='og:url']", "content"),
-        "headline": _meta(tree, "meta[property='og:title']", "content")
-        or (" ".join(heading.text().split()) if heading is not None else "")
-        or (" ".join(title.text().split()) if title is not None else ""),
-        "date": _meta(tree, "meta[property='article:published_time']", "content")
-        or _meta(tree, "time[datetime]", "datetime"),
-        "author": _meta(tree, "meta[name=author]", "content"),
-    }
-    return PageText("\n".join(lines), {k: v for k, v in metadata.items() if v})
+    return parse_page(decode_page(html, charset) if isinstance(html, bytes) else html)
 
 
 def page_text(html: str | bytes, *, charset: str | None = None) -> PageText:
-    """The visible text of a page and its metadata, uncleaned (what ``cleantext mine``
-    counts lines in)."""
-    return _read_page(html, charset)
+    """The visible text of a page as block lines and its metadata, uncleaned: what the edits
+    of :func:`clean_page` replay on (and what ``cleantext mine`` counts lines in)."""
+    page = _read_page(html, charset)
+    return PageText(page.text, page.metadata.as_dict())
 
 
 def clean_page(
@@ -246,12 +119,7 @@ def clean_page(
     >>> cleaned.text, cleaned.metadata["url"]
     ('The council approved the budget on Monday after a long debate.', 'https://news.example/a')
     """
-    page = _read_page(html, charset)
-    result = cleaner.explain(page.text, url=url or page.url, edits=explain)
-    return Cleaned(
-        result.text,
-        result.edits,
-        {**page.metadata, **result.metadata},
-        result.rule_sets,
-        result.warnings,
-    )
+    from .html.clean import explain_html
+
+    text = decode_page(html, charset) if isinstance(html, bytes) else html
+    return explain_html(cleaner, text, url=url, edits=explain)

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleantext.classify import _model
-from cleantext.classify.decide import Policy, keep_mask, kept_share_too_small
+from cleantext.classify.decide import Policy, headline_of, keep_mask, kept_share_too_small
 from cleantext.classify.features import FEATURE_NAMES, page_features
 from cleantext.classify.kind import KIND_FEATURES, kind_features
 from cleantext.classify.model import SMOOTH_NAMES, LineModel, Mlp, compiled_kernel
@@ -50,7 +50,8 @@ PAGE = [
 def expected_drop(model: LineModel, lines: list[str], probs: np.ndarray, page: bool) -> object:
     """What ``kernel.decide`` must answer, from the numpy policy and valve."""
     lengths = np.array([len(s) for s in lines], dtype=np.float64)
-    keep = keep_mask(probs, lengths, whole_page=page, policy=model.policy)
+    headline = headline_of(page_features(lines))
+    keep = keep_mask(probs, lengths, whole_page=page, policy=model.policy, headline=headline)
     if keep.all():
         return []
     if not keep.any() or kept_share_too_small(
@@ -137,6 +138,7 @@ def test_fresh_kind_ignores_what_the_rules_removed() -> None:
     st.sampled_from([0.05, 0.1]),
     st.sampled_from([0.9, 1.01]),
     st.sampled_from([0.0, 0.05, 0.3]),
+    st.integers(min_value=-1, max_value=5),
 )
 def test_compiled_policy_matches_the_python_one(
     rows: list[tuple[float, int]],
@@ -145,6 +147,7 @@ def test_compiled_policy_matches_the_python_one(
     inside: float,
     outside: float,
     edge: float,
+    headline: int,
 ) -> None:
     """The kernel's ``keep`` (what ``decide`` applies) against ``decide.keep_mask``, on any
     scores and lengths, ties included."""
@@ -154,8 +157,11 @@ def test_compiled_policy_matches_the_python_one(
     )
     probs = np.array([p for p, _ in rows])
     lengths = np.array([float(n) for _, n in rows])
-    expected = keep_mask(probs, lengths, whole_page=page, policy=policy)
-    assert model.kernel.keep(probs, lengths, page) == bytes(expected.tolist())
+    at = headline if 0 <= headline < len(rows) else None
+    expected = keep_mask(probs, lengths, whole_page=page, policy=policy, headline=at)
+    assert model.kernel.keep(probs, lengths, page, -1 if at is None else at) == bytes(
+        expected.tolist()
+    )
 
 
 def test_kernel_rejects_bad_input_clearly() -> None:
@@ -165,7 +171,7 @@ def test_kernel_rejects_bad_input_clearly() -> None:
     with pytest.raises(ValueError, match="float64"):
         MODEL.kernel.predict(["a", "b"], True, np.empty(3))
     with pytest.raises(ValueError, match="lengths: expected a float64 array of 2 values"):
-        MODEL.kernel.keep(np.ones(2), np.ones(3), True)
+        MODEL.kernel.keep(np.ones(2), np.ones(3), True, -1)
     with pytest.raises(ValueError, match="lines_before"):
         MODEL.kernel.decide(["a"], None, -3, np.empty(1))
 

@@ -102,9 +102,9 @@ def html_page(number: int, *, charset: str = "utf-8", extra: str = "") -> bytes:
     """A news page with navigation and a footer around the article."""
     body = "".join(f"<p>{line}</p>" for line in article(number).split("\n"))
     page = (
-        f"<!DOCTYPE html><html><head><meta charset='{charset}'><title>Quay vote {number}"
-        "</title></head><body><nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News"
-        "</a></li><li><a href='/sport'>Sport</a></li></ul></nav>"
+        f"<!DOCTYPE html><html><head><meta charset='{charset}'><title>Council backs quay plan "
+        f"{number} | Harbour Gazette</title></head><body><nav><ul><li><a href='/'>Home</a></li>"
+        "<li><a href='/news'>News</a></li><li><a href='/sport'>Sport</a></li></ul></nav>"
         f"<article><h1>Council backs quay plan {number}</h1>{body}{extra}</article>"
         "<footer><p>© 2024 Harbour Gazette. All rights reserved.</p></footer></body></html>"
     )

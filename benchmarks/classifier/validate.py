@@ -41,7 +41,7 @@ import train
 from corpora import CORPORA, FIELDS, Page, load_pages, load_score, read_records
 from sklearn.model_selection import GroupKFold
 
-from cleantext.classify.decide import Policy, keep_mask, too_little_kept
+from cleantext.classify.decide import Policy, headline_of, keep_mask, too_little_kept
 from cleantext.classify.features import FloatArray
 from cleantext.classify.kind import KindModel
 
@@ -129,6 +129,7 @@ class Tuner:
         self.score, self.pages, self.held = score, pages, held
         self.memo: dict[tuple[int, bytes], tuple[float, float, float]] = {}
         self.lengths = [np.array([len(s) for s in p.lines], dtype=np.float64) for p in pages]
+        self.headlines = [headline_of(p.x) for p in pages]
 
     def counts(self, i: int, choice: Choice | None) -> tuple[float, float, float]:
         page = self.pages[i]
@@ -137,7 +138,13 @@ class Tuner:
         else:
             whole = self.held.kind[i] >= choice.kind_threshold
             probs = (self.held.page if whole else self.held.article)[i]
-            keep = keep_mask(probs, self.lengths[i], whole_page=whole, policy=choice.policy)
+            keep = keep_mask(
+                probs,
+                self.lengths[i],
+                whole_page=whole,
+                policy=choice.policy,
+                headline=self.headlines[i],
+            )
             if too_little_kept(self.lengths[i], keep, whole_page=whole):
                 keep[:] = True
         key = (i, keep.tobytes())
@@ -264,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(pages)} pages ({time.perf_counter() - t0:.0f} s)", flush=True)
 
     results: list[dict[str, Any]] = []
-    policies: dict[str, Any] = {}
+    saved = a.folds / "policy.json"  # a run of one scheme keeps the other's policies
+    policies: dict[str, Any] = json.loads(saved.read_text()) if saved.exists() else {}
     for scheme in a.schemes.split(","):
         held = fold_models(pages, scheme, a.folds, a.seed)
         tuner = Tuner(score, pages, held)
@@ -302,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
                     }
                 )
                 print_row(results[-1])
-    (a.folds / "policy.json").write_text(json.dumps(policies, indent=1))
+    saved.write_text(json.dumps(policies, indent=1))
     if a.json:
         a.json.write_text(json.dumps(results, indent=1))
     print(f"policy for shipping: {policies.get('all')}  ({time.perf_counter() - t0:.0f} s)")

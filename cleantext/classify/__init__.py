@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from cleantext.classify.decide import keep_mask, kept_share_too_small
+from cleantext.classify.decide import headline_of, keep_mask, kept_share_too_small
 from cleantext.classify.features import page_features
 from cleantext.classify.kind import KIND_FEATURES, kind_features
 from cleantext.classify.model import LineModel, load_model
@@ -140,7 +140,7 @@ def _look(text_lines: list[str], whole_page: bool | None, lines_before: int | No
         fresh = model.kind.is_page(features)
     probs = model.predict(x, whole_page=page)
     lengths = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
-    keep = keep_mask(probs, lengths, whole_page=page, policy=model.policy)
+    keep = keep_mask(probs, lengths, whole_page=page, policy=model.policy, headline=headline_of(x))
     if keep.all():
         return _Round(probs, page, fresh, [], False)
     if not keep.any() or kept_share_too_small(

@@ -95,6 +95,7 @@ typedef struct {
 } Column;
 
 #define MAX_COLUMNS 256
+#define PAGE_MIN_LINES 5 /* kind.PAGE_MIN_LINES: fewer lines are never a whole page */
 #define MAX_HALF 64
 
 /* A name "<base>_w<k>" (k a positive integer): 1 with *half = k and the base's length in
@@ -910,6 +911,7 @@ static void kind_features(const Kernel *k, const double *base, const double *cha
 
 /* kind.KindModel.is_page on these features. */
 static int is_page(const Kernel *k, const double *kind) {
+    if (kind[K_LOG_LINES] < log(PAGE_MIN_LINES - 0.5)) return 0; /* kind.PAGE_MIN_LINES */
     double z = k->kind_bias;
     double sum = 0.0;
     for (int j = 0; j < N_KIND; j++) {
@@ -1236,8 +1238,19 @@ static PyObject *kernel_features(Kernel *self, PyObject *args) {
 /* Stage-2 probabilities of the n lines into p; *whole_page < 0 asks the page detector (told
  * lines_before, < 0: not known), which then sets it, and *fresh to its answer for the same
  * lines with nothing removed before (fresh may be NULL); -1 with an error set. */
+/* The line the title features mark as the headline (features.title_features), or -1. */
+static Py_ssize_t headline_of(const Kernel *k, const double *x, Py_ssize_t n) {
+    for (int c = 0; c < k->n_features; c++) {
+        if (k->features[c].kind != B_IS_HEADLINE || k->features[c].arg) continue;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (x[i * k->n_features + c] > 0.0) return i;
+        return -1;
+    }
+    return -1;
+}
+
 static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int *whole_page,
-                        Py_ssize_t lines_before, double *p, int *fresh) {
+                        Py_ssize_t lines_before, double *p, int *fresh, Py_ssize_t *headline) {
     int widest = self->stage1.widest > self->stage2.widest ? self->stage1.widest
                                                            : self->stage2.widest;
     double *x = PyMem_Malloc(sizeof(double) * (n * (self->n_features + self->n_smooth + 1) +
@@ -1250,6 +1263,7 @@ static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int *whole_
     double kind[N_KIND];
     int status = page_features(self, lines, n, x, *whole_page < 0 ? kind : NULL, lines_before);
     if (status == 0) {
+        if (headline) *headline = headline_of(self, x, n);
         if (*whole_page < 0) {
             *whole_page = is_page(self, kind);
             if (fresh) {
@@ -1278,16 +1292,16 @@ static PyObject *kernel_predict(Kernel *self, PyObject *args) {
         return NULL;
     Py_buffer view;
     if (get_out(out, &view, n) < 0) return NULL;
-    int status = n ? predict_into(self, lines, n, &whole_page, -1, view.buf, NULL) : 0;
+    int status = n ? predict_into(self, lines, n, &whole_page, -1, view.buf, NULL, NULL) : 0;
     PyBuffer_Release(&view);
     if (status < 0) return NULL;
     Py_RETURN_NONE;
 }
 
-/* decide.page_keep: the best block of (p - block) * length, kept from `inside` on, and lines
- * outside it from `outside` on. */
+/* decide.page_keep: the best block of (p - block) * length, kept from `inside` on, lines
+ * outside it from `outside` on, and the headline (-1: none). */
 static void page_keep(const Kernel *k, const double *p, const double *length, Py_ssize_t n,
-                      unsigned char *keep) {
+                      Py_ssize_t headline, unsigned char *keep) {
     /* prefix[j] = sum of the first j gains (sequential, as np.cumsum adds); the best block
      * ends at the first j reaching the largest prefix[j] - min(prefix[0..j-1]) and starts at
      * the last index of that minimum. */
@@ -1314,6 +1328,7 @@ static void page_keep(const Kernel *k, const double *p, const double *length, Py
     }
     for (Py_ssize_t i = 0; i < n; i++)
         keep[i] = p[i] >= k->outside || (i >= first && i < end && p[i] >= k->inside);
+    if (headline >= 0 && headline < n) keep[headline] = 1;
 }
 
 /* decide.article_keep: all but the leading and trailing lines below `edge`. */
@@ -1341,14 +1356,17 @@ static int get_in(PyObject *obj, Py_buffer *view, Py_ssize_t *count, const char 
 }
 
 PyDoc_STRVAR(keep_doc,
-             "keep(probs, lengths, whole_page)\n--\n\n"
+             "keep(probs, lengths, whole_page, headline)\n--\n\n"
              "The policy's keep flag of each line (decide.keep_mask), one byte each, from the\n"
-             "lines' probabilities and lengths (float64): what decide applies after predict.");
+             "lines' probabilities and lengths (float64) and the headline's position (-1:\n"
+             "none): what decide applies after predict.");
 
 static PyObject *kernel_keep(Kernel *self, PyObject *args) {
     PyObject *probs_obj, *lengths_obj;
     int whole_page;
-    if (!PyArg_ParseTuple(args, "OOp:keep", &probs_obj, &lengths_obj, &whole_page)) return NULL;
+    Py_ssize_t headline;
+    if (!PyArg_ParseTuple(args, "OOpn:keep", &probs_obj, &lengths_obj, &whole_page, &headline))
+        return NULL;
     Py_buffer probs, lengths;
     Py_ssize_t n = -1;
     if (get_in(probs_obj, &probs, &n, "probs") < 0) return NULL;
@@ -1360,7 +1378,7 @@ static PyObject *kernel_keep(Kernel *self, PyObject *args) {
     if (flags) {
         unsigned char *keep = (unsigned char *)PyBytes_AS_STRING(flags);
         if (whole_page)
-            page_keep(self, probs.buf, lengths.buf, n, keep);
+            page_keep(self, probs.buf, lengths.buf, n, headline, keep);
         else
             article_keep(self, probs.buf, n, keep);
     }
@@ -1408,13 +1426,15 @@ static PyObject *kernel_decide(Kernel *self, PyObject *args) {
         goto done;
     }
     int asked = whole_page, fresh = whole_page;
-    if (predict_into(self, lines, n, &whole_page, lines_before, view.buf, &fresh) < 0) goto done;
+    Py_ssize_t headline = -1;
+    if (predict_into(self, lines, n, &whole_page, lines_before, view.buf, &fresh, &headline) < 0)
+        goto done;
     if (asked >= 0) fresh = whole_page;
     double total = 0.0, kept = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) total += length[i] = (double)PyUnicode_GET_LENGTH(
                                                   PyList_GET_ITEM(lines, i));
     if (whole_page)
-        page_keep(self, p, length, n, keep);
+        page_keep(self, p, length, n, headline, keep);
     else
         article_keep(self, p, n, keep);
     Py_ssize_t dropped = 0;

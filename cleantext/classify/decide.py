@@ -11,7 +11,9 @@ Why two policies:
   navigation line with a high score cannot pull a block across a menu of low-scoring ones,
   and a short low-scoring line inside the article, a subhead or a list item, does not break
   it). Inside that block a line is kept from the low ``inside`` probability on; outside it
-  only when it is clearly content (``outside``), such as a second article block.
+  only when it is clearly content (``outside``), such as a second article block. The
+  headline (the line that repeats the page's title, ``features.title_features``) is kept
+  wherever it is: a byline, a date or a share bar often stands between it and the block.
 * extracted text: it is article text already, and a lost sentence costs more than a leftover
   share button. Only leading and trailing runs of lines that score below ``edge_threshold``
   are cut, a bar chosen on corpora held out from training so that article recall does not
@@ -26,9 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from cleantext.classify.features import FloatArray
+from cleantext.classify.features import FEATURE_NAMES, FloatArray
 
 BoolArray = npt.NDArray[np.bool_]
+_IS_HEADLINE = FEATURE_NAMES.index("is_headline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +88,23 @@ def page_keep(
     block_threshold: float,
     inside: float,
     outside: float,
+    headline: int | None = None,
 ) -> BoolArray:
-    """Keep flags of the whole-page policy (see the module docstring).
+    """Keep flags of the whole-page policy (see the module docstring); ``headline`` is the
+    headline's position, if the page has one.
 
     >>> page_keep(np.array([0.6, 0.1, 0.9, 0.15, 0.8, 0.05, 0.95]), np.ones(7),
     ...           block_threshold=0.4, inside=0.1, outside=0.9).tolist()
     [False, False, True, True, True, False, True]
+    >>> page_keep(np.array([0.3, 0.1, 0.9, 0.8]), np.ones(4),
+    ...           block_threshold=0.4, inside=0.1, outside=0.9, headline=0).tolist()
+    [True, False, True, True]
     """
     keep: BoolArray = probs >= outside
     first, end = best_block(probs, lengths, block_threshold)
     keep[first:end] |= probs[first:end] >= inside
+    if headline is not None:
+        keep[headline] = True
     return keep
 
 
@@ -114,9 +124,15 @@ def article_keep(probs: FloatArray, *, edge_threshold: float) -> BoolArray:
 
 
 def keep_mask(
-    probs: FloatArray, lengths: FloatArray, *, whole_page: bool, policy: Policy
+    probs: FloatArray,
+    lengths: FloatArray,
+    *,
+    whole_page: bool,
+    policy: Policy,
+    headline: int | None = None,
 ) -> BoolArray:
-    """The keep flags ``policy`` gives the non-empty lines of one document, before the valve.
+    """The keep flags ``policy`` gives the non-empty lines of one document, before the valve
+    (``headline``: the headline's position, :func:`headline_of`).
 
     >>> keep_mask(np.array([0.01, 0.9]), np.ones(2), whole_page=False,
     ...           policy=Policy(edge=0.05)).tolist()
@@ -129,8 +145,15 @@ def keep_mask(
             block_threshold=policy.block,
             inside=policy.inside,
             outside=policy.outside,
+            headline=headline,
         )
     return article_keep(probs, edge_threshold=policy.edge)
+
+
+def headline_of(x: FloatArray) -> int | None:
+    """The headline's position from a document's line features (``is_headline``), if any."""
+    marked = np.flatnonzero(x[:, _IS_HEADLINE] > 0.0)
+    return int(marked[0]) if marked.size else None
 
 
 def too_little_kept(lengths: FloatArray, keep: BoolArray, *, whole_page: bool) -> bool:

@@ -47,6 +47,10 @@ SHORT_SPACES = 4
 """...and this many spaces (the cap keeps unspaced scripts' sentences from counting as short)."""
 EDGE_LINES = 10
 """How many lines at the top and at the bottom count as the page's edges."""
+PAGE_MIN_LINES = 5
+"""A document of fewer lines is never read as a whole page: too few lines to tell an article
+block from what surrounds it, and what the rules leave of a page that short is its article."""
+_LOG_MIN_LINES = float(np.log(PAGE_MIN_LINES - 0.5))  # between log(4) and log(5), clear of both
 
 _IS_HEADLINE = FEATURE_NAMES.index("is_headline")
 _SENTENCE_LIKE = FEATURE_NAMES.index("sentence_like")
@@ -105,7 +109,10 @@ class KindModel:
     threshold: float
 
     def page_probability(self, features: FloatArray) -> float:
-        """Probability that the document with these :data:`KIND_FEATURES` is a whole page."""
+        """Probability that the document with these :data:`KIND_FEATURES` is a whole page
+        (0 below :data:`PAGE_MIN_LINES` lines)."""
+        if features[0] < _LOG_MIN_LINES:
+            return 0.0
         z = float(((features - self.mean) / self.scale) @ self.weights) + self.bias
         return 1.0 / (1.0 + float(np.exp(-min(max(z, -30.0), 30.0))))
 

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..actions import Change, Outcome, Stage
+from ..changes import apply_changes, edits_for
 from ..document import Cleaned
-from ..pipeline import apply_changes, edits_for
 from ..rules import Rule
 from .features import FloatArray
 from .model import load_html_model
@@ -85,10 +85,12 @@ def explain_html(
     *,
     url: str | None = None,
     encoding: str | None = None,
+    edits: bool = True,
 ) -> Cleaned:
     """Clean an HTML page and say how (see the module docstring).
 
     The edits replay on ``parse_page(html).text``: first the dropped blocks, then the rules'.
+    ``edits=False`` leaves the edit log out (the metadata and warnings stay).
 
     >>> from cleantext import Cleaner
     >>> page = "<nav><a href='/'>Home</a></nav><h1>Storm closes port</h1>" + (
@@ -99,14 +101,16 @@ def explain_html(
     page = parse_page(html, encoding=encoding)
     changes, fallback = boilerplate_changes(page)
     lines = list(page.lines)
-    edits = edits_for(lines, changes, (BOILERPLATE_BLOCK,))
+    dropped = edits_for(lines, changes, (BOILERPLATE_BLOCK,)) if edits else []
     kept = apply_changes(lines, changes)
-    result = _text_cleaner(cleaner).explain("\n".join(kept), url=url or page.metadata.url or None)
+    result = _text_cleaner(cleaner).explain(
+        "\n".join(kept), url=url or page.metadata.url or None, edits=edits
+    )
     metadata = {**page.metadata.as_dict(), **result.metadata}
     warnings: Sequence[str] = ((NOTHING_KEPT_WARNING,) if fallback else ()) + result.warnings
     return Cleaned(
         result.text,
-        (*edits, *result.edits),
+        (*dropped, *result.edits),
         metadata,
         (HTML_SET, *result.rule_sets),
         tuple(warnings),
