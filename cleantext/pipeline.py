@@ -190,16 +190,19 @@ class _Run:
     joint: JointScan | None = None
     #: the marker hits of the joint scan (to confirm), with the lines it read
     markers: tuple[list[str], list[int]] | None = None
-    #: a step passed over a line it would act on elsewhere (see ``Outcome.unsettled``)
-    unsettled: bool = False
-    #: the classifier has looked at the lines in this pass
-    classified: bool = False
-    #: a repair step has looked at the lines in this pass
-    repaired: bool = False
+    #: steps that may act on the output (see ``Cleaner._run``): a step that passed over a
+    #: line it would act on elsewhere (``Outcome.unsettled``), or one that judged lines a
+    #: repair step changed after it
+    recheck: list[Step] = field(default_factory=list)
+    #: the steps that judged the lines so far in this pass (the classifier, repair steps)
+    judges: list[Step] = field(default_factory=list)
 
-    def step(self, plan_step: PlanStep) -> None:
-        judged = self.classified or self.repaired  # looked at lines a repair may still change
-        self.repaired |= plan_step.stage is Stage.REPAIR
+    def step(self, plan_step: PlanStep, again: Step | None = None) -> None:
+        """Apply ``plan_step``; ``again`` is how to run it on this pass's output, for a step
+        that judges the lines (the classifier: :meth:`Cleaner._classify_again`)."""
+        judges = len(self.judges)  # a repair step's changes concern those before it
+        if again is not None or plan_step.stage is Stage.REPAIR:
+            self.judges.append(again or plan_step.run)
         if plan_step.gate is not None:
             gate, index, strips = plan_step.gate
             found = self.possible.get(gate)
@@ -220,11 +223,13 @@ class _Run:
         for key, value in outcome.metadata.items():
             self.metadata.setdefault(key, value)
         self.warnings.extend(outcome.warnings)
-        self.unsettled |= outcome.unsettled
+        if outcome.unsettled:
+            self.recheck.append(again or plan_step.run)
         if changes:
             # The classifier and the earlier repair steps judged the lines as they were; a
             # line a repair step joins or drops after them changes what they would judge.
-            self.unsettled |= judged and plan_step.stage is Stage.REPAIR
+            if plan_step.stage is Stage.REPAIR:
+                self.recheck.extend(self.judges[:judges])
             if self.explain:
                 self.edits.extend(edits_for(self.lines, changes, plan_step.rules))
             self.lines = apply_changes(self.lines, changes)
@@ -296,6 +301,18 @@ CLASSIFIER_RULE = Rule(
     step=lambda lines: Outcome(),
 )
 CONSERVATIVE_WARNING = "the classifier would have removed nearly everything; its lines were kept"
+
+
+def _acts_again(run: _Run) -> bool:
+    """Whether a step of ``run.recheck`` would change ``run``'s output: only then can another
+    pass change it (the other steps give the same answer on their own output)."""
+    for step in dict.fromkeys(run.recheck):
+        try:
+            if step(run.lines).changes:
+                return True
+        except TimeoutError:  # out of time again: the next pass leaves it out as well
+            continue
+    return False
 
 
 def classifier_step(whole_page: bool | None, lines_before: int | None = None) -> PlanStep:
@@ -474,9 +491,10 @@ class Cleaner:
         before it, which may change once lines are removed, or a byline below the lines a
         byline rule looks at; lines the repair stage joins or drops after the classifier or
         an earlier repair step judged them; a classifier still removing lines after its last
-        look. Only then is the result cleaned again, until nothing changes (at most
-        :data:`MAX_PASSES` passes); the edits of every pass are kept in order, so they still
-        replay onto the input.
+        look. Only then are those steps run on the result, and if one of them would change
+        it, the result is cleaned again, until nothing changes (at most :data:`MAX_PASSES`
+        passes); the edits of every pass are kept in order, so they still replay onto the
+        input.
         """
         if not isinstance(text, str):
             raise TypeError(
@@ -490,7 +508,7 @@ class Cleaner:
         if warning:
             run.warnings.insert(0, warning)
         passes = 1
-        while run.unsettled and passes < MAX_PASSES:
+        while run.recheck and passes < MAX_PASSES and _acts_again(run):
             output = "\n".join(run.lines)
             again, set_ids = self._pass(output, url, explain)
             if "\n".join(again.lines) == output:
@@ -523,7 +541,8 @@ class Cleaner:
                     continue
                 # Detection needs to know how much the rules removed: a per-document step.
                 plan_step = classifier_step(self._options["whole_page"], sum(map(bool, normalized)))
-                run.classified = True
+                run.step(plan_step, again=self._classify_again)
+                continue
             run.step(plan_step)
         if mined is not None:
             run.step(mined)
@@ -533,6 +552,10 @@ class Cleaner:
             del run.edits[normalize_edits:]
             run.metadata.clear()
         return run, set_ids
+
+    def _classify_again(self, lines: Sequence[str]) -> Outcome:
+        """The classifier as the next pass would run it on ``lines`` (this pass's output)."""
+        return classifier_step(self._options["whole_page"], sum(map(bool, lines))).run(lines)
 
     def _detect(self, run: _Run, url: str | None) -> tuple[str, ...]:
         """Site sets by URL, else by content (markers found by the run's joint scan)."""
