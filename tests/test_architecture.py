@@ -8,6 +8,7 @@ the modules :mod:`cleantext.io.registry` finds at run time (every format module)
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -223,3 +224,18 @@ def test_the_private_name_check_sees_both_spellings() -> None:
         "line 5: cleantext.rules._other",
         "line 5: cleantext.rules._third",
     ]
+
+
+def test_no_public_name_of_the_package_is_also_one_of_its_modules() -> None:
+    # ``cleantext.explain`` was both a function and a module: which one a user got depended on
+    # what was imported first.
+    modules = {name.rpartition(".")[2] for name in MODULES if name.count(".") == 1}
+    assert modules & set(cleantext.__all__) == set()
+
+
+def test_explain_is_the_function_whatever_was_imported_first() -> None:
+    code = (
+        "import cleantext.explain_view, cleantext.cli.explain, cleantext\n"
+        "assert callable(cleantext.explain) and cleantext.explain.__module__ == 'cleantext'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
