@@ -14,10 +14,6 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-# Import the ``explain`` submodule (rendering of explanations) before the ``explain`` function
-# below is defined: a submodule's first import binds its name on the package, which would
-# otherwise replace the function.
-from . import explain as _explain_view  # noqa: F401
 from .document import Cleaned, Edit, replay
 from .errors import CleanTextError, ConfigError, InputError, Problem, RuleFileError
 from .pipeline import Cleaner

@@ -39,7 +39,7 @@ from .actions import ACTIONS, ParamKind
 from .errors import Problem
 from .matcher import line_matcher
 from .matcher.budget import Budgets
-from .rules import Rule, RuleSet, _check_extends, _FileChecker, rule_files
+from .rules import Rule, RuleFileChecker, RuleSet, check_extends, rule_files
 from .testing import check_example
 
 
@@ -576,7 +576,7 @@ def lint(paths: Iterable[str | Path], *, context: Iterable[str | Path] = ()) -> 
         f for f in rule_files(Path(c) for c in context) if f.resolve() not in target_set
     ]
     for path in target_files:
-        checker = _FileChecker(path)
+        checker = RuleFileChecker(path)
         rule_set = checker.rule_set()
         problems += [_from_load_problem(p) for p in checker.problems]
         if rule_set is None:
@@ -594,12 +594,12 @@ def lint(paths: Iterable[str | Path], *, context: Iterable[str | Path] = ()) -> 
             continue
         checked[rule_set.id] = rule_set
     for path in context_files:
-        context_set = _FileChecker(path).rule_set()
+        context_set = RuleFileChecker(path).rule_set()
         if context_set is not None and context_set.id not in checked:
             others.setdefault(context_set.id, context_set)
     every = {**others, **checked}
     extends_problems: list[Problem] = []
-    _check_extends(every, extends_problems)
+    check_extends(every, extends_problems)
     problems += [
         _from_load_problem(p) for p in extends_problems if Path(p.file).resolve() in target_set
     ]

@@ -25,7 +25,9 @@ from .actions.base import compile_pattern
 from .errors import Problem, RuleFileError
 from .matcher.budget import DEFAULT_SECONDS, UserPattern
 
-_ID = regex.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_PATTERN = regex.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""What a rule or rule set id must fully match (kebab-case); ``cleantext rules new`` checks a
+new set's id against it before writing anything."""
 SET_KEYS = frozenset(
     {"id", "name", "description", "extends", "always", "domains", "detect", "detect_min", "rules"}
 )
@@ -114,8 +116,11 @@ def _hint(word: str, choices: Iterable[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
-class _FileChecker:
-    """Collects the problems of one file while turning its TOML into a :class:`RuleSet`."""
+class RuleFileChecker:
+    """Collects the problems of one file while turning its TOML into a :class:`RuleSet`.
+
+    Public because lint reads files through it too, to report the same problems as loading.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -251,7 +256,7 @@ class _FileChecker:
             return None
         rule_id = table.get("id")
         name = rule_id if isinstance(rule_id, str) and rule_id else f"#{index}"
-        if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+        if not isinstance(rule_id, str) or not ID_PATTERN.fullmatch(rule_id):
             self.problem(name, "id", "must be kebab-case (lowercase letters, digits, hyphens).")
         description = self.text(table, "description", name)
         why = self.text(table, "why", name)
@@ -332,7 +337,7 @@ class _FileChecker:
                 "id",
                 f"must be {self.path.stem!r}, the file name without .toml (found {set_id!r}).",
             )
-        elif not _ID.fullmatch(set_id):
+        elif not ID_PATTERN.fullmatch(set_id):
             self.problem("", "id", "must be kebab-case; rename the file too.")
         for unknown in sorted(set(data) - SET_KEYS):
             self.problem("", unknown, f"is not a rule-set key.{_hint(unknown, SET_KEYS)}")
@@ -383,7 +388,8 @@ class _FileChecker:
         )
 
 
-def _check_extends(sets: Mapping[str, RuleSet], problems: list[Problem]) -> None:
+def check_extends(sets: Mapping[str, RuleSet], problems: list[Problem]) -> None:
+    """Add a problem for every ``extends`` that names a set not in ``sets`` (loading and lint)."""
     for rule_set in sets.values():
         for parent in rule_set.extends:
             if parent not in sets:
@@ -485,7 +491,7 @@ class RuleLibrary:
             if not source.exists():
                 problems.append(Problem(str(source), "", "", "does not exist."))
         for path in rule_files((s for s in sources if s.exists()), unreadable=problems):
-            checker = _FileChecker(path)
+            checker = RuleFileChecker(path)
             rule_set = checker.rule_set()
             problems.extend(checker.problems)
             if rule_set is None:
@@ -502,7 +508,7 @@ class RuleLibrary:
                 )
                 continue
             sets[rule_set.id] = rule_set
-        _check_extends(sets, problems)
+        check_extends(sets, problems)
         if problems:
             raise RuleFileError(problems)
         return cls(list(sets.values()), sources)

@@ -8,6 +8,7 @@ the modules :mod:`cleantext.io.registry` finds at run time (every format module)
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,3 +149,93 @@ def test_every_module_of_the_graph_is_importable() -> None:
     # The graph is read from files; the names must be the modules Python imports.
     assert "cleantext.io.formats.jsonl" in MODULES and "cleantext.io.registry" in MODULES
     assert {m for m in sys.modules if m.startswith("cleantext.io.formats.")} <= set(MODULES)
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _private_names_reached(module: str, source: str) -> list[str]:
+    """Private names of other cleantext modules that ``module``'s source imports or reads.
+
+    Both ``from cleantext.x import _name`` and ``x._name`` on a cleantext module bound by an
+    import count; a private submodule (``_build``) is a module of the package, not a name
+    hidden inside another module, and may be imported. What the checked module defines itself
+    is its own business.
+    """
+    package = module if MODULES[module].name == "__init__.py" else module.rpartition(".")[0]
+    reached: list[str] = []
+    module_aliases: dict[str, str] = {}
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                origin = node.module or ""
+            else:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                origin = ".".join([*base, node.module] if node.module else base)
+            if not _under(origin, ("cleantext",)):
+                continue
+            for alias in node.names:
+                target = f"{origin}.{alias.name}"
+                if target in MODULES:
+                    module_aliases[alias.asname or alias.name] = target
+                elif _is_private(alias.name) and origin != module:
+                    reached.append(f"line {node.lineno}: from {origin} import {alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if _under(alias.name, ("cleantext",)) and alias.asname:
+                    module_aliases[alias.asname] = alias.name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _is_private(node.attr):
+            owner = ast.unparse(node.value)
+            head, _, rest = owner.partition(".")
+            if head in module_aliases:
+                target = ".".join(filter(None, (module_aliases[head], rest)))
+            elif head == "cleantext":
+                target = owner
+            else:
+                continue
+            if target in MODULES and target != module and f"{target}.{node.attr}" not in MODULES:
+                reached.append(f"line {node.lineno}: {target}.{node.attr}")
+    return reached
+
+
+def test_no_module_reaches_for_another_modules_private_names() -> None:
+    found = {
+        module: reached
+        for module, path in sorted(MODULES.items())
+        if (reached := _private_names_reached(module, path.read_text(encoding="utf-8")))
+    }
+    assert found == {}, "promote what is shared to a public name, or move the helper"
+
+
+def test_the_private_name_check_sees_both_spellings() -> None:
+    source = (
+        "from ..rules import _hidden, Rule\n"
+        "from .. import rules as r\n"
+        "from .. import _build\n"
+        "import cleantext.rules\n"
+        "r._other(cleantext.rules._third, _build.load_extension)\n"
+    )
+    reached = _private_names_reached("cleantext.cli.rules", source)
+    assert reached == [
+        "line 1: from cleantext.rules import _hidden",
+        "line 5: cleantext.rules._other",
+        "line 5: cleantext.rules._third",
+    ]
+
+
+def test_no_public_name_of_the_package_is_also_one_of_its_modules() -> None:
+    # ``cleantext.explain`` was both a function and a module: which one a user got depended on
+    # what was imported first.
+    modules = {name.rpartition(".")[2] for name in MODULES if name.count(".") == 1}
+    assert modules & set(cleantext.__all__) == set()
+
+
+def test_explain_is_the_function_whatever_was_imported_first() -> None:
+    code = (
+        "import cleantext.explain_view, cleantext.cli.explain, cleantext\n"
+        "assert callable(cleantext.explain) and cleantext.explain.__module__ == 'cleantext'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

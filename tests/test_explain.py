@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cleantext import Cleaner, Edit, replay
 from cleantext.cli import main
-from cleantext.explain import (
+from cleantext.explain_view import (
     align,
     hits_per_rule,
     original_of,

@@ -66,8 +66,6 @@ class Outcome:
     unsettled: bool = False
 
 
-NOTHING = Outcome()
-
 Step = Callable[[Sequence[str]], Outcome]
 
 

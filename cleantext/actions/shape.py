@@ -1,4 +1,4 @@
-"""Shape tests on single lines: does it end a sentence, look like a heading, start lowercase.
+"""Shape tests on single lines: does it end a sentence, look like a heading, start uppercase.
 
 These predicates are language-neutral on purpose (punctuation and letter case, not word
 lists) so the structural actions built on them work for any language written in a cased script.
@@ -39,12 +39,6 @@ def first_letter(line: str) -> str:
     """The first letter of the line, or ``""`` when it has none."""
     match = _FIRST_LETTER.search(line)
     return match.group() if match else ""
-
-
-def starts_lowercase(line: str) -> bool:
-    """True when the first letter of the line is lowercase (a sentence that continues)."""
-    letter = first_letter(line)
-    return bool(letter) and letter.islower()
 
 
 def starts_uppercase(line: str) -> bool:

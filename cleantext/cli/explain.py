@@ -14,7 +14,14 @@ import json
 import sys
 from pathlib import Path
 
-from ..explain import align, hits_per_rule, render_ansi, render_html, render_plain, summary_lines
+from ..explain_view import (
+    align,
+    hits_per_rule,
+    render_ansi,
+    render_html,
+    render_plain,
+    summary_lines,
+)
 from .clean import read_text
 from .common import EXIT_OK, add_rule_options, cleaner_from_args, shorten
 

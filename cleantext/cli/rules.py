@@ -15,7 +15,7 @@ from ..errors import ConfigError
 from ..io.documents import iter_documents
 from ..lint import lint
 from ..mine import toml_string
-from ..rules import _ID, Rule, RuleLibrary, RuleSet, rule_files
+from ..rules import ID_PATTERN, Rule, RuleLibrary, RuleSet, rule_files
 from ..scaffold import propose, scaffold
 from ..testing import check_example, run_rule
 from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, rule_paths, shorten
@@ -276,7 +276,7 @@ def _output_dir(args: argparse.Namespace) -> Path:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    if not _ID.fullmatch(args.site):
+    if not ID_PATTERN.fullmatch(args.site):
         raise ConfigError(
             f"{args.site!r} is not a valid set id: use kebab-case, e.g. 'harbour-gazette'."
         )

@@ -131,9 +131,6 @@ CLASS_WORDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 """Words of ``class``/``id`` values, by what they usually mark."""
 
-ARTICLE_BODY_SELECTOR = "[itemprop=articleBody], [itemprop=text], [itemprop=reviewBody]"
-"""schema.org markup for the body of an article, a post or a review."""
-
 FLAG_NAMES: tuple[str, ...] = (
     *dict.fromkeys(name for names in TAG_FLAGS.values() for name in names),
     *CLASS_WORDS,

@@ -95,8 +95,3 @@ def sniffed(head: bytes) -> Format | None:
 def writer_for(payload: Payload) -> Format:
     """The output format of ``payload`` when the output's name does not say one."""
     return all_formats()[_DEFAULT_WRITERS[payload]]
-
-
-def output_suffix(writer: Format) -> str:
-    """The name ending an output written by ``writer`` gets (``.jsonl`` for JSONL)."""
-    return writer.suffixes[0]

@@ -21,7 +21,7 @@ import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from .document import Cleaned, Edit
 
@@ -371,18 +371,3 @@ def render_html(
 <pre class="meta">{metadata}</pre>
 </body></html>
 """
-
-
-def explain_report(cleaned: Cleaned, original: str) -> dict[str, Any]:
-    """The explanation as plain data (for ``--json``): pieces, hits and metadata."""
-    pieces = align(original, cleaned.edits)
-    return {
-        "rule_sets": list(cleaned.rule_sets),
-        "pieces": [{"kind": p.kind, "text": p.text, "rule": p.rule} for p in pieces],
-        "hits": [
-            {"rule": h.rule, "edits": h.edits, "removed": h.removed_chars, "added": h.added_chars}
-            for h in hits_per_rule(cleaned, pieces)
-        ],
-        "metadata": dict(cleaned.metadata),
-        "warnings": list(cleaned.warnings),
-    }
