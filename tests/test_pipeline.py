@@ -214,3 +214,25 @@ def test_classifier_can_be_switched_off_or_told_the_input_kind() -> None:
     assert "Officials said the operation" in as_article
     restored = pickle.loads(pickle.dumps(Cleaner(whole_page=True)))
     assert restored.clean(WHOLE_PAGE) == Cleaner(whole_page=True).clean(WHOLE_PAGE)
+
+
+def test_a_footer_marker_brought_into_reach_by_a_later_removal_is_cut_at_once() -> None:
+    """The issue's rules-only counterexample: the comment marker comes too early to count
+    (``min_position``) until the long newsletter line after it is removed; cleaning once must
+    give what cleaning twice gives."""
+    newsletter = (
+        "Subscribe to get the match reports, the transfer news and the exclusive interviews "
+        "of our reporters in the weekly football newsletter"
+    )
+    text = "\n".join(
+        [
+            "The club confirmed the signing on Friday.",
+            "Comments (12)",
+            "Great news for the fans!",
+            newsletter,
+        ]
+    )
+    cleaner = Cleaner(classifier=False)
+    cleaned = cleaner.clean(text)
+    assert cleaned == "The club confirmed the signing on Friday."
+    assert cleaner.clean(cleaned) == cleaned
