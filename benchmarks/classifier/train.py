@@ -58,6 +58,7 @@ from cleantext.classify.model import (  # noqa: E402
     SMOOTH_NAMES,
     Mlp,
     arrays_of,
+    input_scaling,
     kind_arrays,
     kind_of,
     mlp_of,
@@ -139,18 +140,6 @@ def stack2(
         ]
     )
     return z, np.concatenate([p.labels for p in pages]), np.concatenate([p.weights for p in pages])
-
-
-def input_scaling(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """``low``, ``high``, ``mean``, ``scale`` of a perceptron's inputs (see ``Mlp``)."""
-    # Clip only long tails: the range always covers [0, 1], so rare binary flags survive.
-    low = np.minimum(np.percentile(x, 0.5, axis=0), 0.0)
-    high = np.maximum(np.percentile(x, 99.5, axis=0), 1.0)
-    clipped = np.clip(x, low, high)
-    mean = clipped.mean(axis=0)
-    scale = clipped.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    return low, high, mean, scale
 
 
 def distil(x: FloatArray, y: np.ndarray, w: np.ndarray, hidden: tuple[int, ...], seed: int) -> Mlp:

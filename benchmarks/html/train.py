@@ -41,11 +41,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data
 
 from cleantext import Cleaner
+from cleantext.classify.model import Mlp, arrays_of, input_scaling
 from cleantext.html.features import FEATURE_NAMES, FloatArray, line_features
 from cleantext.html.model import (
     SMOOTH_NAMES,
     HtmlLineModel,
-    Perceptron,
     smooth_features,
 )
 
@@ -84,22 +84,12 @@ class Item:
         self.w = weight / max(weight.sum(), 1e-9) * 100.0
 
 
-def scaling(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    low = np.minimum(np.percentile(x, 0.5, axis=0), 0.0)
-    high = np.maximum(np.percentile(x, 99.5, axis=0), 1.0)
-    clipped = np.clip(x, low, high)
-    mean = clipped.mean(axis=0)
-    scale = clipped.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    return low, high, mean, scale
-
-
-def perceptron(x: FloatArray, fit: Callable[[FloatArray], Any]) -> Perceptron:
+def perceptron(x: FloatArray, fit: Callable[[FloatArray], Any]) -> Mlp:
     """Fit ``fit`` (a scikit-learn perceptron's fit on scaled inputs) and keep its weights."""
-    low, high, mean, scale = scaling(x)
+    low, high, mean, scale = input_scaling(x)
     est = fit((np.clip(x, low, high) - mean) / scale)
     as32 = lambda a: np.asarray(a, dtype=np.float32).astype(np.float64)  # noqa: E731
-    return Perceptron(
+    return Mlp(
         as32(low),
         as32(high),
         as32(mean),
@@ -363,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "(CC-BY-4.0); ScrapingHub article-extraction-benchmark (MIT); "
                 "Mozilla Readability test pages (Apache-2.0). See benchmarks/html/README.md.",
             }
-            arrays = {**model.stage1.arrays("s1"), **model.stage2.arrays("s2")}
+            arrays = {**arrays_of(model.stage1, "s1"), **arrays_of(model.stage2, "s2")}
             np.savez_compressed(
                 MODEL_PATH,
                 meta=np.array(json.dumps(meta)),

@@ -296,6 +296,19 @@ def smooth_features(p: FloatArray, x: FloatArray, *, whole_page: bool) -> FloatA
     return z
 
 
+def input_scaling(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """``low``, ``high``, ``mean``, ``scale`` of a perceptron's inputs (see :class:`Mlp`), from
+    the training rows ``x``; used by the training scripts of both line models."""
+    # Clip only long tails: the range always covers [0, 1], so rare binary flags survive.
+    low = np.minimum(np.percentile(x, 0.5, axis=0), 0.0)
+    high = np.maximum(np.percentile(x, 99.5, axis=0), 1.0)
+    clipped = np.clip(x, low, high)
+    mean = clipped.mean(axis=0)
+    scale = clipped.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    return low, high, mean, scale
+
+
 def mlp_of(data: Mapping[str, npt.NDArray[np.float64]], prefix: str) -> Mlp:
     """The perceptron stored under ``prefix`` (inverse of :func:`arrays_of`)."""
     n_layers = sum(1 for k in data if k.startswith(f"{prefix}_w"))

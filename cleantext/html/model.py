@@ -19,6 +19,7 @@ from importlib import resources
 
 import numpy as np
 
+from ..classify.model import Mlp, mlp_of
 from .blocks import BlockLines
 from .features import FEATURE_NAMES, FloatArray, line_features
 
@@ -59,68 +60,6 @@ SMOOTH_NAMES: tuple[str, ...] = (
 """Stage-2 input columns, in order (see :func:`smooth_features`)."""
 
 _LINE_COLUMNS = [FEATURE_NAMES.index(name) for name in SMOOTH_LINE_FEATURES]
-
-
-# OpenBLAS splits a matrix product over threads once rows x inner x outer passes 4 * 65536;
-# for layers this small, on a busy machine or with one worker process per core, the threads cost
-# far more than they save (a page's model went from 0.2 to 7 ms). Products are made in row
-# blocks below that size instead.
-_BLAS_THREAD_THRESHOLD = 4 * 65536
-
-
-def _matmul(h: FloatArray, w: FloatArray) -> FloatArray:
-    rows = max(_BLAS_THREAD_THRESHOLD // (w.shape[0] * w.shape[1]), 1)
-    if h.shape[0] <= rows:
-        out: FloatArray = h @ w
-        return out
-    out = np.empty((h.shape[0], w.shape[1]))
-    for i in range(0, h.shape[0], rows):
-        np.matmul(h[i : i + rows], w, out=out[i : i + rows])
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class Perceptron:
-    """ReLU hidden layers and one logistic output; inputs clipped, then standardised."""
-
-    low: FloatArray
-    high: FloatArray
-    mean: FloatArray
-    scale: FloatArray
-    weights: tuple[FloatArray, ...]
-    biases: tuple[FloatArray, ...]
-
-    def predict(self, x: FloatArray) -> FloatArray:
-        """Probability of content for each row of ``x``."""
-        h = (np.clip(x, self.low, self.high) - self.mean) / self.scale
-        last = len(self.weights) - 1
-        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            h = _matmul(h, w)
-            h += b
-            if i < last:
-                np.maximum(h, 0.0, out=h)
-        out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(h[:, 0], -30.0, 30.0)))
-        return out
-
-    def arrays(self, prefix: str) -> dict[str, FloatArray]:
-        """The arrays to store under ``prefix`` (see :meth:`from_arrays`)."""
-        out = {f"{prefix}_{name}": getattr(self, name) for name in ("low", "high", "mean", "scale")}
-        for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            out[f"{prefix}_w{i}"] = w
-            out[f"{prefix}_b{i}"] = b
-        return out
-
-    @classmethod
-    def from_arrays(cls, data: dict[str, FloatArray], prefix: str) -> Perceptron:
-        layers = sum(1 for key in data if key.startswith(f"{prefix}_w"))
-        return cls(
-            low=data[f"{prefix}_low"],
-            high=data[f"{prefix}_high"],
-            mean=data[f"{prefix}_mean"],
-            scale=data[f"{prefix}_scale"],
-            weights=tuple(data[f"{prefix}_w{i}"] for i in range(layers)),
-            biases=tuple(data[f"{prefix}_b{i}"] for i in range(layers)),
-        )
 
 
 def smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> FloatArray:
@@ -169,8 +108,8 @@ def smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> FloatAr
 class HtmlLineModel:
     """Both stages and the decision threshold chosen on held-out corpora."""
 
-    stage1: Perceptron
-    stage2: Perceptron
+    stage1: Mlp
+    stage2: Mlp
     threshold: float
     meta: str
 
@@ -199,8 +138,8 @@ def load_html_model() -> HtmlLineModel:
             "computes; retrain it with benchmarks/html/train.py --write"
         )
     return HtmlLineModel(
-        Perceptron.from_arrays(data, "s1"),
-        Perceptron.from_arrays(data, "s2"),
+        mlp_of(data, "s1"),
+        mlp_of(data, "s2"),
         float(info["threshold"]),
         meta,
     )
