@@ -343,6 +343,15 @@ EXTRACT_MASTHEAD = ActionSpec(
     gate=("pattern", "line"),
 )
 
+_NEAR_TOP = Param(
+    ParamKind.INT,
+    "only lines above the first N non-blank lines the rule keeps (0: anywhere); the lines it "
+    "removes do not count, so a doubled line at the edge goes with its twin",
+    default=0,
+    minimum=0,
+)
+"""``max_line`` of the byline and field rules (see ``_matches_near_top``)."""
+
 EXTRACT_BYLINE = ActionSpec(
     name="extract-byline",
     stage=Stage.EXTRACT,
@@ -352,9 +361,7 @@ EXTRACT_BYLINE = ActionSpec(
             ParamKind.PATTERN,
             "must match the whole line; groups `authors`, `role`, `email`, `social` are recorded",
         ),
-        "max_line": Param(
-            ParamKind.INT, "only the first N non-blank lines (0: anywhere)", default=0, minimum=0
-        ),
+        "max_line": _NEAR_TOP,
     },
     build=_byline,
     gate=("pattern", "line"),
@@ -370,9 +377,7 @@ EXTRACT_FIELDS = ActionSpec(
             "must match the whole line; every named group is recorded (authors, role, email "
             "and social as in a byline)",
         ),
-        "max_line": Param(
-            ParamKind.INT, "only the first N non-blank lines (0: anywhere)", default=0, minimum=0
-        ),
+        "max_line": _NEAR_TOP,
     },
     build=_fields,
     gate=("pattern", "line"),
