@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar
 from ..errors import ConfigError
 from .chunk import Chunk, ChunkResult, Payload, Reject, Tally
 from .compression import Codec, codec_for, strip_codec
+from .read import whole_chunks
 from .sinks import Sink
 
 if TYPE_CHECKING:
@@ -113,8 +114,9 @@ class Format:
         compress: Codec | None = None,
         payload: Payload | None = None,
     ) -> Iterator[Chunk]:
-        """Cut ``stream`` (decompressed unless :attr:`decompress` is false) into chunks."""
-        raise NotImplementedError
+        """Cut ``stream`` (decompressed unless :attr:`decompress` is false) into chunks: by
+        default the whole file is one chunk (a format of one document a file)."""
+        return whole_chunks(stream, source, self, compress=compress, payload=payload)
 
     def process(self, processor: Processor, chunk: Chunk) -> ChunkResult:
         """Parse, clean and encode ``chunk`` (whose ``error`` is empty); never raises for a

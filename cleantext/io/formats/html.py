@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePath
 from types import MappingProxyType
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from ...mine import Document
 from ...pages import looks_like_page, page_text
 from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally, dump_json
-from ..compression import Codec, compressor
+from ..compression import compressor
 from ..format import Fields, Format
-from ..read import whole_chunks
 from .text import text_result
 
 if TYPE_CHECKING:
@@ -34,17 +33,6 @@ class HtmlFormat(Format):
 
     def sniff(self, head: bytes) -> bool:
         return looks_like_page(head[:8192].decode("utf-8", "replace"))
-
-    def chunks(
-        self,
-        stream: IO[bytes],
-        source: str,
-        *,
-        chunk_bytes: int,
-        compress: Codec | None = None,
-        payload: Payload | None = None,
-    ) -> Iterator[Chunk]:
-        return whole_chunks(stream, source, self, compress=compress, payload=payload)
 
     def process(self, processor: Processor, chunk: Chunk) -> ChunkResult:
         tally = Tally()

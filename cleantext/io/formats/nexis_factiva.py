@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import PurePath
 from types import MappingProxyType
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...mine import Document
 from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally, dump_json
-from ..compression import Codec, compressor
+from ..compression import compressor
 from ..exports import FACTIVA, FIELDS, NEXIS, ExportLayoutError, read_export, sniff_export
 from ..format import Fields, Format
-from ..read import whole_chunks
 from .text import decoded
 
 if TYPE_CHECKING:
@@ -40,20 +39,9 @@ class _ExportFormat(Format):
     def sniff(self, head: bytes) -> bool:
         return sniff_export(head.decode("utf-8", "replace")) == self.kind
 
-    def chunks(
-        self,
-        stream: IO[bytes],
-        source: str,
-        *,
-        chunk_bytes: int,
-        compress: Codec | None = None,
-        payload: Payload | None = None,
-    ) -> Iterator[Chunk]:
-        # An export is read whole, like a text document; processing splits its articles.
-        return whole_chunks(stream, source, self, compress=compress, payload=payload)
-
     def process(self, processor: Processor, chunk: Chunk) -> ChunkResult:
-        """One JSONL record per article.
+        """One JSONL record per article (an export is read whole, one chunk: see
+        :meth:`Format.chunks`).
 
         A file whose layout cannot be followed is rejected whole, at the line where reading
         went wrong; an article over ``--max-bytes`` is rejected alone, at the line its text

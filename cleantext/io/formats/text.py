@@ -9,9 +9,8 @@ from typing import IO, TYPE_CHECKING
 from ...errors import InputError
 from ...mine import Document
 from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally
-from ..compression import Codec, compressor
+from ..compression import compressor
 from ..format import Fields, Format
-from ..read import whole_chunks
 from ..sinks import ByteSink, Sink
 
 if TYPE_CHECKING:
@@ -39,17 +38,6 @@ class TextFormat(Format):
     payloads = (Payload.TEXT,)
     writes = frozenset({Payload.TEXT})
     holds = "the whole file is one document (any name no other format claims)"
-
-    def chunks(
-        self,
-        stream: IO[bytes],
-        source: str,
-        *,
-        chunk_bytes: int,
-        compress: Codec | None = None,
-        payload: Payload | None = None,
-    ) -> Iterator[Chunk]:
-        return whole_chunks(stream, source, self, compress=compress, payload=payload)
 
     def process(self, processor: Processor, chunk: Chunk) -> ChunkResult:
         tally = Tally()
