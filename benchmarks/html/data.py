@@ -8,10 +8,7 @@ are cached under the system's temporary folder to speed up repeated runs.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import importlib.util
-import json
 import os
 import pickle
 import sys
@@ -19,18 +16,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from urllib.parse import urlsplit
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from cleantext.html import HtmlPage, parse_page  # noqa: E402
+sys.path.insert(0, str(ROOT / "benchmarks" / "classifier"))
 
-CORPORA = ("dev", "train_wcxb", "train_readability")
-DEFAULT_CORPUS_DIR = Path("/work/shared/corpus")
-DEFAULT_SCORE = Path("/work/shared/eval/score.py")
+# The corpora, their scorer and their sites as the text classifier's training reads them.
+from corpora import CORPORA, CORPUS_DIR, load_score, read_records, site_of  # noqa: E402, F401
+
+from cleantext.html import HtmlPage, parse_page  # noqa: E402
 
 
 @dataclass
@@ -47,28 +44,9 @@ class Page:
     page_type: str
 
 
-def load_score(path: Path = DEFAULT_SCORE) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot import the scorer from {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def site_of(url: str) -> str:
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
-
-
 def gold_of(record: dict) -> str:
     """The scorer's default gold: ``gold_title`` then ``gold``."""
     return "\n".join(record.get(f) or "" for f in ("gold_title", "gold") if record.get(f))
-
-
-def read(path: Path) -> list[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def _code_stamp() -> str:
@@ -81,7 +59,7 @@ def _code_stamp() -> str:
 
 def load_corpus(
     name: str,
-    corpus_dir: Path = DEFAULT_CORPUS_DIR,
+    corpus_dir: Path = CORPUS_DIR,
     score: ModuleType | None = None,
     cache: bool = True,
 ) -> list[Page]:
@@ -91,9 +69,9 @@ def load_corpus(
         with cache_file.open("rb") as handle:
             return pickle.load(handle)
     score = score or load_score()
-    records = {r["id"]: r for r in read(corpus_dir / f"{name}.jsonl.gz")}
+    records = {r["id"]: r for r in read_records(name, corpus_dir)}
     pages = []
-    for item in read(corpus_dir / f"{name}_html.jsonl.gz"):
+    for item in read_records(f"{name}_html", corpus_dir):
         record = records[item["id"]]
         page = parse_page(item["html"])
         gold = gold_of(record)

@@ -222,9 +222,7 @@ def trafilatura_outputs(corpus: str, items: Sequence[Item]) -> list[str]:
             return [done[i.page.rid] for i in items]
     import trafilatura
 
-    html = {
-        r["id"]: r["html"] for r in data.read(data.DEFAULT_CORPUS_DIR / f"{corpus}_html.jsonl.gz")
-    }
+    html = {r["id"]: r["html"] for r in data.read_records(f"{corpus}_html")}
     outputs = [trafilatura.extract(html[i.page.rid], url=i.page.url) or "" for i in items]
     with cache.open("w", encoding="utf-8") as handle:
         for i, out in zip(items, outputs, strict=True):
