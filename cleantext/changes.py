@@ -8,11 +8,22 @@ explain view, into :class:`~cleantext.document.Edit` spans of the joined text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from .actions import Change
 from .document import Edit
 from .matcher import Lines
-from .rules import Rule
+
+
+class Named(Protocol):
+    """What an edit names: the rule (``set/id``) and its action, as a
+    :class:`~cleantext.rules.Rule` does (and the export reader's cuts)."""
+
+    @property
+    def qualified_id(self) -> str: ...
+
+    @property
+    def action(self) -> str: ...
 
 
 def apply_changes(lines: list[str], changes: Sequence[Change]) -> list[str]:
@@ -27,8 +38,11 @@ def apply_changes(lines: list[str], changes: Sequence[Change]) -> list[str]:
     return result
 
 
-def edits_for(lines: Sequence[str], changes: Sequence[Change], rules: Sequence[Rule]) -> list[Edit]:
-    """Character edits equivalent to ``changes`` on ``"\\n".join(lines)``, in replay order.
+def edits_for(
+    lines: Sequence[str], changes: Sequence[Change], rules: Sequence[Named]
+) -> list[Edit]:
+    """Character edits equivalent to ``changes`` on ``"\\n".join(lines)``, in replay order;
+    ``rules[change.tag]`` names each.
 
     They are listed from the end of the text backwards, so each span is still valid when the
     edits before it in the list have been applied.

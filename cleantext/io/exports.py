@@ -37,6 +37,8 @@ from typing import Any
 
 import regex
 
+from ..actions import Change
+from ..changes import apply_changes, edits_for
 from ..document import Edit
 from ..errors import InputError
 
@@ -214,6 +216,11 @@ class _Cut:
     rule: str
     action: str
 
+    @property
+    def qualified_id(self) -> str:
+        """The rule the edit names (``kind/part``), as :func:`edits_for` reads it."""
+        return self.rule
+
 
 def _apply(lines: Sequence[str], cuts: Sequence[_Cut]) -> tuple[str, tuple[Edit, ...]]:
     """The text the sorted, non-overlapping ``cuts`` make of ``lines``, and their edits.
@@ -221,31 +228,9 @@ def _apply(lines: Sequence[str], cuts: Sequence[_Cut]) -> tuple[str, tuple[Edit,
     Edits are listed from the end of the text backwards, so each span still fits the text
     when the edits before it in the list have been applied (the pipeline's convention).
     """
-    offsets = [0] * (len(lines) + 1)
-    for i, line in enumerate(lines):
-        offsets[i + 1] = offsets[i] + len(line) + 1
-    text = "\n".join(lines)
-    end_line = len(lines)
-    edits: list[Edit] = []
-    for cut in reversed(cuts):
-        first, last = cut.first, cut.last
-        if cut.lines:
-            start, end = offsets[first], offsets[last] - 1
-        elif last < end_line:
-            start, end = offsets[first], offsets[last]
-        else:
-            # Deleting the (current) last lines also deletes the newline before them.
-            start, end = max(offsets[first] - 1, 0), max(offsets[end_line] - 1, 0)
-            end_line = first
-        edits.append(Edit(cut.rule, cut.action, start, end, text[start:end], "\n".join(cut.lines)))
-    out: list[str] = []
-    position = 0
-    for cut in cuts:
-        out.extend(lines[position : cut.first])
-        out.extend(cut.lines)
-        position = cut.last
-    out.extend(lines[position:])
-    return "\n".join(out), tuple(edits)
+    changes = [Change(cut.first, cut.last, cut.lines, tag) for tag, cut in enumerate(cuts)]
+    edits = edits_for(lines, changes, cuts)
+    return "\n".join(apply_changes(list(lines), changes)), tuple(edits)
 
 
 def _article(
