@@ -102,7 +102,24 @@ _GZIP_BLOCK = 1 << 17
 _GZIP_MOST = 1 << 22
 
 
-class GzipReader(io.BufferedIOBase):
+class _Decompressing(io.BufferedIOBase):
+    """A reader of decompressed bytes built on its ``read1`` (which subclasses define)."""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        """``size`` decompressed bytes, fewer only at the end (everything if ``size < 0``)."""
+        if size is None or size < 0:
+            return b"".join(iter(self.read1, b""))
+        pieces: list[bytes] = []
+        while size > 0 and (piece := self.read1(size)):
+            pieces.append(piece)
+            size -= len(piece)
+        return b"".join(pieces)
+
+
+class GzipReader(_Decompressing):
     """The decompressed content of a gzip file of one or more members (as workers write them).
 
     The gzip modules' own readers hold back some of what they decompressed before a
@@ -120,9 +137,6 @@ class GzipReader(io.BufferedIOBase):
         self._inflate = _zlib.decompressobj(wbits=_GZIP_WBITS)
         self._input = b""  # compressed bytes read and not yet decompressed
         self._in_member = False  # input ending now would cut a member short
-
-    def readable(self) -> bool:
-        return True
 
     def read1(self, size: int | None = -1) -> bytes:
         """Some decompressed bytes (at most ``size``); ``b""`` only at the end."""
@@ -148,22 +162,12 @@ class GzipReader(io.BufferedIOBase):
             if out:
                 return out
 
-    def read(self, size: int | None = -1) -> bytes:
-        """``size`` decompressed bytes, fewer only at the end (everything if ``size < 0``)."""
-        if size is None or size < 0:
-            return b"".join(iter(self.read1, b""))
-        pieces: list[bytes] = []
-        while size > 0 and (piece := self.read1(size)):
-            pieces.append(piece)
-            size -= len(piece)
-        return b"".join(pieces)
-
 
 #: compressed bytes given to the zstd decompressor at once: at most 32 MB of output
 _ZSTD_PIECE = 1 << 10
 
 
-class ZstdReader(io.BufferedIOBase):
+class ZstdReader(_Decompressing):
     """The decompressed content of a zstd file of one or more frames (as workers write them).
 
     zstandard's stream reader ends quietly where a file is cut inside a frame, so the records
@@ -179,9 +183,6 @@ class ZstdReader(io.BufferedIOBase):
         self._input = b""  # compressed bytes read and not yet given to the decompressor
         self._output = b""  # decompressed bytes not yet handed out
         self._in_frame = False  # input ending now would cut a frame short
-
-    def readable(self) -> bool:
-        return True
 
     def _fill(self) -> bool:
         """Decompress more into ``_output``; ``False`` at the end of the input."""
@@ -210,16 +211,6 @@ class ZstdReader(io.BufferedIOBase):
         most = size if size is not None and size > 0 else len(self._output)
         out, self._output = self._output[:most], self._output[most:]
         return out
-
-    def read(self, size: int | None = -1) -> bytes:
-        """``size`` decompressed bytes, fewer only at the end (everything if ``size < 0``)."""
-        if size is None or size < 0:
-            return b"".join(iter(self.read1, b""))
-        pieces: list[bytes] = []
-        while size > 0 and (piece := self.read1(size)):
-            pieces.append(piece)
-            size -= len(piece)
-        return b"".join(pieces)
 
 
 def open_decompressed(raw: IO[bytes], codec: Codec | None) -> IO[bytes]:
