@@ -107,23 +107,22 @@ def annotation(cleaned: Cleaned) -> dict[str, Any]:
 
 def check_text(record: Mapping[str, Any], text_field: str) -> str:
     """Why ``record`` has no cleanable text in ``text_field`` (``""`` when it has)."""
-    if text_field not in record:
-        return f"no {text_field!r} field (--text-field chooses it)"
-    value = record[text_field]
-    if not isinstance(value, str):
-        kind = "null" if value is None else type(value).__name__
-        return f"field {text_field!r} is {kind}, not a string"
-    return ""
+    return _string_field(record, text_field, "--text-field")
 
 
 def check_html(record: Mapping[str, Any], html_field: str) -> str:
     """Why ``record`` has no HTML page in ``html_field`` (``""`` when it has)."""
-    if html_field not in record:
-        return f"no {html_field!r} field (--html-field chooses it)"
-    value = record[html_field]
+    return _string_field(record, html_field, "--html-field")
+
+
+def _string_field(record: Mapping[str, Any], name: str, option: str) -> str:
+    """Why ``record[name]`` is not a string (``""`` when it is); ``option`` chooses ``name``."""
+    if name not in record:
+        return f"no {name!r} field ({option} chooses it)"
+    value = record[name]
     if not isinstance(value, str):
         kind = "null" if value is None else type(value).__name__
-        return f"field {html_field!r} is {kind}, not a string"
+        return f"field {name!r} is {kind}, not a string"
     return ""
 
 
