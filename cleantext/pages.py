@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from .document import Cleaned
 
 if TYPE_CHECKING:
-    from .html import HtmlPage
     from .pipeline import Cleaner
 
 PAGE_AS_TEXT_WARNING = (
@@ -85,16 +84,16 @@ def decode_page(html: bytes, charset: str | None = None) -> str:
     return html.decode("utf-8", "replace")
 
 
-def _read_page(html: str | bytes, charset: str | None) -> HtmlPage:
-    from .html import parse_page
-
-    return parse_page(decode_page(html, charset) if isinstance(html, bytes) else html)
+def _as_text(html: str | bytes, charset: str | None) -> str:
+    return decode_page(html, charset) if isinstance(html, bytes) else html
 
 
 def page_text(html: str | bytes, *, charset: str | None = None) -> PageText:
     """The visible text of a page as block lines and its metadata, uncleaned: what the edits
     of :func:`clean_page` replay on (and what ``cleantext mine`` counts lines in)."""
-    page = _read_page(html, charset)
+    from .html import parse_page
+
+    page = parse_page(_as_text(html, charset))
     return PageText(page.text, page.metadata.as_dict())
 
 
@@ -121,5 +120,4 @@ def clean_page(
     """
     from .html.clean import explain_html
 
-    text = decode_page(html, charset) if isinstance(html, bytes) else html
-    return explain_html(cleaner, text, url=url, edits=explain)
+    return explain_html(cleaner, _as_text(html, charset), url=url, edits=explain)
