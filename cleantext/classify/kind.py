@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cleantext.classify.decide import headline_of
 from cleantext.classify.features import FEATURE_NAMES, FloatArray
 
 KIND_FEATURES = (
@@ -52,7 +53,6 @@ PAGE_MIN_LINES = 5
 block from what surrounds it, and what the rules leave of a page that short is its article."""
 _LOG_MIN_LINES = float(np.log(PAGE_MIN_LINES - 0.5))  # between log(4) and log(5), clear of both
 
-_IS_HEADLINE = FEATURE_NAMES.index("is_headline")
 _SENTENCE_LIKE = FEATURE_NAMES.index("sentence_like")
 _LOG_REPEATS = FEATURE_NAMES.index("log_repeats")
 
@@ -79,7 +79,7 @@ def kind_features(lines: Sequence[str], x: FloatArray, lines_before: int | None)
     n = len(lines)
     short = short_flags(lines)
     edge = min(EDGE_LINES, n)
-    headline = np.flatnonzero(x[:, _IS_HEADLINE] > 0.0)
+    headline = headline_of(x)
     chars = sum(map(len, lines))
     return np.array(
         [
@@ -88,8 +88,8 @@ def kind_features(lines: Sequence[str], x: FloatArray, lines_before: int | None)
             short[:edge].sum() / edge,
             short[n - edge :].sum() / edge,
             max(0.0, 1.0 - n / lines_before) if lines_before else 0.0,
-            1.0 if headline.size else 0.0,
-            headline[0] / n if headline.size else 1.0,
+            0.0 if headline is None else 1.0,
+            1.0 if headline is None else headline / n,
             float((x[:, _SENTENCE_LIKE] > 0.0).sum()) / n,
             np.log(chars) - np.log(n),
             float((x[:, _LOG_REPEATS] > 0.0).sum()) / n,
