@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ..matcher.budget import DEFAULT_SECONDS, UserPattern
+from ..matcher.budget import DEFAULT_SECONDS, PatternLike, UserPattern
 
 
 class Stage(enum.IntEnum):
@@ -67,6 +67,16 @@ class Outcome:
 
 
 Step = Callable[[Sequence[str]], Outcome]
+
+
+def matches_from(
+    lines: Sequence[str], start: int, pattern: PatternLike, only: Sequence[int] | None
+) -> bool:
+    """Whether ``pattern`` matches a whole non-blank line at ``start`` or after it, among the
+    lines ``only`` names (a prefilter's candidates; ``None``: all): what a step passed over
+    that could come into its reach (``Outcome.unsettled``)."""
+    later = range(start, len(lines)) if only is None else [j for j in only if j >= start]
+    return any(lines[j] and pattern.fullmatch(lines[j]) for j in later)
 
 
 class ParamKind(enum.Enum):

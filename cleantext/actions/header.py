@@ -23,7 +23,7 @@ import regex
 
 from ..matcher import LineFilter
 from ..matcher.budget import PatternLike, UserPattern
-from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
+from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step, matches_from
 
 _WORD = regex.compile(r"\w+")
 
@@ -61,20 +61,12 @@ def truncate_before(
         counted = i
         if before / total > max_position:
             # A marker further on may come within reach once other steps remove text.
-            return Outcome(unsettled=_marker_from(lines, i, pattern, only))
+            return Outcome(unsettled=matches_from(lines, i, pattern, only))
         if lines[i] and pattern.fullmatch(lines[i]):
             # A second marker after the cut may be within reach of the shorter text.
-            unsettled = _marker_from(lines, i + 1, pattern, only)
+            unsettled = matches_from(lines, i + 1, pattern, only)
             return Outcome(_cut_sparing_headline(lines, i), unsettled=unsettled)
     return Outcome()
-
-
-def _marker_from(
-    lines: Sequence[str], start: int, pattern: PatternLike, only: Sequence[int] | None
-) -> bool:
-    """Whether a marker line comes at ``start`` or after it."""
-    later = range(start, len(lines)) if only is None else [j for j in only if j >= start]
-    return any(lines[j] and pattern.fullmatch(lines[j]) for j in later)
 
 
 HEADLINE_LOOKAHEAD = 20

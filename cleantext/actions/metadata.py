@@ -19,7 +19,7 @@ import regex
 
 from ..matcher import LineFilter
 from ..matcher.budget import PatternLike, UserPattern
-from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
+from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, matches_from
 from .shape import ends_sentence, next_nonblank
 
 _AUTHOR_SEPARATOR = regex.compile(r"\s*(?:,|;|&|\band\b|\bAND\b|\bund\b|\bet\b|\by\b)\s*")
@@ -85,9 +85,7 @@ def _matches_near_top(
             if kept >= max_line:
                 end = i + 1
                 break
-    later = range(end, len(lines)) if only is None else (j for j in only if j >= end)
-    passed_over = any(lines[j] and pattern.fullmatch(lines[j]) for j in later)
-    return matches, passed_over
+    return matches, matches_from(lines, end, pattern, only)
 
 
 def extract_masthead(
