@@ -32,7 +32,6 @@ from cleantext.classify.features import (
     FOLD_TABLE,
     HEADLINE_MIN_SCORE,
     FloatArray,
-    page_features,
 )
 from cleantext.classify.kind import KIND_FEATURES, KindModel
 
@@ -227,18 +226,6 @@ class LineModel:
         """Stage-2 probability of content for every line of one page, from its features."""
         p = self.fast1.predict(x, bias=1 if whole_page else 0)
         return self.fast2.predict(smooth_features(p, x, whole_page=whole_page))
-
-    def predict_lines(self, lines: list[str], *, whole_page: bool) -> FloatArray:
-        """Stage-2 probability of content for every (non-empty, stripped) line of one page.
-
-        The compiled kernel when it was built, otherwise features and both stages in numpy;
-        the two agree to float rounding (tests/test_classify_kernel.py).
-        """
-        if self.kernel is None:
-            return self.predict(page_features(lines), whole_page=whole_page)
-        out = np.empty(len(lines))
-        self.kernel.predict(lines, whole_page, out)
-        return out
 
 
 def with_mode(x: FloatArray, *, whole_page: bool) -> FloatArray:
