@@ -231,8 +231,8 @@ class LineModel:
 def with_mode(x: FloatArray, *, whole_page: bool) -> FloatArray:
     """Append the whole-page flag as the last stage-1 column.
 
-    Why a flag rather than two models: extracted text has too few boilerplate lines (a few
-    hundred in the dev corpus) to train a model of its own, but the same line shapes matter.
+    Why a flag rather than two models: extracted text has far fewer boilerplate lines than
+    whole pages, too few to train a model of its own, but the same line shapes matter.
     """
     flag = np.full((x.shape[0], 1), 1.0 if whole_page else 0.0)
     return np.hstack((x, flag))
