@@ -87,11 +87,16 @@ def headline_line(lines: Sequence[str], end: int) -> int | None:
     2
     """
     title = _words(lines[0]) if lines else set()
+    if not title:
+        return None
     best, found = _HEADLINE_MIN_SCORE, None
     for j in range(1, min(end, len(lines))):
-        words = _words(lines[j])
-        if not words or not title:
+        # The score is at most common / len(title), and every common word is a substring of
+        # the folded line: lines that cannot beat the best so far are not split into words.
+        folded = lines[j].casefold()
+        if sum(word in folded for word in title) / len(title) <= best:
             continue
+        words = set(_WORD.findall(folded))
         common = len(words & title)
         score = (common / len(words)) * (common / len(title))
         if score > best:
