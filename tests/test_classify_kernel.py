@@ -80,10 +80,13 @@ def assert_same(
         model.kernel.predict(lines, mode, got)
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
         scored = np.empty(len(lines))
-        drop, used, _ = model.kernel.decide(lines, whole_page, lines_before, scored)
+        decision = model.kernel.decide(lines, whole_page, lines_before, scored)
+        drop, used, _ = decision
         assert used == mode
         np.testing.assert_array_equal(scored, got)
         assert drop == expected_drop(model, lines, got, mode)
+        # Without scores wanted, the same decision (text that cannot lose a line is not scored).
+        assert model.kernel.decide(lines, whole_page, lines_before, None) == decision
 
 
 def test_kernel_matches_numpy_on_a_mixed_page() -> None:
@@ -115,6 +118,17 @@ line_text = st.text(
 @given(st.lists(line_text, min_size=1, max_size=40), st.none() | st.integers(0, 90))
 def test_kernel_matches_numpy_on_any_text(lines: list[str], lines_before: int | None) -> None:
     assert_same(lines, lines_before=lines_before)
+
+
+def test_decide_scores_extracted_text_when_its_policy_can_cut_edges() -> None:
+    """Under a policy with an edge threshold, extracted text can lose lines: ``decide``
+    without scores wanted still scores it, and decides as the numpy reference does."""
+    policy = Policy(block=MODEL.policy.block, inside=MODEL.policy.inside, edge=0.3)
+    model = LineModel.from_stages(
+        MODEL.stage1, MODEL.stage2, policy=policy, kind=MODEL.kind, meta="{}"
+    )
+    assert_same(PAGE, model)
+    assert_same(PAGE[:4], model, lines_before=4)
 
 
 def test_fresh_kind_ignores_what_the_rules_removed() -> None:

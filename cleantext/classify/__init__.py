@@ -114,7 +114,8 @@ class _Round:
     """One look at the lines still kept: which of them to drop (positions into the round's
     lines; empty when the model keeps them all or the valve fired)."""
 
-    probs: npt.NDArray[np.float64]
+    probs: npt.NDArray[np.float64] | None
+    """The lines' scores; None when they were not wanted and the lines could not lose one."""
     whole_page: bool
     fresh: bool
     """The kind the detector gives the same lines when nothing was removed before them: the
@@ -123,14 +124,20 @@ class _Round:
     conservative: bool
 
 
-def _look(text_lines: list[str], whole_page: bool | None, lines_before: int | None) -> _Round:
+def _look(
+    text_lines: list[str], whole_page: bool | None, lines_before: int | None, scores: bool
+) -> _Round:
     """Score ``text_lines`` and apply the policy and the valve (``whole_page`` None: the page
-    detector decides)."""
+    detector decides). Without ``scores``, lines of a kind the policy cannot drop from
+    (:meth:`Policy.can_drop`: extracted text under the shipped policy) are not scored: the
+    decision is all that is asked, and it is known."""
     model = _model()
     if model.kernel is not None:
-        probs = np.empty(len(text_lines))
+        probs = np.empty(len(text_lines)) if scores else None
         drop, page, fresh = model.kernel.decide(text_lines, whole_page, lines_before, probs)
         return _Round(probs, page, fresh, [] if drop is None else drop, drop is None)
+    if not scores and whole_page is False and not model.policy.can_drop(False):
+        return _Round(None, False, False, [], False)
     x = page_features(text_lines)
     page = fresh = bool(whole_page)
     if whole_page is None:
@@ -138,6 +145,8 @@ def _look(text_lines: list[str], whole_page: bool | None, lines_before: int | No
         page = model.kind.is_page(features)
         features[KIND_FEATURES.index("removed_share")] = 0.0
         fresh = model.kind.is_page(features)
+    if not scores and not model.policy.can_drop(page):
+        return _Round(None, page, fresh, [], False)
     probs = model.predict(x, whole_page=page)
     lengths = np.fromiter(map(len, text_lines), dtype=np.float64, count=len(text_lines))
     keep = keep_mask(probs, lengths, whole_page=page, policy=model.policy, headline=headline_of(x))
@@ -151,11 +160,12 @@ def _look(text_lines: list[str], whole_page: bool | None, lines_before: int | No
 
 
 def _rounds(
-    lines: Sequence[str], whole_page: bool | None, lines_before: int | None
+    lines: Sequence[str], whole_page: bool | None, lines_before: int | None, *, scores: bool
 ) -> tuple[list[int], list[_Round], bool]:
-    """The positions in ``lines`` of every line the fixpoint drops, its rounds, and whether it
-    settled (a last round that dropped nothing, under the conditions a fresh cleaning of the
-    kept text would meet) within :data:`MAX_ROUNDS`."""
+    """The positions in ``lines`` of every line the fixpoint drops, its rounds (the first
+    with its scores if ``scores``), and whether it settled (a last round that dropped nothing,
+    under the conditions a fresh cleaning of the kept text would meet) within
+    :data:`MAX_ROUNDS`."""
     index = [i for i, line in enumerate(lines) if line]
     text_lines = [lines[i] for i in index]
     dropped: list[int] = []
@@ -164,7 +174,7 @@ def _rounds(
     while text_lines:
         if len(rounds) == MAX_ROUNDS:
             return sorted(dropped), rounds, False
-        look = _look(text_lines, whole_page, before)
+        look = _look(text_lines, whole_page, before, scores and not rounds)
         rounds.append(look)
         if not look.drop:
             # A new cleaning of the kept text counts its own lines as those before the rules:
@@ -198,12 +208,13 @@ def classify_lines(
     >>> v.keep, v.conservative
     ((), False)
     """
-    dropped, rounds, _ = _rounds(lines, whole_page, lines_before)
+    dropped, rounds, _ = _rounds(lines, whole_page, lines_before, scores=True)
     keep = np.ones(len(lines), dtype=bool)
     keep[dropped] = False
     scores = np.ones(len(lines))
     first = rounds[0] if rounds else None
     if first is not None:
+        assert first.probs is not None  # asked for
         scores[[i for i, line in enumerate(lines) if line]] = first.probs
     return Verdict(
         tuple(keep.tolist()),
@@ -224,7 +235,7 @@ def boilerplate_runs(
     >>> boilerplate_runs(["Gunfire was heard overnight in the city, residents said."])
     Runs(runs=[], conservative=False, settled=True)
     """
-    dropped, rounds, settled = _rounds(lines, whole_page, lines_before)
+    dropped, rounds, settled = _rounds(lines, whole_page, lines_before, scores=False)
     runs: list[tuple[int, int]] = []
     for i in dropped:
         if runs and runs[-1][1] == i:

@@ -1063,20 +1063,10 @@ static void window_from(const double *padded, Py_ssize_t n, int half, int pad, d
     }
 }
 
-/* The stage-1 input (n x n_features) in the layout's column order, and with `kind` the page
- * detector's inputs; -1 with an error set. */
-static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *x,
-                         double *kind, Py_ssize_t lines_before) {
-    double *base = PyMem_Malloc(sizeof(double) * (n * N_BASE + n + 2 * k->widest_half + 2));
-    if (!base) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    double *padded = base + n * N_BASE;
-    if (base_features(k, lines, n, base, kind, lines_before) < 0) {
-        PyMem_Free(base);
-        return -1;
-    }
+/* The stage-1 input (n x n_features) in the layout's column order, from the base quantities
+ * (n x N_BASE); `padded` holds n + 2 * widest_half + 2 values of scratch. */
+static void layout_columns(const Kernel *k, const double *base, Py_ssize_t n, double *padded,
+                           double *x) {
     int width = k->n_features;
     unsigned char windowed[MAX_COLUMNS] = {0};
     for (int c = 0; c < width; c++) {
@@ -1094,8 +1084,26 @@ static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
             }
         }
     }
+}
+
+/* The base quantities with room for layout_columns' scratch after them, or NULL with an error
+ * set. */
+static double *new_base(const Kernel *k, Py_ssize_t n) {
+    double *base = PyMem_Malloc(sizeof(double) * (n * N_BASE + n + 2 * k->widest_half + 2));
+    if (!base) PyErr_NoMemory();
+    return base;
+}
+
+/* The stage-1 input (n x n_features) in the layout's column order, and with `kind` the page
+ * detector's inputs; -1 with an error set. */
+static int page_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double *x,
+                         double *kind, Py_ssize_t lines_before) {
+    double *base = new_base(k, n);
+    if (!base) return -1;
+    int status = base_features(k, lines, n, base, kind, lines_before);
+    if (status == 0) layout_columns(k, base, n, base + n * N_BASE, x);
     PyMem_Free(base);
-    return 0;
+    return status;
 }
 
 /* Line numbers in ascending order of their probability, ties in line order: a stable radix
@@ -1235,22 +1243,20 @@ static PyObject *kernel_features(Kernel *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* Stage-2 probabilities of the n lines into p; *whole_page < 0 asks the page detector (told
- * lines_before, < 0: not known), which then sets it, and *fresh to its answer for the same
- * lines with nothing removed before (fresh may be NULL); -1 with an error set. */
 /* The line the title features mark as the headline (features.title_features), or -1. */
-static Py_ssize_t headline_of(const Kernel *k, const double *x, Py_ssize_t n) {
-    for (int c = 0; c < k->n_features; c++) {
-        if (k->features[c].kind != B_IS_HEADLINE || k->features[c].arg) continue;
-        for (Py_ssize_t i = 0; i < n; i++)
-            if (x[i * k->n_features + c] > 0.0) return i;
-        return -1;
-    }
+static Py_ssize_t headline_in(const double *base, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (base[i * N_BASE + B_IS_HEADLINE] > 0.0) return i;
     return -1;
 }
 
-static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int *whole_page,
-                        Py_ssize_t lines_before, double *p, int *fresh, Py_ssize_t *headline) {
+/* Whether text of this kind can lose a line: extracted text loses only its edge runs scoring
+ * below `edge`, and no probability is below 0 (decide.article_keep). */
+static int can_drop(const Kernel *k, int whole_page) { return whole_page || k->edge > 0.0; }
+
+/* Stage-2 probabilities into p from the base quantities (base_features; its scratch space
+ * is used); -1 with an error set. */
+static int score_lines(Kernel *self, double *base, Py_ssize_t n, int whole_page, double *p) {
     int widest = self->stage1.widest > self->stage2.widest ? self->stage1.widest
                                                            : self->stage2.widest;
     double *x = PyMem_Malloc(sizeof(double) * (n * (self->n_features + self->n_smooth + 1) +
@@ -1260,10 +1266,29 @@ static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int *whole_
         return -1;
     }
     double *z = x + n * self->n_features, *p1 = z + n * self->n_smooth, *work = p1 + n;
+    layout_columns(self, base, n, base + n * N_BASE, x);
+    mlp_predict(&self->stage1, x, n, whole_page ? 1 : 0, p1, work);
+    int status = smooth_features(self, p1, x, n, whole_page, z);
+    if (status == 0) mlp_predict(&self->stage2, z, n, 0, p, work);
+    PyMem_Free(x);
+    return status;
+}
+
+/* Stage-2 probabilities of the n lines into p; *whole_page < 0 asks the page detector (told
+ * lines_before, < 0: not known), which then sets it, and *fresh to its answer for the same
+ * lines with nothing removed before (fresh may be NULL). Without `wanted`, the scores only
+ * serve the decision: text that cannot lose a line (can_drop) is not scored, and 1 says so.
+ * -1 with an error set. */
+static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int *whole_page,
+                        Py_ssize_t lines_before, double *p, int wanted, int *fresh,
+                        Py_ssize_t *headline) {
+    if (!wanted && *whole_page == 0 && !can_drop(self, 0)) return 1;
+    double *base = new_base(self, n);
+    if (!base) return -1;
     double kind[N_KIND];
-    int status = page_features(self, lines, n, x, *whole_page < 0 ? kind : NULL, lines_before);
+    int status = base_features(self, lines, n, base, *whole_page < 0 ? kind : NULL, lines_before);
     if (status == 0) {
-        if (headline) *headline = headline_of(self, x, n);
+        if (headline) *headline = headline_in(base, n);
         if (*whole_page < 0) {
             *whole_page = is_page(self, kind);
             if (fresh) {
@@ -1271,11 +1296,10 @@ static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int *whole_
                 *fresh = is_page(self, kind);
             }
         }
-        mlp_predict(&self->stage1, x, n, *whole_page ? 1 : 0, p1, work);
-        status = smooth_features(self, p1, x, n, *whole_page, z);
+        status = wanted || can_drop(self, *whole_page) ? score_lines(self, base, n, *whole_page, p)
+                                                       : 1;
     }
-    if (status == 0) mlp_predict(&self->stage2, z, n, 0, p, work);
-    PyMem_Free(x);
+    PyMem_Free(base);
     return status;
 }
 
@@ -1292,7 +1316,7 @@ static PyObject *kernel_predict(Kernel *self, PyObject *args) {
         return NULL;
     Py_buffer view;
     if (get_out(out, &view, n) < 0) return NULL;
-    int status = n ? predict_into(self, lines, n, &whole_page, -1, view.buf, NULL, NULL) : 0;
+    int status = n ? predict_into(self, lines, n, &whole_page, -1, view.buf, 1, NULL, NULL) : 0;
     PyBuffer_Release(&view);
     if (status < 0) return NULL;
     Py_RETURN_NONE;
@@ -1395,7 +1419,8 @@ PyDoc_STRVAR(decide_doc,
              "(drop, whole_page, fresh): drop the ascending positions of the lines to drop (an\n"
              "empty list when all are kept) or None when the valve fires; whole_page the kind\n"
              "used; fresh the detector's answer had no line been removed before (the kind a\n"
-             "new cleaning of these lines would see).");
+             "new cleaning of these lines would see). out None: the scores are not wanted,\n"
+             "and text of a kind that cannot lose a line under the policy is not scored.");
 
 static PyObject *kernel_decide(Kernel *self, PyObject *args) {
     PyObject *lines, *out, *page_obj, *before_obj;
@@ -1410,26 +1435,34 @@ static PyObject *kernel_decide(Kernel *self, PyObject *args) {
             PyErr_SetString(PyExc_ValueError, "lines_before: expected None or a count");
         return NULL;
     }
-    Py_buffer view;
-    if (get_out(out, &view, n) < 0) return NULL;
+    /* out None: the scores are not wanted, only the decision (see predict_into). */
+    int wanted = out != Py_None;
+    Py_buffer view = {.buf = NULL};
+    if (wanted && get_out(out, &view, n) < 0) return NULL;
     if (n == 0) {
-        PyBuffer_Release(&view);
+        if (wanted) PyBuffer_Release(&view);
         PyObject *kind_given = whole_page > 0 ? Py_True : Py_False;
         return Py_BuildValue("(NOO)", PyList_New(0), kind_given, kind_given);
     }
-    const double *p = view.buf;
+    double *p = wanted ? view.buf : PyMem_Malloc(sizeof(double) * n);
     double *length = PyMem_Malloc(sizeof(double) * n);
     unsigned char *keep = PyMem_Malloc(n);
     PyObject *drop = NULL, *result = NULL;
-    if (!length || !keep) {
+    if (!p || !length || !keep) {
         PyErr_NoMemory();
         goto done;
     }
     int asked = whole_page, fresh = whole_page;
     Py_ssize_t headline = -1;
-    if (predict_into(self, lines, n, &whole_page, lines_before, view.buf, &fresh, &headline) < 0)
-        goto done;
+    int scored = predict_into(self, lines, n, &whole_page, lines_before, p, wanted, &fresh,
+                              &headline);
+    if (scored < 0) goto done;
     if (asked >= 0) fresh = whole_page;
+    if (scored == 1) { /* not scored: nothing can go */
+        result = Py_BuildValue("(NOO)", PyList_New(0), whole_page ? Py_True : Py_False,
+                               fresh ? Py_True : Py_False);
+        goto done;
+    }
     double total = 0.0, kept = 0.0;
     for (Py_ssize_t i = 0; i < n; i++) total += length[i] = (double)PyUnicode_GET_LENGTH(
                                                   PyList_GET_ITEM(lines, i));
@@ -1465,7 +1498,10 @@ static PyObject *kernel_decide(Kernel *self, PyObject *args) {
 done:
     PyMem_Free(length);
     PyMem_Free(keep);
-    PyBuffer_Release(&view);
+    if (wanted)
+        PyBuffer_Release(&view);
+    else
+        PyMem_Free(p);
     return result;
 }
 

@@ -48,6 +48,15 @@ class Policy:
     edge: float = 0.0
     """Extracted text: leading and trailing lines below this probability are cut (0: none)."""
 
+    def can_drop(self, whole_page: bool) -> bool:
+        """Whether text of this kind can lose a line: extracted text loses only edge runs
+        below ``edge``, and no probability is below 0 (so its lines need no scores).
+
+        >>> Policy(edge=0.0).can_drop(False), Policy(edge=0.05).can_drop(False)
+        (False, True)
+        """
+        return whole_page or self.edge > 0.0
+
 
 MIN_KEPT_SHARE_PAGE = 0.05
 """Safety valve on whole pages: keeping less than this share of the characters means the model
