@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import NamedTuple
 
 import numpy as np
@@ -166,8 +167,8 @@ def _rounds(
     with its scores if ``scores``), and whether it settled (a last round that dropped nothing,
     under the conditions a fresh cleaning of the kept text would meet) within
     :data:`MAX_ROUNDS`."""
-    index = [i for i, line in enumerate(lines) if line]
-    text_lines = [lines[i] for i in index]
+    index = list(compress(range(len(lines)), lines))
+    text_lines = list(filter(None, lines))
     dropped: list[int] = []
     rounds: list[_Round] = []
     before = lines_before
@@ -183,10 +184,12 @@ def _rounds(
                 break
             before = len(text_lines)
             continue
-        gone = set(look.drop)
+        kept = [True] * len(text_lines)
+        for k in look.drop:
+            kept[k] = False
         dropped += [index[k] for k in look.drop]
-        index = [i for k, i in enumerate(index) if k not in gone]
-        text_lines = [line for k, line in enumerate(text_lines) if k not in gone]
+        index = list(compress(index, kept))
+        text_lines = list(compress(text_lines, kept))
         before = len(text_lines)
     return sorted(dropped), rounds, True
 
