@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cleantext import Cleaner
+from cleantext import Cleaner, CleanOptions
 from cleantext.cli import main
-from cleantext.records import RecordOptions
 
 from .conftest import SEEDS
 
@@ -77,9 +76,7 @@ def test_python_entry_point_counts_and_resumes(client, dump: Path, tmp_path: Pat
     assert summary.counts.balanced
     assert (summary.counts.records_in, summary.counts.rejected) == (33, 1)
     (out / "a.jsonl").unlink()
-    again = clean_dask(
-        [str(dump)], str(out), options=RecordOptions(), scheduler=client, resume=True
-    )
+    again = clean_dask([str(dump)], str(out), options=CleanOptions(), scheduler=client, resume=True)
     assert again.skipped == 3
     assert again.counts.records_in == 10
     assert not list(out.rglob(".*.partial"))

@@ -60,7 +60,7 @@ def test_generic_line_rules_are_gated_as_one_step() -> None:
     generic_lines, site_lines = (
         next(step for step in plan if step.stage is Stage.LINES) for plan in PLANS
     )
-    assert generic_lines.gate is not None and len(generic_lines.rules) > 1
+    assert generic_lines.gate is not None and len(generic_lines.names) > 1
     assert site_lines.gate is None
 
 

@@ -10,9 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..io.documents import iter_documents
-from ..mine import (
+from ..authoring.mine import (
     MineOptions,
     Miner,
     draft_rule_set,
@@ -20,6 +18,8 @@ from ..mine import (
     stats_data,
     write_stats,
 )
+from ..errors import ConfigError
+from ..io.documents import iter_documents
 from ..rules import RuleLibrary
 from .common import EXIT_OK, add_rule_options, rule_paths
 
