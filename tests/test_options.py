@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from pathlib import Path
 
@@ -9,8 +10,10 @@ import pytest
 
 import cleantext
 from cleantext import Cleaner, CleanOptions, ConfigError
+from cleantext.authoring.mine import MineOptions
 from cleantext.cli import build_parser, main
 from cleantext.cli.common import clean_options
+from cleantext.cli.mine import mine_options
 from cleantext.options import FIELDS, RULES_DIR_ENV
 from cleantext.records import Processor, RecordOptions
 from cleantext.rules import shipped_rules_dir
@@ -144,6 +147,13 @@ def test_every_cli_option_of_clean_is_the_field_of_the_same_name() -> None:
         text_field="body",
         max_bytes=1024,
     )
+
+
+def test_every_option_of_mine_is_the_field_of_the_same_name() -> None:
+    args = build_parser().parse_args(["mine", "dump.jsonl", "--min-share", "0.5"])
+    named = [f.name for f in dataclasses.fields(MineOptions) if hasattr(args, f.name)]
+    assert named == ["capacity", "max_sites", "min_share", "min_articles"]  # not max_line_chars
+    assert mine_options(args) == MineOptions(min_share=0.5)
 
 
 def test_the_record_processor_reads_the_cleaners_options_by_default() -> None:

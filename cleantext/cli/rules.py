@@ -18,7 +18,7 @@ from ..errors import ConfigError
 from ..io.documents import iter_documents
 from ..rules import ID_PATTERN, Rule, RuleLibrary, RuleSet, rule_files
 from ..testing import check_example, run_rule
-from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, rule_paths, shorten
+from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, clean_options, rule_paths, shorten
 
 EXIT_PROBLEMS = EXIT_REJECTED  # lint found problems / a rule example failed
 
@@ -106,7 +106,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _library(args: argparse.Namespace) -> RuleLibrary:
-    return RuleLibrary.load(rule_paths(args))
+    return clean_options(args).library()
 
 
 def _kind(rule_set: RuleSet) -> str:

@@ -32,9 +32,9 @@ from .steps import (
 )
 
 #: what a plan holds: steps over lines, and the built-in steps that need the document
-Step = PlanStep | DocumentStep
+PlanItem = PlanStep | DocumentStep
 #: per detected sites: the rule set ids in order, and the steps
-Plan = tuple[tuple[str, ...], tuple[Step, ...]]
+Plan = tuple[tuple[str, ...], tuple[PlanItem, ...]]
 #: what a pass gives: the document's run, and the ids of the rule sets applied
 Passed = tuple[DocumentRun, tuple[str, ...]]
 
@@ -129,7 +129,7 @@ class Cleaner:
                 *(self.library.sets[s] for s in site_ids if self.library.sets[s].always),
             ]
             stages = [s for s in Stage if s is not Stage.NORMALIZE]
-            steps: tuple[Step, ...] = build_plan(ordered, stages, self._skip)
+            steps: tuple[PlanItem, ...] = build_plan(ordered, stages, self._skip)
             if self._builtin:  # each after the rules of its stage
                 steps = tuple(sorted((*steps, *self._builtin), key=lambda step: step.stage))
             plan = (tuple(s.id for s in ordered), steps)
