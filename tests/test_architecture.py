@@ -167,7 +167,7 @@ def test_the_built_in_steps_are_steps_not_rules() -> None:
     from cleantext.rules import Rule
 
     cleaner = Cleaner(drop_lines={"example.org": ["harbour gazette: more local news"]})
-    steps = cleaner._plan(())[1]
+    steps = cleaner.planner.plan(())[1]
     builtin = [type(step) for step in steps if not isinstance(step, PlanStep)]
     assert builtin == [MinedLinesStep, ClassifierStep]
     named = {

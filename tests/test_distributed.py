@@ -95,3 +95,19 @@ def test_parquet_partitions(client, tmp_path: Path) -> None:
     assert pq.read_table(tmp_path / "l" / "t.parquet") == pq.read_table(
         tmp_path / "d" / "t.parquet"
     )
+
+
+def test_options_alone_build_the_cleaner_of_each_partition(dump: Path, tmp_path: Path) -> None:
+    from cleantext.distributed import clean_dask
+
+    options = CleanOptions(classifier=False, annotate="note")
+    summary = clean_dask(
+        [str(dump / "a.jsonl")], str(tmp_path / "out"), options=options, scheduler="sync"
+    )
+    assert summary.counts.records_out == 10
+    rows = [json.loads(line) for line in (tmp_path / "out" / "a.jsonl").read_text().splitlines()]
+    expected = Cleaner(classifier=False)
+    assert [row["text"] for row in rows] == [
+        expected.clean(f"{SEED_TEXTS[i % 2]}\n{i}") for i in range(10)
+    ]
+    assert all("classifier/boilerplate-line" not in str(row["note"]) for row in rows)

@@ -18,8 +18,9 @@ when an explanation is asked for are the changes turned into character edits, so
 
 The modules, each with one job:
 
-- :mod:`.plan`: the rules of the sets that apply, ordered into gated steps;
+- :mod:`.plan`: rules ordered into steps, with the gates that skip them;
 - :mod:`.steps`: the built-in steps (classifier, mined lines, headline);
+- :mod:`.planner`: a cleaner's plans: the rule sets for each detected site, in order;
 - :mod:`.run`: one document's state through the steps, and the passes until it settles;
 - :mod:`.edits`: changes made into new lines and replayable edits;
 - :mod:`.bounds`: what one rule may remove, and the warnings when it is held back;

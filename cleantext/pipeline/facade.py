@@ -12,29 +12,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..actions import Stage
 from ..actions.shape import ends_sentence, word_count
 from ..detect import SiteDetector, checked_url
 from ..document import Cleaned, is_missing
 from ..errors import ConfigError
-from ..matcher import JointScan, Lines
+from ..matcher import Lines
 from ..options import CleanOptions
 from ..rules import RuleLibrary
-from .plan import PlanStep, build_plan
+from .plan import PlanStep
+from .planner import Planner
 from .run import DocumentRun, settled
-from .steps import (
-    CLASSIFIER,
-    CLASSIFIER_SET,
-    HEADLINE_STEP,
-    ClassifierStep,
-    DocumentStep,
-    MinedLinesStep,
-)
+from .steps import HEADLINE_STEP
 
-#: what a plan holds: steps over lines, and the built-in steps that need the document
-PlanItem = PlanStep | DocumentStep
-#: per detected sites: the rule set ids in order, and the steps
-Plan = tuple[tuple[str, ...], tuple[PlanItem, ...]]
 #: what a pass gives: the document's run, and the ids of the rule sets applied
 Passed = tuple[DocumentRun, tuple[str, ...]]
 
@@ -79,66 +68,19 @@ class Cleaner:
             library = options.library()
         self.library = library
         self.options = options
-        selected, ignored, forced = options.select, options.ignore, options.sites
         self._variants: dict[tuple[tuple[str, str], ...], Cleaner] = {}
-        unknown_sets = [n for n in selected or () if n not in library.sets and n != CLASSIFIER_SET]
-        unknown_sets += [n for n in forced or () if n not in library.sets]
-        if unknown_sets:
-            raise ConfigError(
-                f"unknown rule set {unknown_sets[0]!r}; `cleantext rules list` shows them."
-            )
-        known_rules = {r.qualified_id for s in library.sets.values() for r in s.rules}
-        known_rules |= {CLASSIFIER_SET, CLASSIFIER.qualified_id}
-        for name in ignored:
-            if name not in library.sets and name not in known_rules:
-                raise ConfigError(f"unknown rule set or rule {name!r} in ignore.")
-        self._allowed = frozenset(selected) if selected is not None else frozenset(library.sets)
-        self._allowed -= frozenset(ignored)
-        self._skip = frozenset(ignored)
-        self._forced = forced
         self._detector = SiteDetector(library)
-        self._generic = tuple(
-            s for s in library.sets.values() if s.always and s.id in self._allowed
-        )
-        self._normalize = build_plan(self._generic, [Stage.NORMALIZE], self._skip)
-        self._plans: dict[tuple[str, ...], Plan] = {}
-        self._joint: JointScan | bool | None = None  # built on first use; False: cannot be
-        builtin: list[DocumentStep] = []
-        if options.drop_lines:
-            builtin.append(MinedLinesStep(options.drop_lines))
-        if (
-            options.classifier
-            and not {CLASSIFIER_SET, CLASSIFIER.qualified_id} & self._skip
-            and (selected is None or CLASSIFIER_SET in selected)
-        ):
-            builtin.append(ClassifierStep(options.whole_page))
-        #: the built-in steps each plan holds besides the rules (see :mod:`.steps`)
-        self._builtin = tuple(builtin)
+        #: the plans of this cleaner (its rule choices are checked against the library here)
+        self.planner = Planner(library, options, self._detector.markers)
+        # Bound once: every pass of every document reads them.
+        self._normalize = self.planner.normalize
+        self._plan = self.planner.plan
+        self._forced = options.sites
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_cleaner, (self.library, self.options))
 
-    def _plan(self, sites: tuple[str, ...]) -> Plan:
-        plan = self._plans.get(sites)
-        if plan is None:
-            site_ids = [s for s in self.library.closure(sites) if s in self._allowed]
-            site_sets = [self.library.sets[s] for s in site_ids if not self.library.sets[s].always]
-            ordered = [
-                *site_sets,
-                *(s for s in self._generic if s.id not in site_ids),
-                *(self.library.sets[s] for s in site_ids if self.library.sets[s].always),
-            ]
-            stages = [s for s in Stage if s is not Stage.NORMALIZE]
-            steps: tuple[PlanItem, ...] = build_plan(ordered, stages, self._skip)
-            if self._builtin:  # each after the rules of its stage
-                steps = tuple(sorted((*steps, *self._builtin), key=lambda step: step.stage))
-            plan = (tuple(s.id for s in ordered), steps)
-            self._plans[sites] = plan
-        return plan
-
-    def _run(
-        self, text: str, url: str | None, explain: bool
-    ) -> tuple[DocumentRun, tuple[str, ...]]:
+    def _run(self, text: str, url: str | None, explain: bool) -> Passed:
         """Clean ``text`` until it settles (:func:`~cleantext.pipeline.run.settled`), then
         drop the headline if asked."""
         if not isinstance(text, str):
@@ -156,11 +98,9 @@ class Cleaner:
             run.step(HEADLINE_STEP)  # once, on the settled text: it takes the first line
         return run, set_ids
 
-    def _pass(
-        self, text: str, url: str | None, explain: bool
-    ) -> tuple[DocumentRun, tuple[str, ...]]:
+    def _pass(self, text: str, url: str | None, explain: bool) -> Passed:
         """One pass of every step of the plan over ``text``."""
-        run = DocumentRun(Lines(text.split("\n")), explain, joint=self._joint_scan())
+        run = DocumentRun(Lines(text.split("\n")), explain, joint=self.planner.joint_scan())
         for plan_step in self._normalize:
             run.step(plan_step)
         normalized, normalize_edits = run.lines, len(run.edits)
@@ -200,21 +140,6 @@ class Cleaner:
             f"a detect marker of rule set {self._detector.owner(marker)} ran out of its time "
             "budget; it counted as absent"
         )
-
-    def _joint_scan(self) -> JointScan | None:
-        """One scan for the gates of the normalize plan and of the generic plan and for the
-        detection markers: they all read the normalized text, which repair rarely changes."""
-        joint = self._joint
-        if joint is None:
-            plans = (self._normalize, self._plan(())[1])
-            gates = list(
-                dict.fromkeys(
-                    s.gate[0] for plan in plans for s in plan if isinstance(s, PlanStep) and s.gate
-                )
-            )
-            joint = JointScan(gates, self._detector.markers) if gates else False
-            self._joint = joint
-        return joint if isinstance(joint, JointScan) else None
 
     def clean(self, text: str, *, url: str | None = None) -> str:
         """Return ``text`` without boilerplate; ``url`` (if known) selects site rules.
