@@ -142,7 +142,7 @@ def acts_again(run: DocumentRun) -> bool:
 
 
 #: one pass of every step over a text: ``(text, url, explain) -> (run, rule set ids)``
-OnePass = Callable[[str, "str | None", bool], "tuple[DocumentRun, tuple[str, ...]]"]
+OnePass = Callable[[str, str | None, bool], tuple[DocumentRun, tuple[str, ...]]]
 
 
 def settled(
