@@ -1,11 +1,13 @@
 """Check that this checkout cleans exactly like a reference checkout (e.g. before a speed-up).
 
     python benchmarks/check_identical.py --ref ../main          # the dev corpus, both fields
+    python benchmarks/check_identical.py --ref ../main --options   # and other options too
 
 Runs ``Cleaner.explain`` from both checkouts (the reference in a subprocess with its own
-``sys.path``) on every document, with and without its URL, and compares text, edits, metadata
-and rule sets. Also checks the gated unicode repair against plain ftfy on every corpus line.
-Exit status 1 on any difference.
+``sys.path``) on every document, with and without its URL, and compares text, edits, metadata,
+rule sets and warnings. Also checks the gated unicode repair against plain ftfy on every corpus
+line. ``--options`` also compares cleaners built with :data:`OPTION_SETS` (the keywords every
+checkout since the classifier's input kind understands). Exit status 1 on any difference.
 """
 
 from __future__ import annotations
@@ -25,18 +27,31 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 from dataclasses import asdict
 from cleantext import Cleaner
-cleaner = Cleaner()
+cleaner = Cleaner(**json.loads(sys.argv[2]))
 out = []
 for doc, url in json.load(sys.stdin):
     r = cleaner.explain(doc, url=url)
-    out.append([r.text, [asdict(e) for e in r.edits], r.metadata, list(r.rule_sets)])
+    out.append([r.text, [asdict(e) for e in r.edits], r.metadata, list(r.rule_sets),
+                list(r.warnings)])
 print(json.dumps(out))
 """
 
+#: ``--options``: keyword options of ``Cleaner`` compared besides the defaults (``whole_page``
+#: is the older name of ``input_kind``, which a reference checkout may not know)
+OPTION_SETS: list[dict[str, object]] = [
+    {"whole_page": True},
+    {"whole_page": False},
+    {"classifier": False},
+    {"drop_headline": True},
+    {"ignore": ["share"]},
+]
 
-def results(checkout: Path, jobs: list[tuple[str, str | None]]) -> list[object]:
+
+def results(
+    checkout: Path, jobs: list[tuple[str, str | None]], options: dict[str, object] | None = None
+) -> list[object]:
     done = subprocess.run(
-        [sys.executable, "-c", _RUN, str(checkout)],
+        [sys.executable, "-c", _RUN, str(checkout), json.dumps(options or {})],
         input=json.dumps(jobs),
         capture_output=True,
         text=True,
@@ -78,6 +93,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ref", type=Path, required=True, help="reference checkout")
     parser.add_argument("--corpus", type=Path)
+    parser.add_argument(
+        "--options", action="store_true", help="also compare cleaners of other options"
+    )
     args = parser.parse_args()
     corpus = corpus_module.load(0, args.corpus)
     here = Path(__file__).resolve().parent.parent
@@ -85,12 +103,13 @@ def main() -> int:
     for field in corpus_module.FIELDS:
         docs = corpus.docs[field][: len(corpus.urls)]
         jobs = [(d, None) for d in docs] + list(zip(docs, corpus.urls, strict=True))
-        ours, theirs = results(here, jobs), results(args.ref.resolve(), jobs)
-        for (doc, url), a, b in zip(jobs, ours, theirs, strict=True):
-            if a != b:
-                differences += 1
-                print(f"{field}: differs (url={url}): {doc[:60]!r}")
-        print(f"{field}: {len(jobs)} runs compared, {differences} differences so far")
+        for options in [{}, *(OPTION_SETS if args.options else [])]:
+            ours, theirs = results(here, jobs, options), results(args.ref.resolve(), jobs, options)
+            for (doc, url), a, b in zip(jobs, ours, theirs, strict=True):
+                if a != b:
+                    differences += 1
+                    print(f"{field} {options}: differs (url={url}): {doc[:60]!r}")
+            print(f"{field} {options}: {len(jobs)} runs compared, {differences} differences so far")
         differences += check_repair(docs)
     print("identical" if not differences else f"{differences} differences")
     return 1 if differences else 0

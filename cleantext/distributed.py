@@ -12,12 +12,12 @@ when complete.
 
 From Python::
 
-    from cleantext import Cleaner
+    from cleantext import CleanOptions
     from cleantext.distributed import clean_dask
-    from cleantext.records import RecordOptions
 
-    summary = clean_dask(["s3://dumps/2024/"], "s3://clean/2024/", cleaner=Cleaner(),
-                         options=RecordOptions(text_field="content"), scheduler="tcp://host:8786")
+    summary = clean_dask(["s3://dumps/2024/"], "s3://clean/2024/",
+                         options=CleanOptions(text_field="content", input_kind="page"),
+                         scheduler="tcp://host:8786")
     assert summary.counts.balanced
 """
 
@@ -38,8 +38,9 @@ from .io.format import Format
 from .io.plan import Unit, output_name
 from .io.registry import format_for, writer_for
 from .io.sinks import cannot_write
+from .options import CleanOptions
 from .pipeline import Cleaner
-from .records import Processor, RecordOptions
+from .records import Processor
 
 #: Scheduler names dask knows without a cluster (handy for debugging a job locally).
 LOCAL_SCHEDULERS = ("sync", "threads", "processes")
@@ -213,9 +214,9 @@ def clean_dask(
     output: str,
     *,
     cleaner: Cleaner | None = None,
-    options: RecordOptions | None = None,
+    options: CleanOptions | None = None,
     scheduler: Any = None,
-    workers: int | None = None,
+    jobs: int | None = None,
     format: Format | None = None,
     force: bool = False,
     resume: bool = False,
@@ -226,11 +227,14 @@ def clean_dask(
     Args:
         inputs: files or folders; folders are walked recursively and mirrored.
         output: the output folder.
-        cleaner: the cleaner to use (default: the shipped rules); each worker builds it once.
-        options: record options (fields, annotations, ``max_bytes``...).
+        cleaner: the cleaner to use (default: one built from ``options``); each worker
+            builds it once.
+        options: the options (:class:`~cleantext.options.CleanOptions`): those of the
+            cleaning when no ``cleaner`` is given, and the record fields (``text_field``,
+            ``annotate``, ``max_bytes``...); default: the cleaner's own.
         scheduler: a ``distributed.Client``, a scheduler address, one of
-            :data:`LOCAL_SCHEDULERS`, or ``None`` to start a local cluster of ``workers``.
-        workers: worker processes of the local cluster (default: all cores).
+            :data:`LOCAL_SCHEDULERS`, or ``None`` to start a local cluster of ``jobs``.
+        jobs: worker processes of the local cluster (default: all cores), as ``-j``.
         format: input format for every file (default: from each file name).
         force, resume: overwrite, or skip, outputs that exist.
         rejects: where rejected records go (default: reported on standard error).
@@ -239,7 +243,7 @@ def clean_dask(
         The counts of the whole run; ``summary.counts.balanced`` holds.
     """
     dask = _dask()
-    processor = Processor(cleaner or Cleaner(), options or RecordOptions())
+    processor = Processor(cleaner or Cleaner(options=options), options)
     partitions, skipped = plan_partitions(inputs, output, format=format, force=force, resume=resume)
     if processor.options.annotate and any(p.payload is Payload.TEXT for p in partitions):
         raise ConfigError("--annotate needs JSONL or Parquet records; plain text has no fields.")
@@ -252,7 +256,7 @@ def clean_dask(
     if scheduler in LOCAL_SCHEDULERS:
         gathered = results.compute(scheduler=scheduler)
     else:
-        client = _client(scheduler, workers)
+        client = _client(scheduler, jobs)
         try:
             gathered = results.compute(scheduler=client)
         finally:

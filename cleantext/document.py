@@ -1,4 +1,5 @@
-"""Values that describe a cleaning: the edits made, the metadata found, the result.
+"""Values that describe a cleaning: the document read, the edits made, the metadata found,
+the result.
 
 Edits are recorded in the order they were made, and each edit's span refers to the text as it
 was just before that edit, so ``replay(original, edits)`` rebuilds the output exactly. That
@@ -10,6 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document as a reader found it in a dump (uncleaned): its text, its URL (if the
+    record has one) and where it is (``file:line``, ``file#record``...)."""
+
+    text: str
+    url: str | None
+    where: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,9 @@
 """Record-level cleaning: what every format's processing shares.
 
 A :class:`Processor` is built once per process (the CLI's own, each pool worker, each Dask
-worker) with a :class:`Cleaner` and the :class:`RecordOptions`; it holds no state between
+worker) with a :class:`Cleaner` and the record fields of its
+:class:`~cleantext.options.CleanOptions` (``text_field``, ``annotate``, ``max_bytes``...);
+it holds no state between
 chunks, so any process can take any chunk and the results concatenate in input order. A
 format (:mod:`cleantext.io.formats`) parses its records and calls :meth:`Processor.clean`
 (a text) or :meth:`Processor.clean_page` (an HTML page) for each, which counts bytes, rule
@@ -13,43 +15,17 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from .document import Cleaned, Edit
 from .io.chunk import Chunk, ChunkResult, Tally
+from .options import CleanOptions
 from .pages import PAGE_AS_TEXT_WARNING, clean_page, looks_like_page
 from .pipeline import Cleaner
 
-
-@dataclass(frozen=True, slots=True)
-class RecordOptions:
-    """How records are read and what is written besides the cleaned text.
-
-    Attributes:
-        text_field: JSONL field / Parquet column holding the text to clean, and where the
-            cleaned text of an HTML field goes.
-        url_field: field holding the page URL, used to choose site rules when present.
-        url: URL for records that carry none (and for plain-text documents).
-        html_field: JSONL field / Parquet column holding an HTML page to clean instead of a
-            text; ``None`` for none.
-        annotate: name of a field to add with the metadata and edits; ``None`` for none.
-        stats: count edits per rule (needs the edit log, so it is slower).
-        max_bytes: records larger than this (raw bytes) are rejected; ``None`` for no limit.
-    """
-
-    text_field: str = "text"
-    url_field: str = "url"
-    url: str | None = None
-    html_field: str | None = None
-    annotate: str | None = None
-    stats: bool = False
-    max_bytes: int | None = None
-
-    @property
-    def explains(self) -> bool:
-        """Whether records need the edit log (slower than plain cleaning)."""
-        return self.annotate is not None or self.stats
+RecordOptions = CleanOptions
+"""The earlier name of the record options, now fields of the one options object."""
 
 
 class _NotRoundTrip(ValueError):
@@ -129,17 +105,20 @@ def _string_field(record: Mapping[str, Any], name: str, option: str) -> str:
 class Processor:
     """Cleans records with one :class:`Cleaner`; build once per process.
 
+    ``options`` gives the record fields (:class:`~cleantext.options.CleanOptions`); by default
+    the cleaner's own options. The cleaning itself is the cleaner's.
+
     >>> from cleantext.io.registry import format_named
-    >>> p = Processor(Cleaner(), RecordOptions())
+    >>> p = Processor(Cleaner(options=CleanOptions(text_field="text")))
     >>> line = b'{"id": 1, "text": "Hi.\\\\n\\\\nShare this"}\\n'
     >>> r = p.process(Chunk(format_named("jsonl"), "in", 1, line))
     >>> r.data, r.counts.records_out
     (b'{"id": 1, "text": "Hi."}\\n', 1)
     """
 
-    def __init__(self, cleaner: Cleaner, options: RecordOptions) -> None:
+    def __init__(self, cleaner: Cleaner, options: CleanOptions | None = None) -> None:
         self.cleaner = cleaner
-        self.options = options
+        self.options = options if options is not None else cleaner.options
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Processor, (self.cleaner, self.options))

@@ -21,7 +21,9 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cleantext.mine import Document, MineOptions, Miner, line_key
+from cleantext.authoring.mine import MineOptions, Miner
+from cleantext.document import Document
+from cleantext.pipeline.steps import line_key
 
 _SYLLABLES = ["ka", "lo", "mi", "ner", "sta", "vo", "ri", "den", "ta", "bel", "or", "un", "ex"]
 _TEMPLATES = (

@@ -20,11 +20,13 @@ PACKAGE = Path(cleantext.__file__).parent
 
 #: The core: cleaning text, with nothing of reading or writing files.
 CORE = ("cleantext.pipeline", "cleantext.rules", "cleantext.actions", "cleantext.classify")
-CORE += ("cleantext.matcher",)
+CORE += ("cleantext.matcher", "cleantext.options")
 #: What the core may not import, even through another module: I/O, the engines, the CLI,
-#: the record layer and the integrations.
+#: the record layer, the integrations and the authoring tools.
 EDGE = ("cleantext.io", "cleantext.records", "cleantext.dumps", "cleantext.distributed")
-EDGE += ("cleantext.cli", "cleantext.integrations", "cleantext.pages")
+EDGE += ("cleantext.cli", "cleantext.integrations", "cleantext.pages", "cleantext.authoring")
+#: The tools for writing rules: only the command line (and they themselves) use them.
+AUTHORING = ("cleantext.authoring",)
 
 
 def _module_name(path: Path) -> str:
@@ -143,6 +145,43 @@ def test_the_core_imports_no_io_engine_or_cli() -> None:
                 assert not _under(child, EDGE), f"{start} imports {child} (through {seen})"
                 seen.add(child)
                 todo.append(child)
+
+
+def test_only_the_command_line_imports_the_authoring_tools() -> None:
+    # I/O reads documents for ``cleantext mine`` without importing the miner: ``Document``
+    # is a value of cleantext.document.
+    users = {
+        module
+        for module, imported in _graph().items()
+        if any(_under(name, AUTHORING) for name in imported)
+    }
+    assert {m for m in users if not _under(m, ("cleantext.cli", *AUTHORING))} == set()
+    assert "cleantext.cli.rules" in users and "cleantext.cli.mine" in users
+
+
+def test_the_built_in_steps_are_steps_not_rules() -> None:
+    # The classifier, the mined lines and the headline are named in edits as rules are, but
+    # are no Rule objects with empty examples standing in for rule files.
+    from cleantext.pipeline import Cleaner, PlanStep
+    from cleantext.pipeline.steps import ClassifierStep, MinedLinesStep
+    from cleantext.rules import Rule
+
+    cleaner = Cleaner(drop_lines={"example.org": ["harbour gazette: more local news"]})
+    steps = cleaner.planner.plan(())[1]
+    builtin = [type(step) for step in steps if not isinstance(step, PlanStep)]
+    assert builtin == [MinedLinesStep, ClassifierStep]
+    named = {
+        name.qualified_id: type(name)
+        for step in steps
+        if isinstance(step, PlanStep)
+        for name in step.names
+    }
+    assert all(kind is Rule for kind in named.values())
+    edits = cleaner.explain(
+        "Storm hits the coast overnight.\nHarbour Gazette: more local news",
+        url="https://example.org/a",
+    )
+    assert [edit.rule for edit in edits.edits][-1:] == ["mined/example.org"]
 
 
 def test_every_module_of_the_graph_is_importable() -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from cleantext import Cleaner, RuleLibrary
+from cleantext.authoring.mine import toml_string
 from cleantext.cli import main
 from cleantext.cli.common import EXIT_OK
-from cleantext.mine import toml_string
 from cleantext.testing import check_example
 
 ARTICLE = [

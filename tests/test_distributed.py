@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cleantext import Cleaner
+from cleantext import Cleaner, CleanOptions
 from cleantext.cli import main
-from cleantext.records import RecordOptions
 
 from .conftest import SEEDS
 
@@ -77,9 +76,7 @@ def test_python_entry_point_counts_and_resumes(client, dump: Path, tmp_path: Pat
     assert summary.counts.balanced
     assert (summary.counts.records_in, summary.counts.rejected) == (33, 1)
     (out / "a.jsonl").unlink()
-    again = clean_dask(
-        [str(dump)], str(out), options=RecordOptions(), scheduler=client, resume=True
-    )
+    again = clean_dask([str(dump)], str(out), options=CleanOptions(), scheduler=client, resume=True)
     assert again.skipped == 3
     assert again.counts.records_in == 10
     assert not list(out.rglob(".*.partial"))
@@ -98,3 +95,19 @@ def test_parquet_partitions(client, tmp_path: Path) -> None:
     assert pq.read_table(tmp_path / "l" / "t.parquet") == pq.read_table(
         tmp_path / "d" / "t.parquet"
     )
+
+
+def test_options_alone_build_the_cleaner_of_each_partition(dump: Path, tmp_path: Path) -> None:
+    from cleantext.distributed import clean_dask
+
+    options = CleanOptions(classifier=False, annotate="note")
+    summary = clean_dask(
+        [str(dump / "a.jsonl")], str(tmp_path / "out"), options=options, scheduler="sync"
+    )
+    assert summary.counts.records_out == 10
+    rows = [json.loads(line) for line in (tmp_path / "out" / "a.jsonl").read_text().splitlines()]
+    expected = Cleaner(classifier=False)
+    assert [row["text"] for row in rows] == [
+        expected.clean(f"{SEED_TEXTS[i % 2]}\n{i}") for i in range(10)
+    ]
+    assert all("classifier/boilerplate-line" not in str(row["note"]) for row in rows)

@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from cleantext.authoring.mine import toml_string
 from cleantext.cli import main
 from cleantext.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
-from cleantext.mine import toml_string
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from cleantext.authoring.lint import backtracking_risk, lint
 from cleantext.cli import main
-from cleantext.lint import backtracking_risk, lint
 from cleantext.rules import shipped_rules_dir
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken_rules"

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleantext import Cleaner, RuleLibrary
+from cleantext.authoring.mine import MineOptions, Miner, SpaceSaving, draft_rule_set
 from cleantext.cli import main
 from cleantext.io.documents import iter_documents
-from cleantext.mine import MineOptions, Miner, SpaceSaving, draft_rule_set
 from cleantext.testing import check_example
 
 from . import minegen

@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cleantext import Cleaner
+from cleantext import Cleaner, CleanOptions
 from cleantext.dumps import run
 from cleantext.io.plan import make_plan
 from cleantext.parallel import WorkerPool
-from cleantext.records import Processor, RecordOptions
+from cleantext.records import Processor
 
 from .conftest import SEEDS
 
@@ -42,7 +42,7 @@ def test_pool_map_keeps_order() -> None:
 def test_two_workers_give_the_same_bytes_in_the_same_order(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in _rows(120)))
-    processor = Processor(Cleaner(), RecordOptions(stats=True))
+    processor = Processor(Cleaner(), CleanOptions(stats=True))
     outputs, summaries = [], []
     for jobs in (1, 2):
         out = io.BytesIO()

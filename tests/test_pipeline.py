@@ -210,10 +210,10 @@ def test_headlines_are_kept_unless_asked(cleaner: Cleaner) -> None:
 def test_classifier_can_be_switched_off_or_told_the_input_kind() -> None:
     assert Cleaner(classifier=False).clean(WHOLE_PAGE).startswith(HEADLINE)
     assert Cleaner(ignore=["classifier"]).clean(WHOLE_PAGE).startswith(HEADLINE)
-    as_article = Cleaner(whole_page=False).clean(WHOLE_PAGE)
+    as_article = Cleaner(input_kind="article").clean(WHOLE_PAGE)
     assert "Officials said the operation" in as_article
-    restored = pickle.loads(pickle.dumps(Cleaner(whole_page=True)))
-    assert restored.clean(WHOLE_PAGE) == Cleaner(whole_page=True).clean(WHOLE_PAGE)
+    restored = pickle.loads(pickle.dumps(Cleaner(input_kind="page")))
+    assert restored.clean(WHOLE_PAGE) == Cleaner(input_kind="page").clean(WHOLE_PAGE)
 
 
 def test_a_footer_marker_brought_into_reach_by_a_later_removal_is_cut_at_once() -> None:

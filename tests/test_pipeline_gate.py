@@ -60,7 +60,7 @@ def test_generic_line_rules_are_gated_as_one_step() -> None:
     generic_lines, site_lines = (
         next(step for step in plan if step.stage is Stage.LINES) for plan in PLANS
     )
-    assert generic_lines.gate is not None and len(generic_lines.rules) > 1
+    assert generic_lines.gate is not None and len(generic_lines.names) > 1
     assert site_lines.gate is None
 
 
@@ -94,9 +94,10 @@ def test_joint_scan_answers_like_the_gates_and_the_markers(lines: list[str]) -> 
 def test_cleaner_uses_one_scan_for_the_gates_and_detection() -> None:
     cleaner = Cleaner(classifier=False)
     cleaner.clean("\n".join(SEED_LINES[:40]))
-    assert isinstance(cleaner._joint, JointScan)
+    joint = cleaner.planner.joint_scan()
+    assert isinstance(joint, JointScan)
     # The plans' gates, shared with the test's plans (same rules, same compiled gate).
-    assert cleaner._joint.gates == (NORMALIZE_GATE, GENERIC_GATE)
+    assert joint.gates == (NORMALIZE_GATE, GENERIC_GATE)
 
 
 @settings(max_examples=100, deadline=None)
@@ -111,9 +112,9 @@ def test_cleaner_with_joint_scan_equals_plain_steps(lines: list[str], url: str |
     text = "\n".join(lines)
     plain = text
     for _ in range(MAX_PASSES):
-        normalized = run_steps(plain, ungated(cleaner._normalize), explain=False).text
+        normalized = run_steps(plain, ungated(cleaner.planner.normalize), explain=False).text
         sites = DETECTOR.sites(normalized, url)
-        again = run_steps(normalized, ungated(cleaner._plan(sites)[1]), explain=False).text
+        again = run_steps(normalized, ungated(cleaner.planner.plan(sites)[1]), explain=False).text
         if again == plain or not any(again.split("\n")):
             break
         plain = again

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 import cleantext
-from cleantext import Cleaner
+from cleantext import Cleaner, CleanOptions
 from cleantext.cli import main
 from cleantext.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from cleantext.io.chunk import Chunk
 from cleantext.io.registry import format_named
-from cleantext.records import Processor, RecordOptions
+from cleantext.records import Processor
 
 BAD_URL = "http://[::1"
 TEXT = "The minister said the talks would resume on Monday.\n\nShare this article"
@@ -23,7 +23,7 @@ CLEAN = "The minister said the talks would resume on Monday."
 
 
 def _process(data: bytes, **options: object) -> tuple[list[dict], list[tuple[int, str]]]:
-    result = Processor(Cleaner(), RecordOptions(**options)).process(  # type: ignore[arg-type]
+    result = Processor(Cleaner(), CleanOptions(**options)).process(  # type: ignore[arg-type]
         Chunk(format_named("jsonl"), "in.jsonl", 1, data)
     )
     assert result.counts.balanced
@@ -64,8 +64,8 @@ def test_parquet_and_dask_and_mine_survive_an_invalid_url(tmp_path: Path) -> Non
     summary = clean_dask([str(folder)], str(tmp_path / "dask-out"), scheduler="sync")
     assert summary.counts.records_out == 1 and summary.counts.balanced
 
+    from cleantext.authoring.mine import Miner
     from cleantext.io.documents import iter_documents
-    from cleantext.mine import Miner
 
     miner = Miner().add_all(iter_documents(folder / "a.jsonl"))
     assert miner.documents == 1
@@ -98,7 +98,7 @@ def test_cr_only_jsonl_counts_every_record() -> None:
     chunks = list(format_named("jsonl").chunks(io.BytesIO(data), "cr.jsonl", chunk_bytes=8))
     written = []
     for chunk in chunks:
-        result = Processor(Cleaner(), RecordOptions()).process(chunk)
+        result = Processor(Cleaner(), CleanOptions()).process(chunk)
         assert not result.rejects
         written += [json.loads(line)["text"] for line in result.data.decode().splitlines()]
     assert written == ["a", "b", "c"]

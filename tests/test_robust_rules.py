@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from cleantext import RuleFileError, RuleLibrary
+from cleantext.authoring.lint import backtracking_risk, lint
+from cleantext.authoring.mine import toml_string
 from cleantext.cli import main
 from cleantext.cli.common import EXIT_OK, EXIT_USAGE
-from cleantext.lint import backtracking_risk, lint
 from cleantext.matcher import LineMatcher, known_valid, translate
-from cleantext.mine import toml_string
 from cleantext.testing import check_example
 
 ARTICLE = "The minister said the talks would resume on Monday after a week of delays."

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from cleantext import Cleaner, RuleLibrary
+from cleantext.authoring.scaffold import propose, scaffold
 from cleantext.cli import main
-from cleantext.mine import Document
-from cleantext.scaffold import propose, scaffold
+from cleantext.document import Document
 from cleantext.testing import check_example
 
 SAMPLES = Path(__file__).parent / "fixtures" / "harbour_gazette"

@@ -23,8 +23,9 @@ from ..io.plan import Plan, make_plan
 from ..io.progress import Progress
 from ..io.registry import format_named, names
 from ..parallel import default_jobs
-from ..records import Processor, RecordOptions
-from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, cleaner_from_args, fail
+from ..pipeline import Cleaner
+from ..records import Processor
+from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, clean_options, fail
 
 #: ``--format auto``: formats from file names, and by their content for files named as text.
 AUTO = "auto"
@@ -162,25 +163,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--rules",
         action="append",
-        dest="rules_dir",
+        dest="rules",
         type=Path,
         metavar="DIR",
         help="same as --rules-dir",
     )
     parser.set_defaults(handler=run_command)
-
-
-def record_options(args: argparse.Namespace) -> RecordOptions:
-    """The record options given on the command line."""
-    return RecordOptions(
-        text_field=args.text_field,
-        url_field=args.url_field,
-        url=args.url,
-        html_field=args.html_field,
-        annotate=args.annotate_field if args.annotate else None,
-        stats=args.stats,
-        max_bytes=args.max_bytes,
-    )
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -299,7 +287,7 @@ def run_command(args: argparse.Namespace) -> int:
     by_content = args.format == AUTO
     forced = format_named(args.format) if args.format and not by_content else None
     jobs = args.jobs if args.jobs is not None else default_jobs()
-    processor = Processor(cleaner_from_args(args), record_options(args))
+    processor = Processor(Cleaner(options=clean_options(args)))
     if args.engine == "dask":
         from ..distributed import clean_dask
 
@@ -311,7 +299,7 @@ def run_command(args: argparse.Namespace) -> int:
             cleaner=processor.cleaner,
             options=processor.options,
             scheduler=args.scheduler,
-            workers=jobs,
+            jobs=jobs,
             format=forced,
             force=args.force,
             resume=args.resume,

@@ -1,4 +1,10 @@
-"""What every subcommand shares: exit codes, rule-selection options, error printing."""
+"""What every subcommand shares: exit codes, rule-selection options, error printing.
+
+Every option that configures cleaning is stored under the name of its
+:class:`~cleantext.options.CleanOptions` field (``--rules-dir`` under ``rules``, ``--site``
+under ``sites``, ``--no-classifier`` under ``classifier``), so :func:`clean_options` builds
+the options object from the parsed arguments by name.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
-from ..mine import drop_lines_from_stats
+from ..authoring.mine import drop_lines_from_stats
+from ..options import FIELDS, INPUT_KINDS, RULES_DIR_ENV, CleanOptions
 from ..pipeline import Cleaner
-from ..rules import RuleLibrary, shipped_rules_dir
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
-
-RULES_DIR_ENV = "CLEANTEXT_RULES_DIR"
 
 
 def fail(message: str, code: int) -> int:
@@ -35,6 +40,7 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--rules-dir",
         action="append",
+        dest="rules",
         default=[],
         metavar="DIR",
         type=Path,
@@ -59,12 +65,13 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--site",
         action="append",
+        dest="sites",
         metavar="SET",
         help="apply this site set to every document instead of detecting it",
     )
     group.add_argument(
         "--input-kind",
-        choices=("auto", "page", "article"),
+        choices=INPUT_KINDS,
         default="auto",
         help="whole-page text (navigation, footers...) or extracted article text: the generic "
         "classifier cuts a page down to its article but only trims residue from an article "
@@ -72,7 +79,8 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--no-classifier",
-        action="store_true",
+        action="store_false",
+        dest="classifier",
         help="apply the rules only, not the generic line classifier",
     )
     group.add_argument(
@@ -82,25 +90,25 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def clean_options(args: argparse.Namespace) -> CleanOptions:
+    """The :class:`CleanOptions` the parsed arguments give, field by field of the same name;
+    ``--annotate`` adds its field under ``--annotate-field``, and ``--drop-repeated STATS``
+    gives ``drop_lines``."""
+    values: dict[str, Any] = {name: getattr(args, name) for name in FIELDS if hasattr(args, name)}
+    if "annotate" in values:
+        values["annotate"] = args.annotate_field if args.annotate else None
+    stats = getattr(args, "drop_repeated", None)
+    if stats:
+        values["drop_lines"] = drop_lines_from_stats(stats)
+    return CleanOptions(**values)
+
+
 def rule_paths(args: argparse.Namespace) -> list[Path]:
-    """Folders to load rules from: shipped ones, then the environment, then ``--rules-dir``."""
-    paths = [] if args.no_default_rules else [shipped_rules_dir()]
-    paths += [Path(p) for p in os.environ.get(RULES_DIR_ENV, "").split(os.pathsep) if p]
-    paths += args.rules_dir
-    return paths
+    """Folders to load rules from: shipped ones, then the environment, then ``--rules-dir``
+    (:meth:`CleanOptions.rule_paths`)."""
+    return CleanOptions(rules=args.rules, no_default_rules=args.no_default_rules).rule_paths()
 
 
 def cleaner_from_args(args: argparse.Namespace) -> Cleaner:
-    """A :class:`Cleaner` configured by the rule options (and ``--drop-repeated``, if any)."""
-    library = RuleLibrary.load(rule_paths(args))
-    stats = getattr(args, "drop_repeated", None)
-    return Cleaner(
-        library,
-        select=args.select,
-        ignore=args.ignore,
-        sites=args.site,
-        drop_lines=drop_lines_from_stats(stats) if stats else None,
-        classifier=not args.no_classifier,
-        whole_page={"auto": None, "page": True, "article": False}[args.input_kind],
-        drop_headline=args.drop_headline,
-    )
+    """A :class:`Cleaner` configured by the parsed options (see :func:`clean_options`)."""
+    return Cleaner(options=clean_options(args))

@@ -1,18 +1,17 @@
 """``cleantext mine DUMP``: the lines each site repeats across its articles, and draft rules.
 
-Also home of ``--drop-repeated STATS`` for ``cleantext clean`` (:func:`add_drop_repeated_option`
-and :func:`cleaner_with_mined`), so the clean command needs one call to offer it.
+The statistics it writes (``--stats``) are what ``cleantext clean --drop-repeated STATS``
+reads into the ``drop_lines`` option (:func:`cleantext.cli.common.clean_options`).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..io.documents import iter_documents
-from ..mine import (
+from ..authoring.mine import (
     MineOptions,
     Miner,
     draft_rule_set,
@@ -20,8 +19,9 @@ from ..mine import (
     stats_data,
     write_stats,
 )
-from ..rules import RuleLibrary
-from .common import EXIT_OK, add_rule_options, rule_paths
+from ..errors import ConfigError
+from ..io.documents import iter_documents
+from .common import EXIT_OK, add_rule_options, clean_options
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,16 +67,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
+def mine_options(args: argparse.Namespace) -> MineOptions:
+    """The :class:`MineOptions` of the parsed arguments: each option is stored under the
+    name of its field (``--min-share`` under ``min_share``), as the clean options are."""
+    names = [field.name for field in dataclasses.fields(MineOptions)]
+    return MineOptions(**{name: getattr(args, name) for name in names if hasattr(args, name)})
+
+
 def run(args: argparse.Namespace) -> int:
     if not 0 < args.min_share <= 1:
         raise ConfigError("--min-share must be above 0 and at most 1.")
-    options = MineOptions(
-        capacity=args.capacity,
-        max_sites=args.max_sites,
-        min_share=args.min_share,
-        min_articles=args.min_articles,
-    )
-    miner = Miner(options, library=RuleLibrary.load(rule_paths(args)))
+    options = mine_options(args)
+    # The rules only tell sites apart (by their detect markers) for records without a URL;
+    # they are loaded as every command loads them (--rules-dir, CLEANTEXT_RULES_DIR).
+    miner = Miner(options, library=clean_options(args).library())
     for dump in args.dumps:
         miner.add_all(iter_documents(dump))
     reports = miner.report()

@@ -11,14 +11,14 @@ import difflib
 import sys
 from pathlib import Path
 
+from ..authoring.lint import lint
+from ..authoring.mine import toml_string
+from ..authoring.scaffold import propose, scaffold
 from ..errors import ConfigError
 from ..io.documents import iter_documents
-from ..lint import lint
-from ..mine import toml_string
 from ..rules import ID_PATTERN, Rule, RuleLibrary, RuleSet, rule_files
-from ..scaffold import propose, scaffold
 from ..testing import check_example, run_rule
-from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, rule_paths, shorten
+from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, clean_options, rule_paths, shorten
 
 EXIT_PROBLEMS = EXIT_REJECTED  # lint found problems / a rule example failed
 
@@ -106,7 +106,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _library(args: argparse.Namespace) -> RuleLibrary:
-    return RuleLibrary.load(rule_paths(args))
+    return clean_options(args).library()
 
 
 def _kind(rule_set: RuleSet) -> str:
@@ -270,8 +270,8 @@ def run_test(args: argparse.Namespace) -> int:
 def _output_dir(args: argparse.Namespace) -> Path:
     if args.output_dir is not None:
         return Path(args.output_dir)
-    if args.rules_dir:
-        return Path(args.rules_dir[0])
+    if args.rules:
+        return Path(args.rules[0])
     return Path("rules") / "sites"
 
 

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..actions import Change, Outcome, Stage
-from ..changes import apply_changes, edits_for
 from ..document import Cleaned
+from ..pipeline.edits import apply_changes, edits_for
 from ..rules import Rule
 from .features import FloatArray
 from .model import load_html_model

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..document import Document
 from ..errors import InputError
-from ..mine import Document
 from .compression import corrupt_errors, open_decompressed
 from .format import Fields
 from .read import CHUNK_BYTES

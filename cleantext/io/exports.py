@@ -38,9 +38,9 @@ from typing import Any
 import regex
 
 from ..actions import Change
-from ..changes import apply_changes, edits_for
 from ..document import Edit
 from ..errors import InputError
+from ..pipeline.edits import apply_changes, edits_for
 
 NEXIS = "nexis"
 FACTIVA = "factiva"

@@ -31,7 +31,7 @@ from .read import whole_chunks
 from .sinks import Sink
 
 if TYPE_CHECKING:
-    from ..mine import Document
+    from ..document import Document
     from ..records import Processor
 
 

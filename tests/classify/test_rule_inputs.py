@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-import cleantext.pipeline as pipeline
+import cleantext.pipeline.steps as steps
 from cleantext import Cleaner
 from cleantext.classify import Runs, boilerplate_runs
 
@@ -56,7 +56,7 @@ def seen_by_classifier(text: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
             seen.update(lines=list(lines), lines_before=lines_before)
         return boilerplate_runs(lines, whole_page=whole_page, lines_before=lines_before)
 
-    monkeypatch.setattr(pipeline, "boilerplate_runs", record)
+    monkeypatch.setattr(steps, "boilerplate_runs", record)
     Cleaner().clean(text)
     lines = seen.get("lines", [])
     return {"lines": [s for s in lines if s], "lines_before": seen.get("lines_before")}

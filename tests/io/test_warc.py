@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from cleantext import Cleaner
+from cleantext import Cleaner, CleanOptions
 from cleantext.cli import main
 from cleantext.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from cleantext.dumps import run
 from cleantext.io.documents import iter_documents
 from cleantext.io.plan import make_plan
-from cleantext.records import Processor, RecordOptions
+from cleantext.records import Processor
 
 from ..warcgen import Page, article, html_page, request, response, warc, warcinfo, wet
 
@@ -136,7 +136,7 @@ def test_a_truncated_warc_keeps_every_whole_record_and_says_where(
 def test_two_workers_write_the_same_bytes(tmp_path: Path) -> None:
     source = tmp_path / "crawl.warc.gz"
     source.write_bytes(warc(pages(40)))
-    processor = Processor(Cleaner(), RecordOptions(stats=True))
+    processor = Processor(Cleaner(), CleanOptions(stats=True))
     outputs, summaries = [], []
     for jobs in (1, 2):
         out = io.BytesIO()

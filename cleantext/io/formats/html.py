@@ -13,7 +13,7 @@ from pathlib import PurePath
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from ...mine import Document
+from ...document import Document
 from ...pages import looks_like_page, page_text
 from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally, dump_json
 from ..compression import compressor

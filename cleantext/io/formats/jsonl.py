@@ -10,8 +10,8 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any
 
+from ...document import Document
 from ...errors import InputError
-from ...mine import Document
 from ...pages import page_text
 from ...records import check_html, check_text, parse_record
 from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally, dump_json

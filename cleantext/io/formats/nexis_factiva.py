@@ -13,7 +13,7 @@ from pathlib import PurePath
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ...mine import Document
+from ...document import Document
 from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally, dump_json
 from ..compression import compressor
 from ..exports import FACTIVA, FIELDS, NEXIS, ExportLayoutError, read_export, sniff_export

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING
 
+from ...document import Document
 from ...errors import InputError
-from ...mine import Document
 from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally
 from ..compression import compressor
 from ..format import Fields, Format

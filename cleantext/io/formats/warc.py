@@ -39,8 +39,8 @@ from collections.abc import Iterator
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
+from ...document import Document
 from ...errors import ConfigError
-from ...mine import Document
 from ...pages import looks_like_page, page_text
 from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally, dump_json
 from ..compression import Codec, compressor, corrupt_errors

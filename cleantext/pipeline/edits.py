@@ -1,4 +1,4 @@
-"""Changes to lines made real: the new lines, and the character edits that replay them.
+"""Edits: changes to lines made real, as the new lines and the character edits that replay them.
 
 Every step says what it wants done as :class:`~cleantext.actions.Change` objects over the
 lines it was given; the pipeline and the HTML engine both turn them into new lines and, for the
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from .actions import Change
-from .document import Edit
-from .matcher import Lines
+from ..actions import Change
+from ..document import Edit
+from ..matcher import Lines
 
 
 class Named(Protocol):

@@ -26,34 +26,14 @@ from typing import Any
 
 import regex
 
-from .actions.shape import ends_sentence, word_count
-from .detect import SiteDetector, host_of
-from .errors import InputError
-from .rules import RuleLibrary
+from ..actions.shape import ends_sentence, word_count
+from ..detect import SiteDetector, host_of
+from ..document import Document
+from ..errors import InputError
+from ..pipeline.steps import line_key
+from ..rules import RuleLibrary
 
 STATS_VERSION = 1
-
-
-_SPACES = regex.compile(r"\s+")
-_DIGITS = regex.compile(r"\d+")
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    """One article read from a dump: its text, URL (if the record has one) and where it is."""
-
-    text: str
-    url: str | None
-    where: str
-
-
-def line_key(line: str) -> str:
-    """The form lines are counted (and dropped) under: what varies between copies is ignored.
-
-    >>> line_key("  Updated  12:45 GMT, 3 March ")
-    'updated 0:0 gmt, 0 march'
-    """
-    return str(_DIGITS.sub("0", _SPACES.sub(" ", line.strip()).casefold()))
 
 
 def prefix_key(line: str, words: int = 4) -> str | None:

@@ -35,12 +35,12 @@ from typing import Any
 
 import regex
 
-from .actions import ACTIONS, ParamKind
-from .errors import Problem
-from .matcher import line_matcher
-from .matcher.budget import Budgets
-from .rules import Rule, RuleFileChecker, RuleSet, check_extends, rule_files
-from .testing import check_example
+from ..actions import ACTIONS, ParamKind
+from ..errors import Problem
+from ..matcher import line_matcher
+from ..matcher.budget import Budgets
+from ..rules import Rule, RuleFileChecker, RuleSet, check_extends, rule_files
+from ..testing import check_example
 
 
 @dataclass(frozen=True, slots=True)

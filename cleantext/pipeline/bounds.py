@@ -15,11 +15,29 @@ header of a whole page, a short record that is one newsletter sentence and a sha
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
-from .actions import Change
-from .actions.shape import ends_sentence, word_count
-from .matcher import joined_length
-from .rules import Rule
+from ..actions import Change
+from ..actions.shape import ends_sentence, word_count
+from ..matcher import joined_length
+
+
+class Limited(Protocol):
+    """What made a change, as edits and warnings name it: a :class:`~cleantext.rules.Rule`,
+    or a built-in step's :class:`~cleantext.pipeline.steps.StepName`, with its limits."""
+
+    @property
+    def qualified_id(self) -> str: ...
+
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def max_removed(self) -> float | None: ...
+
+    @property
+    def max_seconds(self) -> float: ...
+
 
 #: article-like characters a rule must remove before its bound counts: a short record's lone
 #: boilerplate sentence ("Get the best of the week delivered to your inbox.") is no article
@@ -87,7 +105,7 @@ def over_bounds(
 _NONE: frozenset[int] = frozenset()
 
 
-def out_of_time(rule: Rule) -> str:
+def out_of_time(rule: Limited) -> str:
     """The warning for a rule that ran out of its time budget on a document (the same words
     for every document, so runs can count them)."""
     return (
@@ -96,7 +114,7 @@ def out_of_time(rule: Rule) -> str:
     )
 
 
-def over_bound(rule: Rule) -> str:
+def over_bound(rule: Limited) -> str:
     """The warning for a rule that would have removed more than its ``max_removed``."""
     return (
         f"rule {rule.qualified_id} would have removed more than its max_removed "

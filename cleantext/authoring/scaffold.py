@@ -26,13 +26,14 @@ from pathlib import Path
 
 import regex
 
-from .actions.shape import ends_sentence, word_count
-from .detect import host_of
-from .errors import ConfigError
-from .mine import Document, pattern_for_line, toml_basic_string, toml_string
-from .pipeline import Cleaner
-from .rules import RuleLibrary
-from .testing import check_example
+from ..actions.shape import ends_sentence, word_count
+from ..detect import host_of
+from ..document import Document
+from ..errors import ConfigError
+from ..pipeline import Cleaner
+from ..rules import RuleLibrary
+from ..testing import check_example
+from .mine import pattern_for_line, toml_basic_string, toml_string
 
 _BYLINE = regex.compile(
     r"(?i)(?:by|von|par|por|door|di)\s+\p{Lu}[\p{L}.'\u2019-]*(?:\s+\p{Lu}[\p{L}.'\u2019-]*){0,3}"
