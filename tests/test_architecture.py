@@ -8,8 +8,10 @@ the modules :mod:`cleantext.io.registry` finds at run time (every format module)
 from __future__ import annotations
 
 import ast
+import importlib
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -270,6 +272,22 @@ def test_no_public_name_of_the_package_is_also_one_of_its_modules() -> None:
     # what was imported first.
     modules = {name.rpartition(".")[2] for name in MODULES if name.count(".") == 1}
     assert modules & set(cleantext.__all__) == set()
+
+
+def test_no_subpackage_binds_a_name_of_one_of_its_modules() -> None:
+    # ``cleantext.matcher.translate`` was the function its package re-exported, not the module.
+    clashes = []
+    for name in MODULES:
+        if MODULES[name].name != "__init__.py":
+            continue
+        package = importlib.import_module(name)
+        for module in MODULES:
+            parent, _, short = module.rpartition(".")
+            if parent == name and module != name:
+                importlib.import_module(module)
+                if not isinstance(getattr(package, short), types.ModuleType):
+                    clashes.append(module)
+    assert clashes == []
 
 
 def test_explain_is_the_function_whatever_was_imported_first() -> None:

@@ -21,7 +21,7 @@ from cleantext.matcher import (
     match_spans,
     translate,
 )
-from cleantext.matcher.translate import ascii_exact
+from cleantext.matcher.re2_syntax import ascii_exact
 
 LIBRARY = default_library()
 LINE_PATTERNS = [

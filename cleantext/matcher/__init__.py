@@ -25,8 +25,8 @@ everything when ``google-re2`` is not installed.
 
 from .gates import JointScan, MarkerScan, PatternGate, pattern_gate
 from .lines import OUTER_SPACE, LineFilter, LineMatcher, LineMatchers, line_matcher
+from .re2_syntax import Mode, available, known_valid, scoped, translate
 from .text import Lines, encoded, joined, joined_length, line_numbers, match_spans, matched_lines
-from .translate import Mode, available, known_valid, scoped, translate
 
 __all__ = [
     "OUTER_SPACE",

@@ -11,8 +11,8 @@ import regex
 
 from .budget import DEFAULT_SECONDS
 from .compiled import CompiledOnDemand
+from .re2_syntax import Mode, re2, re2_options, translate
 from .text import encode_text, encoded, joined
-from .translate import Mode, re2, re2_options, translate
 
 
 class PatternGate:

@@ -11,8 +11,8 @@ import regex
 
 from .budget import Budgets
 from .compiled import CompiledOnDemand
+from .re2_syntax import ascii_exact, re2, re2_options, scoped, standalone, translate
 from .text import encoded, match_spans, matched_lines
-from .translate import ascii_exact, re2, re2_options, scoped, standalone, translate
 
 
 class LineMatcher:

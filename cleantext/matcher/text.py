@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .translate import re2
+from .re2_syntax import re2
 
 # google-re2's ``finditer`` builds a match object per hit in Python; the scans below only need
 # spans, so they call the compiled regexp's own match loop when it is there (same semantics).
