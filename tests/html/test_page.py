@@ -32,6 +32,21 @@ def test_blocks_split_at_block_elements_and_br_and_join_inline_text() -> None:
     )
     tags = [page.blocks.block_tags[b] for b in page.blocks.block]
     assert tags == ["div", "p", "div", "li", "li", "li", "td", "td"]
+    # each block's descendants are the blocks after it up to its end
+    assert page.blocks.block_tags == (
+        "body", "div", "p", "ul", "li", "li", "table", "tbody", "tr", "td", "td",
+    )  # fmt: skip
+    assert page.blocks.block_ends == (11, 3, 3, 6, 5, 6, 11, 11, 11, 10, 11)
+
+
+def test_comments_processing_instructions_and_custom_elements() -> None:
+    # a processing instruction in the body is a node without a tag: left out like a comment
+    page = parse_page(
+        "<body><p>One<!-- note --> two</p><?php echo 1; ?><my-card class='card'>"
+        "<p>Inside a custom element</p></my-card><x-note>Inline custom</x-note></body>"
+    )
+    assert page.lines == ("One two", "Inside a custom element", "Inline custom")
+    assert "cls_related" in flags_of(page, 1)
 
 
 def test_scripts_styles_and_form_fields_are_left_out_hidden_text_is_flagged() -> None:
