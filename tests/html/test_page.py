@@ -6,7 +6,7 @@ import pytest
 
 from cleantext import InputError
 from cleantext.html import parse_page
-from cleantext.html.vocabulary import FLAG_NAMES
+from cleantext.html.vocabulary import CLASS_WORDS, FLAG_NAMES
 
 
 def flags_of(page, index: int) -> set[str]:
@@ -132,3 +132,9 @@ def test_bytes_are_decoded_by_the_declared_charset_or_the_callers() -> None:
 def test_empty_and_text_only_input() -> None:
     assert parse_page("").lines == ()
     assert parse_page("just words").lines == ("just words",)
+
+
+def test_class_words_hold_no_whitespace() -> None:
+    # class_bits searches a whole class value at once, which finds each token's words only
+    # while no word spans two tokens
+    assert not [word for words in CLASS_WORDS.values() for word in words if len(word.split()) != 1]
