@@ -156,7 +156,7 @@ def fit_model(items: Sequence[Item], seed: int = 0, threshold: float = 0.5) -> H
             random_state=seed,
         ).fit(s, labels),
     )
-    return HtmlLineModel(stage1, stage2, threshold, "{}")
+    return HtmlLineModel.from_stages(stage1, stage2, threshold=threshold, meta="{}")
 
 
 def predict(model: HtmlLineModel, items: Sequence[Item]) -> list[FloatArray]:

@@ -89,7 +89,7 @@ def read_metadata(tree: LexborHTMLParser, headings: tuple[str, ...]) -> PageMeta
     title = ""
     charset = ""
     head = tree.head
-    for node in head.traverse() if head is not None else ():
+    for node in head.css("meta, link, title") if head is not None else ():
         tag = node.tag
         if tag == "meta":
             attrs = node.attributes

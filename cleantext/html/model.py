@@ -19,7 +19,7 @@ from importlib import resources
 
 import numpy as np
 
-from ..classify.model import Mlp, mlp_of
+from ..classify.model import FoldedMlp, Mlp, mlp_of
 from .blocks import BlockLines
 from .features import FEATURE_NAMES, FloatArray, line_features
 
@@ -106,20 +106,32 @@ def smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> FloatAr
 
 @dataclass(frozen=True, slots=True)
 class HtmlLineModel:
-    """Both stages and the decision threshold chosen on held-out corpora."""
+    """Both stages and the decision threshold chosen on held-out corpora.
+
+    Pages are scored with the stages' folded forms (:class:`~cleantext.classify.model.FoldedMlp`,
+    the input scaling folded into the first layer): the same probabilities up to float
+    rounding, with fewer passes over the page's features.
+    """
 
     stage1: Mlp
     stage2: Mlp
     threshold: float
     meta: str
+    fast1: FoldedMlp
+    fast2: FoldedMlp
+
+    @classmethod
+    def from_stages(cls, stage1: Mlp, stage2: Mlp, *, threshold: float, meta: str) -> HtmlLineModel:
+        """The model of these two stages, with their folded forms built."""
+        return cls(stage1, stage2, threshold, meta, FoldedMlp.fold(stage1), FoldedMlp.fold(stage2))
 
     def scores(self, blocks: BlockLines, headline: str = "") -> FloatArray:
         """Probability that each block line is article text (headline included)."""
         if not blocks.lines:
             return np.zeros(0)
         x = line_features(blocks, headline)
-        p = self.stage1.predict(x)
-        return self.stage2.predict(smooth_features(p, x, blocks))
+        p = self.fast1.predict(x)
+        return self.fast2.predict(smooth_features(p, x, blocks))
 
 
 @cache
@@ -137,9 +149,6 @@ def load_html_model() -> HtmlLineModel:
             "cleantext/html/model.npz was trained with other features than this code "
             "computes; retrain it with benchmarks/html/train.py --write"
         )
-    return HtmlLineModel(
-        mlp_of(data, "s1"),
-        mlp_of(data, "s2"),
-        float(info["threshold"]),
-        meta,
+    return HtmlLineModel.from_stages(
+        mlp_of(data, "s1"), mlp_of(data, "s2"), threshold=float(info["threshold"]), meta=meta
     )
