@@ -70,6 +70,9 @@ _BODY_ITEMPROPS = frozenset({"articlebody", "text", "reviewbody"})
 # Inline elements whose class and id are not read: they rarely carry the page's layout names,
 # and reading attributes is the walk's most expensive call.
 _PLAIN_INLINE = frozenset({"a", "span", "b", "i", "em", "strong", "u", "small", "sup", "sub"})
+# Elements that can hold neither text nor children (HTML's void elements, other than the
+# block <hr> and the line-breaking <br>): nothing under them can reach a line.
+_VOID = frozenset({"img", "wbr", "area", "col", "track", "param", "base", "keygen"})
 
 
 @lru_cache(maxsize=16384)
@@ -102,12 +105,13 @@ _TEXT_ID: int = LexborHTMLParser("<p>x</p>").css_first("p").first_child.tag_id  
 def _role_of(tag: str | None) -> tuple[int, int, str]:
     """The walk's entry for a node of ``tag`` other than text (see :func:`read_blocks`).
 
-    Comments, processing instructions (no tag) and the left-out elements are left out.
+    Comments, processing instructions (no tag), the left-out elements and the void ones
+    are left out.
 
     >>> _role_of("p") == (_BLOCK, TAG_BITS["p"], "p")
     True
     """
-    if not tag or tag[0] == "-" or tag in SKIPPED_TAGS:
+    if not tag or tag[0] == "-" or tag in SKIPPED_TAGS or tag in _VOID:
         return _LEFT_OUT, 0, tag or ""
     if tag == "br":
         return _BREAK, 0, tag

@@ -116,7 +116,9 @@ def smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> FloatAr
     z[:, col + 4] = cum[-1] / n
     z[:, col + 5] = top
     z[:, col + 6] = p / max(top, 1e-6)
-    z[:, col + 7] = np.argsort(np.argsort(p, kind="stable"), kind="stable") / max(n - 1, 1)
+    rank = np.empty(n)
+    rank[np.argsort(p, kind="stable")] = np.arange(n)
+    z[:, col + 7] = rank / max(n - 1, 1)
     col += 8
     parent = np.asarray(blocks.block_parents, dtype=np.int64)
     ancestor = np.asarray(blocks.block, dtype=np.int64)

@@ -138,3 +138,14 @@ def test_class_words_hold_no_whitespace() -> None:
     # class_bits searches a whole class value at once, which finds each token's words only
     # while no word spans two tokens
     assert not [word for words in CLASS_WORDS.values() for word in words if len(word.split()) != 1]
+
+
+def test_void_elements_end_nothing_and_authors_stop_at_five() -> None:
+    page = parse_page(
+        "<body><p>Before <img class='share-icon' src='x.png'> after<wbr>wards</p>"
+        + "".join(f"<span itemprop='author'>Reader {k}</span>" for k in range(9))
+        + "</body>"
+    )
+    assert page.lines[0] == "Before afterwards"
+    assert "cls_share" not in flags_of(page, 0)
+    assert page.metadata.authors == tuple(f"Reader {k}" for k in range(5))
