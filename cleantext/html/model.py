@@ -168,7 +168,8 @@ class HtmlLineModel:
 
 @cache
 def load_html_model() -> HtmlLineModel:
-    """Read the shipped ``model.npz`` (once); checks it was trained on this code's features."""
+    """Read the shipped ``model.npz`` (once); checks it was trained on this code's features
+    and its threshold chosen for this code's decision (:data:`GROW_SHARE`)."""
     ref = resources.files("cleantext.html").joinpath("model.npz")
     with ref.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
         data = {k: np.asarray(npz[k], dtype=np.float64) for k in npz.files if k != "meta"}
@@ -180,6 +181,12 @@ def load_html_model() -> HtmlLineModel:
         raise RuntimeError(
             "cleantext/html/model.npz was trained with other features than this code "
             "computes; retrain it with benchmarks/html/train.py --write"
+        )
+    if info.get("grow_share") != GROW_SHARE:
+        raise RuntimeError(
+            "cleantext/html/model.npz's threshold was chosen for another decision than this "
+            f"code makes (grow share {info.get('grow_share')}, not {GROW_SHARE}); retrain it "
+            "with benchmarks/html/train.py --write"
         )
     return HtmlLineModel.from_stages(
         mlp_of(data, "s1"), mlp_of(data, "s2"), threshold=float(info["threshold"]), meta=meta
