@@ -16,8 +16,9 @@ neighbouring lines and containers, trained on out-of-fold scores (inner folds gr
 
 Validation: leave one corpus out (train on two, score the third with ``score.py``'s token
 metrics, headline counted) beside trafilatura's default ``extract()`` on the same pages. The
-decision threshold reported for a held-out corpus is chosen on the *other* corpora's held-out
-predictions; the shipped one on all three corpora's held-out predictions. Never on training folds.
+decision is ``clean_html``'s (``kept_lines``: a threshold, with hysteresis); the threshold
+reported for a held-out corpus is chosen on the *other* corpora's held-out predictions; the
+shipped one on all three corpora's held-out predictions. Never on training folds.
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ from cleantext import Cleaner
 from cleantext.classify.model import Mlp, arrays_of, input_scaling
 from cleantext.html.features import FEATURE_NAMES, FloatArray, line_features
 from cleantext.html.model import (
+    GROW_SHARE,
     SMOOTH_NAMES,
     HtmlLineModel,
+    kept_lines,
     smooth_features,
 )
 
@@ -156,7 +159,7 @@ def fit_model(items: Sequence[Item], seed: int = 0, threshold: float = 0.5) -> H
             random_state=seed,
         ).fit(s, labels),
     )
-    return HtmlLineModel(stage1, stage2, threshold, "{}")
+    return HtmlLineModel.from_stages(stage1, stage2, threshold=threshold, meta="{}")
 
 
 def predict(model: HtmlLineModel, items: Sequence[Item]) -> list[FloatArray]:
@@ -171,9 +174,9 @@ def predict(model: HtmlLineModel, items: Sequence[Item]) -> list[FloatArray]:
 
 
 def kept_text(item: Item, probs: FloatArray, threshold: float) -> str:
-    return "\n".join(
-        line for line, p in zip(item.page.page.lines, probs, strict=True) if p >= threshold
-    )
+    """The lines ``clean_html`` keeps with these scores (its decision, :func:`kept_lines`)."""
+    keep = kept_lines(probs, threshold)
+    return "\n".join(line for line, k in zip(item.page.page.lines, keep, strict=True) if k)
 
 
 def cleaned(
@@ -333,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "features": list(FEATURE_NAMES),
                 "smooth": list(SMOOTH_NAMES),
                 "threshold": shipped,
+                "grow_share": GROW_SHARE,
                 "stage1_hidden": list(STAGE1_HIDDEN),
                 "stage2_hidden": list(STAGE2_HIDDEN),
                 "teacher": TEACHER,

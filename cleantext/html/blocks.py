@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .vocabulary import BLOCK_TAGS, CLASS_WORDS, FLAG_BITS, SKIPPED_TAGS, TAG_BITS
 
@@ -70,14 +70,18 @@ _BODY_ITEMPROPS = frozenset({"articlebody", "text", "reviewbody"})
 # Inline elements whose class and id are not read: they rarely carry the page's layout names,
 # and reading attributes is the walk's most expensive call.
 _PLAIN_INLINE = frozenset({"a", "span", "b", "i", "em", "strong", "u", "small", "sup", "sub"})
+# Elements that can hold neither text nor children (HTML's void elements, other than the
+# block <hr> and the line-breaking <br>): nothing under them can reach a line.
+_VOID = frozenset({"img", "wbr", "area", "col", "track", "param", "base", "keygen"})
 
 
 @lru_cache(maxsize=16384)
 def class_bits(value: str) -> int:
     """The flag bits of the vocabulary words found in a ``class`` or ``id`` value.
 
-    Cached per value and per token: a page repeats the same few dozen values, and values are
-    made of tokens (``btn``, ``post-title``) that recur across pages far more than the values.
+    One search over the whole value: no vocabulary word holds a space, so no match spans two
+    tokens, and the matches are those of each token searched alone. Cached per value: a page
+    repeats the same few dozen values.
 
     >>> from cleantext.html.vocabulary import FLAG_NAMES
     >>> bits = class_bits("site-footer NavBar")
@@ -85,17 +89,34 @@ def class_bits(value: str) -> int:
     ['cls_nav', 'cls_footer']
     """
     bits = 0
-    for token in value.lower().split():
-        bits |= _token_bits(token)
-    return bits
-
-
-@lru_cache(maxsize=65536)
-def _token_bits(token: str) -> int:
-    bits = 0
-    for word in _WORDS.findall(token):
+    for word in _WORDS.findall(value.lower()):
         bits |= _WORD_BITS[word]
     return bits
+
+
+# What the walk does with an element, by its tag: the kind of element, the flag bits it adds to
+# its subtree, and the tag (kept for block elements). Text nodes are told by their tag id.
+_LEFT_OUT, _BREAK, _BLOCK, _PLAIN, _INLINE = range(5)
+_TEXT_ID: int = LexborHTMLParser("<p>x</p>").css_first("p").first_child.tag_id  # type: ignore[union-attr]
+"""lexbor's tag id of text nodes, the walk's most frequent node."""
+
+
+@lru_cache(maxsize=1024)
+def _role_of(tag: str | None) -> tuple[int, int, str]:
+    """The walk's entry for a node of ``tag`` other than text (see :func:`read_blocks`).
+
+    Comments, processing instructions (no tag), the left-out elements and the void ones
+    are left out.
+
+    >>> _role_of("p") == (_BLOCK, TAG_BITS["p"], "p")
+    True
+    """
+    if not tag or tag[0] == "-" or tag in SKIPPED_TAGS or tag in _VOID:
+        return _LEFT_OUT, 0, tag or ""
+    if tag == "br":
+        return _BREAK, 0, tag
+    kind = _BLOCK if tag in BLOCK_TAGS else _PLAIN if tag in _PLAIN_INLINE else _INLINE
+    return kind, TAG_BITS.get(tag, 0), tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +138,8 @@ class BlockLines:
         block_kinds: per block, a number shared by the blocks of the same tag and ``class``
             on the page (a list of teasers repeats one kind of block, an article's paragraphs
             another).
+        block_ends: per block, the index after its last descendant block: its descendants
+            are the blocks from its own index + 1 up to there (blocks are in document order).
     """
 
     lines: tuple[str, ...]
@@ -129,6 +152,7 @@ class BlockLines:
     block_depths: tuple[int, ...]
     block_flags: tuple[int, ...]
     block_kinds: tuple[int, ...]
+    block_ends: tuple[int, ...]
 
 
 def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> BlockLines:
@@ -136,7 +160,7 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
 
     ``hidden`` holds the ``mem_id`` of elements whose subtree gets the ``hidden`` flag.
     """
-    tags, parents, depths, all_flags, kinds = ["body"], [0], [0], [0], [0]
+    tags, parents, depths, all_flags, kinds, ends = ["body"], [0], [0], [0], [0], [0]
     kind_of: dict[tuple[str, str], int] = {("body", ""): 0}
     lines: list[str] = []
     line_block: list[int] = []
@@ -158,16 +182,20 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
         pieces.clear()
 
     # Depth first with a stack of child iterators, each with its element's context (flags,
-    # depth, block index): a node's context is its parent's, so no node is asked for its
-    # parent, and a left-out subtree is never entered.
-    stack = [(body.iter(include_text=True), 0, 0, 0)]
+    # depth, block index, and the index of the block it opened, -1 for an inline element,
+    # whose subtree ends when the iterator is done): a node's context is its parent's, so no
+    # node is asked for its parent, and a left-out subtree is never entered. Nodes are told
+    # apart by their numeric tag id, looked up in a table filled per page (lexbor numbers the
+    # tags it does not know per document): reading ``tag`` makes a new string per node.
+    roles: dict[int, tuple[int, int, str]] = {}
+    text_id, link_bit, bold_bit = _TEXT_ID, _LINK, _BOLD
+    stack = [(body.iter(include_text=True), 0, 0, 0, -1)]
     while stack:
-        children, inherited, depth, block = stack[-1]
+        children, inherited, depth, block, opened = stack[-1]
         for node in children:
-            # The stubs say tag and text may be None; for nodes under <body> they never are,
-            # and checking costs a call per node in the hottest loop: hence the ignores.
-            tag: str = node.tag  # type: ignore[assignment]
-            if tag == "-text":
+            tag_id = node.tag_id
+            if tag_id == text_id:
+                # The stubs say text may be None; for text nodes it never is.
                 text: str = node.text_content  # type: ignore[assignment]
                 if text.isspace():
                     # Whitespace between inline elements separates their words; anywhere
@@ -181,18 +209,29 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
                     current, flags_here, link_here, bold_here = block, inherited, 0, 0
                 pieces.append(text)
                 flags_here |= inherited
-                if inherited & _LINK:
-                    link_here += len(text.strip())
-                if inherited & _BOLD:
-                    bold_here += len(text.strip())
+                if inherited & (link_bit | bold_bit):
+                    size = len(text.strip())
+                    if inherited & link_bit:
+                        link_here += size
+                    if inherited & bold_bit:
+                        bold_here += size
                 continue
-            if tag[0] == "-" or tag in SKIPPED_TAGS:  # comments, left-out elements
+            role = roles.get(tag_id)
+            if role is None:
+                role = roles[tag_id] = _role_of(node.tag)
+            kind, tag_bits, tag = role
+            if kind == _LEFT_OUT:
                 continue
-            flags = inherited | TAG_BITS.get(tag, 0)
+            if kind == _BREAK:
+                if pieces:
+                    close()
+                current = -1
+                continue
+            flags = inherited | tag_bits
             if hidden and node.mem_id in hidden:
                 flags |= _HIDDEN
             class_value = ""
-            if tag not in _PLAIN_INLINE:
+            if kind != _PLAIN:
                 attributes = node.attributes
                 class_value = attributes.get("class") or ""
                 if class_value:
@@ -203,28 +242,27 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
                 itemprop = attributes.get("itemprop")
                 if itemprop and itemprop.lower() in _BODY_ITEMPROPS:
                     flags |= _ITEMPROP_BODY
-            child_block = block
-            if tag in BLOCK_TAGS:
+            child_block, opens = block, -1
+            if kind == _BLOCK:
                 if pieces:
                     close()
                 current = -1
                 parents.append(block)
-                child_block = len(tags)
+                child_block = opens = len(tags)
                 tags.append(tag)
+                ends.append(0)
                 depths.append(depth + 1)
                 all_flags.append(flags)
                 kinds.append(kind_of.setdefault((tag, class_value), len(kind_of)))
-            elif tag == "br":
-                if pieces:
-                    close()
-                current = -1
-                continue
             # Descend: this element's children come next; the loop over its parent's
             # children resumes when they are done.
-            stack.append((node.iter(include_text=True), flags, depth + 1, child_block))
+            stack.append((node.iter(include_text=True), flags, depth + 1, child_block, opens))
             break
         else:
             stack.pop()
+            if opened >= 0:
+                ends[opened] = len(tags)
+    ends[0] = len(tags)
     if pieces:
         close()
     return BlockLines(
@@ -238,4 +276,5 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
         tuple(depths),
         tuple(all_flags),
         tuple(kinds),
+        tuple(ends),
     )

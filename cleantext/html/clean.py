@@ -28,7 +28,7 @@ from ..document import Cleaned
 from ..pipeline.edits import apply_changes, edits_for
 from ..rules import Rule
 from .features import FloatArray
-from .model import load_html_model
+from .model import kept_lines, load_html_model
 from .page import HtmlPage, parse_page
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def boilerplate_changes(page: HtmlPage) -> tuple[tuple[Change, ...], bool]:
     """The runs of block lines to drop, and whether the nothing-kept fallback applied."""
     model = load_html_model()
     scores = model.scores(page.blocks, page.metadata.headline)
-    keep = scores >= model.threshold
+    keep = kept_lines(scores, model.threshold)
     fallback = bool(len(scores)) and not keep.any()
     if fallback:
         keep = scores >= _FALLBACK_SHARE * float(scores.max())

@@ -89,7 +89,7 @@ def read_metadata(tree: LexborHTMLParser, headings: tuple[str, ...]) -> PageMeta
     title = ""
     charset = ""
     head = tree.head
-    for node in head.traverse() if head is not None else ():
+    for node in head.css("meta, link, title") if head is not None else ():
         tag = node.tag
         if tag == "meta":
             attrs = node.attributes
@@ -131,8 +131,7 @@ def read_metadata(tree: LexborHTMLParser, headings: tuple[str, ...]) -> PageMeta
             date = _clean(first_time.attributes.get("datetime"))
     authors = tuple(dict.fromkeys(authors_meta))
     if not authors:
-        names = (_clean(a.text()) for a in tree.css("a[rel~=author], [itemprop=author]"))
-        authors = tuple(dict.fromkeys(n for n in names if n and len(n) < 80))[:5]
+        authors = _author_names(tree)
     root = tree.root
     language = ""
     if root is not None and root.is_element_node:
@@ -150,6 +149,24 @@ def read_metadata(tree: LexborHTMLParser, headings: tuple[str, ...]) -> PageMeta
         language=language or values.get("language", ""),
         charset=charset,
     )
+
+
+_MAX_AUTHORS = 5
+
+
+def _author_names(tree: LexborHTMLParser) -> tuple[str, ...]:
+    """The first few distinct names of ``rel=author`` links and ``itemprop=author`` elements.
+
+    Stops at the fifth: a page of comments can mark thousands of elements as authors.
+    """
+    names: dict[str, None] = {}
+    for node in tree.css("a[rel~=author], [itemprop=author]"):
+        name = _clean(node.text())
+        if name and len(name) < 80:
+            names[name] = None
+            if len(names) == _MAX_AUTHORS:
+                break
+    return tuple(names)
 
 
 def _words(text: str) -> set[str]:

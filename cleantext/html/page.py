@@ -62,7 +62,7 @@ def parse_page(html: str | bytes, *, encoding: str | None = None) -> HtmlPage:
     tree = _parse(html, encoding)
     body = tree.body
     if body is None:
-        return HtmlPage(BlockLines((), (), (), (), (), (), (), (), (), ()), read_metadata(tree, ()))
+        return HtmlPage(BlockLines(*((),) * 11), read_metadata(tree, ()))
     hidden = frozenset(node.mem_id for node in body.css(HIDDEN_SELECTOR))
     blocks = read_blocks(body, hidden)
     headings = tuple(

@@ -6,7 +6,7 @@ import pytest
 
 from cleantext import InputError
 from cleantext.html import parse_page
-from cleantext.html.vocabulary import FLAG_NAMES
+from cleantext.html.vocabulary import CLASS_WORDS, FLAG_NAMES
 
 
 def flags_of(page, index: int) -> set[str]:
@@ -32,6 +32,21 @@ def test_blocks_split_at_block_elements_and_br_and_join_inline_text() -> None:
     )
     tags = [page.blocks.block_tags[b] for b in page.blocks.block]
     assert tags == ["div", "p", "div", "li", "li", "li", "td", "td"]
+    # each block's descendants are the blocks after it up to its end
+    assert page.blocks.block_tags == (
+        "body", "div", "p", "ul", "li", "li", "table", "tbody", "tr", "td", "td",
+    )  # fmt: skip
+    assert page.blocks.block_ends == (11, 3, 3, 6, 5, 6, 11, 11, 11, 10, 11)
+
+
+def test_comments_processing_instructions_and_custom_elements() -> None:
+    # a processing instruction in the body is a node without a tag: left out like a comment
+    page = parse_page(
+        "<body><p>One<!-- note --> two</p><?php echo 1; ?><my-card class='card'>"
+        "<p>Inside a custom element</p></my-card><x-note>Inline custom</x-note></body>"
+    )
+    assert page.lines == ("One two", "Inside a custom element", "Inline custom")
+    assert "cls_related" in flags_of(page, 1)
 
 
 def test_scripts_styles_and_form_fields_are_left_out_hidden_text_is_flagged() -> None:
@@ -117,3 +132,20 @@ def test_bytes_are_decoded_by_the_declared_charset_or_the_callers() -> None:
 def test_empty_and_text_only_input() -> None:
     assert parse_page("").lines == ()
     assert parse_page("just words").lines == ("just words",)
+
+
+def test_class_words_hold_no_whitespace() -> None:
+    # class_bits searches a whole class value at once, which finds each token's words only
+    # while no word spans two tokens
+    assert not [word for words in CLASS_WORDS.values() for word in words if len(word.split()) != 1]
+
+
+def test_void_elements_end_nothing_and_authors_stop_at_five() -> None:
+    page = parse_page(
+        "<body><p>Before <img class='share-icon' src='x.png'> after<wbr>wards</p>"
+        + "".join(f"<span itemprop='author'>Reader {k}</span>" for k in range(9))
+        + "</body>"
+    )
+    assert page.lines[0] == "Before afterwards"
+    assert "cls_share" not in flags_of(page, 0)
+    assert page.metadata.authors == tuple(f"Reader {k}" for k in range(5))
