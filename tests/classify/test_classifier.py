@@ -306,3 +306,17 @@ def test_best_block_is_the_maximum_sum_run(probs: list[float], threshold: float)
         assert gains[first:end].sum() == pytest.approx(best)
     elif best < -1e-12:
         assert (first, end) == (0, 0)
+
+
+def test_the_numpy_path_decides_as_the_kernel_without_scores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the kernel, text that cannot lose a line is not scored either, and the
+    decisions are the kernel's, for every kind of input."""
+    article = list(PARAGRAPHS_EN)
+    page = whole_page(PARAGRAPHS_EN)
+    cases = [(lines, kind) for lines in (article, page) for kind in (None, True, False)]
+    compiled = [boilerplate_runs(lines, whole_page=kind) for lines, kind in cases]
+    monkeypatch.setattr(classify, "_MODEL", dataclasses.replace(classify._model(), kernel=None))
+    assert [boilerplate_runs(lines, whole_page=kind) for lines, kind in cases] == compiled
+    assert classify._look(article, False, None, False).probs is None
