@@ -28,7 +28,7 @@ from ..errors import ConfigError
 from .chunk import Chunk, ChunkResult, Payload, Reject, Tally
 from .compression import Codec, codec_for, strip_codec
 from .read import whole_chunks
-from .sinks import Sink
+from .sinks import ByteSink, Sink
 
 if TYPE_CHECKING:
     from ..document import Document
@@ -149,8 +149,11 @@ class Format:
         flush: bool = False,
         columns: Mapping[str, str] = MappingProxyType({}),
     ) -> Sink:
-        """Where processed chunks of ``payload`` go, written as this format to ``stream``."""
-        raise ConfigError(f"{self.name} is an input format only; it cannot be written.")
+        """Where processed chunks of ``payload`` go, written as this format to ``stream``: by
+        default their bytes as they are, for a format that :attr:`writes` anything."""
+        if not self.writes:
+            raise ConfigError(f"{self.name} is an input format only; it cannot be written.")
+        return ByteSink(stream, flush=flush)
 
     def payload_for(self, writer: Format | None) -> Payload | None:
         """What this format's chunks hold when written by ``writer`` (``None``: the default);

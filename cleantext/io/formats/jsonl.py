@@ -6,8 +6,7 @@ page instead: it is cleaned as a page and its text written to ``--text-field``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from types import MappingProxyType
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from ...document import Document
@@ -18,7 +17,6 @@ from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally, dump_json
 from ..compression import Codec, compressor
 from ..format import Fields, Format
 from ..read import line_chunks
-from ..sinks import ByteSink, Sink
 
 if TYPE_CHECKING:
     from ...records import Processor
@@ -83,16 +81,6 @@ class JsonlFormat(Format):
             if reason:
                 raise InputError(f"{where}: {reason}; each line must be one JSON object.")
             yield record_document(record, where, fields)
-
-    def sink(
-        self,
-        stream: IO[bytes],
-        payload: Payload,
-        *,
-        flush: bool = False,
-        columns: Mapping[str, str] = MappingProxyType({}),
-    ) -> Sink:
-        return ByteSink(stream, flush=flush)
 
 
 def record_document(record: Any, where: str, fields: Fields) -> Document:

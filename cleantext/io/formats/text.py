@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from types import MappingProxyType
-from typing import IO, TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ...document import Document
 from ...errors import InputError
 from ..chunk import Chunk, ChunkResult, Payload, Reject, Tally
 from ..compression import compressor
 from ..format import Fields, Format
-from ..sinks import ByteSink, Sink
 
 if TYPE_CHECKING:
     from ...records import Processor
@@ -59,16 +57,6 @@ class TextFormat(Format):
 
     def documents(self, chunk: Chunk, fields: Fields) -> Iterator[Document]:
         yield Document(decoded(chunk), None, chunk.source)
-
-    def sink(
-        self,
-        stream: IO[bytes],
-        payload: Payload,
-        *,
-        flush: bool = False,
-        columns: Mapping[str, str] = MappingProxyType({}),
-    ) -> Sink:
-        return ByteSink(stream, flush=flush)
 
 
 TEXT = TextFormat()
