@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from .classify.dump import DumpReading, read_dump
 from .document import Cleaned, Edit, replay
 from .errors import CleanTextError, ConfigError, InputError, Problem, RuleFileError
 from .options import RULES_DIR_ENV, CleanOptions
@@ -63,6 +64,7 @@ __all__ = [
     "Cleaned",
     "Cleaner",
     "ConfigError",
+    "DumpReading",
     "Edit",
     "InputError",
     "Problem",
@@ -71,5 +73,6 @@ __all__ = [
     "clean",
     "default_library",
     "explain",
+    "read_dump",
     "replay",
 ]

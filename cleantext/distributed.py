@@ -30,10 +30,12 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from .classify.dump import DumpReading
 from .dumps import RejectsLog, Summary, unit_chunks
 from .errors import ConfigError
 from .io.chunk import Counts, Payload, Reject
 from .io.compression import open_decompressed
+from .io.dump_kind import sampled_fields, with_dump_kind
 from .io.format import Format
 from .io.plan import Unit, output_name
 from .io.registry import format_for, writer_for
@@ -86,6 +88,7 @@ class PartitionResult:
     rejects: tuple[Reject, ...]
     errors: tuple[str, ...]
     unread: bool = False
+    kinds: tuple[str, ...] = ()
 
 
 def _files(url: str) -> list[tuple[str, str]]:
@@ -168,6 +171,7 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
     counts = Counts()
     rejects: list[Reject] = []
     errors: list[str] = []
+    readings: list[DumpReading] = []
     try:
         raw = in_fs.open(in_path, "rb")
     except OSError as error:  # no output: a later --resume tries this input again
@@ -177,7 +181,11 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
     try:
         with raw, open_decompressed(raw, codec) as stream, out_fs.open(temporary, "wb") as out:
             sink = partition.writer.sink(out, partition.payload, columns=partition.format.columns)
-            for chunk in unit_chunks(unit, stream, compress=compress):
+            chunks = unit_chunks(unit, stream, compress=compress)
+            fields = sampled_fields(processor.options)
+            if fields is not None:
+                chunks = with_dump_kind(chunks, fields, readings.append)
+            for chunk in chunks:
                 result = processor.process(chunk)
                 sink.write(result.data)
                 counts += result.counts
@@ -192,7 +200,9 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
         if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):
             raise cannot_write(partition.output, error) from error
         raise
-    return PartitionResult(counts, tuple(rejects), tuple(errors))
+    notes = (found.note(partition.source) for found in readings)
+    kinds = tuple(note for note in notes if note is not None)
+    return PartitionResult(counts, tuple(rejects), tuple(errors), kinds=kinds)
 
 
 def _client(scheduler: Any, workers: int | None) -> Any:
@@ -277,4 +287,5 @@ def clean_dask(
     for error in errors:
         print(f"cleantext: {error}", file=sys.stderr)
     unreadable = sum(result.unread for result in gathered)
-    return Summary(counts, tuple(errors), skipped, unreadable)
+    kinds = tuple(kind for result in gathered for kind in result.kinds)
+    return Summary(counts, tuple(errors), skipped, unreadable, kinds)

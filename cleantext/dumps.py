@@ -18,9 +18,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from .classify.dump import DumpReading
 from .errors import InputError
 from .io.chunk import Chunk, ChunkResult, Counts, Reject
 from .io.compression import Codec, open_decompressed
+from .io.dump_kind import sampled_fields, with_dump_kind
+from .io.format import Fields
 from .io.plan import STDIO, Plan, Unit
 from .io.progress import Progress
 from .io.read import CHUNK_BYTES
@@ -122,12 +125,14 @@ def _same_path(name: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Summary:
     """What a run did: the counts, input problems (truncated or unreadable files and folders,
-    ``unreadable`` of them could not be read at all) and outputs skipped as complete."""
+    ``unreadable`` of them could not be read at all), outputs skipped as complete, and what
+    kind each input was read as (``input_kind="auto"``, inputs of enough documents)."""
 
     counts: Counts = field(default_factory=Counts)
     errors: tuple[str, ...] = ()
     skipped: int = 0
     unreadable: int = 0
+    kinds: tuple[str, ...] = ()
 
     @property
     def clean(self) -> bool:
@@ -147,6 +152,13 @@ class _Reading:
         self.done = 0
         self.raw: IO[bytes] | None = None
         self.marks: deque[int] = deque()
+        self.kinds: list[str] = []
+
+    def read(self, source: str, found: DumpReading) -> None:
+        """Note what kind an input was read as (see :mod:`cleantext.io.dump_kind`)."""
+        note = found.note(source)
+        if note is not None:
+            self.kinds.append(note)
 
     def mark(self, item: Chunk | None) -> Chunk | None:
         self.marks.append(self.position())
@@ -174,15 +186,24 @@ def unit_chunks(
     )
 
 
-def _plan_chunks(plan: Plan, reading: _Reading, chunk_bytes: int) -> Iterator[Chunk | None]:
-    """Every chunk of every unit in order, and ``None`` after each unit's last chunk."""
+def _plan_chunks(
+    plan: Plan, reading: _Reading, chunk_bytes: int, fields: Fields | None
+) -> Iterator[Chunk | None]:
+    """Every chunk of every unit in order, and ``None`` after each unit's last chunk; with
+    ``fields``, each unit's chunks marked with the kind its first documents show."""
     for unit in plan.units:
         output = unit.output if plan.tree else plan.output
         writer = unit.writer if plan.tree else plan.output_format
         compress = writer.output_codec(output) if writer is not None else None
+
+        def marked(chunks: Iterator[Chunk], source: str = unit.source) -> Iterator[Chunk]:
+            if fields is None:
+                return chunks
+            return with_dump_kind(chunks, fields, lambda found: reading.read(source, found))
+
         if unit.source == STDIO:
-            for chunk in unit_chunks(
-                unit, sys.stdin.buffer, compress=compress, chunk_bytes=chunk_bytes
+            for chunk in marked(
+                unit_chunks(unit, sys.stdin.buffer, compress=compress, chunk_bytes=chunk_bytes)
             ):
                 yield reading.mark(chunk)
         else:
@@ -196,8 +217,8 @@ def _plan_chunks(plan: Plan, reading: _Reading, chunk_bytes: int) -> Iterator[Ch
             with raw:
                 reading.raw = raw
                 with open_decompressed(raw, unit.format.input_codec(unit.source)) as stream:
-                    for chunk in unit_chunks(
-                        unit, stream, compress=compress, chunk_bytes=chunk_bytes
+                    for chunk in marked(
+                        unit_chunks(unit, stream, compress=compress, chunk_bytes=chunk_bytes)
                     ):
                         yield reading.mark(chunk)
             reading.done += unit.size or 0
@@ -302,7 +323,8 @@ def run(
     unread = False
     try:
         with WorkerPool(processor, jobs) as pool:
-            for result in pool.map(_process, _plan_chunks(plan, reading, chunk_bytes)):
+            chunks = _plan_chunks(plan, reading, chunk_bytes, sampled_fields(processor.options))
+            for result in pool.map(_process, chunks):
                 position = reading.marks.popleft()
                 if result is None:
                     outputs.unit_done(unread=unread)
@@ -328,4 +350,4 @@ def run(
         if progress is not None:
             progress.close()
     unreadable += len(plan.errors)
-    return Summary(counts, tuple(errors), plan.skipped, unreadable)
+    return Summary(counts, tuple(errors), plan.skipped, unreadable, tuple(reading.kinds))

@@ -31,9 +31,14 @@ from .rules import RuleLibrary, default_library, shipped_rules_dir
 RULES_DIR_ENV = "CLEANTEXT_RULES_DIR"
 """Rule folders (separated by ``os.pathsep``) loaded after the shipped rules, everywhere."""
 
-InputKind = Literal["auto", "page", "article"]
-INPUT_KINDS: tuple[InputKind, ...] = ("auto", "page", "article")
-_WHOLE_PAGE: dict[str, bool | None] = {"auto": None, "page": True, "article": False}
+InputKind = Literal["auto", "document", "page", "article"]
+INPUT_KINDS: tuple[InputKind, ...] = ("auto", "document", "page", "article")
+_WHOLE_PAGE: dict[str, bool | None] = {
+    "auto": None,
+    "document": None,
+    "page": True,
+    "article": False,
+}
 
 
 def _as_tuple(value: Iterable[Any] | str | None) -> tuple[Any, ...] | None:
@@ -62,8 +67,11 @@ class CleanOptions:
             ``select`` and ``ignore``.
         input_kind: what the input is, for the classifier: ``"page"`` (whole-page text with
             navigation and footers, cut down to its article), ``"article"`` (extracted
-            article text, only trimmed) or ``"auto"`` (detected per document)
-            (``--input-kind``). ``Cleaner(whole_page=True/False/None)``, its older spelling,
+            article text, only trimmed), ``"document"`` (detected for each document alone) or
+            ``"auto"`` (``--input-kind``). ``auto`` reads a dump's kind from its first
+            documents where there is a dump (each input of ``cleantext clean`` and of the
+            Dask engine: :mod:`cleantext.classify.dump`) and is ``document`` for a text
+            cleaned on its own. ``Cleaner(whole_page=True/False/None)``, its older spelling,
             still works.
         drop_headline: also remove the headline (the first line left, when shaped like one),
             explained as rule ``headline/drop-headline`` (``--drop-headline``); headlines are

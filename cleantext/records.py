@@ -119,16 +119,31 @@ class Processor:
     def __init__(self, cleaner: Cleaner, options: CleanOptions | None = None) -> None:
         self.cleaner = cleaner
         self.options = options if options is not None else cleaner.options
+        self._kinds: dict[str, Processor] = {}
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Processor, (self.cleaner, self.options))
 
     def process(self, chunk: Chunk) -> ChunkResult:
         """Process one chunk with its format; never raises for bad records (they become
-        rejects). A chunk that reports broken input rejects what was left of its record."""
+        rejects). A chunk that reports broken input rejects what was left of its record. A
+        chunk marked with its input's kind (:mod:`cleantext.io.dump_kind`) is cleaned as
+        that kind."""
+        processor = self if chunk.input_kind is None else self.for_kind(chunk.input_kind)
         if chunk.error:
-            return chunk.format.cut_short(self, chunk)
-        return chunk.format.process(self, chunk)
+            return chunk.format.cut_short(processor, chunk)
+        return chunk.format.process(processor, chunk)
+
+    def for_kind(self, input_kind: str) -> Processor:
+        """This processor with its cleaner's ``input_kind`` set (built once per kind)."""
+        if input_kind == self.cleaner.options.input_kind:
+            return self
+        variant = self._kinds.get(input_kind)
+        if variant is None:
+            cleaner = self.cleaner.with_options(input_kind=input_kind)
+            variant = Processor(cleaner, self.options.replace(input_kind=input_kind))
+            self._kinds[input_kind] = variant
+        return variant
 
     def too_big(self, raw: bytes | str) -> str:
         """Why a record of ``raw`` is over ``--max-bytes`` (``""`` when it is not)."""

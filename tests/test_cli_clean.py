@@ -187,7 +187,8 @@ def test_killed_run_leaves_no_final_file(tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     assert run.stdin is not None
-    run.stdin.write(jsonl([{"id": i, "text": SEED_TEXT} for i in range(50)]))
+    # More than the documents held back while the input's kind is read (cleantext.io.dump_kind).
+    run.stdin.write(jsonl([{"id": i, "text": SEED_TEXT} for i in range(250)]))
     run.stdin.flush()
     partial = tmp_path / ".out.jsonl.partial"
     _wait_for(lambda: partial.exists() and partial.stat().st_size > 0)

@@ -66,7 +66,7 @@ def test_options_are_a_frozen_value_with_keyword_overrides() -> None:
         options.classifier = False  # type: ignore[misc]
     with pytest.raises(ConfigError, match="unknown option 'whole_pages'"):
         options.replace(whole_pages=True)
-    with pytest.raises(ConfigError, match="input_kind must be one of auto, page, article"):
+    with pytest.raises(ConfigError, match="must be one of auto, document, page, article"):
         CleanOptions(input_kind="pages")  # type: ignore[arg-type]
 
 

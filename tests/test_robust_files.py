@@ -237,7 +237,8 @@ def test_workers_exit_when_their_parent_is_killed() -> None:
     )
     assert run.stdin is not None
     text = (SEEDS / "000_277d1107e5220382.txt").read_text()
-    run.stdin.write(jsonl([{"text": text}] * 20))
+    # More than the documents held back while the input's kind is read (cleantext.io.dump_kind).
+    run.stdin.write(jsonl([{"text": text}] * 250))
     run.stdin.flush()
     _wait_for(lambda: len(_children(run.pid)) >= 2)
     workers = _children(run.pid)

@@ -19,7 +19,9 @@ text gets the policy that removes the most residue while article recall stays wi
 corpora's leave-one-corpus-out predictions is what ``train.py --policy-from`` ships.
 
 Each page is then cleaned by the full default pipeline (rules, site detection, page or
-article detection, the classifier with its fold model, valve, repair) and scored with
+article detection, the classifier with its fold model, valve, repair), each corpus and input
+as ``cleantext clean`` cleans a dump: its kind read from its first documents
+(:mod:`cleantext.classify.dump`; ``--input-kind document`` judges each page alone), and scored with
 ``score.py`` (token F1, precision, recall; headline counted). The table shows the input as
 is and, for whole pages, trafilatura on the same pages' HTML (the figures in the corpus
 README, measured by whoever built the corpus). Fold models are kept in ``--folds`` and
@@ -236,13 +238,25 @@ def clean_corpus(
     field: str,
     model_for: Callable[[str], Any],
     twice: bool,
-) -> tuple[list[str], int]:
-    """Every record's ``field`` cleaned by the default pipeline with its fold model; the
-    texts and how many change when cleaned again."""
+    input_kind: str = "auto",
+) -> tuple[list[str], int, str]:
+    """Every record's ``field`` cleaned by the default pipeline with its fold model, as
+    ``cleantext clean`` cleans a dump of them: under ``auto`` the dump's kind is read from its
+    first documents (each with its fold model's detector; :mod:`cleantext.classify.dump`).
+    The texts, how many change when cleaned again, and the kind they were cleaned as."""
     import cleantext.classify as classify
     from cleantext import Cleaner
+    from cleantext.classify.dump import DumpSample
 
-    cleaner = Cleaner()
+    if input_kind == "auto":
+        sample = DumpSample()
+        for rec in records:
+            if sample.complete:
+                break
+            classify._MODEL = model_for(rec["id"])
+            sample.add(rec.get(field) or "")
+        input_kind = sample.reading().input_kind
+    cleaner = Cleaner(input_kind=input_kind)
     texts, unstable = [], 0
     for rec in records:
         classify._MODEL = model_for(rec["id"])
@@ -250,7 +264,7 @@ def clean_corpus(
         if twice and cleaner.clean(text) != text:
             unstable += 1
         texts.append(text)
-    return texts, unstable
+    return texts, unstable, input_kind
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,6 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--twice", action="store_true", help="count documents unstable on re-cleaning")
     ap.add_argument("--json", type=Path, help="write the table's figures here")
+    ap.add_argument(
+        "--input-kind",
+        default="auto",
+        help="as cleantext clean's option: auto reads each corpus's kind from its first documents",
+    )
     a = ap.parse_args(argv)
     a.folds.mkdir(parents=True, exist_ok=True)
     score = load_score()
@@ -287,7 +306,9 @@ def main(argv: list[str] | None = None) -> int:
             records = read_records(corpus)
             model_for = line_models(held, chosen[corpus])
             for field in FIELDS:
-                texts, unstable = clean_corpus(records, field, model_for, a.twice)
+                texts, unstable, kind = clean_corpus(
+                    records, field, model_for, a.twice, a.input_kind
+                )
                 gold = [score.gold_text(r, ["gold_title", "gold"]) for r in records]
                 got = score.token_metrics(
                     [score.tp_fp_fn(g, t) for g, t in zip(gold, texts, strict=True)]
@@ -306,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
                         "input": {k: given[k] for k in ("sh_f1", "sh_precision", "sh_recall")},
                         "cleantext": {k: got[k] for k in ("sh_f1", "sh_precision", "sh_recall")},
                         "unstable": unstable if a.twice else None,
+                        "input_kind": kind,
                         "choice": asdict(chosen[corpus]),
                     }
                 )
@@ -325,6 +347,7 @@ def print_row(row: dict[str, Any]) -> None:
     extra = f"  trafilatura {reference:.3f}" if reference else ""
     if row["unstable"] is not None:
         extra += f"  unstable {row['unstable']}"
+    extra += f"  as {row['input_kind']}"
     print(
         f"{row['scheme']:7s} {row['corpus']:18s} {row['field']:9s} "
         f"as is {fmt(row['input'])}  cleantext {fmt(row['cleantext'])}{extra}",

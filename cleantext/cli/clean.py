@@ -256,6 +256,8 @@ def report(summary: Summary, *, stats: bool) -> None:
     for warning, documents in sorted(c.warnings.items(), key=lambda item: (-item[1], item[0])):
         plural = "document" if documents == 1 else "documents"
         print(f"cleantext: {documents:,} {plural}: {warning}", file=sys.stderr)
+    for kind in summary.kinds:
+        print(f"cleantext: {kind}", file=sys.stderr)
     if stats:
         print(format_stats(c), file=sys.stderr)
 

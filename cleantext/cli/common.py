@@ -74,8 +74,10 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
         choices=INPUT_KINDS,
         default="auto",
         help="whole-page text (navigation, footers...) or extracted article text: the generic "
-        "classifier cuts a page down to its article but only trims residue from an article "
-        "(default: detected per document)",
+        "classifier cuts a page down to its article but only trims residue from an article; "
+        "'document' detects it for each document alone, 'auto' (default) reads each input's "
+        "kind from its first 100 documents (held back meanwhile) and judges each document "
+        "alone when they are mixed or too few",
     )
     group.add_argument(
         "--no-classifier",

@@ -55,6 +55,9 @@ class Chunk:
             written, so that ``--resume`` tries it again.
         payload: what the processed chunk must hold (for a format that can give more than one,
             an HTML page as text or as a record); ``None``: the format's first.
+        input_kind: the ``input_kind`` its texts are cleaned with, when the engine read it
+            from the input's first documents (:mod:`cleantext.io.dump_kind`); ``None``: the
+            cleaner's own.
     """
 
     format: Format
@@ -65,6 +68,7 @@ class Chunk:
     error: str = ""
     unread: bool = False
     payload: Payload | None = None
+    input_kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
