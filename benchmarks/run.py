@@ -37,7 +37,7 @@ import corpus as corpus_module
 import dump_throughput
 import sitesets
 
-from cleantext import Cleaner, RuleLibrary, default_library
+from cleantext import Cleaner, RuleLibrary, default_library, read_dump
 from cleantext.actions import Stage
 from cleantext.actions.normalize import repair_unicode
 from cleantext.classify import classify_lines
@@ -236,6 +236,12 @@ class Suite:
     def case_pipeline(self) -> None:
         for name in corpus_module.FIELDS:
             self.measure("pipeline", "default pipeline (clean)", name, self.cleaner.clean)
+        for name in corpus_module.FIELDS:
+            # What cleantext clean does with a dump of these documents: its kind read from
+            # the first ones (whole-page text is then cut down as pages, every document).
+            kind = read_dump(self.corpus.docs[name]).input_kind
+            dump = Cleaner(input_kind=kind)
+            self.measure("pipeline", f"as a dump (read as {kind})", name, dump.clean)
         urls = self.corpus.urls
         for name in corpus_module.FIELDS:
             docs = self.corpus.docs[name]
