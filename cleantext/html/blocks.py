@@ -171,6 +171,17 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
     current = -1  # block of the open line (-1: no open line)
     flags_here = link_here = bold_here = 0
 
+    def close(block: int, flags: int, links: int, bold: int) -> None:
+        """End the open line (its pieces), keeping it when it has text."""
+        text = " ".join("".join(pieces).split())
+        if text:
+            lines.append(text)
+            line_block.append(block)
+            line_flags.append(flags)
+            line_links.append(links)
+            line_bold.append(bold)
+        pieces.clear()
+
     # Depth first with a stack of child iterators, each with its element's context (flags,
     # depth, block index, and the index of the block it opened, -1 for an inline element,
     # whose subtree ends when the iterator is done): a node's context is its parent's, so no
@@ -178,8 +189,8 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
     # the element being walked lives in local variables; the stack keeps its ancestors'.
     # Nodes are told apart by their numeric tag id, looked up in a table filled per page
     # (lexbor numbers the tags it does not know per document): reading ``tag`` makes a new
-    # string per node. Closing a line is written out where it happens (three places): a
-    # nested function would make every variable it shares a slower closure cell.
+    # string per node. ``close`` is given the open line's context rather than sharing it:
+    # variables a nested function shares become closure cells, slower to read in the loop.
     roles: dict[int, tuple[int, int, str]] = {}
     text_id, link_bit, bold_bit, hidden_bit = _TEXT_ID, _LINK, _BOLD, _HIDDEN
     stack: list[tuple[Any, int, int, int, int]] = []
@@ -200,14 +211,7 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
                     continue
                 if block != current:
                     if pieces:
-                        text_here = " ".join("".join(pieces).split())
-                        if text_here:
-                            lines.append(text_here)
-                            line_block.append(current)
-                            line_flags.append(flags_here)
-                            line_links.append(link_here)
-                            line_bold.append(bold_here)
-                        pieces.clear()
+                        close(current, flags_here, link_here, bold_here)
                     current, flags_here, link_here, bold_here = block, inherited, 0, 0
                 pieces.append(text)
                 flags_here |= inherited
@@ -225,14 +229,7 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
             if kind <= _BREAK:
                 if kind == _BREAK:
                     if pieces:
-                        text_here = " ".join("".join(pieces).split())
-                        if text_here:
-                            lines.append(text_here)
-                            line_block.append(current)
-                            line_flags.append(flags_here)
-                            line_links.append(link_here)
-                            line_bold.append(bold_here)
-                        pieces.clear()
+                        close(current, flags_here, link_here, bold_here)
                     current = -1
                 continue
             flags = inherited | tag_bits
@@ -259,14 +256,7 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
             depth += 1
             if kind == _BLOCK:
                 if pieces:
-                    text_here = " ".join("".join(pieces).split())
-                    if text_here:
-                        lines.append(text_here)
-                        line_block.append(current)
-                        line_flags.append(flags_here)
-                        line_links.append(link_here)
-                        line_bold.append(bold_here)
-                    pieces.clear()
+                    close(current, flags_here, link_here, bold_here)
                 current = -1
                 parents.append(block)
                 block = opened = len(tags)
@@ -286,13 +276,7 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
             children, inherited, depth, block, opened = stack.pop()
     ends[0] = len(tags)
     if pieces:
-        text_here = " ".join("".join(pieces).split())
-        if text_here:
-            lines.append(text_here)
-            line_block.append(current)
-            line_flags.append(flags_here)
-            line_links.append(link_here)
-            line_bold.append(bold_here)
+        close(current, flags_here, link_here, bold_here)
     return BlockLines(
         tuple(lines),
         tuple(line_block),
