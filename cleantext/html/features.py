@@ -145,6 +145,10 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
     if n == 0:
         return x
     col = 0
+    # the walk's per-line counts, converted in one call (each conversion has a fixed cost)
+    block, flags, link_counts, bold_counts = np.array(
+        (blocks.block, blocks.flags, blocks.link_chars, blocks.bold_chars), dtype=np.int64
+    )
 
     # --- text shape, from the code points of all lines at once
     text = "\n".join(lines)
@@ -171,7 +175,7 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
     last = codes[starts + chars - 1]
     ends = _one_of(last, _SENTENCE_END)
     first = codes[starts]
-    link_chars = np.asarray(blocks.link_chars, dtype=np.float64)
+    link_chars = link_counts.astype(np.float64)
     link = link_chars / fchars
     np.minimum(link, 1.0, out=link)
     prose = (words >= _PROSE_WORDS) & (link < _PROSE_LINK)
@@ -190,7 +194,7 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
         (first >= 48) & (first <= 57),
         _separator_lines(codes, starts),
         link,
-        np.minimum(np.asarray(blocks.bold_chars, dtype=np.float64) / fchars, 1.0),
+        np.minimum(bold_counts / fchars, 1.0),
         np.fromiter(map(headline.__eq__, lines), dtype=bool, count=n) if headline else np.zeros(n),
     )
     for values in text_columns:
@@ -199,14 +203,12 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
 
     # --- the block's tag and the flags of its block and ancestors
     count = len(blocks.block_tags)
-    block = np.asarray(blocks.block, dtype=np.int64)
     groups = np.fromiter(
         map(_BLOCK_GROUP.__getitem__, blocks.block_tags), dtype=np.int64, count=count
     )[block]
     has_group = groups >= 0
     x[np.flatnonzero(has_group), col + groups[has_group]] = 1.0
     col += len(BLOCK_TAG_GROUPS)
-    flags = np.asarray(blocks.flags, dtype=np.int64)
     x[:, col : col + len(FLAG_NAMES)] = (flags[:, None] >> _FLAG_SHIFTS) & 1
     col += len(FLAG_NAMES)
 
@@ -311,7 +313,7 @@ def _repeats(lines: tuple[str, ...]) -> tuple[FloatArray, FloatArray]:
 def _kind_counts(blocks: BlockLines, tree: _Tree, block: IntArray) -> tuple[FloatArray, FloatArray]:
     """log of how many blocks on the page are of the kind of the line's block, and of the
     kind of its block's parent (teaser cards repeat; an article's body is one of its kind)."""
-    kinds = np.asarray(blocks.block_kinds, dtype=np.int64)
+    kinds = tree.kinds
     per_kind = np.bincount(kinds)
     return np.log(per_kind[kinds[block]]), np.log(per_kind[kinds[tree.parent[block]]])
 
@@ -350,13 +352,21 @@ class _Tree:
     after it, up to its ``block_ends`` entry, so a sum over each block's subtree is a
     difference of two prefix sums."""
 
-    __slots__ = ("depth", "ends", "flags", "parent")
+    __slots__ = ("depth", "ends", "flags", "kinds", "parent")
 
     def __init__(self, blocks: BlockLines) -> None:
-        self.parent = np.asarray(blocks.block_parents, dtype=np.int64)
-        self.depth = np.asarray(blocks.block_depths, dtype=np.float64)
-        self.flags = np.asarray(blocks.block_flags, dtype=np.int64)
-        self.ends = np.asarray(blocks.block_ends, dtype=np.int64)
+        # one conversion for all the per-block tuples (each call has a fixed cost)
+        self.parent, depth, self.flags, self.ends, self.kinds = np.array(
+            (
+                blocks.block_parents,
+                blocks.block_depths,
+                blocks.block_flags,
+                blocks.block_ends,
+                blocks.block_kinds,
+            ),
+            dtype=np.int64,
+        )
+        self.depth = depth.astype(np.float64)
 
     def subtree_sums(self, own: FloatArray) -> FloatArray:
         """Per block (row), each column of ``own`` summed over the block and its descendants
@@ -384,9 +394,14 @@ def _candidate_scores(
     usable = (chars >= 25) & (link < 0.5) & (letters > 0.5 * chars)
     line_score = np.where(usable, 1.0 + np.minimum(chars / 100.0, 3.0), 0.0)
     own = np.bincount(block, weights=line_score, minlength=count)
-    score = np.zeros(count)
-    np.add.at(score, parent, own)
-    np.add.at(score, parent[parent], own / 2.0)
+    # each block's lines credit its parent, then its grandparent by half: one weighted count
+    # adding the credits in the order two unbuffered additions (np.add.at) would, so the
+    # sums are the same to the last bit
+    score = np.bincount(
+        np.concatenate((parent, parent[parent])),
+        weights=np.concatenate((own, own / 2.0)),
+        minlength=count,
+    ).astype(np.float64, copy=False)
     own_flags = tree.flags & ~tree.flags[parent]
     score += np.where(own_flags & _POSITIVE_BITS, 5.0, 0.0) * (score > 0)
     score *= np.where(own_flags & _NEGATIVE_BITS, 0.25, 1.0)
