@@ -17,7 +17,7 @@ being looked up by walking up the tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -193,8 +193,8 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
     # variables a nested function shares become closure cells, slower to read in the loop.
     roles: dict[int, tuple[int, int, str]] = {}
     text_id, link_bit, bold_bit, hidden_bit = _TEXT_ID, _LINK, _BOLD, _HIDDEN
-    stack: list[tuple[Any, int, int, int, int]] = []
-    children: Any = body.iter(include_text=True)
+    stack: list[tuple[Iterator[LexborNode], int, int, int, int]] = []
+    children: Iterator[LexborNode] = body.iter(include_text=True)
     inherited = depth = block = 0
     opened = -1
     while True:
