@@ -11,15 +11,21 @@ Four kinds of column (``FEATURE_NAMES`` is stored with the weights and checked a
   an article's short line (a subhead, a one-sentence paragraph) from a menu's: where it is;
 * its neighbourhood: the same few text signals averaged over the lines around it.
 
-Everything is computed with numpy over the whole page at once: per-line Python work is what
-would make HTML slower than the parse itself.
+Everything is computed with numpy over the whole page at once (:func:`numpy_line_features`,
+the reference): per-line Python work is what would make HTML slower than the parse itself.
+Where the optional C extension ``cleantext.html._features`` is built (``_features.c``, from
+these sources), :func:`line_features` runs it instead: the same values bit for bit, without
+numpy's fixed cost per call, which on a page of a few hundred lines is most of the time.
 """
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import numpy.typing as npt
 
+from .._build import load_extension
 from .blocks import BlockLines
 from .vocabulary import BLOCK_TAGS, FLAG_NAMES
 
@@ -129,8 +135,10 @@ def _one_of(codes: npt.NDArray[np.uint32], table: npt.NDArray[np.bool_]) -> npt.
     return found
 
 
-_SENTENCE_END = _code_table('.!?…。！？»"”’)')
-_SEPARATORS = _code_table("•·/»>")
+_SENTENCE_END_CHARS = '.!?…。！？»"”’)'
+_SEPARATOR_CHARS = "•·/»>"
+_SENTENCE_END = _code_table(_SENTENCE_END_CHARS)
+_SEPARATORS = _code_table(_SEPARATOR_CHARS)
 _PROSE_WORDS = 8
 _PROSE_LINK = 0.3
 _FLAG_SHIFTS = np.arange(len(FLAG_NAMES), dtype=np.int64)
@@ -138,7 +146,15 @@ _H1_COLUMN = len(_TEXT_NAMES) + len(BLOCK_TAG_GROUPS) + FLAG_NAMES.index("tag_h1
 
 
 def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
-    """The feature matrix of a page's lines (``len(blocks.lines)`` rows, see FEATURE_NAMES)."""
+    """The feature matrix of a page's lines (``len(blocks.lines)`` rows, see FEATURE_NAMES):
+    computed by the compiled extension where it is built, else by numpy (the same values)."""
+    if _COMPILED is not None and blocks.lines:
+        return compiled_line_features(_COMPILED, blocks, headline)
+    return numpy_line_features(blocks, headline)
+
+
+def numpy_line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
+    """:func:`line_features` computed with numpy: the reference the extension must match."""
     lines = blocks.lines
     n = len(lines)
     x = np.zeros((n, len(FEATURE_NAMES)))
@@ -442,3 +458,72 @@ def _separator_lines(codes: npt.NDArray[np.uint32], starts: IntArray) -> npt.NDA
     if len(found):
         hits[np.searchsorted(starts, found, side="right") - 1] = True
     return hits
+
+
+# --- the compiled twin ---------------------------------------------------------------------
+
+_LOG_TABLE_SIZE = 1 << 14
+"""Counts up to which numpy's logarithms are tabulated for the extension (longer lines or
+larger pages get longer tables for their call)."""
+
+
+def _log_tables(size: int) -> tuple[FloatArray, FloatArray]:
+    """``log1p(k)`` and ``log(k)`` (``log(0)`` never asked: 0) for ``k < size``, computed by
+    numpy, so the extension's values are numpy's to the last bit."""
+    counts = np.arange(size, dtype=np.float64)
+    log1p, log = np.log1p(counts), np.log(np.maximum(counts, 1.0))
+    log1p.setflags(write=False)
+    log.setflags(write=False)
+    return log1p, log
+
+
+_LOG1P, _LOG = _log_tables(_LOG_TABLE_SIZE)
+_COMPILED_SPEC = (
+    {tag: group for tag, group in _BLOCK_GROUP.items()},
+    _SENTENCE_END_CHARS,
+    _SEPARATOR_CHARS,
+    FLAG_NAMES.index("tag_h1"),
+    _POSITIVE_BITS,
+    _NEGATIVE_BITS,
+    len(BLOCK_TAG_GROUPS),
+    len(FLAG_NAMES),
+)
+"""What the extension needs from this module with each call: block-tag groups, character
+tables and flag bits, so that they are written once, here."""
+
+
+def compiled_line_features(kernel: ModuleType, blocks: BlockLines, headline: str) -> FloatArray:
+    """:func:`line_features` computed by ``kernel`` (the compiled extension) for a page with
+    lines."""
+    x = np.empty((len(blocks.lines), len(FEATURE_NAMES)))
+    args = (
+        _COMPILED_SPEC,
+        blocks.lines,
+        blocks.block,
+        blocks.flags,
+        blocks.link_chars,
+        blocks.bold_chars,
+        blocks.block_tags,
+        blocks.block_parents,
+        blocks.block_depths,
+        blocks.block_flags,
+        blocks.block_kinds,
+        blocks.block_ends,
+        headline,
+        x,
+    )
+    need = kernel.features(*args, _LOG1P, _LOG)
+    if need:
+        kernel.features(*args, *_log_tables(need))
+    return x
+
+
+def _load_compiled() -> ModuleType | None:
+    """The extension when it is built from these sources; it checks the column layout."""
+    kernel = load_extension("cleantext.html._features")
+    if kernel is not None:
+        kernel.check_layout(FEATURE_NAMES, len(BLOCK_TAG_GROUPS), len(FLAG_NAMES))
+    return kernel
+
+
+_COMPILED = _load_compiled()
