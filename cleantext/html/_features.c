@@ -563,10 +563,185 @@ done:
     return result;
 }
 
+/* ---- stage-2 inputs (model.smooth_features) ------------------------------------------------ */
+
+#define N_SMOOTH_SCORES 17
+static const char *const SMOOTH_SCORE_NAMES[N_SMOOTH_SCORES] = {
+    "p", "p_w1", "p_w2", "p_w4", "p_w8", "p_prev", "p_next", "p_max_before", "p_max_after",
+    "p_page_mean", "p_page_max", "p_rel_max", "p_rank", "p_container_0", "p_container_1",
+    "p_container_2", "p_container_3",
+};
+static const Py_ssize_t SMOOTH_WINDOWS[4] = {1, 2, 4, 8};
+#define CONTAINER_LEVELS 4
+
+/* check_smooth_layout(names, n_line_columns): refuse stage-2 columns other than computed. */
+static PyObject *check_smooth_layout(PyObject *self, PyObject *args) {
+    PyObject *names;
+    Py_ssize_t n_line;
+    if (!PyArg_ParseTuple(args, "O!n:check_smooth_layout", &PyTuple_Type, &names, &n_line))
+        return NULL;
+    if (n_line < 0 || PyTuple_GET_SIZE(names) != N_SMOOTH_SCORES + n_line) {
+        PyErr_Format(PyExc_ValueError,
+                     "_features: %zd stage-2 columns where this build computes %zd; rebuild "
+                     "the extension (pip install -e .)",
+                     PyTuple_GET_SIZE(names), N_SMOOTH_SCORES + n_line);
+        return NULL;
+    }
+    if (!check_part(names, 0, SMOOTH_SCORE_NAMES, N_SMOOTH_SCORES)) return NULL;
+    Py_RETURN_NONE;
+}
+
+typedef struct {
+    double value;
+    Py_ssize_t index;
+} Ranked;
+
+/* numpy's stable argsort: by value, ties in index order */
+static int by_value_then_index(const void *a, const void *b) {
+    const Ranked *x = a, *y = b;
+    if (x->value < y->value) return -1;
+    if (x->value > y->value) return 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * smooth(p, x, line_columns, block, block_parents, out) -> None
+ *
+ * Stage-2 inputs of each line from the stage-1 scores ``p`` (float64, one per line), the
+ * columns ``line_columns`` of the stage-1 inputs ``x`` copied after them; ``out`` is a
+ * C-contiguous float64 array (lines, 17 + len(line_columns)).
+ */
+static PyObject *smooth(PyObject *self, PyObject *args) {
+    PyObject *p_obj, *x_obj, *columns, *o_block, *o_parents, *out_obj;
+    if (!PyArg_ParseTuple(args, "OOO!O!O!O:smooth", &p_obj, &x_obj, &PyTuple_Type, &columns,
+                          &PyTuple_Type, &o_block, &PyTuple_Type, &o_parents, &out_obj))
+        return NULL;
+    Py_buffer pb = {0}, xb = {0}, ob = {0};
+    PyObject *result = NULL;
+    int64_t *block = NULL, *parent = NULL, *ancestor = NULL, *counts = NULL, *cols = NULL;
+    double *cum = NULL, *sums = NULL;
+    Ranked *ranked = NULL;
+    if (PyObject_GetBuffer(p_obj, &pb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0 ||
+        PyObject_GetBuffer(x_obj, &xb, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0 ||
+        PyObject_GetBuffer(out_obj, &ob, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        goto done;
+    Py_ssize_t n = PyTuple_GET_SIZE(o_block), count = PyTuple_GET_SIZE(o_parents);
+    Py_ssize_t n_line = PyTuple_GET_SIZE(columns), width = N_SMOOTH_SCORES + n_line;
+    if (pb.ndim != 1 || pb.itemsize != 8 || strcmp(pb.format, "d") != 0 || pb.shape[0] != n ||
+        xb.ndim != 2 || xb.itemsize != 8 || strcmp(xb.format, "d") != 0 || xb.shape[0] != n ||
+        ob.ndim != 2 || ob.itemsize != 8 || strcmp(ob.format, "d") != 0 || ob.shape[0] != n ||
+        ob.shape[1] != width || n == 0 || count == 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "_features: smooth needs float64 scores, inputs and out of one row per "
+                        "line, out as wide as the stage-2 columns");
+        goto done;
+    }
+    const double *p = pb.buf, *x = xb.buf;
+    double *z = ob.buf;
+    Py_ssize_t ncols = xb.shape[1];
+    block = malloc(sizeof(int64_t) * (size_t)n);
+    ancestor = malloc(sizeof(int64_t) * (size_t)n);
+    parent = malloc(sizeof(int64_t) * (size_t)count);
+    counts = malloc(sizeof(int64_t) * (size_t)count);
+    sums = malloc(sizeof(double) * (size_t)count);
+    cols = malloc(sizeof(int64_t) * (size_t)(n_line > 0 ? n_line : 1));
+    cum = malloc(sizeof(double) * (size_t)(n + 1));
+    ranked = malloc(sizeof(Ranked) * (size_t)n);
+    if (!block || !ancestor || !parent || !counts || !sums || !cols || !cum || !ranked) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (!read_ints(o_block, n, block, "block") || !read_ints(o_parents, count, parent, "block_parents") ||
+        !read_ints(columns, n_line, cols, "line_columns"))
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (block[i] < 0 || block[i] >= count) {
+            PyErr_Format(PyExc_ValueError, "_features: line %zd has a block out of range", i);
+            goto done;
+        }
+    for (Py_ssize_t b = 0; b < count; b++)
+        if (parent[b] < 0 || parent[b] >= count) {
+            PyErr_Format(PyExc_ValueError, "_features: block %zd has a parent out of range", b);
+            goto done;
+        }
+    for (Py_ssize_t k = 0; k < n_line; k++)
+        if (cols[k] < 0 || cols[k] >= ncols) {
+            PyErr_SetString(PyExc_ValueError, "_features: a line column out of range");
+            goto done;
+        }
+
+    cum[0] = 0.0;
+    double top = p[0];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        cum[i + 1] = cum[i] + p[i];
+        if (p[i] > top) top = p[i];
+        ranked[i].value = p[i];
+        ranked[i].index = i;
+    }
+    qsort(ranked, (size_t)n, sizeof(Ranked), by_value_then_index);
+    double rank_scale = (double)(n > 1 ? n - 1 : 1), mean = cum[n] / (double)n;
+    double rel_scale = max2(top, 1e-6), before = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *row = z + i * width;
+        row[0] = p[i];
+        for (int k = 0; k < 4; k++) {
+            Py_ssize_t low = i - SMOOTH_WINDOWS[k] < 0 ? 0 : i - SMOOTH_WINDOWS[k];
+            Py_ssize_t high = i + SMOOTH_WINDOWS[k] + 1 > n ? n : i + SMOOTH_WINDOWS[k] + 1;
+            row[1 + k] = (cum[high] - cum[low]) / (double)(high - low);
+        }
+        row[5] = i > 0 ? p[i - 1] : 0.0;
+        row[6] = i + 1 < n ? p[i + 1] : 0.0;
+        row[7] = before; /* the highest score before this line (0 for the first) */
+        if (i == 0 || p[i] > before) before = p[i];
+        row[9] = mean;
+        row[10] = top;
+        row[11] = p[i] / rel_scale;
+    }
+    {
+        double after = 0.0;
+        for (Py_ssize_t i = n - 1; i >= 0; i--) {
+            z[i * width + 8] = after;
+            if (i == n - 1 || p[i] > after) after = p[i];
+        }
+    }
+    for (Py_ssize_t k = 0; k < n; k++) z[ranked[k].index * width + 12] = (double)k / rank_scale;
+    for (Py_ssize_t i = 0; i < n; i++) ancestor[i] = block[i];
+    for (int level = 0; level < CONTAINER_LEVELS; level++) {
+        if (level > 0)
+            for (Py_ssize_t i = 0; i < n; i++) ancestor[i] = parent[ancestor[i]];
+        memset(sums, 0, sizeof(double) * (size_t)count);
+        memset(counts, 0, sizeof(int64_t) * (size_t)count);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            sums[ancestor[i]] += p[i];
+            counts[ancestor[i]]++;
+        }
+        for (Py_ssize_t i = 0; i < n; i++)
+            z[i * width + 13 + level] = sums[ancestor[i]] / (double)counts[ancestor[i]];
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        for (Py_ssize_t k = 0; k < n_line; k++)
+            z[i * width + N_SMOOTH_SCORES + k] = x[i * ncols + cols[k]];
+    Py_INCREF(Py_None);
+    result = Py_None;
+
+done:
+    free(block); free(ancestor); free(parent); free(counts); free(sums); free(cols); free(cum);
+    free(ranked);
+    if (pb.obj) PyBuffer_Release(&pb);
+    if (xb.obj) PyBuffer_Release(&xb);
+    if (ob.obj) PyBuffer_Release(&ob);
+    return result;
+}
+
 static PyMethodDef features_methods[] = {
     {"check_layout", check_layout, METH_VARARGS,
      "check_layout(names, n_groups, n_flags): refuse a feature layout this build does not "
      "compute."},
+    {"check_smooth_layout", check_smooth_layout, METH_VARARGS,
+     "check_smooth_layout(names, n_line_columns): refuse stage-2 columns this build does not "
+     "compute."},
+    {"smooth", smooth, METH_VARARGS,
+     "smooth(p, x, line_columns, block, block_parents, out): the stage-2 inputs into out."},
     {"features", features, METH_VARARGS,
      "features(spec, lines, block, flags, link_chars, bold_chars, block_tags, block_parents, "
      "block_depths, block_flags, block_kinds, block_ends, headline, out, log1p_table, "

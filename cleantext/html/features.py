@@ -527,3 +527,6 @@ def _load_compiled() -> ModuleType | None:
 
 
 _COMPILED = _load_compiled()
+COMPILED_FEATURES = _COMPILED
+"""The compiled extension when it runs (it also computes the stage-2 inputs of
+:mod:`cleantext.html.model`), else None."""

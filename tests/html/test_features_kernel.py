@@ -1,4 +1,6 @@
-"""The compiled HTML features (``cleantext/html/_features.c``) against the numpy reference.
+"""The compiled HTML features (``cleantext/html/_features.c``) against the numpy reference:
+the stage-1 inputs (``features.line_features``) and the stage-2 inputs
+(``model.smooth_features``).
 
 The extension must compute the same feature matrix bit for bit (counts, prefix sums, windows,
 the container scores and numpy's pairwise sum, logarithms from numpy's tables), on ordinary
@@ -15,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleantext.html import features, parse_page
+from cleantext.html import features, model, parse_page
 from cleantext.html.features import (
     BLOCK_TAG_GROUPS,
     FEATURE_NAMES,
@@ -23,6 +25,12 @@ from cleantext.html.features import (
     compiled_line_features,
     line_features,
     numpy_line_features,
+)
+from cleantext.html.model import (
+    SMOOTH_LINE_FEATURES,
+    SMOOTH_NAMES,
+    numpy_smooth_features,
+    smooth_features,
 )
 
 KERNEL = features._COMPILED
@@ -96,7 +104,7 @@ def test_kernel_matches_numpy_whatever_the_headline(headline: str) -> None:
     assert_same(PAGES["article"], headline)
 
 
-def test_line_features_runs_the_kernel_and_numpy_without_it(
+def test_both_stages_run_the_kernel_and_numpy_without_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     page = parse_page(PAGES["article"])
@@ -105,6 +113,11 @@ def test_line_features_runs_the_kernel_and_numpy_without_it(
     assert line_features(page.blocks, page.metadata.headline).tobytes() == compiled.tobytes()
     empty = parse_page("<body><div> </div></body>").blocks
     assert line_features(empty).shape == (0, len(FEATURE_NAMES))
+    scores = np.linspace(0.0, 1.0, len(page.lines))
+    x = line_features(page.blocks, page.metadata.headline)
+    compiled_z = smooth_features(scores, x, page.blocks)
+    monkeypatch.setattr(model, "_COMPILED", None)
+    assert smooth_features(scores, x, page.blocks).tobytes() == compiled_z.tobytes()
 
 
 TAGS = ["div", "p", "span", "a", "li", "ul", "h1", "h2", "nav", "footer", "b", "section", "td"]
@@ -178,3 +191,23 @@ def test_kernel_rejects_bad_input_clearly() -> None:
     short = list(args)
     short[14], short[15] = features._LOG1P[:5], features._LOG[:5]
     assert KERNEL.features(*short) > 5  # asks for longer tables
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_kernel_stage2_inputs_match_numpy(name: str) -> None:
+    page = parse_page(PAGES[name])
+    x = numpy_line_features(page.blocks, page.metadata.headline)
+    # scores with ties (the rank keeps them in line order) and a lone maximum
+    scores = np.round(np.linspace(0.05, 0.95, len(page.lines)) ** 2, 1)
+    for p in (scores, scores[::-1].copy(), np.full(len(page.lines), 0.5)):
+        expected = numpy_smooth_features(p, x, page.blocks)
+        got = smooth_features(p, x, page.blocks)
+        assert got.tobytes() == expected.tobytes()
+
+
+def test_kernel_refuses_stage2_columns_it_does_not_know() -> None:
+    KERNEL.check_smooth_layout(SMOOTH_NAMES, len(SMOOTH_LINE_FEATURES))
+    with pytest.raises(ValueError, match="p_mean"):
+        KERNEL.check_smooth_layout(("p_mean", *SMOOTH_NAMES[1:]), len(SMOOTH_LINE_FEATURES))
+    with pytest.raises(ValueError, match="stage-2 columns"):
+        KERNEL.check_smooth_layout(SMOOTH_NAMES, len(SMOOTH_LINE_FEATURES) + 1)
