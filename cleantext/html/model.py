@@ -101,7 +101,9 @@ def smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> FloatAr
     :func:`numpy_smooth_features`, the reference)."""
     if _COMPILED is not None and len(p):
         z = np.empty((len(p), len(SMOOTH_NAMES)))
-        _COMPILED.smooth(p, x, _LINE_COLUMNS, blocks.block, blocks.block_parents, z)
+        # the extension reads contiguous float64 in place (training passes views of scores)
+        scores, inputs = np.ascontiguousarray(p, np.float64), np.ascontiguousarray(x, np.float64)
+        _COMPILED.smooth(scores, inputs, _LINE_COLUMNS, blocks.block, blocks.block_parents, z)
         return z
     return numpy_smooth_features(p, x, blocks)
 

@@ -211,3 +211,12 @@ def test_kernel_refuses_stage2_columns_it_does_not_know() -> None:
         KERNEL.check_smooth_layout(("p_mean", *SMOOTH_NAMES[1:]), len(SMOOTH_LINE_FEATURES))
     with pytest.raises(ValueError, match="stage-2 columns"):
         KERNEL.check_smooth_layout(SMOOTH_NAMES, len(SMOOTH_LINE_FEATURES) + 1)
+
+
+def test_kernel_stage2_inputs_from_score_views() -> None:
+    page = parse_page(PAGES["article"])
+    x = numpy_line_features(page.blocks, page.metadata.headline)
+    wide = np.linspace(0.0, 1.0, 2 * len(page.lines))
+    strided = wide[::2]  # out-of-fold scores are often views like this
+    expected = numpy_smooth_features(strided, x, page.blocks)
+    assert smooth_features(strided, x, page.blocks).tobytes() == expected.tobytes()
