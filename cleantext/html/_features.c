@@ -82,7 +82,9 @@ static double pairwise_sum(const double *a, Py_ssize_t n) {
     return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
 }
 
-static double clip(double v, double low, double high) { return v < low ? low : (v > high ? high : v); }
+static double clip(double v, double low, double high) {
+    return v < low ? low : (v > high ? high : v);
+}
 static double max2(double a, double b) { return a > b ? a : b; }
 static double min2(double a, double b) { return a < b ? a : b; }
 
@@ -171,9 +173,9 @@ typedef struct {
 static void free_work(Work *w) {
     void *all[] = {w->block, w->flags, w->link_chars, w->bold_chars, w->repeat_index,
                    w->repeat_count, w->fchars, w->letters, w->link, w->prose, w->ends,
-                   w->line_depth, w->log_chars, w->prefix, w->own_score, w->parent, w->depth, w->bflags, w->kinds,
-                   w->ends_at, w->group, w->per_block, w->per_kind, w->cum, w->candidate,
-                   w->codes};
+                   w->line_depth, w->log_chars, w->prefix, w->own_score, w->parent,
+                   w->depth, w->bflags, w->kinds, w->ends_at, w->group, w->per_block,
+                   w->per_kind, w->cum, w->candidate, w->codes};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]);
     PyMem_Free(w->sentence_end);
     PyMem_Free(w->separators);
@@ -219,7 +221,8 @@ static PyObject *features(PyObject *self, PyObject *args) {
         goto done;
     if (out.ndim != 2 || out.itemsize != 8 || strcmp(out.format, "d") != 0 ||
         out.shape[0] != n || out.shape[1] != ncols) {
-        PyErr_SetString(PyExc_ValueError, "_features: out must be a float64 array (lines, columns)");
+        PyErr_SetString(PyExc_ValueError,
+                        "_features: out must be a float64 array (lines, columns)");
         goto done;
     }
     if (PyObject_GetBuffer(log1p_obj, &t1p, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0 ||
@@ -651,7 +654,8 @@ static PyObject *smooth(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    if (!read_ints(o_block, n, block, "block") || !read_ints(o_parents, count, parent, "block_parents") ||
+    if (!read_ints(o_block, n, block, "block") ||
+        !read_ints(o_parents, count, parent, "block_parents") ||
         !read_ints(columns, n_line, cols, "line_columns"))
         goto done;
     for (Py_ssize_t i = 0; i < n; i++)
