@@ -1,7 +1,8 @@
 """The optional compiled parts; all other metadata is in pyproject.toml.
 
 * ``cleantext.classify._kernel``: the line classifier's features and model;
-* ``cleantext.actions._scan``: line scans of the rule actions.
+* ``cleantext.actions._scan``: line scans of the rule actions;
+* ``cleantext.html._features``: the HTML line model's features.
 
 ``optional=True``: where no C compiler is available the install still succeeds, and each
 runs its pure-Python reference instead (numpy for the classifier): slower, same output.
@@ -67,6 +68,7 @@ setup(
     ext_modules=[
         stamped_extension("cleantext.classify._kernel", "cleantext/classify/_kernel.c"),
         stamped_extension("cleantext.actions._scan", "cleantext/actions/_scan.c"),
+        stamped_extension("cleantext.html._features", "cleantext/html/_features.c"),
     ],
     cmdclass={"build_ext": BuildExt},
 )

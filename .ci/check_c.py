@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = {
     "cleantext.classify._kernel": ROOT / "cleantext/classify/_kernel.c",
     "cleantext.actions._scan": ROOT / "cleantext/actions/_scan.c",
+    "cleantext.html._features": ROOT / "cleantext/html/_features.c",
 }
 COMPILERS = {
     "gcc": ["gcc"],
@@ -57,6 +58,7 @@ KERNEL_TESTS = [
     "tests/test_classify_kernel.py",
     "tests/actions/test_captions_fast.py",
     "tests/actions/test_repair_fast.py",
+    "tests/html/test_features_kernel.py",
 ]
 
 

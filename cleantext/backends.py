@@ -26,6 +26,7 @@ REQUIRE_KERNEL_ENV = "CLEANTEXT_REQUIRE_KERNEL"
 _KERNELS = (
     ("classifier kernel", "cleantext.classify._kernel", "Python (numpy)"),
     ("action scans", "cleantext.actions._scan", "Python"),
+    ("HTML features", "cleantext.html._features", "Python (numpy)"),
 )
 
 

@@ -106,10 +106,10 @@ def test_version_prints_the_version_and_every_backend(capsys: pytest.CaptureFixt
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"cleantext {cleantext.__version__} (cleantext-news, ")
     parts = [line.split(":")[0] for line in lines[1:]]
-    assert parts == ["classifier kernel", "action scans", "matching"]
+    assert parts == ["classifier kernel", "action scans", "HTML features", "matching"]
     for line, backend in zip(lines[1:], backends.active(), strict=True):
         assert line == str(backend)
-        assert re.match(r"[a-z ]+: (compiled|Python|RE2|regex)", line)
+        assert re.match(r"[A-Za-z ]+: (compiled|Python|RE2|regex)", line)
 
 
 def without_scan(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ being looked up by walking up the tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -171,27 +171,33 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
     current = -1  # block of the open line (-1: no open line)
     flags_here = link_here = bold_here = 0
 
-    def close() -> None:
+    def close(block: int, flags: int, links: int, bold: int) -> None:
+        """End the open line (its pieces), keeping it when it has text."""
         text = " ".join("".join(pieces).split())
         if text:
             lines.append(text)
-            line_block.append(current)
-            line_flags.append(flags_here)
-            line_links.append(link_here)
-            line_bold.append(bold_here)
+            line_block.append(block)
+            line_flags.append(flags)
+            line_links.append(links)
+            line_bold.append(bold)
         pieces.clear()
 
     # Depth first with a stack of child iterators, each with its element's context (flags,
     # depth, block index, and the index of the block it opened, -1 for an inline element,
     # whose subtree ends when the iterator is done): a node's context is its parent's, so no
-    # node is asked for its parent, and a left-out subtree is never entered. Nodes are told
-    # apart by their numeric tag id, looked up in a table filled per page (lexbor numbers the
-    # tags it does not know per document): reading ``tag`` makes a new string per node.
+    # node is asked for its parent, and a left-out subtree is never entered. The context of
+    # the element being walked lives in local variables; the stack keeps its ancestors'.
+    # Nodes are told apart by their numeric tag id, looked up in a table filled per page
+    # (lexbor numbers the tags it does not know per document): reading ``tag`` makes a new
+    # string per node. ``close`` is given the open line's context rather than sharing it:
+    # variables a nested function shares become closure cells, slower to read in the loop.
     roles: dict[int, tuple[int, int, str]] = {}
-    text_id, link_bit, bold_bit = _TEXT_ID, _LINK, _BOLD
-    stack = [(body.iter(include_text=True), 0, 0, 0, -1)]
-    while stack:
-        children, inherited, depth, block, opened = stack[-1]
+    text_id, link_bit, bold_bit, hidden_bit = _TEXT_ID, _LINK, _BOLD, _HIDDEN
+    stack: list[tuple[Iterator[LexborNode], int, int, int, int]] = []
+    children: Iterator[LexborNode] = body.iter(include_text=True)
+    inherited = depth = block = 0
+    opened = -1
+    while True:
         for node in children:
             tag_id = node.tag_id
             if tag_id == text_id:
@@ -205,7 +211,7 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
                     continue
                 if block != current:
                     if pieces:
-                        close()
+                        close(current, flags_here, link_here, bold_here)
                     current, flags_here, link_here, bold_here = block, inherited, 0, 0
                 pieces.append(text)
                 flags_here |= inherited
@@ -220,51 +226,57 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
             if role is None:
                 role = roles[tag_id] = _role_of(node.tag)
             kind, tag_bits, tag = role
-            if kind == _LEFT_OUT:
-                continue
-            if kind == _BREAK:
-                if pieces:
-                    close()
-                current = -1
+            if kind <= _BREAK:
+                if kind == _BREAK:
+                    if pieces:
+                        close(current, flags_here, link_here, bold_here)
+                    current = -1
                 continue
             flags = inherited | tag_bits
             if hidden and node.mem_id in hidden:
-                flags |= _HIDDEN
+                flags |= hidden_bit
             class_value = ""
             if kind != _PLAIN:
                 attributes = node.attributes
-                class_value = attributes.get("class") or ""
-                if class_value:
-                    flags |= class_bits(class_value)
-                id_value = attributes.get("id")
-                if id_value:
-                    flags |= class_bits(id_value)
-                itemprop = attributes.get("itemprop")
-                if itemprop and itemprop.lower() in _BODY_ITEMPROPS:
-                    flags |= _ITEMPROP_BODY
-            child_block, opens = block, -1
-            if kind == _BLOCK:
-                if pieces:
-                    close()
-                current = -1
-                parents.append(block)
-                child_block = opens = len(tags)
-                tags.append(tag)
-                ends.append(0)
-                depths.append(depth + 1)
-                all_flags.append(flags)
-                kinds.append(kind_of.setdefault((tag, class_value), len(kind_of)))
+                if attributes:
+                    class_value = attributes.get("class") or ""
+                    if class_value:
+                        flags |= class_bits(class_value)
+                    id_value = attributes.get("id")
+                    if id_value:
+                        flags |= class_bits(id_value)
+                    itemprop = attributes.get("itemprop")
+                    if itemprop and itemprop.lower() in _BODY_ITEMPROPS:
+                        flags |= _ITEMPROP_BODY
             # Descend: this element's children come next; the loop over its parent's
             # children resumes when they are done.
-            stack.append((node.iter(include_text=True), flags, depth + 1, child_block, opens))
+            stack.append((children, inherited, depth, block, opened))
+            children = node.iter(include_text=True)
+            inherited = flags
+            depth += 1
+            if kind == _BLOCK:
+                if pieces:
+                    close(current, flags_here, link_here, bold_here)
+                current = -1
+                parents.append(block)
+                block = opened = len(tags)
+                tags.append(tag)
+                ends.append(0)
+                depths.append(depth)
+                all_flags.append(flags)
+                kinds.append(kind_of.setdefault((tag, class_value), len(kind_of)))
+            else:
+                opened = -1
             break
         else:
-            stack.pop()
             if opened >= 0:
                 ends[opened] = len(tags)
+            if not stack:
+                break
+            children, inherited, depth, block, opened = stack.pop()
     ends[0] = len(tags)
     if pieces:
-        close()
+        close(current, flags_here, link_here, bold_here)
     return BlockLines(
         tuple(lines),
         tuple(line_block),

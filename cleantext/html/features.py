@@ -11,15 +11,21 @@ Four kinds of column (``FEATURE_NAMES`` is stored with the weights and checked a
   an article's short line (a subhead, a one-sentence paragraph) from a menu's: where it is;
 * its neighbourhood: the same few text signals averaged over the lines around it.
 
-Everything is computed with numpy over the whole page at once: per-line Python work is what
-would make HTML slower than the parse itself.
+Everything is computed with numpy over the whole page at once (:func:`numpy_line_features`,
+the reference): per-line Python work is what would make HTML slower than the parse itself.
+Where the optional C extension ``cleantext.html._features`` is built (``_features.c``, from
+these sources), :func:`line_features` runs it instead: the same values bit for bit, without
+numpy's fixed cost per call, which on a page of a few hundred lines is most of the time.
 """
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import numpy.typing as npt
 
+from .._build import load_extension
 from .blocks import BlockLines
 from .vocabulary import BLOCK_TAGS, FLAG_NAMES
 
@@ -129,8 +135,10 @@ def _one_of(codes: npt.NDArray[np.uint32], table: npt.NDArray[np.bool_]) -> npt.
     return found
 
 
-_SENTENCE_END = _code_table('.!?…。！？»"”’)')
-_SEPARATORS = _code_table("•·/»>")
+_SENTENCE_END_CHARS = '.!?…。！？»"”’)'
+_SEPARATOR_CHARS = "•·/»>"
+_SENTENCE_END = _code_table(_SENTENCE_END_CHARS)
+_SEPARATORS = _code_table(_SEPARATOR_CHARS)
 _PROSE_WORDS = 8
 _PROSE_LINK = 0.3
 _FLAG_SHIFTS = np.arange(len(FLAG_NAMES), dtype=np.int64)
@@ -138,13 +146,25 @@ _H1_COLUMN = len(_TEXT_NAMES) + len(BLOCK_TAG_GROUPS) + FLAG_NAMES.index("tag_h1
 
 
 def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
-    """The feature matrix of a page's lines (``len(blocks.lines)`` rows, see FEATURE_NAMES)."""
+    """The feature matrix of a page's lines (``len(blocks.lines)`` rows, see FEATURE_NAMES):
+    computed by the compiled extension where it is built, else by numpy (the same values)."""
+    if _COMPILED is not None and blocks.lines:
+        return compiled_line_features(_COMPILED, blocks, headline)
+    return numpy_line_features(blocks, headline)
+
+
+def numpy_line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
+    """:func:`line_features` computed with numpy: the reference the extension must match."""
     lines = blocks.lines
     n = len(lines)
     x = np.zeros((n, len(FEATURE_NAMES)))
     if n == 0:
         return x
     col = 0
+    # the walk's per-line counts, converted in one call (each conversion has a fixed cost)
+    block, flags, link_counts, bold_counts = np.array(
+        (blocks.block, blocks.flags, blocks.link_chars, blocks.bold_chars), dtype=np.int64
+    )
 
     # --- text shape, from the code points of all lines at once
     text = "\n".join(lines)
@@ -171,7 +191,7 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
     last = codes[starts + chars - 1]
     ends = _one_of(last, _SENTENCE_END)
     first = codes[starts]
-    link_chars = np.asarray(blocks.link_chars, dtype=np.float64)
+    link_chars = link_counts.astype(np.float64)
     link = link_chars / fchars
     np.minimum(link, 1.0, out=link)
     prose = (words >= _PROSE_WORDS) & (link < _PROSE_LINK)
@@ -190,7 +210,7 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
         (first >= 48) & (first <= 57),
         _separator_lines(codes, starts),
         link,
-        np.minimum(np.asarray(blocks.bold_chars, dtype=np.float64) / fchars, 1.0),
+        np.minimum(bold_counts / fchars, 1.0),
         np.fromiter(map(headline.__eq__, lines), dtype=bool, count=n) if headline else np.zeros(n),
     )
     for values in text_columns:
@@ -199,14 +219,12 @@ def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
 
     # --- the block's tag and the flags of its block and ancestors
     count = len(blocks.block_tags)
-    block = np.asarray(blocks.block, dtype=np.int64)
     groups = np.fromiter(
         map(_BLOCK_GROUP.__getitem__, blocks.block_tags), dtype=np.int64, count=count
     )[block]
     has_group = groups >= 0
     x[np.flatnonzero(has_group), col + groups[has_group]] = 1.0
     col += len(BLOCK_TAG_GROUPS)
-    flags = np.asarray(blocks.flags, dtype=np.int64)
     x[:, col : col + len(FLAG_NAMES)] = (flags[:, None] >> _FLAG_SHIFTS) & 1
     col += len(FLAG_NAMES)
 
@@ -311,7 +329,7 @@ def _repeats(lines: tuple[str, ...]) -> tuple[FloatArray, FloatArray]:
 def _kind_counts(blocks: BlockLines, tree: _Tree, block: IntArray) -> tuple[FloatArray, FloatArray]:
     """log of how many blocks on the page are of the kind of the line's block, and of the
     kind of its block's parent (teaser cards repeat; an article's body is one of its kind)."""
-    kinds = np.asarray(blocks.block_kinds, dtype=np.int64)
+    kinds = tree.kinds
     per_kind = np.bincount(kinds)
     return np.log(per_kind[kinds[block]]), np.log(per_kind[kinds[tree.parent[block]]])
 
@@ -350,13 +368,21 @@ class _Tree:
     after it, up to its ``block_ends`` entry, so a sum over each block's subtree is a
     difference of two prefix sums."""
 
-    __slots__ = ("depth", "ends", "flags", "parent")
+    __slots__ = ("depth", "ends", "flags", "kinds", "parent")
 
     def __init__(self, blocks: BlockLines) -> None:
-        self.parent = np.asarray(blocks.block_parents, dtype=np.int64)
-        self.depth = np.asarray(blocks.block_depths, dtype=np.float64)
-        self.flags = np.asarray(blocks.block_flags, dtype=np.int64)
-        self.ends = np.asarray(blocks.block_ends, dtype=np.int64)
+        # one conversion for all the per-block tuples (each call has a fixed cost)
+        self.parent, depth, self.flags, self.ends, self.kinds = np.array(
+            (
+                blocks.block_parents,
+                blocks.block_depths,
+                blocks.block_flags,
+                blocks.block_ends,
+                blocks.block_kinds,
+            ),
+            dtype=np.int64,
+        )
+        self.depth = depth.astype(np.float64)
 
     def subtree_sums(self, own: FloatArray) -> FloatArray:
         """Per block (row), each column of ``own`` summed over the block and its descendants
@@ -384,9 +410,14 @@ def _candidate_scores(
     usable = (chars >= 25) & (link < 0.5) & (letters > 0.5 * chars)
     line_score = np.where(usable, 1.0 + np.minimum(chars / 100.0, 3.0), 0.0)
     own = np.bincount(block, weights=line_score, minlength=count)
-    score = np.zeros(count)
-    np.add.at(score, parent, own)
-    np.add.at(score, parent[parent], own / 2.0)
+    # each block's lines credit its parent, then its grandparent by half: one weighted count
+    # adding the credits in the order two unbuffered additions (np.add.at) would, so the
+    # sums are the same to the last bit
+    score = np.bincount(
+        np.concatenate((parent, parent[parent])),
+        weights=np.concatenate((own, own / 2.0)),
+        minlength=count,
+    ).astype(np.float64, copy=False)
     own_flags = tree.flags & ~tree.flags[parent]
     score += np.where(own_flags & _POSITIVE_BITS, 5.0, 0.0) * (score > 0)
     score *= np.where(own_flags & _NEGATIVE_BITS, 0.25, 1.0)
@@ -427,3 +458,75 @@ def _separator_lines(codes: npt.NDArray[np.uint32], starts: IntArray) -> npt.NDA
     if len(found):
         hits[np.searchsorted(starts, found, side="right") - 1] = True
     return hits
+
+
+# --- the compiled twin ---------------------------------------------------------------------
+
+_LOG_TABLE_SIZE = 1 << 14
+"""Counts up to which numpy's logarithms are tabulated for the extension (longer lines or
+larger pages get longer tables for their call)."""
+
+
+def _log_tables(size: int) -> tuple[FloatArray, FloatArray]:
+    """``log1p(k)`` and ``log(k)`` (``log(0)`` never asked: 0) for ``k < size``, computed by
+    numpy, so the extension's values are numpy's to the last bit."""
+    counts = np.arange(size, dtype=np.float64)
+    log1p, log = np.log1p(counts), np.log(np.maximum(counts, 1.0))
+    log1p.setflags(write=False)
+    log.setflags(write=False)
+    return log1p, log
+
+
+_LOG1P, _LOG = _log_tables(_LOG_TABLE_SIZE)
+_COMPILED_SPEC = (
+    {tag: group for tag, group in _BLOCK_GROUP.items()},
+    _SENTENCE_END_CHARS,
+    _SEPARATOR_CHARS,
+    FLAG_NAMES.index("tag_h1"),
+    _POSITIVE_BITS,
+    _NEGATIVE_BITS,
+    len(BLOCK_TAG_GROUPS),
+    len(FLAG_NAMES),
+)
+"""What the extension needs from this module with each call: block-tag groups, character
+tables and flag bits, so that they are written once, here."""
+
+
+def compiled_line_features(kernel: ModuleType, blocks: BlockLines, headline: str) -> FloatArray:
+    """:func:`line_features` computed by ``kernel`` (the compiled extension) for a page with
+    lines."""
+    x = np.empty((len(blocks.lines), len(FEATURE_NAMES)))
+    args = (
+        _COMPILED_SPEC,
+        blocks.lines,
+        blocks.block,
+        blocks.flags,
+        blocks.link_chars,
+        blocks.bold_chars,
+        blocks.block_tags,
+        blocks.block_parents,
+        blocks.block_depths,
+        blocks.block_flags,
+        blocks.block_kinds,
+        blocks.block_ends,
+        headline,
+        x,
+    )
+    need = kernel.features(*args, _LOG1P, _LOG)
+    if need:
+        kernel.features(*args, *_log_tables(need))
+    return x
+
+
+def _load_compiled() -> ModuleType | None:
+    """The extension when it is built from these sources; it checks the column layout."""
+    kernel = load_extension("cleantext.html._features")
+    if kernel is not None:
+        kernel.check_layout(FEATURE_NAMES, len(BLOCK_TAG_GROUPS), len(FLAG_NAMES))
+    return kernel
+
+
+_COMPILED = _load_compiled()
+COMPILED_FEATURES = _COMPILED
+"""The compiled extension when it runs (it also computes the stage-2 inputs of
+:mod:`cleantext.html.model`), else None."""

@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from ..classify.model import FoldedMlp, Mlp, mlp_of
 from .blocks import BlockLines
-from .features import FEATURE_NAMES, FloatArray, line_features
+from .features import COMPILED_FEATURES, FEATURE_NAMES, FloatArray, line_features
 
 SMOOTH_WINDOWS = (1, 2, 4, 8)
 """Half-widths of the windows over which stage-1 scores are averaged."""
@@ -60,7 +60,11 @@ SMOOTH_NAMES: tuple[str, ...] = (
 )
 """Stage-2 input columns, in order (see :func:`smooth_features`)."""
 
-_LINE_COLUMNS = [FEATURE_NAMES.index(name) for name in SMOOTH_LINE_FEATURES]
+_LINE_COLUMNS = tuple(FEATURE_NAMES.index(name) for name in SMOOTH_LINE_FEATURES)
+
+_COMPILED = COMPILED_FEATURES
+if _COMPILED is not None:
+    _COMPILED.check_smooth_layout(SMOOTH_NAMES, len(SMOOTH_LINE_FEATURES))
 
 GROW_SHARE = 0.5
 """A line scoring at least this share of the threshold is kept when it joins, through lines
@@ -92,7 +96,20 @@ def kept_lines(scores: FloatArray, threshold: float) -> npt.NDArray[np.bool_]:
 
 
 def smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> FloatArray:
-    """Stage-2 inputs: stage-1 scores ``p`` around each line, plus a few of its features."""
+    """Stage-2 inputs: stage-1 scores ``p`` around each line, plus a few of its features;
+    computed by the compiled extension where it is built (the same values bit for bit as
+    :func:`numpy_smooth_features`, the reference)."""
+    if _COMPILED is not None and len(p):
+        z = np.empty((len(p), len(SMOOTH_NAMES)))
+        # the extension reads contiguous float64 in place (training passes views of scores)
+        scores, inputs = np.ascontiguousarray(p, np.float64), np.ascontiguousarray(x, np.float64)
+        _COMPILED.smooth(scores, inputs, _LINE_COLUMNS, blocks.block, blocks.block_parents, z)
+        return z
+    return numpy_smooth_features(p, x, blocks)
+
+
+def numpy_smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> FloatArray:
+    """:func:`smooth_features` computed with numpy."""
     n = len(p)
     z = np.empty((n, len(SMOOTH_NAMES)))
     z[:, 0] = p

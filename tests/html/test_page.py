@@ -149,3 +149,29 @@ def test_void_elements_end_nothing_and_authors_stop_at_five() -> None:
     assert page.lines[0] == "Before afterwards"
     assert "cls_share" not in flags_of(page, 0)
     assert page.metadata.authors == tuple(f"Reader {k}" for k in range(5))
+
+
+def test_the_walk_resumes_each_element_with_its_own_context() -> None:
+    # after a nested block and an inline element close, the text that follows belongs to
+    # the enclosing block again, with that block's flags and none of the closed ones'
+    page = parse_page(
+        "<body><nav class='menu'><div class='share'>Share <b>this <i>now</i></b> <p>Inner "
+        "para</p> tail <span>of share</span></div> back in nav</nav><p>Article text</p></body>"
+    )
+    assert page.lines == (
+        "Share this now",
+        "Inner para",
+        "tail of share",
+        "back in nav",
+        "Article text",
+    )
+    tags = [page.blocks.block_tags[b] for b in page.blocks.block]
+    assert tags == ["div", "p", "div", "nav", "p"]
+    assert {"cls_share", "tag_nav", "tag_bold", "tag_italic"} <= flags_of(page, 0)
+    assert "tag_bold" not in flags_of(page, 2)
+    assert "cls_share" not in flags_of(page, 3) and "tag_nav" in flags_of(page, 3)
+    assert flags_of(page, 4) == {"tag_p"}
+    assert page.blocks.block_parents == (0, 0, 1, 2, 0)
+    assert page.blocks.block_depths == (0, 1, 2, 3, 1)
+    assert page.blocks.block_ends == (5, 4, 4, 4, 5)
+    assert page.blocks.bold_chars == (7, 0, 0, 0, 0)  # "this" and "now"
