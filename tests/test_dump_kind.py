@@ -42,6 +42,9 @@ def test_read_dump_reads_pages_articles_and_skips_blank_documents() -> None:
 def test_read_dump_stops_at_its_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dump, "SAMPLE_DOCUMENTS", 5)
     assert read_dump(iter([EXTRACTED] * 50)).documents == 5
+    monkeypatch.setattr(dump, "SAMPLE_CHARS", len(WHOLE_PAGE) * 2)
+    assert read_dump([WHOLE_PAGE * 3, EXTRACTED, WHOLE_PAGE]).documents == 2  # too big: not read
+    assert read_dump([WHOLE_PAGE] * 9).documents == 2  # the budget is spent
 
 
 def test_a_quiet_page_in_a_dump_of_pages_is_cleaned_as_a_page() -> None:

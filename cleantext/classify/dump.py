@@ -104,7 +104,11 @@ class DumpSample:
         return self.documents >= SAMPLE_DOCUMENTS or self.chars >= SAMPLE_CHARS
 
     def add(self, text: str) -> None:
-        """Count one document of the dump (blank ones say nothing and are not counted)."""
+        """Count one document of the dump (blank ones say nothing and are not counted, nor
+        is one larger than the whole sample's budget: reading it would cost more than the
+        sample is worth)."""
+        if len(text) > SAMPLE_CHARS:
+            return
         lines = [line.strip() for line in text.split("\n")]
         if not any(lines):
             return
