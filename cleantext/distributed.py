@@ -182,7 +182,7 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
         with raw, open_decompressed(raw, codec) as stream, out_fs.open(temporary, "wb") as out:
             sink = partition.writer.sink(out, partition.payload, columns=partition.format.columns)
             chunks = unit_chunks(unit, stream, compress=compress)
-            fields = sampled_fields(processor.options)
+            fields = sampled_fields(processor.options, partition.format)
             if fields is not None:
                 chunks = with_dump_kind(chunks, fields, readings.append)
             for chunk in chunks:

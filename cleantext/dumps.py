@@ -23,11 +23,11 @@ from .errors import InputError
 from .io.chunk import Chunk, ChunkResult, Counts, Reject
 from .io.compression import Codec, open_decompressed
 from .io.dump_kind import sampled_fields, with_dump_kind
-from .io.format import Fields
 from .io.plan import STDIO, Plan, Unit
 from .io.progress import Progress
 from .io.read import CHUNK_BYTES
 from .io.sinks import AtomicFile, Sink, cannot_write, partial_name
+from .options import CleanOptions
 from .parallel import WorkerPool
 from .records import Processor
 
@@ -187,24 +187,18 @@ def unit_chunks(
 
 
 def _plan_chunks(
-    plan: Plan, reading: _Reading, chunk_bytes: int, fields: Fields | None
+    plan: Plan, reading: _Reading, chunk_bytes: int, options: CleanOptions
 ) -> Iterator[Chunk | None]:
-    """Every chunk of every unit in order, and ``None`` after each unit's last chunk; with
-    ``fields``, each unit's chunks marked with the kind its first documents show."""
+    """Every chunk of every unit in order, and ``None`` after each unit's last chunk; each
+    unit's chunks marked with the kind its first documents show, where that is read
+    (:mod:`cleantext.io.dump_kind`)."""
     for unit in plan.units:
         output = unit.output if plan.tree else plan.output
         writer = unit.writer if plan.tree else plan.output_format
         compress = writer.output_codec(output) if writer is not None else None
-
-        def marked(chunks: Iterator[Chunk], source: str = unit.source) -> Iterator[Chunk]:
-            if fields is None:
-                return chunks
-            return with_dump_kind(chunks, fields, lambda found: reading.read(source, found))
-
         if unit.source == STDIO:
-            for chunk in marked(
-                unit_chunks(unit, sys.stdin.buffer, compress=compress, chunk_bytes=chunk_bytes)
-            ):
+            chunks = unit_chunks(unit, sys.stdin.buffer, compress=compress, chunk_bytes=chunk_bytes)
+            for chunk in _marked(chunks, unit, options, reading):
                 yield reading.mark(chunk)
         else:
             try:
@@ -217,12 +211,21 @@ def _plan_chunks(
             with raw:
                 reading.raw = raw
                 with open_decompressed(raw, unit.format.input_codec(unit.source)) as stream:
-                    for chunk in marked(
-                        unit_chunks(unit, stream, compress=compress, chunk_bytes=chunk_bytes)
-                    ):
+                    chunks = unit_chunks(unit, stream, compress=compress, chunk_bytes=chunk_bytes)
+                    for chunk in _marked(chunks, unit, options, reading):
                         yield reading.mark(chunk)
             reading.done += unit.size or 0
         yield reading.mark(None)
+
+
+def _marked(
+    chunks: Iterator[Chunk], unit: Unit, options: CleanOptions, reading: _Reading
+) -> Iterator[Chunk]:
+    """``unit``'s chunks, marked with the kind its first documents show where that is read."""
+    fields = sampled_fields(options, unit.format)
+    if fields is None:
+        return chunks
+    return with_dump_kind(chunks, fields, lambda found: reading.read(unit.source, found))
 
 
 def _process(processor: Processor, chunk: Chunk | None) -> ChunkResult | None:
@@ -323,7 +326,7 @@ def run(
     unread = False
     try:
         with WorkerPool(processor, jobs) as pool:
-            chunks = _plan_chunks(plan, reading, chunk_bytes, sampled_fields(processor.options))
+            chunks = _plan_chunks(plan, reading, chunk_bytes, processor.options)
             for result in pool.map(_process, chunks):
                 position = reading.marks.popleft()
                 if result is None:

@@ -77,11 +77,21 @@ def test_every_chunk_goes_on_in_order_marked_with_the_kind() -> None:
     assert heard == [DumpReading(14, 13)]
 
 
-def test_only_auto_with_the_classifier_on_text_reads_the_dump() -> None:
-    assert sampled_fields(CleanOptions()) == Fields(("text",), ("url",))
-    assert sampled_fields(CleanOptions(input_kind="document")) is None
-    assert sampled_fields(CleanOptions(classifier=False)) is None
-    assert sampled_fields(CleanOptions(html_field="html")) is None
+def test_only_auto_with_the_classifier_on_dumps_of_text_reads_the_dump() -> None:
+    jsonl = format_named("jsonl")
+    assert sampled_fields(CleanOptions(), jsonl) == Fields(("text",), ("url",))
+    assert sampled_fields(CleanOptions(), format_named("wet")) is not None
+    assert sampled_fields(CleanOptions(input_kind="document"), jsonl) is None
+    assert sampled_fields(CleanOptions(classifier=False), jsonl) is None
+    assert sampled_fields(CleanOptions(html_field="html"), jsonl) is None
+    for one_document_or_html in ("text", "html", "warc"):
+        assert sampled_fields(CleanOptions(), format_named(one_document_or_html)) is None
+
+
+def test_a_chunk_the_sample_cannot_read_goes_on_unread() -> None:
+    broken = Chunk(format_named("parquet"), "in", 1, b"not an arrow stream")
+    marked = list(with_dump_kind([broken, *_chunks([EXTRACTED] * 12)], Fields()))
+    assert marked[0].data == broken.data and {c.input_kind for c in marked} == {"article"}
 
 
 def _dump(path, texts: list[str]) -> None:

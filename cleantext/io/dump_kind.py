@@ -17,17 +17,19 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 
 from ..classify.dump import DumpReading, DumpSample
-from ..errors import CleanTextError
 from ..options import CleanOptions
 from .chunk import Chunk
-from .format import Fields
+from .format import Fields, Format
 
 
-def sampled_fields(options: CleanOptions) -> Fields | None:
-    """Where the sample finds each record's text, or ``None`` when the input's kind is not
-    to be read: an ``input_kind`` other than ``auto``, no classifier, or records cleaned from
-    their HTML (the HTML engine does not use the text classifier)."""
+def sampled_fields(options: CleanOptions, format: Format) -> Fields | None:
+    """Where the sample finds each record's text, or ``None`` when the kind of an input of
+    ``format`` is not to be read: an ``input_kind`` other than ``auto``, no classifier, not
+    a dump of texts (:attr:`Format.text_dump`), or records cleaned from their HTML (the HTML
+    engine does not use the text classifier)."""
     if options.input_kind != "auto" or not options.classifier or options.html_field:
+        return None
+    if not format.text_dump:
         return None
     return Fields(text=(options.text_field,), url=(options.url_field,))
 
@@ -51,8 +53,8 @@ def with_dump_kind(
                 sample.add(document.text)
                 if sample.complete:
                     break
-        except CleanTextError:
-            pass  # a record the processing will reject, with its reason
+        except Exception:  # the sample only advises: a record it cannot read is left to
+            pass  # the processing, which rejects it with its reason
         if sample.complete:
             break
     reading = sample.reading()

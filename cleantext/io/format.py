@@ -61,6 +61,10 @@ class Format:
             through its decompressor; ``False`` for formats that compress themselves.
         unit: what a record's number counts in rejects: ``line``, ``row`` or ``record``.
         holds: what one record is, in a few words (``--help``, the README's format table).
+        text_dump: a file holds many texts the text pipeline cleans, so under
+            ``input_kind="auto"`` their kind is read from the first ones
+            (:mod:`cleantext.io.dump_kind`); ``False`` for one document a file and for HTML
+            pages (the HTML engine does not use the text classifier).
     """
 
     name: ClassVar[str]
@@ -71,6 +75,7 @@ class Format:
     decompress: ClassVar[bool] = True
     unit: ClassVar[str] = "line"
     holds: ClassVar[str]
+    text_dump: ClassVar[bool] = True
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Stateless: a worker rebuilds the same format from its class (no state to send).

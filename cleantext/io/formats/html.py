@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 class HtmlFormat(Format):
     name = "html"
+    text_dump = False
     suffixes = (".html", ".htm", ".xhtml")
     payloads = (Payload.TEXT, Payload.RECORDS)
     columns = MappingProxyType({"url": "string"})

@@ -32,6 +32,7 @@ def decoded(chunk: Chunk) -> str:
 
 class TextFormat(Format):
     name = "text"
+    text_dump = False
     suffixes = (".txt",)
     payloads = (Payload.TEXT,)
     writes = frozenset({Payload.TEXT})

@@ -238,6 +238,7 @@ def warc_chunks(
 
 class WarcFormat(Format):
     name = "warc"
+    text_dump = False  # HTML pages
     suffixes: ClassVar[tuple[str, ...]] = (".warc",)
     payloads = (Payload.RECORDS,)
     columns = MappingProxyType({"url": "string", "date": "string"})
@@ -314,6 +315,7 @@ def _cleaned(processor: Processor, header: dict[str, Any], raw: bytes, tally: Ta
 
 class WetFormat(WarcFormat):
     name = "wet"
+    text_dump = True
     suffixes = (".warc.wet", ".wet")
     holds = "WET records (a page's text); one record per page (id, url, date, text)"
 
