@@ -119,6 +119,21 @@ def _role_of(tag: str | None) -> tuple[int, int, str]:
     return kind, TAG_BITS.get(tag, 0), tag
 
 
+def _escaped_markup(node: LexborNode, text: str) -> bool:
+    """Whether text node ``node`` is markup a browser saved as the text of a ``<noscript>``.
+
+    A browser that runs scripts keeps what is inside ``<noscript>`` as text, and pages saved
+    from one hold it escaped (``&lt;div ...&gt;``): a "scripts are off" notice or a tracking
+    pixel, which would come out as lines of raw markup. Only a noscript's text that starts
+    with a tag is left out; markup quoted in an article (``<code>&lt;div&gt;</code>``) is not.
+    """
+    parent = node.parent
+    return parent is not None and parent.tag == "noscript" and _TAG_START.match(text) is not None
+
+
+_TAG_START = re.compile(r"\s*</?[A-Za-z][^<>]*>")
+
+
 @dataclass(frozen=True, slots=True)
 class BlockLines:
     """The lines of a page and, for each, what the markup says of it.
@@ -208,6 +223,8 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
                     # else it ends up stripped, and its flags are not the line's.
                     if pieces:
                         pieces.append(" ")
+                    continue
+                if "<" in text and _escaped_markup(node, text):
                     continue
                 if block != current:
                     if pieces:

@@ -62,6 +62,17 @@ def test_scripts_styles_and_form_fields_are_left_out_hidden_text_is_flagged() ->
     assert "hidden" in flags_of(page, 2)
 
 
+def test_markup_a_browser_saved_as_noscript_text_is_not_page_text() -> None:
+    """Pages saved from a browser that runs scripts hold a noscript's content escaped; quoted
+    markup elsewhere, and a noscript's plain words, stay."""
+    page = parse_page(
+        "<body><noscript>&lt;div class='alert'&gt;&lt;p&gt;Scripts are off&lt;/p&gt;&lt;/div&gt;"
+        "</noscript><p>Write <code>&lt;div&gt;</code> first.</p><noscript> &lt;img src=x&gt;"
+        "</noscript><noscript>Please turn scripts on</noscript></body>"
+    )
+    assert page.lines == ("Write <div> first.", "Please turn scripts on")
+
+
 def test_ancestor_tags_and_class_words_reach_the_line() -> None:
     page = parse_page(
         "<body><nav class='site-menu'><ul><li><a href='/'>Home</a></li></ul></nav>"
