@@ -119,13 +119,10 @@ def fit_kind(pages: Sequence[Page], threshold: float = KIND_THRESHOLD) -> KindMo
     )
 
 
-def dump_modes(pages: Sequence[Page]) -> None:
-    """Set each page's mode as a dump of its field is cleaned at run time
-    (:mod:`cleantext.classify.dump`): whole-page text as a page, extracted text as an article.
-    Before dumps were read, pages learnt in the mode the detector gave each alone, and the
-    whole pages it missed (14% of ``dev``'s) taught the article mode."""
-    for page in pages:
-        page.whole_page = page.field == "wet"
+def detect(kind: KindModel, pages: Sequence[Page]) -> None:
+    """Set each page's mode as the detector decides it at run time."""
+    for page, features in zip(pages, kind_inputs(pages), strict=True):
+        page.whole_page = kind.is_page(features)
 
 
 def stack1(pages: Sequence[Page]) -> tuple[FloatArray, np.ndarray, np.ndarray]:
@@ -186,12 +183,12 @@ def stage1_probs(model: Mlp, pages: Sequence[Page]) -> list[FloatArray]:
 
 
 def fit_model(pages: Sequence[Page], seed: int = 0, inner: int = 3) -> tuple[Mlp, Mlp, KindModel]:
-    """The page detector and both stages fitted on ``pages``, which learn in the mode a dump
-    of them is cleaned in (:func:`dump_modes`); stage 2 on out-of-fold stage-1 probabilities
+    """The page detector and both stages fitted on ``pages``, which learn in the mode the
+    detector gives them (as at run time); stage 2 on out-of-fold stage-1 probabilities
     (``inner`` folds grouped by site)."""
     add_features(pages)
     kind = fit_kind(pages)
-    dump_modes(pages)
+    detect(kind, pages)
     oof: list[FloatArray] = [np.empty(0)] * len(pages)
     splits = GroupKFold(n_splits=inner).split(np.zeros(len(pages)), groups=groups_of(pages))
     for train, held in splits:
