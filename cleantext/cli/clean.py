@@ -211,8 +211,10 @@ def _check_plan(args: argparse.Namespace, plan: Plan) -> None:
             raise ConfigError(f"{args.rejects}: is an input or an output; choose another name.")
 
 
-class _Terminated(Exception):
-    """SIGTERM arrived (a scheduler stopping the job, ``kill``)."""
+class _Terminated(BaseException):
+    """SIGTERM arrived (a scheduler stopping the job, ``kill``). Like ``KeyboardInterrupt``,
+    not an ``Exception``: code that survives a bad record (``except Exception``) must not
+    survive the end of the run."""
 
 
 #: what an interrupted run tells the user; complete outputs (and their rejects) are kept
