@@ -72,3 +72,18 @@ def test_the_step_alone_counts_rules_and_honours_html_false() -> None:
     assert docs[0].text.startswith("<!DOCTYPE html>")  # told it is not HTML: text rules only
     assert docs[1].text == article(3)
     assert step.stats.to_dict()["stats"]["rule: share/share-buttons"] == 1
+
+
+def test_each_task_reads_its_documents_as_a_dump() -> None:
+    """A task of whole pages cleans them all as pages, the quiet one too (as cleantext clean
+    does with an input: tests/test_dump_kind.py)."""
+    from .test_dump_kind import QUIET_PAGE, WHOLE_PAGE
+
+    step = CleanText()
+    texts = [WHOLE_PAGE] * 11 + [QUIET_PAGE]
+    docs = list(step.run(iter(Document(t, str(k)) for k, t in enumerate(texts))))
+    as_page = Cleaner(input_kind="page")
+    assert [d.text for d in docs] == [as_page.clean(t) for t in texts]
+    assert step.stats.to_dict()["stats"]["read as page"] == 1
+    alone = list(CleanText(Cleaner(input_kind="document")).run(iter([Document(QUIET_PAGE, "q")])))
+    assert alone[0].text == QUIET_PAGE

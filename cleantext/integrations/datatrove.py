@@ -17,6 +17,12 @@ datatrove's own readers, as any of its steps::
         tasks=4,
     ).run()
 
+Each task reads its documents as a dump, as ``cleantext clean`` reads an input: under the
+cleaner's default ``input_kind="auto"`` its first 100 texts tell whether it holds whole-page text
+or extracted article text (:mod:`cleantext.classify.dump`), and every text of the task is
+cleaned as that kind (counted in the stats as ``read as page``, ``read as article`` or ``read as
+document``, the last for a mix or too few texts).
+
 Each document's ``metadata["url"]`` (the key is ``url_key``) chooses the site rules. A document
 whose text is a whole HTML page (what datatrove's WARC reader gives) is cleaned as a page. What
 the step did is counted in datatrove's stats: documents in, forwarded and dropped, pages read
@@ -30,8 +36,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from itertools import chain, islice
 from typing import Any
 
+from ..classify.dump import SAMPLE_DOCUMENTS, read_dump
 from ..errors import ConfigError
 from ..pages import clean_page, looks_like_page
 from ..pipeline import Cleaner
@@ -88,12 +96,13 @@ class CleanText(PipelineStep):  # type: ignore[misc]  # datatrove ships no type 
         """Clean each document of ``data`` (datatrove's entry point)."""
         if data is None:
             return
+        docs, cleaner = self._read_dump(iter(data))
         writer_context = self.exclusion_writer or contextlib.nullcontext()
         with writer_context as writer:
-            for doc in data:
+            for doc in docs:
                 self.stat_update(StatHints.total)
                 with self.track_time():
-                    kept = self._clean(doc)
+                    kept = self._clean(doc, cleaner)
                 if kept:
                     self.stat_update(StatHints.forwarded)
                     self.update_doc_stats(doc)
@@ -104,17 +113,32 @@ class CleanText(PipelineStep):  # type: ignore[misc]  # datatrove ships no type 
                     doc.metadata["filter_reason"] = EMPTY_REASON
                     writer.write(doc, rank)
 
-    def _clean(self, doc: Any) -> bool:
+    def _read_dump(self, docs: Iterator[Any]) -> tuple[Iterator[Any], Cleaner]:
+        """The documents (the first ones held back and put first again) and the cleaner for
+        their dump's kind (see the module docstring), unless the cleaner's options say the kind
+        or leave the classifier out."""
+        options = self.cleaner.options
+        if options.input_kind != "auto" or not options.classifier:
+            return docs, self.cleaner
+        held = list(islice(docs, SAMPLE_DOCUMENTS))
+        texts = [doc.text for doc in held if not self._is_page(doc.text)]
+        kind = read_dump(texts).input_kind
+        self.stat_update(f"read as {kind}")
+        return chain(held, docs), self.cleaner.with_options(input_kind=kind)
+
+    def _is_page(self, text: str) -> bool:
+        return self.html if self.html is not None else looks_like_page(text)
+
+    def _clean(self, doc: Any, cleaner: Cleaner) -> bool:
         """Clean ``doc`` in place, unless it is cleaned down to nothing; whether it is kept."""
         url = doc.metadata.get(self.url_key)
         url = url if isinstance(url, str) and url else None
         explain = self.annotate is not None or self.rule_stats
-        page = self.html if self.html is not None else looks_like_page(doc.text)
-        if page:
+        if self._is_page(doc.text):
             self.stat_update("html_pages")
-            cleaned = clean_page(self.cleaner, doc.text, url=url, explain=explain)
+            cleaned = clean_page(cleaner, doc.text, url=url, explain=explain)
         else:
-            cleaned = self.cleaner.explain(doc.text, url=url, edits=explain)
+            cleaned = cleaner.explain(doc.text, url=url, edits=explain)
         for warning in cleaned.warnings:
             self.stat_update(f"warning: {warning}")
         if self.rule_stats:
