@@ -27,8 +27,8 @@ EXTRACTED = "\n".join([HEADLINE, *ARTICLE])
 
 def test_the_reading_needs_a_clear_majority_and_enough_documents() -> None:
     assert DumpReading(200, 100).input_kind == "page"
-    assert DumpReading(200, 40).input_kind == "article"
-    assert DumpReading(200, 41).input_kind == "document"  # mixed: each judged alone
+    assert DumpReading(200, 20).input_kind == "article"
+    assert DumpReading(200, 21).input_kind == "document"  # mixed: each judged alone
     assert DumpReading(dump.MIN_DOCUMENTS - 1, 0).input_kind == "document"
     assert DumpReading(0, 0).note("x") is None
 
