@@ -151,3 +151,14 @@ def test_the_dask_engine_reads_each_file_the_same_way(tmp_path) -> None:
         f"{tmp_path / 'pages.jsonl'}: cleaned as whole-page text "
         "(11 of 12 sampled documents read as pages)",
     )
+
+
+def test_a_cleaned_dump_is_read_as_articles_and_comes_out_unchanged(tmp_path, capsys) -> None:
+    """Cleaning is idempotent per dump too: cut down to their articles, pages read as article
+    text, which the classifier leaves whole."""
+    _dump(tmp_path / "pages.jsonl", [WHOLE_PAGE] * 11 + [QUIET_PAGE])
+    once, twice = tmp_path / "once.jsonl", tmp_path / "twice.jsonl"
+    assert main(["clean", str(tmp_path / "pages.jsonl"), "-o", str(once)]) == 0
+    assert main(["clean", str(once), "-o", str(twice)]) == 0
+    assert twice.read_bytes() == once.read_bytes()
+    assert "once.jsonl: cleaned as extracted article text" in capsys.readouterr().err
