@@ -23,6 +23,7 @@ From Python::
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import sys
 from collections.abc import Sequence
@@ -31,11 +32,11 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .classify.dump import DumpReading
-from .dumps import RejectsLog, Summary, unit_chunks
+from .dumps import ONE_TEXT_FILES, RejectsLog, Summary, unit_chunks
 from .errors import ConfigError
 from .io.chunk import Counts, Payload, Reject
 from .io.compression import open_decompressed
-from .io.dump_kind import sampled_fields, with_dump_kind
+from .io.dump_kind import marked, read_files, sampled_fields, with_dump_kind
 from .io.format import Format
 from .io.plan import Unit, output_name
 from .io.registry import format_for, writer_for
@@ -67,6 +68,8 @@ class Partition:
     source: str
     output: str
     format: Format
+    input_kind: str | None = None
+    """For a one-document file, the kind the run's such files were read as (``None``: its own)."""
 
     @property
     def payload(self) -> Payload:
@@ -183,7 +186,9 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
             sink = partition.writer.sink(out, partition.payload, columns=partition.format.columns)
             chunks = unit_chunks(unit, stream, compress=compress)
             fields = sampled_fields(processor.options, partition.format)
-            if fields is not None:
+            if partition.input_kind is not None:
+                chunks = marked(chunks, partition.input_kind)
+            elif fields is not None:
                 chunks = with_dump_kind(chunks, fields, readings.append)
             for chunk in chunks:
                 result = processor.process(chunk)
@@ -259,6 +264,7 @@ def clean_dask(
         raise ConfigError("--annotate needs JSONL or Parquet records; plain text has no fields.")
     if not partitions:
         return Summary(skipped=skipped)
+    partitions, files = _with_files_kind(partitions, processor.options)
     # One bag partition per input file; the processor is one graph key, so each worker
     # receives it (and rebuilds the compiled rules) once, not once per task.
     bag = dask.bag.from_sequence(partitions, npartitions=len(partitions))
@@ -287,5 +293,29 @@ def clean_dask(
     for error in errors:
         print(f"cleantext: {error}", file=sys.stderr)
     unreadable = sum(result.unread for result in gathered)
-    kinds = tuple(kind for result in gathered for kind in result.kinds)
+    kinds = (*files, *(kind for result in gathered for kind in result.kinds))
     return Summary(counts, tuple(errors), skipped, unreadable, kinds)
+
+
+def _with_files_kind(
+    partitions: list[Partition], options: CleanOptions
+) -> tuple[list[Partition], tuple[str, ...]]:
+    """The partitions, one-document files marked with the kind the run's such files show
+    (read here, from the first ones: :func:`~cleantext.io.dump_kind.read_files`), and the
+    report's note of it."""
+    import fsspec
+
+    def opener(url: str) -> Any:
+        return fsspec.open(url, "rb").open()
+
+    found = read_files(((p.source, p.format) for p in partitions), options, opener)
+    if found is None:
+        return partitions, ()
+    note = found.note(ONE_TEXT_FILES)
+    notes = (note,) if note is not None else ()
+    if found.input_kind == "document":
+        return partitions, notes
+    kind = found.input_kind
+    return [
+        dataclasses.replace(p, input_kind=kind) if p.format.one_text else p for p in partitions
+    ], notes

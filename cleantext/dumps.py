@@ -22,7 +22,7 @@ from .classify.dump import DumpReading
 from .errors import InputError
 from .io.chunk import Chunk, ChunkResult, Counts, Reject
 from .io.compression import Codec, open_decompressed
-from .io.dump_kind import sampled_fields, with_dump_kind
+from .io.dump_kind import marked, read_files, sampled_fields, with_dump_kind
 from .io.plan import STDIO, Plan, Unit
 from .io.progress import Progress
 from .io.read import CHUNK_BYTES
@@ -192,13 +192,20 @@ def _plan_chunks(
     """Every chunk of every unit in order, and ``None`` after each unit's last chunk; each
     unit's chunks marked with the kind its first documents show, where that is read
     (:mod:`cleantext.io.dump_kind`)."""
+    files = read_files(
+        ((unit.source, unit.format) for unit in plan.units if unit.source != STDIO),
+        options,
+        lambda name: open(name, "rb"),  # noqa: SIM115 (closed by read_files)
+    )
+    if files is not None:
+        reading.read(ONE_TEXT_FILES, files)
     for unit in plan.units:
         output = unit.output if plan.tree else plan.output
         writer = unit.writer if plan.tree else plan.output_format
         compress = writer.output_codec(output) if writer is not None else None
         if unit.source == STDIO:
             chunks = unit_chunks(unit, sys.stdin.buffer, compress=compress, chunk_bytes=chunk_bytes)
-            for chunk in _marked(chunks, unit, options, reading):
+            for chunk in _marked(chunks, unit, options, reading, None):
                 yield reading.mark(chunk)
         else:
             try:
@@ -212,16 +219,28 @@ def _plan_chunks(
                 reading.raw = raw
                 with open_decompressed(raw, unit.format.input_codec(unit.source)) as stream:
                     chunks = unit_chunks(unit, stream, compress=compress, chunk_bytes=chunk_bytes)
-                    for chunk in _marked(chunks, unit, options, reading):
+                    for chunk in _marked(chunks, unit, options, reading, files):
                         yield reading.mark(chunk)
             reading.done += unit.size or 0
         yield reading.mark(None)
 
 
+ONE_TEXT_FILES = "the run's plain-text files"
+"""How the end-of-run report names the one-document files read together."""
+
+
 def _marked(
-    chunks: Iterator[Chunk], unit: Unit, options: CleanOptions, reading: _Reading
+    chunks: Iterator[Chunk],
+    unit: Unit,
+    options: CleanOptions,
+    reading: _Reading,
+    files: DumpReading | None,
 ) -> Iterator[Chunk]:
-    """``unit``'s chunks, marked with the kind its first documents show where that is read."""
+    """``unit``'s chunks, marked with the kind its first documents show where that is read,
+    or, for a one-document file, with the kind of the run's such files (``files``)."""
+    if unit.format.one_text:
+        kind = files.input_kind if files is not None else "document"
+        return chunks if kind == "document" else marked(chunks, kind)
     fields = sampled_fields(options, unit.format)
     if fields is None:
         return chunks

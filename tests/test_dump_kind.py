@@ -162,3 +162,51 @@ def test_a_cleaned_dump_is_read_as_articles_and_comes_out_unchanged(tmp_path, ca
     assert main(["clean", str(once), "-o", str(twice)]) == 0
     assert twice.read_bytes() == once.read_bytes()
     assert "once.jsonl: cleaned as extracted article text" in capsys.readouterr().err
+
+
+def _text_files(folder, texts: list[str]) -> None:
+    folder.mkdir()
+    for k, text in enumerate(texts):
+        (folder / f"{k:02d}.txt").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_folder_of_text_files_is_read_as_one_dump(tmp_path, capsys, jobs: str) -> None:
+    """A plain-text file is one document, so a run's text files are read together."""
+    texts = [WHOLE_PAGE] * 11 + [QUIET_PAGE]
+    _text_files(tmp_path / "pages", texts)
+    out = tmp_path / "out"
+    assert main(["clean", str(tmp_path / "pages"), "-o", f"{out}/", "-j", jobs]) == 0
+    as_page = Cleaner(input_kind="page")
+    cleaned = [(out / f"{k:02d}.txt").read_text(encoding="utf-8") for k in range(len(texts))]
+    assert cleaned == [as_page.clean(t) + "\n" for t in texts]
+    err = capsys.readouterr().err
+    assert "the run's plain-text files: cleaned as whole-page text (11 of 12" in err
+
+
+def test_the_dask_engine_reads_a_folder_of_text_files_the_same_way(tmp_path) -> None:
+    pytest.importorskip("dask.bag")
+    from cleantext.distributed import clean_dask
+
+    texts = [WHOLE_PAGE] * 11 + [QUIET_PAGE]
+    _text_files(tmp_path / "pages", texts)
+    summary = clean_dask([str(tmp_path / "pages")], str(tmp_path / "out"), scheduler="sync")
+    quiet = (tmp_path / "out" / "11.txt").read_text(encoding="utf-8")
+    assert quiet == Cleaner(input_kind="page").clean(QUIET_PAGE) + "\n"
+    assert any("plain-text files: cleaned as whole-page text" in k for k in summary.kinds)
+
+
+def test_read_files_passes_over_what_it_cannot_read(tmp_path) -> None:
+    from cleantext.io.dump_kind import read_files
+
+    _text_files(tmp_path / "pages", [WHOLE_PAGE] * 10)
+    text, jsonl = format_named("text"), format_named("jsonl")
+    files = [(str(p), text) for p in sorted((tmp_path / "pages").iterdir())]
+    files.insert(3, (str(tmp_path / "gone.txt"), text))
+
+    def opener(name: str):
+        return open(name, "rb")
+
+    assert read_files(files, CleanOptions(), opener) == DumpReading(10, 10)
+    assert read_files(files, CleanOptions(input_kind="document"), opener) is None
+    assert read_files([("x.jsonl", jsonl)], CleanOptions(), opener) is None

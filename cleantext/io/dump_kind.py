@@ -8,6 +8,11 @@ enough documents, then every chunk of the input goes on with the kind they showe
 input's content, so ``-j``, ``--resume`` and the Dask engine see the same kind for the same file.
 Nothing is lost: chunks are only held back, and a record the sample cannot read is left to the
 processing, which rejects it with its reason.
+
+A file that is one document (plain text) says nothing alone, so a run's files of such a format
+are read together instead (:func:`read_files`, from the first ones in the run's order), before
+any is cleaned; each chunk of theirs is marked with :func:`marked`. After ``--resume`` the files
+left are read afresh.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
+from typing import IO
 
 from ..classify.dump import DumpReading, DumpSample
 from ..options import CleanOptions
 from .chunk import Chunk
+from .compression import open_decompressed
 from .format import Fields, Format
+from .read import CHUNK_BYTES
 
 
 def sampled_fields(options: CleanOptions, format: Format) -> Fields | None:
@@ -32,6 +40,39 @@ def sampled_fields(options: CleanOptions, format: Format) -> Fields | None:
     if not format.text_dump:
         return None
     return Fields(text=(options.text_field,), url=(options.url_field,))
+
+
+def read_files(
+    files: Iterable[tuple[str, Format]],
+    options: CleanOptions,
+    opener: Callable[[str], IO[bytes]],
+) -> DumpReading | None:
+    """What a run's one-document files (:attr:`Format.one_text`) show, read from the first of
+    ``files`` (``(name, format)`` in the run's order; ``opener`` opens a name for reading
+    bytes); ``None`` when the kind is not to be read or no file is of such a format. A file
+    that cannot be read is passed over: the run reports it when it comes to it."""
+    chosen = [(name, fmt) for name, fmt in files if fmt.one_text]
+    if not chosen or options.input_kind != "auto" or not options.classifier:
+        return None
+    sample = DumpSample()
+    fields = Fields(text=(options.text_field,), url=(options.url_field,))
+    for name, fmt in chosen:
+        if sample.complete:
+            break
+        try:
+            with opener(name) as raw, open_decompressed(raw, fmt.input_codec(name)) as stream:
+                for chunk in fmt.chunks(stream, name, chunk_bytes=CHUNK_BYTES):
+                    for document in fmt.documents(chunk, fields):
+                        sample.add(document.text)
+        except Exception:  # the sample only advises: the run reports what it cannot read
+            continue
+    return sample.reading()
+
+
+def marked(chunks: Iterable[Chunk], input_kind: str) -> Iterator[Chunk]:
+    """``chunks`` marked to be cleaned as ``input_kind``."""
+    for chunk in chunks:
+        yield dataclasses.replace(chunk, input_kind=input_kind)
 
 
 def with_dump_kind(
@@ -60,6 +101,4 @@ def with_dump_kind(
     reading = sample.reading()
     if on_reading is not None:
         on_reading(reading)
-    kind = reading.input_kind
-    for chunk in chain(held, rest):
-        yield dataclasses.replace(chunk, input_kind=kind)
+    yield from marked(chain(held, rest), reading.input_kind)

@@ -65,6 +65,8 @@ class Format:
             ``input_kind="auto"`` their kind is read from the first ones
             (:mod:`cleantext.io.dump_kind`); ``False`` for one document a file and for HTML
             pages (the HTML engine does not use the text classifier).
+        one_text: a file is one text the text pipeline cleans, so under ``input_kind="auto"``
+            a run's files of this format are read together, as one dump, from the first ones.
     """
 
     name: ClassVar[str]
@@ -76,6 +78,7 @@ class Format:
     unit: ClassVar[str] = "line"
     holds: ClassVar[str]
     text_dump: ClassVar[bool] = True
+    one_text: ClassVar[bool] = False
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Stateless: a worker rebuilds the same format from its class (no state to send).

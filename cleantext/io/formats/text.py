@@ -33,6 +33,7 @@ def decoded(chunk: Chunk) -> str:
 class TextFormat(Format):
     name = "text"
     text_dump = False
+    one_text = True
     suffixes = (".txt",)
     payloads = (Payload.TEXT,)
     writes = frozenset({Payload.TEXT})
