@@ -164,6 +164,12 @@ class CleanOptions:
         return _WHOLE_PAGE[self.input_kind]
 
     @property
+    def reads_dump_kind(self) -> bool:
+        """Whether a dump's kind is read from its first documents (``input_kind="auto"`` with
+        the classifier on: the kind only matters to the classifier)."""
+        return self.input_kind == "auto" and self.classifier
+
+    @property
     def explains(self) -> bool:
         """Whether records need the edit log (slower than plain cleaning)."""
         return self.annotate is not None or self.stats

@@ -117,8 +117,7 @@ class CleanText(PipelineStep):  # type: ignore[misc]  # datatrove ships no type 
         """The documents (the first ones held back and put first again) and the cleaner for
         their dump's kind (see the module docstring), unless the cleaner's options say the kind
         or leave the classifier out."""
-        options = self.cleaner.options
-        if options.input_kind != "auto" or not options.classifier:
+        if not self.cleaner.options.reads_dump_kind:
             return docs, self.cleaner
         held = list(islice(docs, SAMPLE_DOCUMENTS))
         texts = [doc.text for doc in held if not self._is_page(doc.text)]

@@ -32,13 +32,15 @@ from .read import CHUNK_BYTES
 
 def sampled_fields(options: CleanOptions, format: Format) -> Fields | None:
     """Where the sample finds each record's text, or ``None`` when the kind of an input of
-    ``format`` is not to be read: an ``input_kind`` other than ``auto``, no classifier, not
-    a dump of texts (:attr:`Format.text_dump`), or records cleaned from their HTML (the HTML
+    ``format`` is not to be read: not asked for (:attr:`CleanOptions.reads_dump_kind`), not a
+    dump of texts (:attr:`Format.text_dump`), or records cleaned from their HTML (the HTML
     engine does not use the text classifier)."""
-    if options.input_kind != "auto" or not options.classifier or options.html_field:
+    if not options.reads_dump_kind or options.html_field or not format.text_dump:
         return None
-    if not format.text_dump:
-        return None
+    return _text_fields(options)
+
+
+def _text_fields(options: CleanOptions) -> Fields:
     return Fields(text=(options.text_field,), url=(options.url_field,))
 
 
@@ -52,10 +54,10 @@ def read_files(
     bytes); ``None`` when the kind is not to be read or no file is of such a format. A file
     that cannot be read is passed over: the run reports it when it comes to it."""
     chosen = [(name, fmt) for name, fmt in files if fmt.one_text]
-    if not chosen or options.input_kind != "auto" or not options.classifier:
+    if not chosen or not options.reads_dump_kind:
         return None
     sample = DumpSample()
-    fields = Fields(text=(options.text_field,), url=(options.url_field,))
+    fields = _text_fields(options)
     for name, fmt in chosen:
         if sample.complete:
             break
