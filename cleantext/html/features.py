@@ -21,6 +21,7 @@ numpy's fixed cost per call, which on a page of a few hundred lines is most of t
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -496,7 +497,17 @@ def compiled_line_features(kernel: ModuleType, blocks: BlockLines, headline: str
     """:func:`line_features` computed by ``kernel`` (the compiled extension) for a page with
     lines."""
     x = np.empty((len(blocks.lines), len(FEATURE_NAMES)))
-    args = (
+    args = compiled_arguments(blocks, headline, x)
+    need = kernel.features(*args, _LOG1P, _LOG)
+    if need:
+        kernel.features(*args, *_log_tables(need))
+    return x
+
+
+def compiled_arguments(blocks: BlockLines, headline: str, x: FloatArray) -> tuple[Any, ...]:
+    """The extension's ``features`` arguments before its logarithm tables, in its order: the
+    tables of this module, the page's block lines, its headline, and ``x`` to fill."""
+    return (
         _COMPILED_SPEC,
         blocks.lines,
         blocks.block,
@@ -512,10 +523,6 @@ def compiled_line_features(kernel: ModuleType, blocks: BlockLines, headline: str
         headline,
         x,
     )
-    need = kernel.features(*args, _LOG1P, _LOG)
-    if need:
-        kernel.features(*args, *_log_tables(need))
-    return x
 
 
 def _load_compiled() -> ModuleType | None:

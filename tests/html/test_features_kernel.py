@@ -161,21 +161,9 @@ def test_kernel_refuses_a_layout_it_does_not_know() -> None:
 
 def test_kernel_rejects_bad_input_clearly() -> None:
     blocks = parse_page(PAGES["article"]).blocks
+    x = np.empty((len(blocks.lines), len(FEATURE_NAMES)))
     args = [
-        features._COMPILED_SPEC,
-        blocks.lines,
-        blocks.block,
-        blocks.flags,
-        blocks.link_chars,
-        blocks.bold_chars,
-        blocks.block_tags,
-        blocks.block_parents,
-        blocks.block_depths,
-        blocks.block_flags,
-        blocks.block_kinds,
-        blocks.block_ends,
-        "",
-        np.empty((len(blocks.lines), len(FEATURE_NAMES))),
+        *features.compiled_arguments(blocks, "", x),
         features._LOG1P,
         features._LOG,
     ]
