@@ -33,7 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -245,17 +245,15 @@ def clean_corpus(
     first documents (each with its fold model's detector; :mod:`cleantext.classify.dump`).
     The texts, how many change when cleaned again, and the kind they were cleaned as."""
     import cleantext.classify as classify
-    from cleantext import Cleaner
-    from cleantext.classify.dump import DumpSample
+    from cleantext import Cleaner, read_dump
+
+    def texts_seen_by_their_fold() -> Iterator[str]:
+        for rec in records:  # read_dump takes each text just after its model is set
+            classify._MODEL = model_for(rec["id"])
+            yield rec.get(field) or ""
 
     if input_kind == "auto":
-        sample = DumpSample()
-        for rec in records:
-            if sample.complete:
-                break
-            classify._MODEL = model_for(rec["id"])
-            sample.add(rec.get(field) or "")
-        input_kind = sample.reading().input_kind
+        input_kind = read_dump(texts_seen_by_their_fold()).input_kind
     cleaner = Cleaner(input_kind=input_kind)
     texts, unstable = [], 0
     for rec in records:
