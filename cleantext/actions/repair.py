@@ -14,20 +14,32 @@ from collections.abc import Sequence
 from .._build import load_extension
 from ..matcher import joined, line_numbers
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
-from .shape import ends_sentence, word_count
+from .shape import ends_sentence, looks_like_code, word_count
 
 # None when not compiled or built from other sources (see cleantext._build): the regex runs.
 open_line_ends = getattr(load_extension("cleantext.actions._scan"), "open_line_ends", None)
 
 
 def _open_sentence(line: str) -> bool:
-    """A paragraph that stops mid-sentence: ends with a letter, digit or comma."""
-    return bool(line) and not ends_sentence(line) and (line[-1].isalnum() or line[-1] == ",")
+    """A paragraph that stops mid-sentence: ends with a letter, digit or comma (and is not a
+    line of code, whose break is the code's)."""
+    return (
+        bool(line)
+        and not ends_sentence(line)
+        and (line[-1].isalnum() or line[-1] == ",")
+        and not looks_like_code(line)
+    )
 
 
 def _continues(line: str) -> bool:
-    """A line that carries on a sentence: it begins with a lowercase letter (not a bullet)."""
-    return line[0].isalpha() and line[0].islower() and word_count(line) >= 2
+    """A line that carries on a sentence: it begins with a lowercase letter (not a bullet,
+    nor a line of code such as ``const x = 1``)."""
+    return (
+        line[0].isalpha()
+        and line[0].islower()
+        and word_count(line) >= 2
+        and not looks_like_code(line)
+    )
 
 
 def _stands_alone(lines: Sequence[str], j: int) -> bool:

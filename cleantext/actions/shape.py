@@ -13,6 +13,10 @@ import regex
 _SENTENCE_END = regex.compile(r"[.!?…。！？][\"'’”»)\]]*\s*$")
 _WORD = regex.compile(r"\w+")
 _FIRST_LETTER = regex.compile(r"\p{L}")
+# Marks of program code that prose hardly has: a line opening a comment or a directive, a
+# brace, a statement's final semicolon, a call written against its name, an assignment or
+# comparison between spaces, a shell comment after a command.
+_CODE = regex.compile(r"^(?://|/\*|#|\*)|[{}]|;\s*$|\w\(|\s(?:[=!<>+\-*/:]?=|=>|===|#)\s")
 
 
 def ends_sentence(line: str) -> bool:
@@ -22,6 +26,18 @@ def ends_sentence(line: str) -> bool:
     (True, False)
     """
     return _SENTENCE_END.search(line) is not None
+
+
+def looks_like_code(line: str) -> bool:
+    """True when the line carries a mark of program code (see ``_CODE``): a code line's
+    break is part of the code, never a sentence split in two.
+
+    >>> looks_like_code("// find the sign"), looks_like_code("const i = line.indexOf('=')")
+    (True, True)
+    >>> looks_like_code("the council (which met on Monday) agreed; then it voted")
+    False
+    """
+    return _CODE.search(line) is not None
 
 
 def word_count(line: str) -> int:
