@@ -75,8 +75,9 @@ def load_corpus(
         record = records[item["id"]]
         page = parse_page(item["html"])
         gold = gold_of(record)
-        labels = np.array(score.content_labels(page.text, gold), dtype=bool)
-        assert len(labels) == len(page.lines)
+        # Labelled on the lines the model reads (a <pre> block is one line there).
+        labels = np.array(score.content_labels("\n".join(page.blocks.lines), gold), dtype=bool)
+        assert len(labels) == len(page.blocks.lines)
         pages.append(
             Page(
                 name,

@@ -3,9 +3,12 @@
 A *block line* is a run of inline text between two block boundaries, in document order: the
 text a browser lays out as one paragraph, heading, list item, table cell or menu entry. Entering
 a block element, leaving one, and ``<br>`` end the current line; inline elements (``<a>``,
-``<span>``, ``<em>``...) join their text to it. Scripts, styles, form controls, embedded
-documents and form fields are left out with their whole subtree; elements hidden by markup or
-style are kept with a ``hidden`` flag (see :data:`~cleantext.html.vocabulary.HIDDEN_SELECTOR`).
+``<span>``, ``<em>``...) join their text to it. A line's whitespace is collapsed, except that
+the text shown of a ``<pre>`` block keeps its line breaks (code, verse and wire copy are laid
+out by them; the line model reads the collapsed text, so a code block is judged as one line).
+Scripts, styles, form controls, embedded documents and form fields are left out with their
+whole subtree; elements hidden by markup or style are kept with a ``hidden`` flag (see
+:data:`~cleantext.html.vocabulary.HIDDEN_SELECTOR`).
 
 Why one walk with a table of element contexts: every per-node Python operation costs about as
 much as lexbor's whole parse of that node, so each node is touched once, in the order
@@ -139,7 +142,10 @@ class BlockLines:
     """The lines of a page and, for each, what the markup says of it.
 
     Attributes:
-        lines: the text of each line, whitespace collapsed, never empty.
+        lines: the text of each line, whitespace collapsed, never empty: what the line model
+            reads.
+        shown: the text of each line as output: the same, except that a ``<pre>`` block's
+            line breaks are kept (each of its rows collapsed, blank rows left out).
         block: per line, the index of its block element (see :attr:`block_tags`).
         flags: per line, its block's flags plus those of the inline elements its text sits in.
         link_chars: per line, characters of its text inside ``<a>`` elements.
@@ -158,6 +164,7 @@ class BlockLines:
     """
 
     lines: tuple[str, ...]
+    shown: tuple[str, ...]
     block: tuple[int, ...]
     flags: tuple[int, ...]
     link_chars: tuple[int, ...]
@@ -178,6 +185,7 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
     tags, parents, depths, all_flags, kinds, ends = ["body"], [0], [0], [0], [0], [0]
     kind_of: dict[tuple[str, str], int] = {("body", ""): 0}
     lines: list[str] = []
+    shown: list[str] = []
     line_block: list[int] = []
     line_flags: list[int] = []
     line_links: list[int] = []
@@ -188,9 +196,15 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
 
     def close(block: int, flags: int, links: int, bold: int) -> None:
         """End the open line (its pieces), keeping it when it has text."""
-        text = " ".join("".join(pieces).split())
+        raw = "".join(pieces)
+        text = " ".join(raw.split())
         if text:
             lines.append(text)
+            if "\n" in raw and tags[block] == "pre":
+                rows = (" ".join(row.split()) for row in raw.split("\n"))
+                shown.append("\n".join(filter(None, rows)))
+            else:
+                shown.append(text)
             line_block.append(block)
             line_flags.append(flags)
             line_links.append(links)
@@ -219,10 +233,11 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
                 # The stubs say text may be None; for text nodes it never is.
                 text: str = node.text_content  # type: ignore[assignment]
                 if text.isspace():
-                    # Whitespace between inline elements separates their words; anywhere
-                    # else it ends up stripped, and its flags are not the line's.
+                    # Whitespace between inline elements separates their words (kept as
+                    # it is: a line break inside <pre> is shown); anywhere else it ends up
+                    # stripped, and its flags are not the line's.
                     if pieces:
-                        pieces.append(" ")
+                        pieces.append(text)
                     continue
                 if "<" in text and _escaped_markup(node, text):
                     continue
@@ -296,6 +311,7 @@ def read_blocks(body: LexborNode, hidden: frozenset[int] = frozenset()) -> Block
         close(current, flags_here, link_here, bold_here)
     return BlockLines(
         tuple(lines),
+        tuple(shown),
         tuple(line_block),
         tuple(line_flags),
         tuple(line_links),

@@ -35,13 +35,14 @@ class HtmlPage:
 
     @property
     def lines(self) -> tuple[str, ...]:
-        """The page's block lines, in document order."""
-        return self.blocks.lines
+        """The page's block lines as output, in document order (a ``<pre>`` block keeps its
+        line breaks: see :class:`BlockLines`)."""
+        return self.blocks.shown
 
     @property
     def text(self) -> str:
         """The block lines joined by newlines: what the HTML explain view's edits refer to."""
-        return "\n".join(self.blocks.lines)
+        return "\n".join(self.blocks.shown)
 
 
 def parse_page(html: str | bytes, *, encoding: str | None = None) -> HtmlPage:
@@ -62,7 +63,7 @@ def parse_page(html: str | bytes, *, encoding: str | None = None) -> HtmlPage:
     tree = _parse(html, encoding)
     body = tree.body
     if body is None:
-        return HtmlPage(BlockLines(*((),) * 11), read_metadata(tree, ()))
+        return HtmlPage(BlockLines(*((),) * 12), read_metadata(tree, ()))
     hidden = frozenset(node.mem_id for node in body.css(HIDDEN_SELECTOR))
     blocks = read_blocks(body, hidden)
     headings = tuple(

@@ -61,6 +61,17 @@ def test_explain_replays_from_the_block_lines_to_the_output() -> None:
     assert result.rule_sets[0] == "html"
 
 
+def test_code_in_pre_comes_out_line_by_line_and_replays() -> None:
+    code = "// read the settings\nconst path = args[0]\nconst data = readFile(path)"
+    page = PAGE.replace(
+        f"<p>{PARAGRAPHS[2]}</p>", f"<p>{PARAGRAPHS[2]}</p><pre><code>{code}</code></pre>"
+    )
+    cleaner = Cleaner()
+    result = cleaner.explain_html(page)
+    assert code in result.text  # kept whole, its lines not rejoined as prose
+    assert replay(parse_page(page).text, result.edits) == result.text == cleaner.clean_html(page)
+
+
 def test_page_metadata_joins_the_result() -> None:
     metadata = Cleaner().explain_html(PAGE).metadata
     assert metadata["headline"] == "North quay reopens after repairs"

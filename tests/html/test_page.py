@@ -39,6 +39,25 @@ def test_blocks_split_at_block_elements_and_br_and_join_inline_text() -> None:
     assert page.blocks.block_ends == (11, 3, 3, 6, 5, 6, 11, 11, 11, 10, 11)
 
 
+def test_a_pre_block_is_one_line_for_the_model_and_keeps_its_line_breaks_shown() -> None:
+    page = parse_page(
+        "<body><p>Read  the file:</p><pre><code><span>import</span> <span>json</span>\n"
+        "<span>with</span> open(path) as f:\n\n    data  =  json.load(f)\n</code></pre>"
+        "<p>Inline <code>a\nb</code> code.</p></body>"
+    )
+    assert page.blocks.lines == (
+        "Read the file:",
+        "import json with open(path) as f: data = json.load(f)",
+        "Inline a b code.",
+    )
+    assert page.lines == (
+        "Read the file:",
+        "import json\nwith open(path) as f:\ndata = json.load(f)",
+        "Inline a b code.",
+    )
+    assert page.text == "\n".join(page.lines)
+
+
 def test_comments_processing_instructions_and_custom_elements() -> None:
     # a processing instruction in the body is a node without a tag: left out like a comment
     page = parse_page(
