@@ -207,6 +207,16 @@ def test_headlines_are_kept_unless_asked(cleaner: Cleaner) -> None:
     assert dropping.clean(HEADLINE) == HEADLINE
 
 
+def test_a_page_cut_down_to_its_article_keeps_its_headline_when_cleaned_as_a_page() -> None:
+    """Once the menus and the ``<title>`` line are gone, the headline is the first line and
+    nothing marks it as one; the block of article lines reaches up to it (the classifier's
+    later rounds, and a dump of whole pages cleaned again as pages, see it like that)."""
+    as_page = Cleaner(input_kind="page")
+    once = as_page.clean(WHOLE_PAGE)
+    assert once.startswith(f"{HEADLINE}\n") and ARTICLE[-1] in once
+    assert as_page.clean(once) == once
+
+
 def test_classifier_can_be_switched_off_or_told_the_input_kind() -> None:
     assert Cleaner(classifier=False).clean(WHOLE_PAGE).startswith(HEADLINE)
     assert Cleaner(ignore=["classifier"]).clean(WHOLE_PAGE).startswith(HEADLINE)

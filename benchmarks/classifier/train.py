@@ -67,7 +67,7 @@ from cleantext.classify.model import (  # noqa: E402
 )
 
 MODEL_PATH = ROOT / "cleantext" / "classify" / "model.npz"
-STAGE1_HIDDEN = (64, 32)
+STAGE1_HIDDEN = (32, 16)
 STAGE2_HIDDEN = (16,)
 TEACHER: dict[str, Any] = {
     "n_estimators": 300,

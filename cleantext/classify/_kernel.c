@@ -1068,12 +1068,24 @@ static void window_from(const double *padded, Py_ssize_t n, int half, int pad, d
 static void layout_columns(const Kernel *k, const double *base, Py_ssize_t n, double *padded,
                            double *x) {
     int width = k->n_features;
+    /* The plain columns are copied a row at a time: x is row-major, and a column at a time
+     * would touch a cache line of x for every value written. */
+    int plain[MAX_COLUMNS], plain_kind[MAX_COLUMNS], n_plain = 0;
+    for (int c = 0; c < width; c++) {
+        if (!k->features[c].arg) {
+            plain[n_plain] = c;
+            plain_kind[n_plain++] = k->features[c].kind;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double *row = x + i * width;
+        const double *from = base + i * N_BASE;
+        for (int j = 0; j < n_plain; j++) row[plain[j]] = from[plain_kind[j]];
+    }
     unsigned char windowed[MAX_COLUMNS] = {0};
     for (int c = 0; c < width; c++) {
         const Column *col = k->features + c;
-        if (!col->arg) {
-            for (Py_ssize_t i = 0; i < n; i++) x[i * width + c] = base[i * N_BASE + col->kind];
-        } else if (!windowed[c]) {
+        if (col->arg && !windowed[c]) {
             /* One prefix sum serves every window of the same quantity. */
             padded_prefix(base + col->kind, N_BASE, n, k->widest_half, padded);
             for (int d = c; d < width; d++) {
@@ -1322,8 +1334,9 @@ static PyObject *kernel_predict(Kernel *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* decide.page_keep: the best block of (p - block) * length, kept from `inside` on, lines
- * outside it from `outside` on, and the headline (-1: none). */
+/* decide.page_keep: the best block of (p - block) * length (reaching up to the first line
+ * when every line above it scores at least `inside`), kept from `inside` on, lines outside
+ * it from `outside` on, and the headline (-1: none). */
 static void page_keep(const Kernel *k, const double *p, const double *length, Py_ssize_t n,
                       Py_ssize_t headline, unsigned char *keep) {
     /* prefix[j] = sum of the first j gains (sequential, as np.cumsum adds); the best block
@@ -1349,6 +1362,11 @@ static void page_keep(const Kernel *k, const double *p, const double *length, Py
             minimum = running;
             first = j;
         }
+    }
+    if (end > 0) {
+        Py_ssize_t top = first;
+        while (top > 0 && p[top - 1] >= k->inside) top--;
+        if (top == 0) first = 0;
     }
     for (Py_ssize_t i = 0; i < n; i++)
         keep[i] = p[i] >= k->outside || (i >= first && i < end && p[i] >= k->inside);

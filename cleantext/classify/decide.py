@@ -14,6 +14,10 @@ Why two policies:
   only when it is clearly content (``outside``), such as a second article block. The
   headline (the line that repeats the page's title, ``features.title_features``) is kept
   wherever it is: a byline, a date or a share bar often stands between it and the block.
+  When every line above the block scores at least ``inside``, the block reaches up to the
+  first line: no menu is left there, only the top of the article. That is how a page looks
+  once its menus and its ``<title>`` line are gone (the classifier's next round, or a new
+  cleaning of its output), with the headline first and nothing left to tell it is one.
 * extracted text: it is article text already, and a lost sentence costs more than a leftover
   share button. Only leading and trailing runs of lines that score below ``edge_threshold``
   are cut, a bar chosen on corpora held out from training so that article recall does not
@@ -102,15 +106,20 @@ def page_keep(
     """Keep flags of the whole-page policy (see the module docstring); ``headline`` is the
     headline's position, if the page has one.
 
-    >>> page_keep(np.array([0.6, 0.1, 0.9, 0.15, 0.8, 0.05, 0.95]), np.ones(7),
+    >>> page_keep(np.array([0.6, 0.05, 0.9, 0.15, 0.8, 0.05, 0.95]), np.ones(7),
     ...           block_threshold=0.4, inside=0.1, outside=0.9).tolist()
     [False, False, True, True, True, False, True]
-    >>> page_keep(np.array([0.3, 0.1, 0.9, 0.8]), np.ones(4),
+    >>> page_keep(np.array([0.3, 0.05, 0.9, 0.8]), np.ones(4),
     ...           block_threshold=0.4, inside=0.1, outside=0.9, headline=0).tolist()
     [True, False, True, True]
+    >>> page_keep(np.array([0.3, 0.2, 0.9, 0.8]), np.ones(4),  # nothing above is menu
+    ...           block_threshold=0.4, inside=0.1, outside=0.9).tolist()
+    [True, True, True, True]
     """
     keep: BoolArray = probs >= outside
     first, end = best_block(probs, lengths, block_threshold)
+    if end and (probs[:first] >= inside).all():
+        first = 0
     keep[first:end] |= probs[first:end] >= inside
     if headline is not None:
         keep[headline] = True
