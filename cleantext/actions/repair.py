@@ -21,25 +21,13 @@ open_line_ends = getattr(load_extension("cleantext.actions._scan"), "open_line_e
 
 
 def _open_sentence(line: str) -> bool:
-    """A paragraph that stops mid-sentence: ends with a letter, digit or comma (and is not a
-    line of code, whose break is the code's)."""
-    return (
-        bool(line)
-        and not ends_sentence(line)
-        and (line[-1].isalnum() or line[-1] == ",")
-        and not looks_like_code(line)
-    )
+    """A paragraph that stops mid-sentence: ends with a letter, digit or comma."""
+    return bool(line) and not ends_sentence(line) and (line[-1].isalnum() or line[-1] == ",")
 
 
 def _continues(line: str) -> bool:
-    """A line that carries on a sentence: it begins with a lowercase letter (not a bullet,
-    nor a line of code such as ``const x = 1``)."""
-    return (
-        line[0].isalpha()
-        and line[0].islower()
-        and word_count(line) >= 2
-        and not looks_like_code(line)
-    )
+    """A line that carries on a sentence: it begins with a lowercase letter (not a bullet)."""
+    return line[0].isalpha() and line[0].islower() and word_count(line) >= 2
 
 
 def _stands_alone(lines: Sequence[str], j: int) -> bool:
@@ -54,7 +42,8 @@ def rejoin_split_sentences(
 
     Up to ``max_inserted_lines`` short lines between them are dropped, but only lines that stand
     alone between blank lines, the way a caption is inserted; in hard-wrapped text, where the
-    lines of one paragraph follow each other directly, nothing is ever dropped. A sentence
+    lines of one paragraph follow each other directly, nothing is ever dropped. Lines of code
+    (:func:`~cleantext.actions.shape.looks_like_code`) are never joined. A sentence
     split more than once is joined whole in one pass (when the joined line is still open, its
     continuation is looked for too), so cleaning the result again joins nothing more.
 
@@ -75,6 +64,8 @@ def rejoin_split_sentences(
             continue
         last = i
         while (j := _continuation(lines, last, max_inserted_lines, max_inserted_words)) >= 0:
+            if looks_like_code(line) or looks_like_code(lines[j]):
+                break  # a line break in code is the code's, not a split sentence
             line = f"{line} {lines[j]}"
             last = j
             if not _open_sentence(line):
