@@ -17,7 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleantext.classify import _model
-from cleantext.classify.decide import Policy, headline_of, keep_mask, kept_share_too_small
+from cleantext.classify.decide import (
+    Policy,
+    headline_of,
+    keep_mask,
+    kept_share_too_small,
+    marked_headline,
+)
 from cleantext.classify.features import FEATURE_NAMES, page_features
 from cleantext.classify.kind import KIND_FEATURES, kind_features
 from cleantext.classify.model import SMOOTH_NAMES, LineModel, Mlp, compiled_kernel
@@ -100,6 +106,18 @@ def test_kernel_matches_numpy_on_one_line_and_long_lines() -> None:
     assert_same(["word " * 5000 + "end."])  # beyond the tables of logarithms
     assert_same([":", "a:b", "label: value here", "x" * 30 + ": late colon"])
     assert_same(["Title words", "title WORDS", "Title", "other words words words"] * 3)
+
+
+def test_a_headline_past_the_first_half_is_kept_by_both_paths() -> None:
+    """The features look for the headline in a page's first half; the policy also keeps a line
+    further down that repeats the title almost word for word."""
+    menu = [f"Section {i}" for i in range(12)]
+    lines = [PAGE[0], *menu, PAGE[2], *PAGE[3:6], "Contact"]
+    assert marked_headline(page_features(lines)) is None
+    assert headline_of(page_features(lines)) == len(menu) + 1
+    assert_same(lines)
+    drop, page, _ = MODEL.kernel.decide(lines, True, None, None)
+    assert page and len(menu) + 1 not in drop
 
 
 line_text = st.text(

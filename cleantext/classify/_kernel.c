@@ -499,7 +499,7 @@ typedef struct {
     double *log1p_of, *log_of, *expm1_log1p_of; /* numpy's values for 0 .. n_logs - 1 */
     int n_features, n_smooth, widest_half, widest_smooth_half;
     Column features[MAX_COLUMNS], smooth[MAX_COLUMNS];
-    double headline_min_score;
+    double headline_min_score, late_headline_min_score;
     double block, inside, outside, edge, min_share_page, min_share_article;
     /* The page detector: for each of its inputs in Python's order, the K_ feature it is, and
      * its standardisation and weight; then bias and threshold. */
@@ -624,7 +624,8 @@ static int kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
     }
     if (parse_features(features, self->features, &self->n_features) < 0 ||
         parse_smooth(smooth, features, self->smooth, &self->n_smooth) < 0 ||
-        float_item(layout, "headline_min_score", &self->headline_min_score) < 0)
+        float_item(layout, "headline_min_score", &self->headline_min_score) < 0 ||
+        float_item(layout, "late_headline_min_score", &self->late_headline_min_score) < 0)
         return -1;
     self->widest_half = self->widest_smooth_half = 0;
     for (int c = 0; c < self->n_features; c++)
@@ -1255,11 +1256,22 @@ static PyObject *kernel_features(Kernel *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* The line the title features mark as the headline (features.title_features), or -1. */
-static Py_ssize_t headline_in(const double *base, Py_ssize_t n) {
+/* decide.headline_of: the line the title features mark as the headline, else the first line
+ * repeating the title best by more than late_headline_min_score, or -1. */
+static Py_ssize_t headline_in(const Kernel *k, const double *base, Py_ssize_t n) {
     for (Py_ssize_t i = 0; i < n; i++)
         if (base[i * N_BASE + B_IS_HEADLINE] > 0.0) return i;
-    return -1;
+    Py_ssize_t best = -1;
+    double top = k->late_headline_min_score;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double *b = base + i * N_BASE;
+        double score = b[B_TITLE_SHARE] * b[B_TITLE_COVER];
+        if (score > top) {
+            top = score;
+            best = i;
+        }
+    }
+    return best;
 }
 
 /* Whether text of this kind can lose a line: extracted text loses only its edge runs scoring
@@ -1300,7 +1312,7 @@ static int predict_into(Kernel *self, PyObject *lines, Py_ssize_t n, int *whole_
     double kind[N_KIND];
     int status = base_features(self, lines, n, base, *whole_page < 0 ? kind : NULL, lines_before);
     if (status == 0) {
-        if (headline) *headline = headline_in(base, n);
+        if (headline) *headline = headline_in(self, base, n);
         if (*whole_page < 0) {
             *whole_page = is_page(self, kind);
             if (fresh) {

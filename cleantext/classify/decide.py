@@ -36,6 +36,14 @@ from cleantext.classify.features import FEATURE_NAMES, FloatArray
 
 BoolArray = npt.NDArray[np.bool_]
 _IS_HEADLINE = FEATURE_NAMES.index("is_headline")
+_TITLE_SHARE = FEATURE_NAMES.index("title_share")
+_TITLE_COVER = FEATURE_NAMES.index("title_cover")
+
+LATE_HEADLINE_MIN_SCORE = 0.6
+"""When the features mark no headline (they look in the first half of a page only), a line
+that repeats the page's title at least this well (``title_share * title_cover``) is taken as
+the headline by the policies anyway: a whole page's menus can take more lines than its article
+and footer together. The model's inputs stay as it was trained on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +176,22 @@ def keep_mask(
     return article_keep(probs, edge_threshold=policy.edge)
 
 
-def headline_of(x: FloatArray) -> int | None:
-    """The headline's position from a document's line features (``is_headline``), if any."""
+def marked_headline(x: FloatArray) -> int | None:
+    """The line the features mark as the headline (``is_headline``), if any: what the page
+    detector reads."""
     marked = np.flatnonzero(x[:, _IS_HEADLINE] > 0.0)
     return int(marked[0]) if marked.size else None
+
+
+def headline_of(x: FloatArray) -> int | None:
+    """The headline the policies keep: :func:`marked_headline`, else the line repeating the
+    title best when it does so by more than :data:`LATE_HEADLINE_MIN_SCORE`, if any."""
+    marked = marked_headline(x)
+    if marked is not None or not len(x):
+        return marked
+    score = x[:, _TITLE_SHARE] * x[:, _TITLE_COVER]
+    best = int(np.argmax(score))
+    return best if score[best] > LATE_HEADLINE_MIN_SCORE else None
 
 
 def too_little_kept(lengths: FloatArray, keep: BoolArray, *, whole_page: bool) -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleantext.classify.decide import headline_of
+from cleantext.classify.decide import marked_headline
 from cleantext.classify.features import FEATURE_NAMES, FloatArray
 
 KIND_FEATURES = (
@@ -79,7 +79,7 @@ def kind_features(lines: Sequence[str], x: FloatArray, lines_before: int | None)
     n = len(lines)
     short = short_flags(lines)
     edge = min(EDGE_LINES, n)
-    headline = headline_of(x)
+    headline = marked_headline(x)
     chars = sum(map(len, lines))
     return np.array(
         [

@@ -25,7 +25,12 @@ import numpy as np
 import numpy.typing as npt
 
 from cleantext._build import load_extension
-from cleantext.classify.decide import MIN_KEPT_SHARE_ARTICLE, MIN_KEPT_SHARE_PAGE, Policy
+from cleantext.classify.decide import (
+    LATE_HEADLINE_MIN_SCORE,
+    MIN_KEPT_SHARE_ARTICLE,
+    MIN_KEPT_SHARE_PAGE,
+    Policy,
+)
 from cleantext.classify.features import (
     CLASS_TABLE,
     FEATURE_NAMES,
@@ -410,6 +415,7 @@ def compiled_kernel(fast1: FoldedMlp, fast2: FoldedMlp, policy: Policy, kind: Ki
         "features": FEATURE_NAMES,
         "smooth": SMOOTH_NAMES,
         "headline_min_score": HEADLINE_MIN_SCORE,
+        "late_headline_min_score": LATE_HEADLINE_MIN_SCORE,
     }
     shares = {"min_share_page": MIN_KEPT_SHARE_PAGE, "min_share_article": MIN_KEPT_SHARE_ARTICLE}
     detector = {
