@@ -36,7 +36,7 @@ from .dumps import ONE_TEXT_FILES, RejectsLog, Summary, unit_chunks
 from .errors import ConfigError
 from .io.chunk import Counts, Payload, Reject
 from .io.compression import open_decompressed
-from .io.dump_kind import marked, read_files, sampled_fields, with_dump_kind
+from .io.dump_kind import kind_marked, read_files
 from .io.format import Format
 from .io.plan import Unit, output_name
 from .io.registry import format_for, writer_for
@@ -68,8 +68,9 @@ class Partition:
     source: str
     output: str
     format: Format
-    input_kind: str | None = None
-    """For a one-document file, the kind the run's such files were read as (``None``: its own)."""
+    files: DumpReading | None = None
+    """What the run's one-document files showed (:func:`~cleantext.io.dump_kind.read_files`),
+    read by the driver; ``None`` when it was not read."""
 
     @property
     def payload(self) -> Payload:
@@ -184,12 +185,13 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
     try:
         with raw, open_decompressed(raw, codec) as stream, out_fs.open(temporary, "wb") as out:
             sink = partition.writer.sink(out, partition.payload, columns=partition.format.columns)
-            chunks = unit_chunks(unit, stream, compress=compress)
-            fields = sampled_fields(processor.options, partition.format)
-            if partition.input_kind is not None:
-                chunks = marked(chunks, partition.input_kind)
-            elif fields is not None:
-                chunks = with_dump_kind(chunks, fields, readings.append)
+            chunks = kind_marked(
+                unit_chunks(unit, stream, compress=compress),
+                partition.format,
+                processor.options,
+                partition.files,
+                readings.append,
+            )
             for chunk in chunks:
                 result = processor.process(chunk)
                 sink.write(result.data)
@@ -300,9 +302,8 @@ def clean_dask(
 def _with_files_kind(
     partitions: list[Partition], options: CleanOptions
 ) -> tuple[list[Partition], tuple[str, ...]]:
-    """The partitions, one-document files marked with the kind the run's such files show
-    (read here, from the first ones: :func:`~cleantext.io.dump_kind.read_files`), and the
-    report's note of it."""
+    """The partitions, each with what the run's one-document files show (read here, from the
+    first ones: :func:`~cleantext.io.dump_kind.read_files`), and the report's note of it."""
     import fsspec
 
     def opener(url: str) -> Any:
@@ -313,9 +314,4 @@ def _with_files_kind(
         return partitions, ()
     note = found.note(ONE_TEXT_FILES)
     notes = (note,) if note is not None else ()
-    if found.input_kind == "document":
-        return partitions, notes
-    kind = found.input_kind
-    return [
-        dataclasses.replace(p, input_kind=kind) if p.format.one_text else p for p in partitions
-    ], notes
+    return [dataclasses.replace(p, files=found) for p in partitions], notes

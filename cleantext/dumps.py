@@ -14,6 +14,7 @@ import sys
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -22,7 +23,7 @@ from .classify.dump import DumpReading
 from .errors import InputError
 from .io.chunk import Chunk, ChunkResult, Counts, Reject
 from .io.compression import Codec, open_decompressed
-from .io.dump_kind import marked, read_files, sampled_fields, with_dump_kind
+from .io.dump_kind import kind_marked, read_files
 from .io.plan import STDIO, Plan, Unit
 from .io.progress import Progress
 from .io.read import CHUNK_BYTES
@@ -203,9 +204,10 @@ def _plan_chunks(
         output = unit.output if plan.tree else plan.output
         writer = unit.writer if plan.tree else plan.output_format
         compress = writer.output_codec(output) if writer is not None else None
+        noted = partial(reading.read, unit.source)  # the report's note of the kind read
         if unit.source == STDIO:
             chunks = unit_chunks(unit, sys.stdin.buffer, compress=compress, chunk_bytes=chunk_bytes)
-            for chunk in _marked(chunks, unit, options, reading, None):
+            for chunk in kind_marked(chunks, unit.format, options, None, noted):
                 yield reading.mark(chunk)
         else:
             try:
@@ -219,7 +221,7 @@ def _plan_chunks(
                 reading.raw = raw
                 with open_decompressed(raw, unit.format.input_codec(unit.source)) as stream:
                     chunks = unit_chunks(unit, stream, compress=compress, chunk_bytes=chunk_bytes)
-                    for chunk in _marked(chunks, unit, options, reading, files):
+                    for chunk in kind_marked(chunks, unit.format, options, files, noted):
                         yield reading.mark(chunk)
             reading.done += unit.size or 0
         yield reading.mark(None)
@@ -227,24 +229,6 @@ def _plan_chunks(
 
 ONE_TEXT_FILES = "the run's plain-text files"
 """How the end-of-run report names the one-document files read together."""
-
-
-def _marked(
-    chunks: Iterator[Chunk],
-    unit: Unit,
-    options: CleanOptions,
-    reading: _Reading,
-    files: DumpReading | None,
-) -> Iterator[Chunk]:
-    """``unit``'s chunks, marked with the kind its first documents show where that is read,
-    or, for a one-document file, with the kind of the run's such files (``files``)."""
-    if unit.format.one_text:
-        kind = files.input_kind if files is not None else "document"
-        return chunks if kind == "document" else marked(chunks, kind)
-    fields = sampled_fields(options, unit.format)
-    if fields is None:
-        return chunks
-    return with_dump_kind(chunks, fields, lambda found: reading.read(unit.source, found))
 
 
 def _process(processor: Processor, chunk: Chunk | None) -> ChunkResult | None:

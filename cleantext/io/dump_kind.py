@@ -12,7 +12,7 @@ processing, which rejects it with its reason.
 A file that is one document (plain text) says nothing alone, so a run's files of such a format
 are read together instead (:func:`read_files`, from the first ones in the run's order), before
 any is cleaned; each chunk of theirs is marked with :func:`marked`. After ``--resume`` the files
-left are read afresh.
+left are read afresh. :func:`kind_marked` is what each engine calls on an input's chunks.
 """
 
 from __future__ import annotations
@@ -69,6 +69,26 @@ def read_files(
         except Exception:  # the sample only advises: the run reports what it cannot read
             continue
     return sample.reading()
+
+
+def kind_marked(
+    chunks: Iterable[Chunk],
+    format: Format,
+    options: CleanOptions,
+    files: DumpReading | None,
+    on_reading: Callable[[DumpReading], None] | None = None,
+) -> Iterable[Chunk]:
+    """One input's ``chunks`` as an engine hands them on: a one-document file's marked with
+    the kind of the run's such files (``files``, from :func:`read_files`), a dump's with the
+    kind its first documents show (:func:`with_dump_kind`, which tells ``on_reading``), any
+    other input's as they are."""
+    if format.one_text:
+        kind = files.input_kind if files is not None else "document"
+        return chunks if kind == "document" else marked(chunks, kind)
+    fields = sampled_fields(options, format)
+    if fields is None:
+        return chunks
+    return with_dump_kind(chunks, fields, on_reading)
 
 
 def marked(chunks: Iterable[Chunk], input_kind: str) -> Iterator[Chunk]:
