@@ -149,8 +149,8 @@ _H1_COLUMN = len(_TEXT_NAMES) + len(BLOCK_TAG_GROUPS) + FLAG_NAMES.index("tag_h1
 def line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
     """The feature matrix of a page's lines (``len(blocks.lines)`` rows, see FEATURE_NAMES):
     computed by the compiled extension where it is built, else by numpy (the same values)."""
-    if _COMPILED is not None and blocks.lines:
-        return compiled_line_features(_COMPILED, blocks, headline)
+    if COMPILED_FEATURES is not None and blocks.lines:
+        return compiled_line_features(COMPILED_FEATURES, blocks, headline)
     return numpy_line_features(blocks, headline)
 
 
@@ -480,7 +480,7 @@ def _log_tables(size: int) -> tuple[FloatArray, FloatArray]:
 
 _LOG1P, _LOG = _log_tables(_LOG_TABLE_SIZE)
 _COMPILED_SPEC = (
-    {tag: group for tag, group in _BLOCK_GROUP.items()},
+    _BLOCK_GROUP,
     _SENTENCE_END_CHARS,
     _SEPARATOR_CHARS,
     FLAG_NAMES.index("tag_h1"),
@@ -533,7 +533,6 @@ def _load_compiled() -> ModuleType | None:
     return kernel
 
 
-_COMPILED = _load_compiled()
-COMPILED_FEATURES = _COMPILED
+COMPILED_FEATURES = _load_compiled()
 """The compiled extension when it runs (it also computes the stage-2 inputs of
 :mod:`cleantext.html.model`), else None."""

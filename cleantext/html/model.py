@@ -62,9 +62,8 @@ SMOOTH_NAMES: tuple[str, ...] = (
 
 _LINE_COLUMNS = tuple(FEATURE_NAMES.index(name) for name in SMOOTH_LINE_FEATURES)
 
-_COMPILED = COMPILED_FEATURES
-if _COMPILED is not None:
-    _COMPILED.check_smooth_layout(SMOOTH_NAMES, len(SMOOTH_LINE_FEATURES))
+if COMPILED_FEATURES is not None:
+    COMPILED_FEATURES.check_smooth_layout(SMOOTH_NAMES, len(SMOOTH_LINE_FEATURES))
 
 GROW_SHARE = 0.5
 """A line scoring at least this share of the threshold is kept when it joins, through lines
@@ -99,11 +98,13 @@ def smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> FloatAr
     """Stage-2 inputs: stage-1 scores ``p`` around each line, plus a few of its features;
     computed by the compiled extension where it is built (the same values bit for bit as
     :func:`numpy_smooth_features`, the reference)."""
-    if _COMPILED is not None and len(p):
+    if COMPILED_FEATURES is not None and len(p):
         z = np.empty((len(p), len(SMOOTH_NAMES)))
         # the extension reads contiguous float64 in place (training passes views of scores)
         scores, inputs = np.ascontiguousarray(p, np.float64), np.ascontiguousarray(x, np.float64)
-        _COMPILED.smooth(scores, inputs, _LINE_COLUMNS, blocks.block, blocks.block_parents, z)
+        COMPILED_FEATURES.smooth(
+            scores, inputs, _LINE_COLUMNS, blocks.block, blocks.block_parents, z
+        )
         return z
     return numpy_smooth_features(p, x, blocks)
 

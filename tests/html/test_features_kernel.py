@@ -33,7 +33,7 @@ from cleantext.html.model import (
     smooth_features,
 )
 
-KERNEL = features._COMPILED
+KERNEL = features.COMPILED_FEATURES
 if KERNEL is None and os.environ.get("CLEANTEXT_REQUIRE_KERNEL"):
     raise RuntimeError("CLEANTEXT_REQUIRE_KERNEL is set but cleantext.html._features is not in use")
 pytestmark = pytest.mark.skipif(KERNEL is None, reason="cleantext.html._features is not in use")
@@ -109,14 +109,14 @@ def test_both_stages_run_the_kernel_and_numpy_without_it(
 ) -> None:
     page = parse_page(PAGES["article"])
     compiled = line_features(page.blocks, page.metadata.headline)
-    monkeypatch.setattr(features, "_COMPILED", None)
+    monkeypatch.setattr(features, "COMPILED_FEATURES", None)
     assert line_features(page.blocks, page.metadata.headline).tobytes() == compiled.tobytes()
     empty = parse_page("<body><div> </div></body>").blocks
     assert line_features(empty).shape == (0, len(FEATURE_NAMES))
     scores = np.linspace(0.0, 1.0, len(page.lines))
     x = line_features(page.blocks, page.metadata.headline)
     compiled_z = smooth_features(scores, x, page.blocks)
-    monkeypatch.setattr(model, "_COMPILED", None)
+    monkeypatch.setattr(model, "COMPILED_FEATURES", None)
     assert smooth_features(scores, x, page.blocks).tobytes() == compiled_z.tobytes()
 
 
