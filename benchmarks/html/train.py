@@ -16,9 +16,10 @@ neighbouring lines and containers, trained on out-of-fold scores (inner folds gr
 
 Validation: leave one corpus out (train on two, score the third with ``score.py``'s token
 metrics, headline counted) beside trafilatura's default ``extract()`` on the same pages. The
-decision is ``clean_html``'s (``kept_lines``: a threshold, with hysteresis); the threshold
-reported for a held-out corpus is chosen on the *other* corpora's held-out predictions; the
-shipped one on all three corpora's held-out predictions. Never on training folds.
+decision is ``clean_html``'s (:class:`~cleantext.html.decision.Decision`: a threshold with
+hysteresis inside the article's container, a confident score outside it); the two thresholds
+reported for a held-out corpus are chosen on the *other* corpora's held-out predictions, the
+shipped ones on all three corpora's held-out predictions. Never on training folds.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from lightgbm import LGBMClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -43,14 +45,9 @@ import data
 
 from cleantext import Cleaner
 from cleantext.classify.model import Mlp, arrays_of, input_scaling
+from cleantext.html.decision import GROW_SHARE, ROOT_SHARE, Decision
 from cleantext.html.features import FEATURE_NAMES, FloatArray, line_features
-from cleantext.html.model import (
-    GROW_SHARE,
-    SMOOTH_NAMES,
-    HtmlLineModel,
-    kept_lines,
-    smooth_features,
-)
+from cleantext.html.model import SMOOTH_NAMES, HtmlLineModel, smooth_features
 
 MODEL_PATH = data.ROOT / "cleantext" / "html" / "model.npz"
 STAGE1_HIDDEN = (64, 32)
@@ -71,7 +68,10 @@ TEACHER: dict[str, Any] = {
 20 samples per leaf and 80% of the columns per tree, the held-out token F1 (trees alone,
 threshold 0.3) was dev 0.942, WCXB 0.801, Readability 0.927; with these 0.946, 0.809, 0.928.
 Stronger still (7 leaves, 200 samples, 40% of the columns) lost on dev (0.937)."""
-THRESHOLDS = np.round(np.arange(0.1, 0.651, 0.05), 3)
+THRESHOLDS = np.round(np.arange(0.05, 0.551, 0.05), 3)
+CONFIDENT = (0.5, 0.6, 0.7, 0.8)
+DECISIONS = tuple(Decision(float(t), c) for t in THRESHOLDS for c in CONFIDENT if t < c)
+"""The decisions tried on held-out predictions (see :func:`best_decision`)."""
 
 
 class Item:
@@ -85,6 +85,15 @@ class Item:
         # a line weighs by the square root of its tokens.
         weight = np.sqrt(np.maximum(tokens, 1.0))
         self.w = weight / max(weight.sum(), 1e-9) * 100.0
+        self.counted: dict[bytes, tuple[float, float, float]] = {}
+
+    def counts(self, score: Any, keep: npt.NDArray[np.bool_]) -> tuple[float, float, float]:
+        """``score.tp_fp_fn`` of the page's kept lines, remembered by which lines are kept:
+        most decisions tried keep the same lines of most pages."""
+        key = keep.tobytes()
+        if key not in self.counted:
+            self.counted[key] = score.tp_fp_fn(self.page.gold, kept_text(self, keep))
+        return self.counted[key]
 
 
 def perceptron(x: FloatArray, fit: Callable[[FloatArray], Any]) -> Mlp:
@@ -112,7 +121,7 @@ def teacher(items: Sequence[Item], seed: int) -> LGBMClassifier:
     return model
 
 
-def fit_model(items: Sequence[Item], seed: int = 0, threshold: float = 0.5) -> HtmlLineModel:
+def fit_model(items: Sequence[Item], seed: int = 0) -> HtmlLineModel:
     """Both stages fitted on the article pages of ``items`` (see the module docstring).
 
     Only article pages: WCXB's other page types (forums, listings, products...) have gold
@@ -159,7 +168,8 @@ def fit_model(items: Sequence[Item], seed: int = 0, threshold: float = 0.5) -> H
             random_state=seed,
         ).fit(s, labels),
     )
-    return HtmlLineModel.from_stages(stage1, stage2, threshold=threshold, meta="{}")
+    # the decision's thresholds are chosen later, on held-out predictions (best_decision)
+    return HtmlLineModel.from_stages(stage1, stage2, decision=DECISIONS[0], meta="{}")
 
 
 def predict(model: HtmlLineModel, items: Sequence[Item]) -> list[FloatArray]:
@@ -173,19 +183,22 @@ def predict(model: HtmlLineModel, items: Sequence[Item]) -> list[FloatArray]:
     return out
 
 
-def kept_text(item: Item, probs: FloatArray, threshold: float) -> str:
-    """The lines ``clean_html`` keeps with these scores (its decision, :func:`kept_lines`)."""
-    keep = kept_lines(probs, threshold)
+def kept(item: Item, probs: FloatArray, decision: Decision) -> npt.NDArray[np.bool_]:
+    """The lines ``clean_html`` keeps with these scores."""
+    return decision.kept(probs, item.page.page.blocks)
+
+
+def kept_text(item: Item, keep: npt.NDArray[np.bool_]) -> str:
     return "\n".join(line for line, k in zip(item.page.page.lines, keep, strict=True) if k)
 
 
 def cleaned(
-    cleaner: Cleaner, items: Sequence[Item], probs: Sequence[FloatArray], threshold: float
+    cleaner: Cleaner, items: Sequence[Item], probs: Sequence[FloatArray], decision: Decision
 ) -> list[str]:
     """What ``clean_html`` returns with these scores: kept lines, then the text rule sets
     (chosen by the page's URL), without the text classifier (see README.md)."""
     return [
-        cleaner.clean(kept_text(i, p, threshold), url=i.page.url)
+        cleaner.clean(kept_text(i, kept(i, p, decision)), url=i.page.url)
         for i, p in zip(items, probs, strict=True)
     ]
 
@@ -195,25 +208,25 @@ def metrics(score: Any, items: Sequence[Item], outputs: Sequence[str]) -> dict[s
     return score.token_metrics(raw)
 
 
-def best_threshold(
+def model_alone(
+    score: Any, items: Sequence[Item], probs: Sequence[FloatArray], decision: Decision
+) -> dict[str, float]:
+    """Token metrics of the lines the model keeps, before the text rule sets."""
+    raw = [i.counts(score, kept(i, p, decision)) for i, p in zip(items, probs, strict=True)]
+    return score.token_metrics(raw)
+
+
+def best_decision(
     score: Any, runs: Sequence[tuple[Sequence[Item], Sequence[FloatArray]]]
-) -> float:
-    """The threshold with the best mean token F1 over ``runs`` (held-out predictions)."""
-    best, best_f1 = 0.5, -1.0
-    for threshold in THRESHOLDS:
-        f1 = np.mean(
-            [
-                metrics(
-                    score,
-                    items,
-                    [kept_text(i, p, threshold) for i, p in zip(items, probs, strict=True)],
-                )["sh_f1"]
-                for items, probs in runs
-            ]
-        )
-        if f1 > best_f1:
-            best, best_f1 = float(threshold), float(f1)
-    return best
+) -> Decision:
+    """The decision of :data:`DECISIONS` with the best mean token F1 over ``runs`` (held-out
+    predictions, the model alone)."""
+    return max(
+        DECISIONS,
+        key=lambda d: np.mean(
+            [model_alone(score, items, probs, d)["sh_f1"] for items, probs in runs]
+        ),
+    )
 
 
 def trafilatura_outputs(corpus: str, items: Sequence[Item]) -> list[str]:
@@ -233,6 +246,10 @@ def trafilatura_outputs(corpus: str, items: Sequence[Item]) -> list[str]:
     return outputs
 
 
+def shown(decision: Decision) -> str:
+    return f"{decision.threshold:.2f} / {decision.confident:.2f}"
+
+
 def row(name: str, m: dict[str, float]) -> str:
     return f"{m['sh_f1']:.4f} / {m['sh_precision']:.4f} / {m['sh_recall']:.4f}"
 
@@ -247,8 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--sites-only",
         type=float,
-        metavar="THRESHOLD",
-        help="skip the leave-one-corpus-out runs; score the site folds at this threshold",
+        nargs=2,
+        metavar=("THRESHOLD", "CONFIDENT"),
+        help="skip the leave-one-corpus-out runs; score the site folds with this decision",
     )
     args = parser.parse_args(argv)
     started = time.time()
@@ -263,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
 
-    shipped = args.sites_only if args.sites_only is not None else 0.5
+    shipped = Decision(*args.sites_only) if args.sites_only is not None else DECISIONS[0]
     text_cleaner = Cleaner(classifier=False)
     if args.sites_only is None:
         held_out: dict[str, list[FloatArray]] = {}
@@ -281,46 +299,42 @@ def main(argv: Sequence[str] | None = None) -> int:
                 },
             )
 
-        shipped = best_threshold(score, [(items[c], held_out[c]) for c in data.CORPORA])
+        shipped = best_decision(score, [(items[c], held_out[c]) for c in data.CORPORA])
         text_cleaner = Cleaner(classifier=False)
         print(
             "\nLeave one corpus out: token F1 / precision / recall (headline counted); cleantext ="
             " the HTML model trained on the other two corpora, then the text rule sets"
         )
         print(
-            f"{'held-out corpus':20} {'threshold':>9}  {'cleantext clean_html':26} "
+            f"{'held-out corpus':20} {'decision':>10}  {'cleantext clean_html':26} "
             f"{'HTML model alone':26} {'trafilatura extract()':26} {'F1 gain':>8}"
         )
         gains, table = [], {}
         for corpus in data.CORPORA:
             others = [(items[c], held_out[c]) for c in data.CORPORA if c != corpus]
-            threshold = best_threshold(score, others)
-            outputs = cleaned(text_cleaner, items[corpus], held_out[corpus], threshold)
+            decision = best_decision(score, others)
+            outputs = cleaned(text_cleaner, items[corpus], held_out[corpus], decision)
             ours = metrics(score, items[corpus], outputs)
-            alone = metrics(
-                score,
-                items[corpus],
-                [
-                    kept_text(i, p, threshold)
-                    for i, p in zip(items[corpus], held_out[corpus], strict=True)
-                ],
-            )
+            alone = model_alone(score, items[corpus], held_out[corpus], decision)
             theirs_out = trafilatura_outputs(corpus, items[corpus])
             theirs = metrics(score, items[corpus], theirs_out)
             gain = ours["sh_f1"] - theirs["sh_f1"]
             gains.append(gain)
             table[corpus] = {
-                "threshold": threshold,
+                "decision": decision,
                 "ours": ours,
                 "trafilatura": theirs,
                 "outputs": (outputs, theirs_out),
             }
             print(
-                f"{corpus:20} {threshold:9.3f}  {row('', ours):26} {row('', alone):26} "
+                f"{corpus:20} {shown(decision):>10}  {row('', ours):26} {row('', alone):26} "
                 f"{row('', theirs):26} {gain:+8.4f}"
             )
-        print(f"{'mean':20} {'':9}  {'':26} {'':26} {'':26} {np.mean(gains):+8.4f}")
-        print(f"shipped threshold (best mean F1 over the three held-out corpora): {shipped:.3f}")
+        print(f"{'mean':20} {'':10}  {'':26} {'':26} {'':26} {np.mean(gains):+8.4f}")
+        print(
+            "decision: threshold / confident; shipped (best mean F1 over the three held-out "
+            f"corpora): {shown(shipped)}"
+        )
         print("\ntrain_wcxb held out, by page type (token F1): cleantext / trafilatura")
         outputs, theirs_out = table["train_wcxb"]["outputs"]
         for page_type in sorted({i.page.page_type for i in items["train_wcxb"]}):
@@ -335,8 +349,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             meta = {
                 "features": list(FEATURE_NAMES),
                 "smooth": list(SMOOTH_NAMES),
-                "threshold": shipped,
-                "grow_share": GROW_SHARE,
+                "decision": {
+                    "threshold": shipped.threshold,
+                    "confident": shipped.confident,
+                    "grow_share": GROW_SHARE,
+                    "root_share": ROOT_SHARE,
+                },
                 "stage1_hidden": list(STAGE1_HIDDEN),
                 "stage2_hidden": list(STAGE2_HIDDEN),
                 "teacher": TEACHER,
@@ -344,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "trained_on": {c: len(items[c]) for c in data.CORPORA},
                 "leave_one_corpus_out": {
                     c: {
-                        "threshold": t["threshold"],
+                        "decision": shown(t["decision"]),
                         **{
                             who: round(float(t[who]["sh_f1"]), 4) for who in ("ours", "trafilatura")
                         },
@@ -375,17 +393,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             ):
                 probs[j] = p
             print(f"  site fold {k} ({time.time() - started:.0f} s)", flush=True)
-        shown = [shipped]
-        if args.sites_only is not None:  # the neighbours too, for a threshold chosen later
-            shown = [float(t) for t in THRESHOLDS if abs(t - shipped) <= 0.101]
-        for threshold in shown:
-            print(f"\n{args.sites} folds grouped by site, clean_html, threshold {threshold:.3f}")
-            start = 0
-            for corpus in data.CORPORA:
-                part = probs[start : start + len(items[corpus])]
-                start += len(items[corpus])
-                outputs = cleaned(text_cleaner, items[corpus], part, threshold)
-                print(f"{corpus:20} {row('', metrics(score, items[corpus], outputs))}")
+        print(f"\n{args.sites} folds grouped by site, clean_html, decision {shown(shipped)}")
+        start = 0
+        for corpus in data.CORPORA:
+            held = probs[start : start + len(items[corpus])]
+            start += len(items[corpus])
+            outputs = cleaned(text_cleaner, items[corpus], held, shipped)
+            print(f"{corpus:20} {row('', metrics(score, items[corpus], outputs))}")
 
     print(f"done in {time.time() - started:.0f} s")
     return 0

@@ -3,8 +3,10 @@
 Two steps:
 
 1. the page's block lines (:func:`~cleantext.html.parse_page`) are scored by the HTML line
-   model; the lines it judges boilerplate are dropped, each run of them one edit of the rule
-   ``html/boilerplate-block``, so the explain view shows them like any rule's removal;
+   model and kept or dropped by its decision (:mod:`~cleantext.html.decision`: outside the
+   article's container, only lines the model is confident about stay); each run of dropped
+   lines is one edit of the rule ``html/boilerplate-block``, so the explain view shows them
+   like any rule's removal;
 2. the kept text goes through the :class:`~cleantext.Cleaner`'s rule sets (site rules chosen
    by the URL given, else the page's canonical or ``og:url`` URL, else by content). The generic
    text classifier does not run: the HTML model has already decided every line with more to go
@@ -28,7 +30,7 @@ from ..document import Cleaned
 from ..pipeline.edits import apply_changes, edits_for
 from ..rules import Rule
 from .features import FloatArray
-from .model import kept_lines, load_html_model
+from .model import load_html_model
 from .page import HtmlPage, parse_page
 
 if TYPE_CHECKING:
@@ -40,7 +42,8 @@ BOILERPLATE_BLOCK = Rule(
     id="boilerplate-block",
     description="Drop block lines of an HTML page the HTML line model judges to be boilerplate.",
     why="Menus, footers, related links, share bars and comment threads are told apart from the "
-    "article by their markup (tags, link density, class names, container) as much as by text.",
+    "article by their markup (tags, link density, class names, container) as much as by text; "
+    "outside the container holding the article's confident lines, a line must be as sure.",
     action="classify-blocks",
     params={},
     examples=(),
@@ -59,7 +62,7 @@ def boilerplate_changes(page: HtmlPage) -> tuple[tuple[Change, ...], bool]:
     """The runs of block lines to drop, and whether the nothing-kept fallback applied."""
     model = load_html_model()
     scores = model.scores(page.blocks, page.metadata.headline)
-    keep = kept_lines(scores, model.threshold)
+    keep = model.decision.kept(scores, page.blocks)
     fallback = bool(len(scores)) and not keep.any()
     if fallback:
         keep = scores >= _FALLBACK_SHARE * float(scores.max())

@@ -1,4 +1,5 @@
-"""The HTML line model: two small perceptrons evaluated with numpy, and its decision.
+"""The HTML line model: two small perceptrons evaluated with numpy, and the thresholds of its
+decision (:mod:`cleantext.html.decision`).
 
 Stage 1 scores each block line from its features (:mod:`cleantext.html.features`); it is a
 perceptron distilled from gradient-boosted trees at training time, because trees evaluated node
@@ -18,10 +19,10 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
-import numpy.typing as npt
 
 from ..classify.model import FoldedMlp, Mlp, mlp_of
 from .blocks import BlockLines
+from .decision import GROW_SHARE, ROOT_SHARE, Decision
 from .features import COMPILED_FEATURES, FEATURE_NAMES, FloatArray, line_features
 
 SMOOTH_WINDOWS = (1, 2, 4, 8)
@@ -64,34 +65,6 @@ _LINE_COLUMNS = tuple(FEATURE_NAMES.index(name) for name in SMOOTH_LINE_FEATURES
 
 if COMPILED_FEATURES is not None:
     COMPILED_FEATURES.check_smooth_layout(SMOOTH_NAMES, len(SMOOTH_LINE_FEATURES))
-
-GROW_SHARE = 0.5
-"""A line scoring at least this share of the threshold is kept when it joins, through lines
-like it, a line scoring above the threshold (see :func:`kept_lines`)."""
-
-
-def kept_lines(scores: FloatArray, threshold: float) -> npt.NDArray[np.bool_]:
-    """Which lines to keep: those scoring at least ``threshold``, and each run of lines scoring
-    at least ``GROW_SHARE * threshold`` that holds one of them.
-
-    Thresholding with hysteresis: a line next to article text needs less evidence to be
-    article text (a short paragraph or a subhead between paragraphs), while the same score on
-    a line among boilerplate is not enough. Measured on held-out corpora, it beat one
-    threshold on each corpus (``benchmarks/html/README.md``).
-
-    >>> kept_lines(np.array([0.2, 0.3, 0.9, 0.3, 0.1, 0.3]), 0.5).tolist()
-    [False, True, True, True, False, False]
-    """
-    strong = scores >= threshold
-    weak = scores >= GROW_SHARE * threshold
-    if not len(scores):
-        return strong
-    # number the runs of weak lines (0 outside them) and keep the runs holding a strong line
-    run = np.cumsum(weak & ~np.concatenate(([False], weak[:-1]))) * weak
-    holds = np.bincount(run, weights=strong) > 0
-    holds[0] = False
-    kept: npt.NDArray[np.bool_] = holds[run]
-    return kept
 
 
 def smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> FloatArray:
@@ -155,8 +128,8 @@ def numpy_smooth_features(p: FloatArray, x: FloatArray, blocks: BlockLines) -> F
 
 @dataclass(frozen=True, slots=True)
 class HtmlLineModel:
-    """Both stages and the decision threshold (see :func:`kept_lines`) chosen on held-out
-    corpora.
+    """Both stages and the decision (:class:`~cleantext.html.decision.Decision`) whose
+    thresholds were chosen on held-out corpora.
 
     Pages are scored with the stages' folded forms (:class:`~cleantext.classify.model.FoldedMlp`,
     the input scaling folded into the first layer): the same probabilities up to float
@@ -165,15 +138,17 @@ class HtmlLineModel:
 
     stage1: Mlp
     stage2: Mlp
-    threshold: float
+    decision: Decision
     meta: str
     fast1: FoldedMlp
     fast2: FoldedMlp
 
     @classmethod
-    def from_stages(cls, stage1: Mlp, stage2: Mlp, *, threshold: float, meta: str) -> HtmlLineModel:
+    def from_stages(
+        cls, stage1: Mlp, stage2: Mlp, *, decision: Decision, meta: str
+    ) -> HtmlLineModel:
         """The model of these two stages, with their folded forms built."""
-        return cls(stage1, stage2, threshold, meta, FoldedMlp.fold(stage1), FoldedMlp.fold(stage2))
+        return cls(stage1, stage2, decision, meta, FoldedMlp.fold(stage1), FoldedMlp.fold(stage2))
 
     def scores(self, blocks: BlockLines, headline: str = "") -> FloatArray:
         """Probability that each block line is article text (headline included)."""
@@ -187,7 +162,7 @@ class HtmlLineModel:
 @cache
 def load_html_model() -> HtmlLineModel:
     """Read the shipped ``model.npz`` (once); checks it was trained on this code's features
-    and its threshold chosen for this code's decision (:data:`GROW_SHARE`)."""
+    and its thresholds chosen for this code's decision (the same grow and root shares)."""
     ref = resources.files("cleantext.html").joinpath("model.npz")
     with ref.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
         data = {k: np.asarray(npz[k], dtype=np.float64) for k in npz.files if k != "meta"}
@@ -200,12 +175,15 @@ def load_html_model() -> HtmlLineModel:
             "cleantext/html/model.npz was trained with other features than this code "
             "computes; retrain it with benchmarks/html/train.py --write"
         )
-    if info.get("grow_share") != GROW_SHARE:
+    chosen = info.get("decision", {})
+    if (chosen.get("grow_share"), chosen.get("root_share")) != (GROW_SHARE, ROOT_SHARE):
         raise RuntimeError(
-            "cleantext/html/model.npz's threshold was chosen for another decision than this "
-            f"code makes (grow share {info.get('grow_share')}, not {GROW_SHARE}); retrain it "
-            "with benchmarks/html/train.py --write"
+            "cleantext/html/model.npz's thresholds were chosen for another decision than this "
+            f"code makes (grow and root shares {chosen.get('grow_share')} and "
+            f"{chosen.get('root_share')}, not {GROW_SHARE} and {ROOT_SHARE}); retrain it with "
+            "benchmarks/html/train.py --write"
         )
+    decision = Decision(float(chosen["threshold"]), float(chosen["confident"]))
     return HtmlLineModel.from_stages(
-        mlp_of(data, "s1"), mlp_of(data, "s2"), threshold=float(info["threshold"]), meta=meta
+        mlp_of(data, "s1"), mlp_of(data, "s2"), decision=decision, meta=meta
     )

@@ -107,17 +107,3 @@ def test_with_options_keeps_the_rules_and_caches_the_variant() -> None:
     variant = cleaner.with_options(whole_page=False)
     assert variant is cleaner.with_options(whole_page=False)
     assert variant.library is cleaner.library
-
-
-def test_kept_lines_grow_from_strong_lines_through_weaker_neighbours_only() -> None:
-    import numpy as np
-
-    from cleantext.html.model import GROW_SHARE, kept_lines
-
-    weak = GROW_SHARE * 0.5
-    scores = np.array([weak, 0.9, weak, 0.1, weak, weak, 0.6])
-    # the first three grow from 0.9; the 0.1 line stops the growth; the last run holds 0.6
-    assert kept_lines(scores, 0.5).tolist() == [True, True, True, False, True, True, True]
-    # weak lines alone are never kept
-    assert not kept_lines(np.full(4, weak), 0.5).any()
-    assert kept_lines(np.zeros(0), 0.5).tolist() == []

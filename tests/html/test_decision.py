@@ -1,0 +1,69 @@
+"""The HTML model's decision: hysteresis, and one article container found by confident lines."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cleantext.html.decision import GROW_SHARE, Decision, article_root, inside, kept_lines
+from cleantext.html.page import parse_page
+
+ARTICLE = "<article><h1>Headline</h1>{}<figure><figcaption>A caption</figcaption></figure></article>"
+PAGE = (
+    "<html><body><nav><a href='/'>Home</a></nav><main>"
+    + ARTICLE.format("<p>First paragraph of the story.</p><p>Second paragraph.</p>")
+    + "<aside><p>Another story, told like prose.</p><p>A third one, also prose.</p></aside>"
+    + "</main></body></html>"
+)
+
+
+def test_kept_lines_grow_from_strong_lines_through_weaker_neighbours_only() -> None:
+    weak = GROW_SHARE * 0.5
+    scores = np.array([weak, 0.9, weak, 0.1, weak, weak, 0.6])
+    # the first three grow from 0.9; the 0.1 line stops the growth; the last run holds 0.6
+    assert kept_lines(scores, 0.5).tolist() == [True, True, True, False, True, True, True]
+    # weak lines alone are never kept
+    assert not kept_lines(np.full(4, weak), 0.5).any()
+    assert kept_lines(np.zeros(0), 0.5).tolist() == []
+
+
+def test_the_article_root_is_the_deepest_block_holding_most_confident_text() -> None:
+    blocks = parse_page(PAGE).blocks
+    assert blocks.lines == (
+        "Home",
+        "Headline",
+        "First paragraph of the story.",
+        "Second paragraph.",
+        "A caption",
+        "Another story, told like prose.",
+        "A third one, also prose.",
+    )
+    article = np.array([False, True, True, True, False, False, False])
+    root = article_root(blocks, article)
+    assert blocks.block_tags[root] == "article"
+    assert inside(blocks, root).tolist() == [False, True, True, True, True, False, False]
+    # spread over the article and the aside: their common container
+    both = np.array([False, True, True, True, False, True, True])
+    assert blocks.block_tags[article_root(blocks, both)] == "main"
+    # nothing confident: the body
+    assert article_root(blocks, np.zeros(7, dtype=bool)) == 0
+
+
+def test_outside_the_article_only_confident_lines_stay_inside_weak_ones_do() -> None:
+    blocks = parse_page(PAGE).blocks
+    #                  Home  Head  P1    P2    caption  story  story
+    scores = np.array([0.05, 0.9, 0.95, 0.9, 0.15, 0.7, 0.55])
+    kept = Decision(threshold=0.15, confident=0.8).kept(scores, blocks)
+    # the caption (0.15) stays in the article; the aside's prose (0.7, 0.55) goes
+    assert kept.tolist() == [False, True, True, True, True, False, False]
+    # by score alone, the aside's lines would have been kept
+    assert kept_lines(scores, 0.15)[5:].all()
+    # a line outside the article that the model is sure of stays
+    scores[6] = 0.85
+    assert Decision(threshold=0.15, confident=0.8).kept(scores, blocks)[6]
+
+
+def test_a_page_without_confident_lines_is_decided_by_score_alone() -> None:
+    blocks = parse_page(PAGE).blocks
+    scores = np.array([0.05, 0.5, 0.6, 0.5, 0.1, 0.6, 0.5])
+    decision = Decision(threshold=0.3, confident=0.8)
+    assert decision.kept(scores, blocks).tolist() == kept_lines(scores, 0.3).tolist()
