@@ -22,6 +22,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,13 @@ static int one_of(Py_UCS4 code, const Py_UCS4 *chars, Py_ssize_t count) {
     return 0;
 }
 
+/* whether code is in one of the ranges [ranges[0], ranges[1]], [ranges[2], ranges[3]]... */
+static int in_ranges(Py_UCS4 code, const Py_UCS4 *ranges, Py_ssize_t count) {
+    for (Py_ssize_t i = 0; i + 1 < count; i += 2)
+        if (code >= ranges[i] && code <= ranges[i + 1]) return 1;
+    return 0;
+}
+
 static Py_UCS4 *code_points(PyObject *text, Py_ssize_t *count) {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "_features: character tables must be str");
@@ -167,7 +175,7 @@ typedef struct {
     double *cum, *candidate;
     /* code points of the lines joined by newlines */
     Py_UCS4 *codes;
-    Py_UCS4 *sentence_end, *separators;
+    Py_UCS4 *sentence_end, *separators, *unspaced;
 } Work;
 
 static void free_work(Work *w) {
@@ -179,6 +187,7 @@ static void free_work(Work *w) {
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]);
     PyMem_Free(w->sentence_end);
     PyMem_Free(w->separators);
+    PyMem_Free(w->unspaced);
 }
 
 /*
@@ -187,7 +196,8 @@ static void free_work(Work *w) {
  *          log_table) -> int
  *
  * spec: (groups: dict tag -> group or -1, sentence_end: str, separators: str, h1_bit: int,
- *        positive_bits: int, negative_bits: int, n_groups: int, n_flags: int).
+ *        positive_bits: int, negative_bits: int, n_groups: int, n_flags: int,
+ *        unspaced: str of (first, last) code point pairs, unspaced_chars_per_word: float).
  * Fills ``out`` (C-contiguous float64, one row per line) and returns 0, or returns the length
  * both tables need when one is too short for this page (``out`` is then incomplete).
  */
@@ -199,12 +209,14 @@ static PyObject *features(PyObject *self, PyObject *args) {
                           &PyTuple_Type, &tags, &o_parents, &o_depths, &o_bflags, &o_kinds,
                           &o_ends, &headline, &out_obj, &log1p_obj, &log_obj))
         return NULL;
-    PyObject *groups, *sentence_obj, *separator_obj;
+    PyObject *groups, *sentence_obj, *separator_obj, *unspaced_obj;
     long long h1_bit, positive_bits, negative_bits;
     Py_ssize_t n_groups, n_flags;
-    if (!PyArg_ParseTuple(spec, "O!UULLLnn;features spec", &PyDict_Type, &groups, &sentence_obj,
-                          &separator_obj, &h1_bit, &positive_bits, &negative_bits, &n_groups,
-                          &n_flags))
+    double unspaced_per_word;
+    if (!PyArg_ParseTuple(spec, "O!UULLLnnUd;features spec", &PyDict_Type, &groups,
+                          &sentence_obj, &separator_obj, &h1_bit, &positive_bits,
+                          &negative_bits, &n_groups, &n_flags, &unspaced_obj,
+                          &unspaced_per_word))
         return NULL;
     Py_ssize_t n = PyTuple_GET_SIZE(lines), count = PyTuple_GET_SIZE(tags);
     Py_ssize_t ncols = N_TEXT + n_groups + n_flags + N_PAGE + N_CONTAINER + N_NEIGHBOUR;
@@ -236,10 +248,14 @@ static PyObject *features(PyObject *self, PyObject *args) {
     const double *LOG1P = t1p.buf, *LOG = tlog.buf;
     Py_ssize_t n_log1p = t1p.shape[0], n_log = tlog.shape[0];
     double *x = out.buf;
-    Py_ssize_t sentence_count, separator_count;
+    Py_ssize_t sentence_count, separator_count, unspaced_count;
     w.sentence_end = code_points(sentence_obj, &sentence_count);
     w.separators = code_points(separator_obj, &separator_count);
-    if (!w.sentence_end || !w.separators) goto done;
+    w.unspaced = code_points(unspaced_obj, &unspaced_count);
+    if (!w.sentence_end || !w.separators || !w.unspaced) goto done;
+    Py_UCS4 unspaced_from = unspaced_count ? w.unspaced[0] : 0x110000;
+    for (Py_ssize_t i = 0; i < unspaced_count; i += 2)
+        if (w.unspaced[i] < unspaced_from) unspaced_from = w.unspaced[i];
 
 #define ALLOC(field, len, type)                                        \
     do {                                                               \
@@ -352,6 +368,7 @@ static PyObject *features(PyObject *self, PyObject *args) {
             Py_ssize_t len = PyUnicode_GET_LENGTH(line);
             const Py_UCS4 *c = w.codes + start;
             double letters = 0, capitals = 0, spaces = 0, digits = 0, punct = 0, commas = 0;
+            double unspaced = 0;
             for (Py_ssize_t k = 0; k < len; k++) {
                 Py_UCS4 u = c[k];
                 int upper = u >= 65 && u <= 90;
@@ -361,8 +378,10 @@ static PyObject *features(PyObject *self, PyObject *args) {
                 digits += u >= 48 && u <= 57;
                 punct += (u >= 33 && u <= 47) || (u >= 58 && u <= 64);
                 commas += u == 44;
+                if (u >= unspaced_from) unspaced += in_ranges(u, w.unspaced, unspaced_count);
             }
-            double fchars = (double)len, words = spaces + 1.0;
+            double fchars = (double)len;
+            double words = spaces + 1.0 + floor(unspaced / unspaced_per_word);
             Py_UCS4 first = c[0], last = c[len - 1];
             double link = min2((double)w.link_chars[i] / fchars, 1.0);
             double *row = x + i * ncols;

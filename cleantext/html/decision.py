@@ -33,6 +33,10 @@ ROOT_SHARE = 0.6
 """The article's container is the deepest block holding at least this share of the text of the
 lines the model is confident about (see :func:`article_root`)."""
 
+MIN_CONFIDENT_LINES = 2
+"""Fewer confident lines than this find no container: one line (often the headline alone,
+where the model doubts the body) would make its own block the container and drop the body."""
+
 
 def kept_lines(scores: FloatArray, threshold: float) -> BoolArray:
     """Which lines to keep by score alone: those scoring at least ``threshold``, and each run of
@@ -106,7 +110,7 @@ class Decision:
         """
         keep = kept_lines(scores, self.threshold)
         sure = kept_lines(scores, self.confident)
-        if not sure.any():
+        if np.count_nonzero(sure) < MIN_CONFIDENT_LINES:
             return keep
         within = inside(blocks, article_root(blocks, sure))
         chosen: BoolArray = keep & (within | (scores >= self.confident))

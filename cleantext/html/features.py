@@ -141,6 +141,14 @@ _SEPARATOR_CHARS = "•·/»>"
 _SENTENCE_END = _code_table(_SENTENCE_END_CHARS)
 _SEPARATORS = _code_table(_SEPARATOR_CHARS)
 _PROSE_WORDS = 8
+UNSPACED_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+"""Kana and CJK ideographs: scripts written without spaces between words, whose words are
+counted as :data:`UNSPACED_CHARS_PER_WORD` characters each (a Chinese or Japanese sentence
+would otherwise count as one word, and never as prose)."""
+UNSPACED_CHARS_PER_WORD = 2.0
+_UNSPACED = np.zeros(max(high for _, high in UNSPACED_RANGES) + 2, dtype=bool)
+for _low, _high in UNSPACED_RANGES:
+    _UNSPACED[_low : _high + 1] = True
 _PROSE_LINK = 0.3
 _FLAG_SHIFTS = np.arange(len(FLAG_NAMES), dtype=np.int64)
 _H1_COLUMN = len(_TEXT_NAMES) + len(BLOCK_TAG_GROUPS) + FLAG_NAMES.index("tag_h1")
@@ -177,6 +185,7 @@ def numpy_line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
     is_upper = (codes >= 65) & (codes <= 90)
     is_digit = (codes >= 48) & (codes <= 57)
     is_space = codes == 32
+    is_unspaced = _one_of(codes, _UNSPACED)
     is_comma = codes == 44
     is_punct = ((codes >= 33) & (codes <= 47)) | ((codes >= 58) & (codes <= 64))
 
@@ -187,7 +196,7 @@ def numpy_line_features(blocks: BlockLines, headline: str = "") -> FloatArray:
     letters = per_line(is_lower | is_upper)
     capitals = per_line(is_upper)
     spaces = per_line(is_space)
-    words = spaces + 1.0
+    words = spaces + 1.0 + np.floor(per_line(is_unspaced) / UNSPACED_CHARS_PER_WORD)
     fchars = chars.astype(np.float64)
     last = codes[starts + chars - 1]
     ends = _one_of(last, _SENTENCE_END)
@@ -488,6 +497,8 @@ _COMPILED_SPEC = (
     _NEGATIVE_BITS,
     len(BLOCK_TAG_GROUPS),
     len(FLAG_NAMES),
+    "".join(chr(low) + chr(high) for low, high in UNSPACED_RANGES),
+    UNSPACED_CHARS_PER_WORD,
 )
 """What the extension needs from this module with each call: block-tag groups, character
 tables and flag bits, so that they are written once, here."""

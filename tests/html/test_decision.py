@@ -7,7 +7,9 @@ import numpy as np
 from cleantext.html.decision import GROW_SHARE, Decision, article_root, inside, kept_lines
 from cleantext.html.page import parse_page
 
-ARTICLE = "<article><h1>Headline</h1>{}<figure><figcaption>A caption</figcaption></figure></article>"
+ARTICLE = (
+    "<article><h1>Headline</h1>{}<figure><figcaption>A caption</figcaption></figure></article>"
+)
 PAGE = (
     "<html><body><nav><a href='/'>Home</a></nav><main>"
     + ARTICLE.format("<p>First paragraph of the story.</p><p>Second paragraph.</p>")
@@ -67,3 +69,11 @@ def test_a_page_without_confident_lines_is_decided_by_score_alone() -> None:
     scores = np.array([0.05, 0.5, 0.6, 0.5, 0.1, 0.6, 0.5])
     decision = Decision(threshold=0.3, confident=0.8)
     assert decision.kept(scores, blocks).tolist() == kept_lines(scores, 0.3).tolist()
+
+
+def test_one_confident_line_finds_no_container() -> None:
+    blocks = parse_page(PAGE).blocks
+    # only the headline is sure; the body scores low but above the threshold
+    scores = np.array([0.05, 0.9, 0.3, 0.3, 0.2, 0.05, 0.05])
+    kept = Decision(threshold=0.2, confident=0.8).kept(scores, blocks)
+    assert kept.tolist() == [False, True, True, True, True, False, False]

@@ -66,3 +66,14 @@ def test_features_of_a_page_are_whole_and_in_the_stored_order() -> None:
     prose = [i for i, line in enumerate(page.lines) if line.startswith("The port closed")]
     assert (column["is_prose"][prose] == 1.0).all()
     assert (column["in_main"][prose] == 1.0).all()
+
+
+def test_words_of_scripts_without_spaces_are_counted_and_make_prose() -> None:
+    chinese = "台风今天下午在沿海地区登陆，当地政府已经组织居民撤离。"  # 25 ideographs, no space
+    blocks = parse_page(f"<body><p>{chinese}</p><p>台风登陆</p><p>Storm hits</p></body>").blocks
+    x = line_features(blocks)
+    words = np.expm1(x[:, FEATURE_NAMES.index("log_words")])
+    # two ideographs a word (12 of them, one more for the line), a space between words elsewhere
+    assert np.round(words).tolist() == [13.0, 3.0, 2.0]
+    # the Chinese sentence is prose, as an English sentence of as many words would be
+    assert x[:, FEATURE_NAMES.index("is_prose")].tolist() == [1.0, 0.0, 0.0]

@@ -79,6 +79,10 @@ PAGES = {
     + "</p></body>",
     "unicode": "<body><h2>Ünïcödé — 東京の天気</h2><p>Größe: 12,5 m². «Zitat».</p>"
     "<p>Ça va? ¡Sí!</p><p>ПРИВЕТ мир</p></body>",
+    "unspaced scripts": "<body><h1>東京の天気</h1>"
+    "<p>今日は一日中晴れる見込みです。明日は雨が降るでしょう。</p>"
+    "<p>台风今天下午在沿海地区登陆，当地政府已经组织居民撤离。</p>"
+    "<p>カタカナ ﾃｽﾄ 𠀀 豈</p></body>",
 }
 
 
@@ -123,6 +127,7 @@ def test_both_stages_run_the_kernel_and_numpy_without_it(
 TAGS = ["div", "p", "span", "a", "li", "ul", "h1", "h2", "nav", "footer", "b", "section", "td"]
 CLASSES = ["", "menu", "story-body", "related", "share", "footer", "card", "content"]
 WORDS = ["The", "storm", "closed", "port,", "said", "Kim.", "|", "»", "•", "12", "Home", "a"]
+WORDS += ["台风登陆。", "東京の天気"]
 
 
 @st.composite
