@@ -91,6 +91,40 @@ def test_cli_plain_output_when_piped(capsys: pytest.CaptureFixture[str]) -> None
     assert "\x1b[9;31m" in capsys.readouterr().out
 
 
+PAGE = (
+    "<!DOCTYPE html><html><head><title>Storm closes port</title></head><body>"
+    "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav>"
+    "<article><h1>Storm closes port</h1>"
+    + "<p>The port closed on Monday as the storm arrived, officials said, and ferries stayed "
+    "in harbour until the wind eased late in the evening.</p>"
+    * 3
+    + "</article><footer><p>© 2024 Harbour Gazette · <a href='/t'>Terms</a></p></footer>"
+    "</body></html>"
+)
+
+
+def test_cli_explains_an_html_page_as_clean_cleans_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, source in (("page.html", PAGE), ("page.txt", PAGE)):  # by name or by content
+        path = tmp_path / name
+        path.write_text(source, encoding="utf-8")
+        assert main(["explain", str(path)]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("read as an HTML page")
+        assert "<p>" not in out  # the page's text, not its markup
+        assert "[-Home\nNews⏎-]{html/boilerplate-block}" in out
+        assert "The port closed on Monday as the storm arrived" in out
+        cleaned = Cleaner().explain_html(PAGE)
+        kept = out.split("-" * 72)[1]
+        assert all(line in kept for line in cleaned.text.splitlines())
+    # text stays text
+    text = tmp_path / "story.txt"
+    text.write_text("Use the <html> element to start a page.\n", encoding="utf-8")
+    assert main(["explain", str(text)]) == 0
+    assert not capsys.readouterr().out.startswith("read as an HTML page")
+
+
 class _Checker(html.parser.HTMLParser):
     """Collects tags and any attribute that would fetch something from elsewhere."""
 

@@ -59,16 +59,25 @@ def _size(value: str) -> int:
     return number * factor
 
 
-def read_text(name: str) -> str:
-    """A whole text file (or stdin for ``-``) as UTF-8; undecodable bytes are an input error."""
+def read_bytes(name: str) -> bytes:
+    """A whole file (or stdin for ``-``); a file that cannot be read is an input error."""
     try:
-        if name == "-":
-            return sys.stdin.buffer.read().decode("utf-8")
-        return Path(name).read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"{name}: not UTF-8 text (byte {error.start}): {error.reason}") from error
+        return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except OSError as error:
         raise InputError(f"{name}: {error.strerror}") from error
+
+
+def read_text(name: str) -> str:
+    """A whole text file (or stdin for ``-``) as UTF-8; undecodable bytes are an input error."""
+    return decode_text(name, read_bytes(name))
+
+
+def decode_text(name: str, data: bytes) -> str:
+    """``data``, read from ``name``, as UTF-8; undecodable bytes are an input error."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{name}: not UTF-8 text (byte {error.start}): {error.reason}") from error
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

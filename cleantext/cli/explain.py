@@ -5,6 +5,10 @@ the rule id; elsewhere (a pipe, a file, ``--color never``) the same marks are wr
 ``[-removed-]{rule}`` and ``{+added+}{rule}``. A table of hits per rule, the rule sets that
 applied and the metadata follow. ``--html OUT.html`` writes the same view as a standalone page
 for reviewers; ``--edits`` lists the edit log instead of the marked text.
+
+An HTML page (a ``.html``/``.htm``/``.xhtml`` file, or one opening with a doctype or
+``<html>``) is explained as ``clean`` cleans it: its block lines are the text shown, the
+blocks the HTML model dropped marked ``html/boilerplate-block``, then the rules' edits.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..document import Cleaned
 from ..explain_view import (
     align,
     hits_per_rule,
@@ -22,7 +27,8 @@ from ..explain_view import (
     render_plain,
     summary_lines,
 )
-from .clean import read_text
+from ..io.formats.html import HtmlFormat
+from .clean import decode_text, read_bytes
 from .common import EXIT_OK, add_rule_options, cleaner_from_args, shorten
 
 
@@ -33,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Clean one document and show it with every removed or changed piece "
         "marked by the rule that did it, then the hits per rule and the metadata.",
     )
-    parser.add_argument("input", metavar="INPUT", help="a text file ('-': stdin)")
+    parser.add_argument("input", metavar="INPUT", help="a text file or an HTML page ('-': stdin)")
     parser.add_argument("--url", help="URL of the document, used to choose site rules")
     parser.add_argument(
         "--color",
@@ -55,9 +61,22 @@ def _shorten(text: str, limit: int = 100) -> str:
     return shorten(text.replace("\n", "⏎"), limit)
 
 
+def _explained(args: argparse.Namespace) -> tuple[str, Cleaned]:
+    """The text the edits apply to, and the explained cleaning of the input."""
+    cleaner = cleaner_from_args(args)
+    data = read_bytes(args.input)
+    html = HtmlFormat()
+    if args.input.lower().endswith(html.suffixes) or html.sniff(data):
+        from ..html import parse_page
+
+        print("read as an HTML page: its block lines, dropped blocks as html/boilerplate-block")
+        return parse_page(data).text, cleaner.explain_html(data, url=args.url)
+    original = decode_text(args.input, data)
+    return original, cleaner.explain(original, url=args.url)
+
+
 def run(args: argparse.Namespace) -> int:
-    original = read_text(args.input)
-    cleaned = cleaner_from_args(args).explain(original, url=args.url)
+    original, cleaned = _explained(args)
     pieces = align(original, cleaned.edits)
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     print(f"rule sets: {', '.join(cleaned.rule_sets)}")
