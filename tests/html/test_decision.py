@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cleantext.html.decision import GROW_SHARE, Decision, article_root, inside, kept_lines
+from cleantext.html.decision import (
+    GROW_SHARE,
+    MIN_CONFIDENT_LINES,
+    Decision,
+    article_root,
+    inside,
+    kept_lines,
+)
 from cleantext.html.page import parse_page
 
 ARTICLE = (
@@ -77,3 +86,38 @@ def test_one_confident_line_finds_no_container() -> None:
     scores = np.array([0.05, 0.9, 0.3, 0.3, 0.2, 0.05, 0.05])
     kept = Decision(threshold=0.2, confident=0.8).kept(scores, blocks)
     assert kept.tolist() == [False, True, True, True, True, False, False]
+
+
+@st.composite
+def pages_and_scores(draw: st.DrawFn) -> tuple[str, list[float]]:
+    """Random nested pages (block and inline tags, text between) and a score per line."""
+
+    def body(depth: int) -> str:
+        parts = []
+        for _ in range(draw(st.integers(1, 3))):
+            if depth < 4 and draw(st.booleans()):
+                tag = draw(st.sampled_from(["div", "p", "ul", "li", "section", "aside", "span"]))
+                parts.append(f"<{tag}>{body(depth + 1)}</{tag}>")
+            else:
+                parts.append(draw(st.sampled_from(["Storm", "The port closed.", "Home", "台风"])))
+        return "".join(parts)
+
+    html = f"<body>{body(0)}</body>"
+    n = len(parse_page(html).blocks.lines)
+    return html, draw(st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n))
+
+
+@given(pages_and_scores(), st.floats(0.01, 0.5), st.floats(0.5, 1.0))
+def test_the_container_only_ever_removes_and_never_a_confident_line(
+    case: tuple[str, list[float]], threshold: float, confident: float
+) -> None:
+    html, listed = case
+    blocks = parse_page(html).blocks
+    scores = np.array(listed, dtype=np.float64)
+    kept = Decision(threshold, confident).kept(scores, blocks)
+    by_score = kept_lines(scores, threshold)
+    assert len(kept) == len(blocks.lines)
+    assert not (kept & ~by_score).any()  # a subset of the score's decision
+    assert kept[by_score & (scores >= confident)].all()  # what is sure stays wherever it is
+    if np.count_nonzero(kept_lines(scores, confident)) < MIN_CONFIDENT_LINES:
+        assert kept.tolist() == by_score.tolist()
