@@ -141,6 +141,7 @@ _SEPARATOR_CHARS = "•·/»>"
 _SENTENCE_END = _code_table(_SENTENCE_END_CHARS)
 _SEPARATORS = _code_table(_SEPARATOR_CHARS)
 _PROSE_WORDS = 8
+_PROSE_LINK = 0.3
 UNSPACED_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 """Kana and CJK ideographs: scripts written without spaces between words, whose words are
 counted as :data:`UNSPACED_CHARS_PER_WORD` characters each (a Chinese or Japanese sentence
@@ -149,7 +150,6 @@ UNSPACED_CHARS_PER_WORD = 2.0
 _UNSPACED = np.zeros(max(high for _, high in UNSPACED_RANGES) + 2, dtype=bool)
 for _low, _high in UNSPACED_RANGES:
     _UNSPACED[_low : _high + 1] = True
-_PROSE_LINK = 0.3
 _FLAG_SHIFTS = np.arange(len(FLAG_NAMES), dtype=np.int64)
 _H1_COLUMN = len(_TEXT_NAMES) + len(BLOCK_TAG_GROUPS) + FLAG_NAMES.index("tag_h1")
 
