@@ -192,7 +192,7 @@ def predict(model: HtmlLineModel, items: Sequence[Item]) -> list[FloatArray]:
 
 def kept(item: Item, probs: FloatArray, decision: Decision) -> npt.NDArray[np.bool_]:
     """The lines ``clean_html`` keeps with these scores."""
-    return decision.kept(probs, item.page.page.blocks)
+    return decision.kept(probs, item.page.page.blocks, item.page.page.metadata.headline)
 
 
 def kept_text(item: Item, keep: npt.NDArray[np.bool_]) -> str:

@@ -62,7 +62,7 @@ def boilerplate_changes(page: HtmlPage) -> tuple[tuple[Change, ...], bool]:
     """The runs of block lines to drop, and whether the nothing-kept fallback applied."""
     model = load_html_model()
     scores = model.scores(page.blocks, page.metadata.headline)
-    keep = model.decision.kept(scores, page.blocks)
+    keep = model.decision.kept(scores, page.blocks, page.metadata.headline)
     fallback = bool(len(scores)) and not keep.any()
     if fallback:
         keep = scores >= _FALLBACK_SHARE * float(scores.max())

@@ -10,7 +10,9 @@ Two ideas, each measured on held-out corpora (``benchmarks/html/README.md``):
   stories, a live feed beside the article, a sidebar's "most read" list read like prose and
   score like it, line by line; where they stand on the page gives them away. Inside the
   container, the threshold can then be low: captions, table cells and short paragraphs of the
-  article are kept without keeping the same kinds of lines around it.
+  article are kept without keeping the same kinds of lines around it. The page's headline
+  often stands above the body's container; its line is kept wherever it is when its score
+  keeps it (headlines are article text).
 """
 
 from __future__ import annotations
@@ -76,6 +78,19 @@ def article_root(blocks: BlockLines, lines: BoolArray) -> int:
     return int(holding[np.argmax(depth)])
 
 
+def headline_line(blocks: BlockLines, headline: str) -> int | None:
+    """The page's headline line: the first equal to ``headline`` (the page metadata's, from
+    ``og:title`` or ``<h1>``), else the first line of an ``<h1>``; None when there is none."""
+    if headline:
+        for i, line in enumerate(blocks.lines):
+            if line == headline:
+                return i
+    for i, block in enumerate(blocks.block):
+        if blocks.block_tags[block] == "h1":
+            return i
+    return None
+
+
 def inside(blocks: BlockLines, root: int) -> BoolArray:
     """Which lines sit in block ``root`` or under it."""
     block = np.asarray(blocks.block, dtype=np.intp)
@@ -97,8 +112,9 @@ class Decision:
     threshold: float
     confident: float
 
-    def kept(self, scores: FloatArray, blocks: BlockLines) -> BoolArray:
-        """Which of the page's lines to keep.
+    def kept(self, scores: FloatArray, blocks: BlockLines, headline: str = "") -> BoolArray:
+        """Which of the page's lines to keep (``headline``: the page's, see
+        :func:`headline_line`).
 
         >>> from cleantext.html.page import parse_page
         >>> page = parse_page(
@@ -113,5 +129,8 @@ class Decision:
         if np.count_nonzero(sure) < MIN_CONFIDENT_LINES:
             return keep
         within = inside(blocks, article_root(blocks, sure))
+        top = headline_line(blocks, headline)
+        if top is not None:
+            within[top] = True
         chosen: BoolArray = keep & (within | (scores >= self.confident))
         return chosen

@@ -11,6 +11,7 @@ from cleantext.html.decision import (
     MIN_CONFIDENT_LINES,
     Decision,
     article_root,
+    headline_line,
     inside,
     kept_lines,
 )
@@ -121,3 +122,20 @@ def test_the_container_only_ever_removes_and_never_a_confident_line(
     assert kept[by_score & (scores >= confident)].all()  # what is sure stays wherever it is
     if np.count_nonzero(kept_lines(scores, confident)) < MIN_CONFIDENT_LINES:
         assert kept.tolist() == by_score.tolist()
+
+
+def test_the_headline_stays_above_the_bodys_container_when_its_score_keeps_it() -> None:
+    page = parse_page(
+        "<body><header><h1>Storm closes port</h1><p>A teaser of another story.</p></header>"
+        "<div class='body'><p>First paragraph.</p><p>Second paragraph.</p></div></body>"
+    )
+    blocks = page.blocks
+    assert headline_line(blocks, "") == 0  # the first <h1> line
+    assert headline_line(blocks, "Second paragraph.") == 3  # the page's own headline first
+    assert headline_line(parse_page("<p>No heading</p>").blocks, "") is None
+    scores = np.array([0.3, 0.3, 0.9, 0.9])
+    decision = Decision(threshold=0.2, confident=0.8)
+    # the container is the body's <div>: the headline stays, the teaser beside it goes
+    assert decision.kept(scores, blocks).tolist() == [True, False, True, True]
+    # a headline the score would drop is not kept for being the headline
+    assert not decision.kept(np.array([0.05, 0.3, 0.9, 0.9]), blocks)[0]
