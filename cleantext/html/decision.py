@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .blocks import BlockLines
-from .features import FloatArray
+from .features import FloatArray, headline_index
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -79,16 +79,11 @@ def article_root(blocks: BlockLines, lines: BoolArray) -> int:
 
 
 def headline_line(blocks: BlockLines, headline: str) -> int | None:
-    """The page's headline line: the first equal to ``headline`` (the page metadata's, from
-    ``og:title`` or ``<h1>``), else the first line of an ``<h1>``; None when there is none."""
-    if headline:
-        for i, line in enumerate(blocks.lines):
-            if line == headline:
-                return i
-    for i, block in enumerate(blocks.block):
-        if blocks.block_tags[block] == "h1":
-            return i
-    return None
+    """The page's headline line (:func:`~cleantext.html.features.headline_index`): the first
+    equal to ``headline`` (the page metadata's, from ``og:title`` or ``<h1>``), else the first
+    line whose own block is an ``<h1>``."""
+    tags = blocks.block_tags
+    return headline_index(blocks.lines, headline, (tags[block] == "h1" for block in blocks.block))
 
 
 def inside(blocks: BlockLines, root: int) -> BoolArray:

@@ -20,6 +20,7 @@ numpy's fixed cost per call, which on a page of a few hundred lines is most of t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -344,17 +345,22 @@ def _kind_counts(blocks: BlockLines, tree: _Tree, block: IntArray) -> tuple[Floa
     return np.log(per_kind[kinds[block]]), np.log(per_kind[kinds[tree.parent[block]]])
 
 
+def headline_index(lines: Sequence[str], headline: str, h1: Iterable[bool]) -> int | None:
+    """The page's headline line: the first equal to ``headline`` (the page metadata's), else
+    the first of those ``h1`` marks as in an ``<h1>``; None when there is none."""
+    if headline and headline in lines:
+        return lines.index(headline)
+    return next((i for i, marked in enumerate(h1) if marked), None)
+
+
 def _headline_position(
     lines: tuple[str, ...], h1: FloatArray, headline: str
 ) -> tuple[FloatArray, FloatArray]:
     """Whether each line comes after the headline (the line equal to it, else the first
     ``<h1>``), and how far from it, as a share of the page's lines (0 without a headline)."""
     n = len(lines)
-    at = lines.index(headline) if headline and headline in lines else -1
-    if at < 0:
-        found = np.flatnonzero(h1)
-        at = int(found[0]) if len(found) else -1
-    if at < 0:
+    at = headline_index(lines, headline, map(bool, h1))
+    if at is None:
         return np.zeros(n), np.zeros(n)
     idx = np.arange(n)
     return (idx >= at).astype(np.float64), (idx - at) / n
