@@ -5,6 +5,8 @@ Usage (from the repository root, after ``pip install -e '.[bench]' scikit-learn 
     python benchmarks/html/train.py                  # leave-one-corpus-out table vs trafilatura
     python benchmarks/html/train.py --sites 5        # + 5 folds grouped by site
     python benchmarks/html/train.py --write          # + fit on everything, write model.npz
+    python benchmarks/html/train.py --dump F.npz     # + save the held-out predictions
+    python benchmarks/html/train.py --predictions F.npz [--min-words 0]  # decisions on them
 
 Data: the corpora's ``*_html.jsonl.gz`` pages with the gold of the matching set (see
 ``README.md`` beside this script for provenance and licences). Labels are the scorer's own rule
@@ -17,7 +19,8 @@ neighbouring lines and containers, trained on out-of-fold scores (inner folds gr
 Validation: leave one corpus out (train on two, score the third with ``score.py``'s token
 metrics, headline counted) beside trafilatura's default ``extract()`` on the same pages. The
 decision is ``clean_html``'s (:class:`~cleantext.html.decision.Decision`: a threshold with
-hysteresis inside the article's container, a confident score outside it); the two thresholds
+hysteresis inside the article's container, a confident score outside it, the page outside its
+chrome where fewer than ``--min-words`` words are kept); the two thresholds
 reported for a held-out corpus are chosen on what ``clean_html`` returns with the *other*
 corpora's held-out predictions, the shipped ones on all three corpora's. Never on training
 folds.
@@ -46,7 +49,7 @@ import data
 
 from cleantext import Cleaner
 from cleantext.classify.model import Mlp, arrays_of, input_scaling
-from cleantext.html.decision import GROW_SHARE, ROOT_SHARE, Decision
+from cleantext.html.decision import GROW_SHARE, MIN_ARTICLE_WORDS, ROOT_SHARE, Decision
 from cleantext.html.features import FEATURE_NAMES, FloatArray, line_features
 from cleantext.html.model import SMOOTH_NAMES, HtmlLineModel, smooth_features
 
@@ -71,8 +74,11 @@ threshold 0.3) was dev 0.942, WCXB 0.801, Readability 0.927; with these 0.946, 0
 Stronger still (7 leaves, 200 samples, 40% of the columns) lost on dev (0.937)."""
 THRESHOLDS = np.round(np.arange(0.05, 0.551, 0.05), 3)
 CONFIDENT = (0.5, 0.6, 0.7, 0.8)
-DECISIONS = tuple(Decision(float(t), c) for t in THRESHOLDS for c in CONFIDENT if t < c)
-"""The decisions tried on held-out predictions (see :func:`best_decision`)."""
+
+
+def decisions(min_words: float = MIN_ARTICLE_WORDS) -> tuple[Decision, ...]:
+    """The decisions tried on held-out predictions (see :func:`best_decision`)."""
+    return tuple(Decision(float(t), c, min_words) for t in THRESHOLDS for c in CONFIDENT if t < c)
 
 
 class Item:
@@ -176,7 +182,7 @@ def fit_model(items: Sequence[Item], seed: int = 0) -> HtmlLineModel:
         ).fit(s, labels),
     )
     # the decision's thresholds are chosen later, on held-out predictions (best_decision)
-    return HtmlLineModel.from_stages(stage1, stage2, decision=DECISIONS[0], meta="{}")
+    return HtmlLineModel.from_stages(stage1, stage2, decision=decisions()[0], meta="{}")
 
 
 def predict(model: HtmlLineModel, items: Sequence[Item]) -> list[FloatArray]:
@@ -223,34 +229,36 @@ def model_alone(
     return score.token_metrics(raw)
 
 
-def best_decision(
-    score: Any, cleaner: Cleaner, runs: Sequence[tuple[Sequence[Item], Sequence[FloatArray]]]
-) -> Decision:
-    """The decision of :data:`DECISIONS` with the best mean token F1 over ``runs`` (held-out
-    predictions) of what ``clean_html`` returns with it: the kept lines after the rule sets.
+def decision_f1s(
+    score: Any,
+    cleaner: Cleaner,
+    items: Sequence[Item],
+    probs: Sequence[FloatArray],
+    tried: Sequence[Decision],
+) -> dict[Decision, float]:
+    """The token F1 of what ``clean_html`` returns (the kept lines after the rule sets) with
+    each decision ``tried``, on one corpus's held-out predictions."""
+    return {
+        decision: score.token_metrics(
+            [
+                i.counts(score, kept(i, p, decision), cleaner)
+                for i, p in zip(items, probs, strict=True)
+            ]
+        )["sh_f1"]
+        for decision in tried
+    }
+
+
+def best_decision(f1s: Sequence[dict[Decision, float]]) -> Decision:
+    """The decision with the best mean token F1 over held-out corpora (:func:`decision_f1s` of
+    each).
 
     Chosen on the output rather than on the model's lines alone because the rule sets remove
     some of what one corpus's gold leaves out and another's keeps (bylines, captions,
     datelines), which moves the threshold that suits the output (seed 0, leave one corpus out,
     mean gap to trafilatura: -0.0002 chosen on the lines alone, +0.0020 on the output).
     """
-
-    def f1(decision: Decision) -> float:
-        return float(
-            np.mean(
-                [
-                    score.token_metrics(
-                        [
-                            i.counts(score, kept(i, p, decision), cleaner)
-                            for i, p in zip(items, probs, strict=True)
-                        ]
-                    )["sh_f1"]
-                    for items, probs in runs
-                ]
-            )
-        )
-
-    return max(DECISIONS, key=f1)
+    return max(f1s[0], key=lambda decision: float(np.mean([f1[decision] for f1 in f1s])))
 
 
 def trafilatura_outputs(corpus: str, items: Sequence[Item]) -> list[str]:
@@ -284,6 +292,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="fit on everything, write model.npz")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dump", type=Path, help="save held-out predictions (npz) here")
+    parser.add_argument(
+        "--predictions",
+        type=Path,
+        help="read the held-out predictions a --dump saved instead of training (to compare "
+        "decisions on the same scores)",
+    )
     parser.add_argument("--limit", type=int, default=0, help="only N pages per corpus (smoke)")
     parser.add_argument(
         "--sites-only",
@@ -291,6 +305,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         nargs=2,
         metavar=("THRESHOLD", "CONFIDENT"),
         help="skip the leave-one-corpus-out runs; score the site folds with this decision",
+    )
+    parser.add_argument(
+        "--min-words",
+        type=float,
+        default=MIN_ARTICLE_WORDS,
+        help="the decision's words for an article found (0: keep the page only where nothing "
+        "is kept), to measure it; the shipped model is written with the default",
     )
     args = parser.parse_args(argv)
     started = time.time()
@@ -305,11 +326,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
 
-    shipped = Decision(*args.sites_only) if args.sites_only is not None else DECISIONS[0]
+    tried = decisions(args.min_words)
+    shipped = tried[0]
+    if args.sites_only:
+        shipped = Decision(args.sites_only[0], args.sites_only[1], args.min_words)
     text_cleaner = Cleaner(classifier=False)
     if args.sites_only is None:
         held_out: dict[str, list[FloatArray]] = {}
+        saved = np.load(args.predictions) if args.predictions else None
         for corpus in data.CORPORA:
+            if saved is not None:
+                held_out[corpus] = [saved[f"{corpus}:{i.page.rid}"] for i in items[corpus]]
+                continue
             train = [i for c in data.CORPORA if c != corpus for i in items[c]]
             held_out[corpus] = predict(fit_model(train, args.seed), items[corpus])
             print(f"  held out {corpus} ({time.time() - started:.0f} s)", flush=True)
@@ -323,9 +351,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 },
             )
 
-        shipped = best_decision(
-            score, text_cleaner, [(items[c], held_out[c]) for c in data.CORPORA]
-        )
+        f1s = {
+            c: decision_f1s(score, text_cleaner, items[c], held_out[c], tried) for c in data.CORPORA
+        }
+        shipped = best_decision(list(f1s.values()))
         print(
             "\nLeave one corpus out: token F1 / precision / recall (headline counted); cleantext ="
             " the HTML model trained on the other two corpora, then the text rule sets"
@@ -336,8 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         gains, table = [], {}
         for corpus in data.CORPORA:
-            others = [(items[c], held_out[c]) for c in data.CORPORA if c != corpus]
-            decision = best_decision(score, text_cleaner, others)
+            decision = best_decision([f1s[c] for c in data.CORPORA if c != corpus])
             outputs = cleaned(text_cleaner, items[corpus], held_out[corpus], decision)
             ours = metrics(score, items[corpus], outputs)
             alone = model_alone(score, items[corpus], held_out[corpus], decision)
@@ -369,7 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             b = metrics(score, part, [theirs_out[k] for k in chosen])["sh_f1"]
             print(f"  {page_type:14} {len(chosen):5} pages  {a:.4f} / {b:.4f}")
 
-        if args.write and not args.limit:
+        writes = args.min_words == MIN_ARTICLE_WORDS and not args.predictions
+        if args.write and not args.limit and writes:
             model = fit_model([i for c in data.CORPORA for i in items[c]], args.seed)
             meta = {
                 "features": list(FEATURE_NAMES),
@@ -377,6 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "decision": {
                     "threshold": shipped.threshold,
                     "confident": shipped.confident,
+                    "min_words": MIN_ARTICLE_WORDS,
                     "grow_share": GROW_SHARE,
                     "root_share": ROOT_SHARE,
                 },

@@ -4,9 +4,10 @@ Two steps:
 
 1. the page's block lines (:func:`~cleantext.html.parse_page`) are scored by the HTML line
    model and kept or dropped by its decision (:mod:`~cleantext.html.decision`: outside the
-   article's container, only lines the model is confident about stay); each run of dropped
-   lines is one edit of the rule ``html/boilerplate-block``, so the explain view shows them
-   like any rule's removal;
+   article's container, only lines the model is confident about stay; where it finds no
+   article, the page's text outside navigation, footers and pop-ups stays, with a warning);
+   each run of dropped lines is one edit of the rule ``html/boilerplate-block``, so the
+   explain view shows them like any rule's removal;
 2. the kept text goes through the :class:`~cleantext.Cleaner`'s rule sets (site rules chosen
    by the URL given, else the page's canonical or ``og:url`` URL, else by content). The generic
    text classifier does not run: the HTML model has already decided every line with more to go
@@ -50,23 +51,19 @@ BOILERPLATE_BLOCK = Rule(
     stage=Stage.NORMALIZE,
     step=lambda lines: Outcome(),
 )
-NOTHING_KEPT_WARNING = (
-    "the HTML model kept no line of a page with text; its best-scoring lines were kept"
+NO_ARTICLE_WARNING = (
+    "the HTML model found no article on the page (a listing, a forum, a product page?): "
+    "its text outside navigation, footers and pop-ups was kept"
 )
-_FALLBACK_SHARE = 0.5
-"""When the model keeps nothing, lines scoring at least this share of the best score are kept:
-a page with text whose article the model missed loses less this way than by coming out empty."""
 
 
 def boilerplate_changes(page: HtmlPage) -> tuple[tuple[Change, ...], bool]:
-    """The runs of block lines to drop, and whether the nothing-kept fallback applied."""
+    """The runs of block lines to drop, and whether the model found no article (so that the
+    page's text outside its chrome was kept: see :class:`~cleantext.html.decision.Decision`)."""
     model = load_html_model()
     scores = model.scores(page.blocks, page.metadata.headline)
-    keep = model.decision.kept(scores, page.blocks, page.metadata.headline)
-    fallback = bool(len(scores)) and not keep.any()
-    if fallback:
-        keep = scores >= _FALLBACK_SHARE * float(scores.max())
-    return _runs(keep), fallback
+    choice = model.decision.choose(scores, page.blocks, page.metadata.headline)
+    return _runs(choice.lines), choice.no_article
 
 
 def _runs(keep: np.ndarray) -> tuple[Change, ...]:
@@ -102,7 +99,7 @@ def explain_html(
     'Storm closes port'
     """
     page = parse_page(html, encoding=encoding)
-    changes, fallback = boilerplate_changes(page)
+    changes, no_article = boilerplate_changes(page)
     lines = list(page.lines)
     dropped = edits_for(lines, changes, (BOILERPLATE_BLOCK,)) if edits else []
     kept = apply_changes(lines, changes)
@@ -110,7 +107,7 @@ def explain_html(
         "\n".join(kept), url=url or page.metadata.url or None, edits=edits
     )
     metadata = {**page.metadata.as_dict(), **result.metadata}
-    warnings: Sequence[str] = ((NOTHING_KEPT_WARNING,) if fallback else ()) + result.warnings
+    warnings: Sequence[str] = ((NO_ARTICLE_WARNING,) if no_article else ()) + result.warnings
     return Cleaned(
         result.text,
         (*dropped, *result.edits),

@@ -12,18 +12,26 @@ Two ideas, each measured on held-out corpora (``benchmarks/html/README.md``):
   container, the threshold can then be low: captions, table cells and short paragraphs of the
   article are kept without keeping the same kinds of lines around it. The page's headline
   often stands above the body's container; its line is kept wherever it is when its score
-  keeps it (headlines are article text).
+  keeps it (headlines are article text);
+* **no article found, keep the page**: when the decision keeps fewer than
+  :attr:`Decision.min_words` words besides the headline, the page is not an article the model
+  recognises (a forum thread, a listing, a product or service page, a documentation index):
+  its content is then the page's text outside navigation, footers and pop-ups, and the rule
+  sets clean it like any text. When in doubt, keep: an empty page loses everything.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from .blocks import BlockLines
-from .features import FloatArray, headline_index
+from .features import UNSPACED_CHARS_PER_WORD, UNSPACED_RANGES, FloatArray, headline_index
+from .vocabulary import FLAG_BITS
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -38,6 +46,31 @@ lines the model is confident about (see :func:`article_root`)."""
 MIN_CONFIDENT_LINES = 2
 """Fewer confident lines than this find no container: one line (often the headline alone,
 where the model doubts the body) would make its own block the container and drop the body."""
+
+MIN_ARTICLE_WORDS = 40.0
+"""Kept lines holding fewer words than this besides the headline are no article: a news story
+is rarely shorter, while listings, forum threads, product pages and indexes, whose items the
+model learned from articles to drop, often leave this little (see :meth:`Decision.choose`)."""
+
+
+CHROME_FLAGS = sum(
+    FLAG_BITS[name] for name in ("tag_nav", "tag_footer", "cls_nav", "cls_footer", "cls_popup")
+)
+"""Lines under these (navigation, footers, cookie and sign-up pop-ups) are left out of the
+whole page kept where no article was found."""
+
+_UNSPACED = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in UNSPACED_RANGES) + "]")
+
+
+def words(line: str) -> float:
+    """The words of a block line as the line model counts them: between spaces, and in scripts
+    written without them, :data:`~cleantext.html.features.UNSPACED_CHARS_PER_WORD` characters
+    a word.
+
+    >>> words("Storm closes port"), words("東京都で大雨")
+    (3.0, 4.0)
+    """
+    return line.count(" ") + 1.0 + len(_UNSPACED.findall(line)) // UNSPACED_CHARS_PER_WORD
 
 
 def kept_lines(scores: FloatArray, threshold: float) -> BoolArray:
@@ -93,39 +126,80 @@ def inside(blocks: BlockLines, root: int) -> BoolArray:
     return within
 
 
+def holds_words(blocks: BlockLines, lines: BoolArray, skip: int | None, enough: float) -> bool:
+    """Whether ``lines`` other than line ``skip`` hold at least ``enough`` :func:`words`
+    (counted until there are enough: most pages have them in their first paragraph)."""
+    found = 0.0
+    for i in np.flatnonzero(lines).tolist():
+        if found >= enough:
+            break
+        if i != skip:
+            found += words(blocks.lines[i])
+    return found >= enough
+
+
+def outside_chrome(blocks: BlockLines) -> BoolArray:
+    """Which lines are outside the page's chrome (:data:`CHROME_FLAGS`); every line when all
+    of them are in it."""
+    flags = np.fromiter(blocks.flags, dtype=np.int64, count=len(blocks.flags))
+    outside: BoolArray = (flags & CHROME_FLAGS) == 0
+    return outside if outside.any() else np.ones(len(outside), dtype=bool)
+
+
+class Choice(NamedTuple):
+    """The lines a decision keeps, and whether they are the whole page because the model found
+    no article on it."""
+
+    lines: BoolArray
+    no_article: bool
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The decision's two thresholds, chosen on held-out corpora by ``benchmarks/html/train.py``.
+    """The decision's settings, chosen on held-out corpora by ``benchmarks/html/train.py``.
 
     Attributes:
         threshold: inside the article's container, lines are kept by :func:`kept_lines` at
             this threshold.
         confident: lines scoring at least this find the container (:func:`article_root`), and
             outside it a line needs this score too.
+        min_words: lines kept holding fewer :func:`words` than this besides the headline mean
+            the model found no article on the page; the page's text outside its chrome is
+            kept instead (0: only when no line is kept).
     """
 
     threshold: float
     confident: float
+    min_words: float = MIN_ARTICLE_WORDS
 
     def kept(self, scores: FloatArray, blocks: BlockLines, headline: str = "") -> BoolArray:
         """Which of the page's lines to keep (``headline``: the page's, see
-        :func:`headline_line`).
+        :func:`headline_line`): those of :meth:`choose`."""
+        return self.choose(scores, blocks, headline).lines
+
+    def choose(self, scores: FloatArray, blocks: BlockLines, headline: str = "") -> Choice:
+        """Which of the page's lines to keep: the article's by score and container, or, when
+        they hold fewer than :attr:`min_words` words besides the headline, the page's text
+        outside its chrome (:func:`outside_chrome`).
 
         >>> from cleantext.html.page import parse_page
         >>> page = parse_page(
         ...     "<div><p>a</p><p>b</p><p>c</p></div><aside><p>d</p><p>e</p></aside>"
         ... )
         >>> scores = np.array([0.9, 0.9, 0.25, 0.3, 0.85])
-        >>> Decision(0.2, 0.8).kept(scores, page.blocks).tolist()
+        >>> Decision(0.2, 0.8, min_words=0).choose(scores, page.blocks).lines.tolist()
         [True, True, True, False, True]
+        >>> Decision(0.2, 0.8, min_words=40).choose(scores, page.blocks).no_article
+        True
         """
         keep = kept_lines(scores, self.threshold)
-        sure = kept_lines(scores, self.confident)
-        if np.count_nonzero(sure) < MIN_CONFIDENT_LINES:
-            return keep
-        within = inside(blocks, article_root(blocks, sure))
         top = headline_line(blocks, headline)
-        if top is not None:
-            within[top] = True
-        chosen: BoolArray = keep & (within | (scores >= self.confident))
-        return chosen
+        sure = kept_lines(scores, self.confident)
+        if np.count_nonzero(sure) >= MIN_CONFIDENT_LINES:
+            within = inside(blocks, article_root(blocks, sure))
+            if top is not None:
+                within[top] = True
+            keep &= within | (scores >= self.confident)
+        if not len(keep) or (keep.any() and holds_words(blocks, keep, top, self.min_words)):
+            return Choice(keep, False)
+        return Choice(keep | outside_chrome(blocks), True)

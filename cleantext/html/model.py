@@ -22,7 +22,7 @@ import numpy as np
 
 from ..classify.model import FoldedMlp, Mlp, mlp_of
 from .blocks import BlockLines
-from .decision import GROW_SHARE, ROOT_SHARE, Decision
+from .decision import GROW_SHARE, MIN_ARTICLE_WORDS, ROOT_SHARE, Decision
 from .features import COMPILED_FEATURES, FEATURE_NAMES, FloatArray, line_features
 
 SMOOTH_WINDOWS = (1, 2, 4, 8)
@@ -176,11 +176,12 @@ def load_html_model() -> HtmlLineModel:
             "computes; retrain it with benchmarks/html/train.py --write"
         )
     chosen = info.get("decision", {})
-    if (chosen.get("grow_share"), chosen.get("root_share")) != (GROW_SHARE, ROOT_SHARE):
+    shares = (chosen.get("grow_share"), chosen.get("root_share"), chosen.get("min_words"))
+    if shares != (GROW_SHARE, ROOT_SHARE, MIN_ARTICLE_WORDS):
         raise RuntimeError(
             "cleantext/html/model.npz's thresholds were chosen for another decision than this "
-            f"code makes (grow and root shares {chosen.get('grow_share')} and "
-            f"{chosen.get('root_share')}, not {GROW_SHARE} and {ROOT_SHARE}); retrain it with "
+            f"code makes (grow share, root share and article words {shares}, not "
+            f"{(GROW_SHARE, ROOT_SHARE, MIN_ARTICLE_WORDS)}); retrain it with "
             "benchmarks/html/train.py --write"
         )
     decision = Decision(float(chosen["threshold"]), float(chosen["confident"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cleantext import Cleaner, replay
 from cleantext.html import parse_page
-from cleantext.html.clean import BOILERPLATE_BLOCK, html_scores
+from cleantext.html.clean import BOILERPLATE_BLOCK, NO_ARTICLE_WARNING, html_scores
 
 PARAGRAPHS = (
     "The harbour authority reopened the north quay on Tuesday after three weeks of repairs "
@@ -48,6 +48,38 @@ EXPECTED = "\n".join(("North quay reopens after repairs", *PARAGRAPHS))
 
 def test_golden_page_comes_out_as_headline_and_article() -> None:
     assert Cleaner().clean_html(PAGE) == EXPECTED
+
+
+JOBS = (
+    ("Software Engineer", "Acme Robotics", "Full-Time", "Anywhere"),
+    ("Senior Backend Developer", "Harbour Data", "Contract", "Europe"),
+    ("Frontend Engineer", "North Quay Labs", "Full-Time", "Americas"),
+    ("Site Reliability Engineer", "Lighthouse Cloud", "Full-Time", "Anywhere"),
+)
+LISTING = (
+    "<!doctype html><html><head><title>Remote jobs</title></head><body>"
+    "<nav class='main-nav'><ul><li><a href='/'>Home</a></li><li><a href='/jobs'>Jobs</a></li>"
+    "</ul></nav><h1>Remote programming jobs</h1><ul class='jobs'>"
+    + "".join(
+        f"<li><h3><a href='/j/{k}'>{title}</a></h3><p>{firm}</p><p>{kind}</p><p>{where}</p></li>"
+        for k, (title, firm, kind, where) in enumerate(JOBS)
+    )
+    + "</ul><footer><p>© 2026 Remote Jobs Board</p><a href='/privacy'>Privacy</a></footer>"
+    "<div class='cookie-banner'><p>We use cookies to improve your experience.</p></div>"
+    "</body></html>"
+)
+
+
+def test_a_page_with_no_article_keeps_its_text_outside_the_chrome_and_says_so() -> None:
+    cleaner = Cleaner()
+    result = cleaner.explain_html(LISTING)
+    assert result.text == cleaner.clean_html(LISTING)
+    assert result.text.splitlines() == [
+        "Remote programming jobs",
+        *(x for job in JOBS for x in job),
+    ]
+    assert NO_ARTICLE_WARNING in result.warnings
+    assert NO_ARTICLE_WARNING not in cleaner.explain_html(PAGE).warnings
 
 
 def test_explain_replays_from_the_block_lines_to_the_output() -> None:
