@@ -1,6 +1,6 @@
 """Which block lines of a page to keep, from the HTML line model's scores and the page's blocks.
 
-Two ideas, each measured on held-out corpora (``benchmarks/html/README.md``):
+Three ideas, each measured on held-out corpora (``benchmarks/html/README.md``):
 
 * **hysteresis**: a line next to article text needs less evidence to be article text (a short
   paragraph or a subhead between paragraphs) than the same score among boilerplate;
@@ -10,9 +10,10 @@ Two ideas, each measured on held-out corpora (``benchmarks/html/README.md``):
   stories, a live feed beside the article, a sidebar's "most read" list read like prose and
   score like it, line by line; where they stand on the page gives them away. Inside the
   container, the threshold can then be low: captions, table cells and short paragraphs of the
-  article are kept without keeping the same kinds of lines around it. The page's headline
-  often stands above the body's container; its line is kept wherever it is when its score
-  keeps it (headlines are article text);
+  article are kept without keeping the same kinds of lines around it. The ``<nav>``,
+  ``<footer>`` and ``<aside>`` elements inside the container (related links, tags, teasers)
+  count as outside it. The page's headline often stands above the body's container; its line
+  is kept wherever it is when its score keeps it (headlines are article text);
 * **no article found, keep the page**: when the decision keeps fewer than
   :attr:`Decision.min_words` words besides the headline, the page is not an article the model
   recognises (a forum thread, a listing, a product or service page, a documentation index):
@@ -58,6 +59,11 @@ CHROME_FLAGS = sum(
 )
 """Lines under these (navigation, footers, cookie and sign-up pop-ups) are left out of the
 whole page kept where no article was found."""
+
+SECTION_CHROME = FLAG_BITS["tag_nav"] | FLAG_BITS["tag_footer"] | FLAG_BITS["tag_aside"]
+"""Lines under these elements inside the article's container are not the article's: the
+related links, tag lists, share bars and teasers an article's own markup puts beside it, which
+score like captions and short paragraphs and would be kept by the container's low threshold."""
 
 _UNSPACED = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in UNSPACED_RANGES) + "]")
 
@@ -123,6 +129,23 @@ def inside(blocks: BlockLines, root: int) -> BoolArray:
     """Which lines sit in block ``root`` or under it."""
     block = np.asarray(blocks.block, dtype=np.intp)
     within: BoolArray = (block >= root) & (block < blocks.block_ends[root])
+    return within
+
+
+def in_article(blocks: BlockLines, root: int) -> BoolArray:
+    """Which lines belong to the article laid out in block ``root``: those under it, except
+    under a ``<nav>``, ``<footer>`` or ``<aside>`` of its own (:data:`SECTION_CHROME`).
+
+    >>> from cleantext.html.page import parse_page
+    >>> blocks = parse_page(
+    ...     "<article><p>Story.</p><aside><p>Teaser.</p></aside><footer>Tags</footer></article>"
+    ... ).blocks
+    >>> in_article(blocks, 1).tolist()
+    [True, False, False]
+    """
+    flags = np.fromiter(blocks.flags, dtype=np.int64, count=len(blocks.flags))
+    own_chrome = flags & SECTION_CHROME & ~blocks.block_flags[root]
+    within: BoolArray = inside(blocks, root) & (own_chrome == 0)
     return within
 
 
@@ -196,7 +219,7 @@ class Decision:
         top = headline_line(blocks, headline)
         sure = kept_lines(scores, self.confident)
         if np.count_nonzero(sure) >= MIN_CONFIDENT_LINES:
-            within = inside(blocks, article_root(blocks, sure))
+            within = in_article(blocks, article_root(blocks, sure))
             if top is not None:
                 within[top] = True
             keep &= within | (scores >= self.confident)

@@ -13,6 +13,7 @@ from cleantext.html.decision import (
     Decision,
     article_root,
     headline_line,
+    in_article,
     inside,
     kept_lines,
     outside_chrome,
@@ -74,6 +75,28 @@ def test_outside_the_article_only_confident_lines_stay_inside_weak_ones_do() -> 
     # a line outside the article that the model is sure of stays
     scores[6] = 0.85
     assert Decision(threshold=0.15, confident=0.8, min_words=0).kept(scores, blocks)[6]
+
+
+def test_the_articles_own_nav_footer_and_aside_count_as_outside_its_container() -> None:
+    blocks = parse_page(
+        "<body><article><h1>Storm closes port</h1><p>First paragraph.</p>"
+        "<p>Second paragraph.</p><figure><figcaption>The quay</figcaption></figure>"
+        "<aside><p>Read next: ferry fares rise</p></aside>"
+        "<footer><p>Tags: storm, port</p></footer></article></body>"
+    ).blocks
+    #                  Head  P1   P2   caption  aside  footer
+    scores = np.array([0.9, 0.95, 0.9, 0.2, 0.3, 0.25])
+    assert blocks.block_tags[article_root(blocks, scores >= 0.8)] == "article"
+    assert in_article(blocks, 1).tolist() == [True, True, True, True, False, False]
+    kept = Decision(threshold=0.15, confident=0.8, min_words=0).kept(scores, blocks)
+    assert kept.tolist() == [True, True, True, True, False, False]
+    # an article laid out in an <aside> of the page: its lines are its own
+    page = parse_page("<aside><p>One.</p><p>Two.</p></aside><p>Other.</p>").blocks
+    assert in_article(page, article_root(page, np.array([True, True, False]))).tolist() == [
+        True,
+        True,
+        False,
+    ]
 
 
 def test_a_page_without_confident_lines_is_decided_by_score_alone() -> None:
