@@ -19,6 +19,8 @@ text they are the normal typesetting, not damage.
 
 from __future__ import annotations
 
+import operator
+
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -219,13 +221,23 @@ def repair_unicode(lines: Sequence[str]) -> Outcome:
     return Outcome(tuple(changes))
 
 
-def strip_lines(lines: Sequence[str]) -> Outcome:
-    """Strip leading and trailing whitespace from every line (blank lines become empty).
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+"""Zero-width space, non-joiner and joiner, word joiner and byte-order mark: invisible, not
+whitespace to ``str.strip``, and the whole of some lines of scraped pages (an editor's empty
+paragraph)."""
+_STRIPPED = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _INVISIBLE
+"""Every whitespace character (none is above U+3000) and the invisible ones."""
+_strip = operator.methodcaller("strip", _STRIPPED)
 
-    >>> strip_lines(["  text \\r", "\\t"]).changes
-    (Change(first=0, last=1, lines=('text',), tag=0), Change(first=1, last=2, lines=('',), tag=0))
+
+def strip_lines(lines: Sequence[str]) -> Outcome:
+    """Strip leading and trailing whitespace and invisible characters (:data:`_INVISIBLE`) from
+    every line (blank lines become empty).
+
+    >>> strip_lines(["  text \\r", "\\t", "\\u200b"]).changes[1:]
+    (Change(first=1, last=2, lines=('',), tag=0), Change(first=2, last=3, lines=('',), tag=0))
     """
-    stripped = list(map(str.strip, lines))
+    stripped = list(map(_strip, lines))
     if stripped == lines:  # the usual case, found without a Python-level step per line
         return Outcome()
     changes = [
@@ -274,7 +286,7 @@ REPAIR_UNICODE = ActionSpec(
 NORMALIZE_WHITESPACE = ActionSpec(
     name="normalize-whitespace",
     stage=Stage.NORMALIZE,
-    summary="Strip whitespace at both ends of every line.",
+    summary="Strip whitespace and zero-width characters at both ends of every line.",
     params={},
     build=lambda p: strip_lines,
     bounded=False,
