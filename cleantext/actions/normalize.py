@@ -20,7 +20,6 @@ text they are the normal typesetting, not damage.
 from __future__ import annotations
 
 import operator
-
 import re
 import unicodedata
 from collections.abc import Sequence

@@ -53,9 +53,12 @@ MIN_ARTICLE_WORDS = 40.0
 is rarely shorter, while listings, forum threads, product pages and indexes, whose items the
 model learned from articles to drop, often leave this little (see :meth:`Decision.choose`)."""
 
-
-CHROME_FLAGS = sum(
-    FLAG_BITS[name] for name in ("tag_nav", "tag_footer", "cls_nav", "cls_footer", "cls_popup")
+PAGE_CHROME = (
+    FLAG_BITS["tag_nav"]
+    | FLAG_BITS["tag_footer"]
+    | FLAG_BITS["cls_nav"]
+    | FLAG_BITS["cls_footer"]
+    | FLAG_BITS["cls_popup"]
 )
 """Lines under these (navigation, footers, cookie and sign-up pop-ups) are left out of the
 whole page kept where no article was found."""
@@ -162,10 +165,10 @@ def holds_words(blocks: BlockLines, lines: BoolArray, skip: int | None, enough: 
 
 
 def outside_chrome(blocks: BlockLines) -> BoolArray:
-    """Which lines are outside the page's chrome (:data:`CHROME_FLAGS`); every line when all
+    """Which lines are outside the page's chrome (:data:`PAGE_CHROME`); every line when all
     of them are in it."""
     flags = np.fromiter(blocks.flags, dtype=np.int64, count=len(blocks.flags))
-    outside: BoolArray = (flags & CHROME_FLAGS) == 0
+    outside: BoolArray = (flags & PAGE_CHROME) == 0
     return outside if outside.any() else np.ones(len(outside), dtype=bool)
 
 
