@@ -202,6 +202,15 @@ def _lines_to_repair(lines: Sequence[str]) -> list[int]:
     return found
 
 
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+"""Zero-width space, non-joiner and joiner, word joiner and byte-order mark: invisible, not
+whitespace to ``str.strip``, and the whole of some lines of scraped pages (an editor's empty
+paragraph)."""
+_STRIPPED = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _INVISIBLE
+"""Every whitespace character (none is above U+3000) and the invisible ones."""
+_strip = operator.methodcaller("strip", _STRIPPED)
+
+
 def repair_unicode(lines: Sequence[str]) -> Outcome:
     """Repair mojibake, entities, control characters and odd widths, line by line.
 
@@ -215,18 +224,9 @@ def repair_unicode(lines: Sequence[str]) -> Outcome:
         line = lines[index]
         fixed = _repair(line, _MAX_REPAIR_ROUNDS)
         if fixed != line:
-            parts = tuple(part.strip() for part in fixed.split("\n"))
+            parts = tuple(map(_strip, fixed.split("\n")))
             changes.append(Change(index, index + 1, parts))
     return Outcome(tuple(changes))
-
-
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-"""Zero-width space, non-joiner and joiner, word joiner and byte-order mark: invisible, not
-whitespace to ``str.strip``, and the whole of some lines of scraped pages (an editor's empty
-paragraph)."""
-_STRIPPED = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + _INVISIBLE
-"""Every whitespace character (none is above U+3000) and the invisible ones."""
-_strip = operator.methodcaller("strip", _STRIPPED)
 
 
 def strip_lines(lines: Sequence[str]) -> Outcome:
