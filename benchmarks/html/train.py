@@ -314,6 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "is kept), to measure it; the shipped model is written with the default",
     )
     args = parser.parse_args(argv)
+    if args.write and (args.predictions or args.min_words != MIN_ARTICLE_WORDS or args.limit):
+        parser.error("--write fits the shipped model: not with --predictions, --min-words, --limit")
     started = time.time()
     score = data.load_score()
     items = {
@@ -397,8 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             b = metrics(score, part, [theirs_out[k] for k in chosen])["sh_f1"]
             print(f"  {page_type:14} {len(chosen):5} pages  {a:.4f} / {b:.4f}")
 
-        writes = args.min_words == MIN_ARTICLE_WORDS and not args.predictions
-        if args.write and not args.limit and writes:
+        if args.write:
             model = fit_model([i for c in data.CORPORA for i in items[c]], args.seed)
             meta = {
                 "features": list(FEATURE_NAMES),
