@@ -16,7 +16,9 @@ no line repeats the title, the title line itself stays, since it carries the hea
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from itertools import accumulate
 from typing import Any
 
 import regex
@@ -78,6 +80,28 @@ def _words(line: str) -> set[str]:
     return set(_WORD.findall(line.casefold()))
 
 
+def _title_words_within(folded: list[str], title: set[str]) -> list[int]:
+    """For each of the ``folded`` lines, how many ``title`` words it holds as substrings.
+
+    Each word is searched in the lines joined (a C-level scan per word, most words found in a
+    few lines) rather than in each line in turn (a Python step per word and line: a tenth of
+    a whole page's cleaning time when its cut marker stands low).
+
+    >>> _title_words_within(["rain is due", "no", "rainy"], {"rain", "due"})
+    [2, 0, 1]
+    """
+    joined = "\n".join(folded)
+    starts = [0, *accumulate(len(line) + 1 for line in folded)]
+    counts = [0] * len(folded)
+    for word in title:
+        at = joined.find(word)
+        while at >= 0:
+            line = bisect_right(starts, at) - 1
+            counts[line] += 1
+            at = joined.find(word, starts[line + 1])  # once per line: on to the next
+    return counts
+
+
 def headline_line(lines: Sequence[str], end: int) -> int | None:
     """The line in ``lines[1:end]`` that repeats the first line (the page title) best: most of
     its words are in the title, and it carries a good part of the title's words (the product
@@ -89,14 +113,15 @@ def headline_line(lines: Sequence[str], end: int) -> int | None:
     title = _words(lines[0]) if lines else set()
     if not title:
         return None
+    folded = [line.casefold() for line in lines[1:end]]
+    within = _title_words_within(folded, title)
     best, found = _HEADLINE_MIN_SCORE, None
-    for j in range(1, min(end, len(lines))):
+    for j, line in enumerate(folded, start=1):
         # The score is at most common / len(title), and every common word is a substring of
         # the folded line: lines that cannot beat the best so far are not split into words.
-        folded = lines[j].casefold()
-        if sum(word in folded for word in title) / len(title) <= best:
+        if within[j - 1] / len(title) <= best:
             continue
-        words = set(_WORD.findall(folded))
+        words = set(_WORD.findall(line))
         common = len(words & title)
         score = (common / len(words)) * (common / len(title))
         if score > best:
