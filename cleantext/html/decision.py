@@ -23,7 +23,6 @@ Three ideas, each measured on held-out corpora (``benchmarks/html/README.md``):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -31,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .blocks import BlockLines
-from .features import UNSPACED_CHARS_PER_WORD, UNSPACED_RANGES, FloatArray, headline_index
+from .features import FloatArray, headline_index, line_words
 from .vocabulary import FLAG_BITS
 
 BoolArray = npt.NDArray[np.bool_]
@@ -67,19 +66,6 @@ SECTION_CHROME = FLAG_BITS["tag_nav"] | FLAG_BITS["tag_footer"] | FLAG_BITS["tag
 """Lines under these elements inside the article's container are not the article's: the
 related links, tag lists, share bars and teasers an article's own markup puts beside it, which
 score like captions and short paragraphs and would be kept by the container's low threshold."""
-
-_UNSPACED = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in UNSPACED_RANGES) + "]")
-
-
-def words(line: str) -> float:
-    """The words of a block line as the line model counts them: between spaces, and in scripts
-    written without them, :data:`~cleantext.html.features.UNSPACED_CHARS_PER_WORD` characters
-    a word.
-
-    >>> words("Storm closes port"), words("東京都で大雨")
-    (3.0, 4.0)
-    """
-    return line.count(" ") + 1.0 + len(_UNSPACED.findall(line)) // UNSPACED_CHARS_PER_WORD
 
 
 def kept_lines(scores: FloatArray, threshold: float) -> BoolArray:
@@ -153,14 +139,15 @@ def in_article(blocks: BlockLines, root: int) -> BoolArray:
 
 
 def holds_words(blocks: BlockLines, lines: BoolArray, skip: int | None, enough: float) -> bool:
-    """Whether ``lines`` other than line ``skip`` hold at least ``enough`` :func:`words`
-    (counted until there are enough: most pages have them in their first paragraph)."""
+    """Whether ``lines`` other than line ``skip`` hold at least ``enough`` words
+    (:func:`~cleantext.html.features.line_words`; counted until there are enough: most pages
+    have them in their first paragraph)."""
     found = 0.0
     for i in np.flatnonzero(lines).tolist():
         if found >= enough:
             break
         if i != skip:
-            found += words(blocks.lines[i])
+            found += line_words(blocks.lines[i])
     return found >= enough
 
 
@@ -189,7 +176,7 @@ class Decision:
             this threshold.
         confident: lines scoring at least this find the container (:func:`article_root`), and
             outside it a line needs this score too.
-        min_words: lines kept holding fewer :func:`words` than this besides the headline mean
+        min_words: lines kept holding fewer words than this besides the headline mean
             the model found no article on the page; the page's text outside its chrome is
             kept instead (0: only when no line is kept).
     """
