@@ -162,7 +162,8 @@ class HtmlLineModel:
 @cache
 def load_html_model() -> HtmlLineModel:
     """Read the shipped ``model.npz`` (once); checks it was trained on this code's features
-    and its thresholds chosen for this code's decision (the same grow and root shares)."""
+    and its thresholds chosen for this code's decision (the same grow and root shares and
+    article words)."""
     ref = resources.files("cleantext.html").joinpath("model.npz")
     with ref.open("rb") as handle, np.load(handle, allow_pickle=False) as npz:
         data = {k: np.asarray(npz[k], dtype=np.float64) for k in npz.files if k != "meta"}
