@@ -673,13 +673,13 @@ static inline int unit_class(const Kernel *k, Py_UCS4 cp) {
     return cp < 0x10000 ? k->classes[cp] : OTHER;
 }
 
-#define FNV_OFFSET 14695981039346656037ULL
-#define FNV_PRIME 1099511628211ULL
+/* A word's hash: one multiply a UTF-16 unit (the hashes only tell a page's words apart, so
+ * any well-mixed 64-bit hash serves; a multiply a unit is the loop's longest dependency).
+ * Its low bits depend only on the units' low bits: tables index by the high bits. */
+#define HASH_START 14695981039346656037ULL
+#define HASH_FACTOR 0x9E3779B97F4A7C15ULL
 
-static inline uint64_t fnv_unit(uint64_t h, uint16_t unit) {
-    h = (h ^ (unit & 0xFF)) * FNV_PRIME;
-    return (h ^ (unit >> 8)) * FNV_PRIME;
-}
+static inline uint64_t hash_unit(uint64_t h, uint16_t unit) { return (h ^ unit) * HASH_FACTOR; }
 
 /* The loop of count_line for one storage kind; WIDE: code points may lie outside the BMP and
  * then count as two units of class OTHER (`extra` counts the second units so far). A word is a
@@ -695,9 +695,9 @@ static inline uint64_t fnv_unit(uint64_t h, uint16_t unit) {
             if (is_word(c)) {                                                                \
                 if (run == 0) {                                                              \
                     start_class = c;                                                         \
-                    hash = FNV_OFFSET;                                                       \
+                    hash = HASH_START;                                                        \
                 }                                                                            \
-                hash = fnv_unit(hash, k->fold[cp]);                                          \
+                hash = hash_unit(hash, k->fold[cp]);                                         \
                 run++;                                                                       \
                 continue;                                                                    \
             }                                                                                \
@@ -707,7 +707,7 @@ static inline uint64_t fnv_unit(uint64_t h, uint16_t unit) {
                 tokens[n_tokens++] = hash;                                                   \
                 run = 0;                                                                     \
             }                                                                                \
-            if (c == CJK) tokens[n_tokens++] = fnv_unit(FNV_OFFSET, k->fold[cp]);            \
+            if (c == CJK) tokens[n_tokens++] = hash_unit(HASH_START, k->fold[cp]);            \
             if (cp == ' ') spaces++;                                                         \
             if (c == COLON && first_colon < 0) first_colon = i + extra;                      \
             if (WIDE && cp >= 0x10000) {                                                     \
@@ -724,7 +724,7 @@ static void count_line(const Kernel *k, PyObject *line, LineCounts *lc, uint64_t
     Py_ssize_t len = PyUnicode_GET_LENGTH(line);
     Py_ssize_t run = 0, first_colon = -1, extra = 0, n_tokens = 0, spaces = 0;
     int start_class = OTHER;
-    uint64_t hash = FNV_OFFSET;
+    uint64_t hash = HASH_START;
     long long counts[N_CLASSES] = {0}, cats[8] = {0}, word_chars = 0;
     if (kind == PyUnicode_1BYTE_KIND)
         COUNT_UNITS(Py_UCS1, 0);
@@ -771,7 +771,11 @@ typedef struct {
 static int count_words(const uint64_t *tokens, const Py_ssize_t *start, Py_ssize_t n,
                        Py_ssize_t *distinct, Py_ssize_t *in_title) {
     Py_ssize_t total = start[n], size = 16;
-    while (size < 2 * total) size <<= 1;
+    int shift = 60; /* 64 - log2(size): slots are the hashes' high bits (see hash_unit) */
+    while (size < 2 * total) {
+        size <<= 1;
+        shift--;
+    }
     Word *table = PyMem_Malloc(sizeof(Word) * size);
     if (!table) {
         PyErr_NoMemory();
@@ -782,7 +786,7 @@ static int count_words(const uint64_t *tokens, const Py_ssize_t *start, Py_ssize
         distinct[i] = in_title[i] = 0;
         for (Py_ssize_t t = start[i]; t < start[i + 1]; t++) {
             uint64_t h = tokens[t];
-            Py_ssize_t s = (Py_ssize_t)(h & (uint64_t)(size - 1));
+            Py_ssize_t s = (Py_ssize_t)(h >> shift);
             while (table[s].last_line >= 0 && table[s].hash != h) s = (s + 1) & (size - 1);
             if (table[s].last_line < 0) {
                 table[s].hash = h;
