@@ -695,7 +695,7 @@ static inline uint64_t hash_unit(uint64_t h, uint16_t unit) { return (h ^ unit) 
             if (is_word(c)) {                                                                \
                 if (run == 0) {                                                              \
                     start_class = c;                                                         \
-                    hash = HASH_START;                                                        \
+                    hash = HASH_START;                                                       \
                 }                                                                            \
                 hash = hash_unit(hash, k->fold[cp]);                                         \
                 run++;                                                                       \
@@ -707,7 +707,7 @@ static inline uint64_t hash_unit(uint64_t h, uint16_t unit) { return (h ^ unit) 
                 tokens[n_tokens++] = hash;                                                   \
                 run = 0;                                                                     \
             }                                                                                \
-            if (c == CJK) tokens[n_tokens++] = hash_unit(HASH_START, k->fold[cp]);            \
+            if (c == CJK) tokens[n_tokens++] = hash_unit(HASH_START, k->fold[cp]);           \
             if (cp == ' ') spaces++;                                                         \
             if (c == COLON && first_colon < 0) first_colon = i + extra;                      \
             if (WIDE && cp >= 0x10000) {                                                     \
