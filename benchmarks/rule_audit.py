@@ -63,30 +63,33 @@ def removals(cleaner: Cleaner, text: str) -> Iterator[tuple[str, str]]:
 
 
 def audit(
-    score: ModuleType, corpora: Sequence[str], fields: Sequence[str], examples: int
+    score: ModuleType,
+    records: Sequence[tuple[str, dict[str, str]]],
+    fields: Sequence[str],
+    examples: int,
 ) -> dict[tuple[str, str, str], Tally]:
-    """Tallies per ``(corpus, field, rule)``."""
+    """Tallies per ``(corpus, field, rule)`` of ``(corpus, record)`` pairs; ``score`` is the
+    scorer (its ``TOKEN_RE`` and ``gold_text``)."""
     words = score.TOKEN_RE
     tallies: dict[tuple[str, str, str], Tally] = defaultdict(Tally)
     for name in fields:
         cleaner = Cleaner(input_kind=KIND_OF_FIELD[name])
-        for corpus in corpora:
-            for record in read_records(corpus):
-                gold = " ".join(words.findall(score.gold_text(record, GOLD_FIELDS)))
-                for rule, removed in removals(cleaner, record.get(name) or ""):
-                    found = words.findall(removed)
-                    if not found:
-                        continue
-                    joined = " ".join(found)
-                    tally = tallies[(corpus, name, rule)]
-                    if len(joined) >= MIN_CHARS and joined in gold:
-                        tally.gold_edits += 1
-                        tally.gold_tokens += len(found)
-                        if len(tally.examples) < examples:
-                            tally.examples.append(" ".join(removed.split())[:120])
-                    else:
-                        tally.other_edits += 1
-                        tally.other_tokens += len(found)
+        for corpus, record in records:
+            gold = " ".join(words.findall(score.gold_text(record, GOLD_FIELDS)))
+            for rule, removed in removals(cleaner, record.get(name) or ""):
+                found = words.findall(removed)
+                if not found:
+                    continue
+                joined = " ".join(found)
+                tally = tallies[(corpus, name, rule)]
+                if len(joined) >= MIN_CHARS and joined in gold:
+                    tally.gold_edits += 1
+                    tally.gold_tokens += len(found)
+                    if len(tally.examples) < examples:
+                        tally.examples.append(" ".join(removed.split())[:120])
+                else:
+                    tally.other_edits += 1
+                    tally.other_tokens += len(found)
     return tallies
 
 
@@ -100,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--examples", type=int, default=3, help="gold removals shown per rule")
     args = ap.parse_args(argv)
     fields = list(KIND_OF_FIELD) if args.field == "both" else [args.field]
-    tallies = audit(load_score(), args.corpora.split(","), fields, args.examples)
+    records = [(c, r) for c in args.corpora.split(",") for r in read_records(c)]
+    tallies = audit(load_score(), records, fields, args.examples)
     rows = sorted(
         ((key, t) for key, t in tallies.items() if key[2].startswith(args.rule)),
         key=lambda row: (-row[1].gold_tokens, -row[1].other_tokens),
