@@ -121,6 +121,11 @@ def inside(blocks: BlockLines, root: int) -> BoolArray:
     return within
 
 
+def line_flags(blocks: BlockLines) -> npt.NDArray[np.int64]:
+    """The flag bits of each line (its block's and its inline elements'), as an array."""
+    return np.fromiter(blocks.flags, dtype=np.int64, count=len(blocks.flags))
+
+
 def in_article(blocks: BlockLines, root: int) -> BoolArray:
     """Which lines belong to the article laid out in block ``root``: those under it, except
     under a ``<nav>``, ``<footer>`` or ``<aside>`` of its own (:data:`SECTION_CHROME`).
@@ -132,8 +137,7 @@ def in_article(blocks: BlockLines, root: int) -> BoolArray:
     >>> in_article(blocks, 1).tolist()
     [True, False, False]
     """
-    flags = np.fromiter(blocks.flags, dtype=np.int64, count=len(blocks.flags))
-    own_chrome = flags & SECTION_CHROME & ~blocks.block_flags[root]
+    own_chrome = line_flags(blocks) & SECTION_CHROME & ~blocks.block_flags[root]
     within: BoolArray = inside(blocks, root) & (own_chrome == 0)
     return within
 
@@ -154,8 +158,7 @@ def holds_words(blocks: BlockLines, lines: BoolArray, skip: int | None, enough: 
 def outside_chrome(blocks: BlockLines) -> BoolArray:
     """Which lines are outside the page's chrome (:data:`PAGE_CHROME`); every line when all
     of them are in it."""
-    flags = np.fromiter(blocks.flags, dtype=np.int64, count=len(blocks.flags))
-    outside: BoolArray = (flags & PAGE_CHROME) == 0
+    outside: BoolArray = (line_flags(blocks) & PAGE_CHROME) == 0
     return outside if outside.any() else np.ones(len(outside), dtype=bool)
 
 
