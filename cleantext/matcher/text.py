@@ -60,6 +60,17 @@ class Lines(list[str]):
     _encoded: bytes
     _text: str
 
+    @classmethod
+    def split(cls, text: str) -> Lines:
+        """The lines of ``text``, which is their joined text already (not joined again).
+
+        >>> joined(Lines.split("a\\nb")) == "a\\nb"
+        True
+        """
+        lines = cls(text.split("\n"))
+        lines._text = text
+        return lines
+
 
 _UNENCODABLE = b"\x00unencodable"  # a marker object, compared by identity
 

@@ -16,7 +16,7 @@ from ..actions.shape import ends_sentence, word_count
 from ..detect import SiteDetector, checked_url
 from ..document import Cleaned, is_missing
 from ..errors import ConfigError
-from ..matcher import Lines
+from ..matcher import Lines, joined
 from ..options import CleanOptions
 from ..rules import RuleLibrary
 from .plan import PlanStep
@@ -100,7 +100,7 @@ class Cleaner:
 
     def _pass(self, text: str, url: str | None, explain: bool) -> Passed:
         """One pass of every step of the plan over ``text``."""
-        run = DocumentRun(Lines(text.split("\n")), explain, joint=self.planner.joint_scan())
+        run = DocumentRun(Lines.split(text), explain, joint=self.planner.joint_scan())
         for plan_step in self._normalize:
             run.step(plan_step)
         normalized, normalize_edits = run.lines, len(run.edits)
@@ -148,7 +148,7 @@ class Cleaner:
         is missing (``None``, ``NaN``) or cannot be parsed means no URL.
         """
         run, _ = self._run(text, url, explain=False)
-        return "\n".join(run.lines)
+        return joined(run.lines)
 
     def explain(self, text: str, *, url: str | None = None, edits: bool = True) -> Cleaned:
         """Clean ``text`` and say how: the edits, found metadata, rule sets applied, warnings.
@@ -157,7 +157,7 @@ class Cleaner:
         """
         run, set_ids = self._run(text, url, explain=edits)
         return Cleaned(
-            "\n".join(run.lines), tuple(run.edits), run.metadata, set_ids, tuple(run.warnings)
+            joined(run.lines), tuple(run.edits), run.metadata, set_ids, tuple(run.warnings)
         )
 
     def with_options(self, **overrides: Any) -> Cleaner:

@@ -123,10 +123,10 @@ class DocumentRun:
 
 def run_steps(text: str, steps: Sequence[PlanStep], *, explain: bool = True) -> Cleaned:
     """Run ``steps`` on ``text`` outside a :class:`Cleaner` (used to test one rule alone)."""
-    run = DocumentRun(Lines(text.split("\n")), explain)
+    run = DocumentRun(Lines.split(text), explain)
     for plan_step in steps:
         run.step(plan_step)
-    return Cleaned("\n".join(run.lines), tuple(run.edits), run.metadata, (), tuple(run.warnings))
+    return Cleaned(joined(run.lines), tuple(run.edits), run.metadata, (), tuple(run.warnings))
 
 
 def acts_again(run: DocumentRun) -> bool:
@@ -165,9 +165,9 @@ def settled(
     run, set_ids = one_pass(text, url, explain)
     passes = 1
     while run.recheck and passes < MAX_PASSES and acts_again(run):
-        output = "\n".join(run.lines)
+        output = joined(run.lines)
         again, set_ids = one_pass(output, url, explain)
-        if "\n".join(again.lines) == output:
+        if joined(again.lines) == output:
             break
         again.edits[:0] = run.edits
         again.metadata = {**again.metadata, **run.metadata}
