@@ -68,9 +68,11 @@ class DocumentRun:
             changes = self.within_bounds(plan_step, changes)
             if not changes and len(plan_step.names) == 1:
                 return  # the rule is not applied to this document at all
-        for key, value in outcome.metadata.items():
-            self.metadata.setdefault(key, value)
-        self.warnings.extend(outcome.warnings)
+        if outcome.metadata:
+            for key, value in outcome.metadata.items():
+                self.metadata.setdefault(key, value)
+        if outcome.warnings:
+            self.warnings.extend(outcome.warnings)
         if outcome.unsettled:
             self.recheck.append(again or plan_step.run)
         if changes:
