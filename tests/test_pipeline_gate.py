@@ -64,6 +64,18 @@ def test_generic_line_rules_are_gated_as_one_step() -> None:
     assert site_lines.gate is None
 
 
+def test_generic_line_rules_are_gated_for_extracted_text_only() -> None:
+    """Whole pages (and texts of either kind) nearly always have a line the generic line rules
+    take, so the gate would only slow the joint scan down there (see ``build_plan``)."""
+
+    def lines_step(input_kind: str):  # type: ignore[no-untyped-def]
+        _, steps = Cleaner(input_kind=input_kind).planner.plan(())
+        return next(s for s in steps if getattr(s, "stage", None) is Stage.LINES)
+
+    assert lines_step("article").gate is not None
+    assert lines_step("page").gate is None and lines_step("auto").gate is None
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(PADDED, max_size=14))
 def test_gated_plan_equals_ungated(lines: list[str]) -> None:
@@ -92,7 +104,7 @@ def test_joint_scan_answers_like_the_gates_and_the_markers(lines: list[str]) -> 
 
 
 def test_cleaner_uses_one_scan_for_the_gates_and_detection() -> None:
-    cleaner = Cleaner(classifier=False)
+    cleaner = Cleaner(classifier=False, input_kind="article")  # the line rules gated
     cleaner.clean("\n".join(SEED_LINES[:40]))
     joint = cleaner.planner.joint_scan()
     assert isinstance(joint, JointScan)
@@ -100,15 +112,24 @@ def test_cleaner_uses_one_scan_for_the_gates_and_detection() -> None:
     assert joint.gates == (NORMALIZE_GATE, GENERIC_GATE)
 
 
+CLEANERS = {kind: Cleaner(classifier=False, input_kind=kind) for kind in ("article", "auto")}
+
+
 @settings(max_examples=100, deadline=None)
-@given(st.lists(PADDED, max_size=10), st.sampled_from([None, "https://www.pressreader.com/x"]))
-def test_cleaner_with_joint_scan_equals_plain_steps(lines: list[str], url: str | None) -> None:
+@given(
+    st.lists(PADDED, max_size=10),
+    st.sampled_from([None, "https://www.pressreader.com/x"]),
+    st.sampled_from(["article", "auto"]),  # the line rules gated or not
+)
+def test_cleaner_with_joint_scan_equals_plain_steps(
+    lines: list[str], url: str | None, input_kind: str
+) -> None:
     """The whole cleaner (joint scan seeding the gates) against its plans run ungated.
 
     The cleaner cleans its output again while a footer marker was passed over (at most
     MAX_PASSES passes); the plain run repeats its pass until nothing changes.
     """
-    cleaner = Cleaner(classifier=False)
+    cleaner = CLEANERS[input_kind]
     text = "\n".join(lines)
     plain = text
     for _ in range(MAX_PASSES):

@@ -58,6 +58,8 @@ class Planner:
         )
         #: the ``normalize`` stage: generic sets only, before detection
         self.normalize = build_plan(self._generic, [Stage.NORMALIZE], self._skip)
+        #: the input is known to be extracted text: the generic line rules are gated
+        self._article_text = options.whole_page is False
         builtin: list[DocumentStep] = []
         if options.drop_lines:
             builtin.append(MinedLinesStep(options.drop_lines))
@@ -84,7 +86,9 @@ class Planner:
                 *(sets[s] for s in site_ids if sets[s].always),
             ]
             stages = [s for s in Stage if s is not Stage.NORMALIZE]
-            steps: tuple[PlanItem, ...] = build_plan(ordered, stages, self._skip)
+            steps: tuple[PlanItem, ...] = build_plan(
+                ordered, stages, self._skip, gate_lines=self._article_text
+            )
             if self.builtin:  # each after the rules of its stage
                 steps = tuple(sorted((*steps, *self.builtin), key=lambda step: step.stage))
             plan = (tuple(s.id for s in ordered), steps)
