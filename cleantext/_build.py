@@ -30,6 +30,7 @@ STAMP_MACRO = "CLEANTEXT_BUILD_STAMP"
 
 MIRRORED_SOURCES: dict[str, tuple[str, ...]] = {
     "cleantext.classify._kernel": (
+        "classify/__init__.py",
         "classify/features.py",
         "classify/model.py",
         "classify/decide.py",

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleantext import classify
 from cleantext.classify import _model
 from cleantext.classify.decide import (
     Policy,
@@ -138,6 +139,54 @@ def test_kernel_matches_numpy_on_any_text(lines: list[str], lines_before: int | 
     assert_same(lines, lines_before=lines_before)
 
 
+def python_runs(
+    lines: list[str], whole_page: bool | None, lines_before: int | None, max_rounds: int
+) -> tuple[list[tuple[int, int]], bool, bool]:
+    """What ``kernel.runs`` answers, from the fixpoint written in Python (``_rounds``, each
+    look a ``kernel.decide``)."""
+    saved, classify.MAX_ROUNDS = classify.MAX_ROUNDS, max_rounds
+    try:
+        dropped, rounds, settled = classify._rounds(lines, whole_page, lines_before, scores=False)
+    finally:
+        classify.MAX_ROUNDS = saved
+    runs: list[tuple[int, int]] = []
+    for i in dropped:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs, bool(rounds) and rounds[0].conservative, settled
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", *PAGE]) | line_text, max_size=40),
+    st.sampled_from([None, True, False]),
+    st.none() | st.integers(0, 90),
+    st.integers(1, 4),
+)
+def test_compiled_fixpoint_matches_the_python_one(
+    lines: list[str],
+    whole_page: bool | None,
+    lines_before: int | None,
+    max_rounds: int,
+) -> None:
+    """``kernel.runs`` (what ``boilerplate_runs`` calls) looks again at the kept lines as
+    ``_rounds`` does: the same runs, valve and settling, blank lines never dropped."""
+    assert MODEL.kernel.runs(lines, whole_page, lines_before, max_rounds) == python_runs(
+        lines, whole_page, lines_before, max_rounds
+    )
+
+
+def test_compiled_fixpoint_on_a_page_with_blank_lines() -> None:
+    page = [*PAGE, "", *PAGE[:3]]
+    runs, conservative, settled = MODEL.kernel.runs(page, True, None, 32)
+    assert (runs, conservative, settled) == python_runs(page, True, None, 32)
+    assert runs and all(page[i] for first, end in runs for i in range(first, end))
+    assert MODEL.kernel.runs([], None, None, 3) == ([], False, True)
+    assert MODEL.kernel.runs(["", ""], True, None, 3) == ([], False, True)
+
+
 def test_decide_scores_extracted_text_when_its_policy_can_cut_edges() -> None:
     """Under a policy with an edge threshold, extracted text can lose lines: ``decide``
     without scores wanted still scores it, and decides as the numpy reference does."""
@@ -206,6 +255,8 @@ def test_kernel_rejects_bad_input_clearly() -> None:
         MODEL.kernel.keep(np.ones(2), np.ones(3), True, -1)
     with pytest.raises(ValueError, match="lines_before"):
         MODEL.kernel.decide(["a"], None, -3, np.empty(1))
+    with pytest.raises(TypeError, match="line 1: expected a str"):
+        MODEL.kernel.runs(["fine", None], True, None, 3)
 
 
 def test_kernel_refuses_a_layout_it_does_not_know() -> None:

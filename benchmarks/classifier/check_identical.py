@@ -3,10 +3,11 @@
     python benchmarks/classifier/check_identical.py                 # reference: branch main
     python benchmarks/classifier/check_identical.py --ref /work/main
 
-Runs :func:`cleantext.classify.classify_lines` from both checkouts (the reference in a
-subprocess with its own ``sys.path``) on every page of the corpus, both fields, with
-``whole_page`` detected, forced True and forced False, and compares the keep mask, the
-``conservative`` flag and the detected kind. Besides whole documents it also feeds a few
+Runs :func:`cleantext.classify.classify_lines` and :func:`~cleantext.classify.boilerplate_runs`
+(what the pipeline calls) from both checkouts (the reference in a subprocess with its own
+``sys.path``) on every page of the corpus, both fields, with ``whole_page`` detected, forced
+True and forced False, and compares the keep mask, the ``conservative`` flag, the detected kind
+and the runs dropped. Besides whole documents it also feeds a few
 slices of every page (first/second half, every other line), which moves lines across the
 edges the extracted-text policy looks at. Prints the largest probability difference (float
 rounding) and how close the closest score came to a threshold. Exit status 1 on any difference.
@@ -30,13 +31,14 @@ ROOT = Path(__file__).resolve().parents[2]
 _RUN = """
 import pickle, sys
 sys.path.insert(0, sys.argv[1])
-from cleantext.classify import classify_lines
+from cleantext.classify import boilerplate_runs, classify_lines
 docs = pickle.load(sys.stdin.buffer)
 out = []
 for lines in docs:
     for mode in (None, True, False):
         v = classify_lines(lines, whole_page=mode)
-        out.append((v.keep, v.conservative, v.whole_page, v.scores))
+        runs = tuple(boilerplate_runs(lines, whole_page=mode))
+        out.append((v.keep, v.conservative, v.whole_page, runs, v.scores))
 pickle.dump(out, sys.stdout.buffer)
 """
 
@@ -96,11 +98,11 @@ def main() -> int:
     max_diff = 0.0
     margin = float("inf")
     for i, (a, b) in enumerate(zip(ref, new, strict=True)):
-        if a[:3] != b[:3]:
+        if a[:4] != b[:4]:
             bad += 1
             if bad <= 10:
                 print(f"differs: document {i // 3} whole_page={(None, True, False)[i % 3]}")
-        sa, sb = np.array(a[3]), np.array(b[3])
+        sa, sb = np.array(a[4]), np.array(b[4])
         if sa.size:
             max_diff = max(max_diff, float(np.abs(sa - sb).max()))
             margin = min(margin, float(np.abs(sa[:, None] - thresholds).min()))

@@ -1456,6 +1456,49 @@ PyDoc_STRVAR(decide_doc,
              "new cleaning of these lines would see). out None: the scores are not wanted,\n"
              "and text of a kind that cannot lose a line under the policy is not scored.");
 
+/* What one look at the lines decided (see decide_lines). */
+enum { DECIDED, VALVE, NOT_SCORED };
+
+/* One look at the n lines (non-empty str): scores into p (as predict_into: `wanted` or
+ * scratch), the policy of the kind of text (decide.keep_mask) into keep and how many lines it
+ * drops into *dropped; *whole_page < 0 asks the page detector (told lines_before, < 0: not
+ * known), which sets it, and *fresh to its answer had no line been removed before. Returns
+ * DECIDED, VALVE (the safety valve fired: every line is kept), NOT_SCORED (a kind that cannot
+ * lose a line: every line is kept), or -1 with an error set. */
+static int decide_lines(Kernel *self, PyObject *lines, Py_ssize_t n, int *whole_page,
+                        Py_ssize_t lines_before, double *p, int wanted, int *fresh,
+                        unsigned char *keep, double *length, Py_ssize_t *dropped) {
+    int asked = *whole_page;
+    *fresh = *whole_page;
+    *dropped = 0;
+    Py_ssize_t headline = -1;
+    int scored =
+        predict_into(self, lines, n, whole_page, lines_before, p, wanted, fresh, &headline);
+    if (scored < 0) return -1;
+    if (asked >= 0) *fresh = *whole_page;
+    if (scored == 1) return NOT_SCORED;
+    double total = 0.0, kept = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) total += length[i] = (double)PyUnicode_GET_LENGTH(
+                                                  PyList_GET_ITEM(lines, i));
+    if (*whole_page)
+        page_keep(self, p, length, n, headline, keep);
+    else
+        article_keep(self, p, n, keep);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (keep[i])
+            kept += length[i];
+        else
+            ++*dropped;
+    }
+    double min_share = *whole_page ? self->min_share_page : self->min_share_article;
+    if (*dropped && (*dropped == n || kept / total < min_share)) {
+        memset(keep, 1, n);
+        *dropped = 0;
+        return VALVE;
+    }
+    return DECIDED;
+}
+
 static PyObject *kernel_decide(Kernel *self, PyObject *args) {
     PyObject *lines, *out, *page_obj, *before_obj;
     Py_ssize_t n, lines_before = -1;
@@ -1486,37 +1529,16 @@ static PyObject *kernel_decide(Kernel *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    int asked = whole_page, fresh = whole_page;
-    Py_ssize_t headline = -1;
-    int scored = predict_into(self, lines, n, &whole_page, lines_before, p, wanted, &fresh,
-                              &headline);
-    if (scored < 0) goto done;
-    if (asked >= 0) fresh = whole_page;
-    if (scored == 1) { /* not scored: nothing can go */
-        result = Py_BuildValue("(NOO)", PyList_New(0), whole_page ? Py_True : Py_False,
-                               fresh ? Py_True : Py_False);
-        goto done;
-    }
-    double total = 0.0, kept = 0.0;
-    for (Py_ssize_t i = 0; i < n; i++) total += length[i] = (double)PyUnicode_GET_LENGTH(
-                                                  PyList_GET_ITEM(lines, i));
-    if (whole_page)
-        page_keep(self, p, length, n, headline, keep);
-    else
-        article_keep(self, p, n, keep);
-    Py_ssize_t dropped = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (keep[i])
-            kept += length[i];
-        else
-            dropped++;
-    }
-    double min_share = whole_page ? self->min_share_page : self->min_share_article;
-    if (dropped && (dropped == n || kept / total < min_share)) {
+    int fresh;
+    Py_ssize_t dropped;
+    int decided = decide_lines(self, lines, n, &whole_page, lines_before, p, wanted, &fresh, keep,
+                               length, &dropped);
+    if (decided < 0) goto done;
+    if (decided == VALVE) {
         drop = Py_NewRef(Py_None);
     } else {
         drop = PyList_New(dropped);
-        for (Py_ssize_t i = 0, at = 0; drop && i < n; i++) {
+        for (Py_ssize_t i = 0, at = 0; drop && at < dropped; i++) {
             if (keep[i]) continue;
             PyObject *position = PyLong_FromSsize_t(i);
             if (!position) {
@@ -1536,6 +1558,109 @@ done:
         PyBuffer_Release(&view);
     else
         PyMem_Free(p);
+    return result;
+}
+
+/* The ranges [first, end) of the flagged entries of `flags` (n bytes), as a list of tuples. */
+static PyObject *flagged_ranges(const unsigned char *flags, Py_ssize_t n) {
+    PyObject *ranges = PyList_New(0);
+    for (Py_ssize_t i = 0; ranges && i < n;) {
+        if (!flags[i]) {
+            i++;
+            continue;
+        }
+        Py_ssize_t first = i;
+        while (i < n && flags[i]) i++;
+        PyObject *range = Py_BuildValue("(nn)", first, i);
+        if (!range || PyList_Append(ranges, range) < 0) Py_CLEAR(ranges);
+        Py_XDECREF(range);
+    }
+    return ranges;
+}
+
+PyDoc_STRVAR(runs_doc,
+             "runs(lines, whole_page, lines_before, max_rounds)\n--\n\n"
+             "classify.boilerplate_runs: look at the non-empty lines of lines (all of a\n"
+             "document's lines, blank ones \"\"), then again at those kept, as _rounds does,\n"
+             "until a look drops nothing or max_rounds looks were taken. Returns (runs,\n"
+             "conservative, settled): the ranges [first, end) of the lines dropped, whether\n"
+             "the valve fired in the first look, whether the looks settled.");
+
+static PyObject *kernel_runs(Kernel *self, PyObject *args) {
+    PyObject *lines, *page_obj, *before_obj;
+    Py_ssize_t total, max_rounds, before = -1;
+    if (!PyArg_ParseTuple(args, "OOOn:runs", &lines, &page_obj, &before_obj, &max_rounds) ||
+        !check_lines(lines, &total))
+        return NULL;
+    int given = -1;
+    if (page_obj != Py_None && (given = PyObject_IsTrue(page_obj)) < 0) return NULL;
+    if (before_obj != Py_None && (before = PyLong_AsSsize_t(before_obj)) < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "lines_before: expected None or a count");
+        return NULL;
+    }
+    /* index[k]: the position in `lines` of the k-th line still looked at */
+    Py_ssize_t *index = PyMem_Malloc(sizeof(Py_ssize_t) * (total + 1));
+    unsigned char *dropped = PyMem_Calloc(total + 1, 1), *keep = PyMem_Malloc(total + 1);
+    double *p = PyMem_Malloc(sizeof(double) * (total + 1));
+    double *length = PyMem_Malloc(sizeof(double) * (total + 1));
+    PyObject *current = NULL, *runs = NULL, *result = NULL;
+    if (!index || !dropped || !keep || !p || !length) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = 0; i < total; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyUnicode_Check(line)) {
+            PyErr_Format(PyExc_TypeError, "line %zd: expected a str", i);
+            goto done;
+        }
+        if (PyUnicode_GET_LENGTH(line)) index[n++] = i;
+    }
+    int conservative = 0, settled = 1;
+    for (Py_ssize_t looks = 0; n > 0; looks++) {
+        if (looks == max_rounds) {
+            settled = 0;
+            break;
+        }
+        Py_XSETREF(current, PyList_New(n));
+        if (!current) goto done;
+        for (Py_ssize_t k = 0; k < n; k++)
+            PyList_SET_ITEM(current, k, Py_NewRef(PyList_GET_ITEM(lines, index[k])));
+        int whole_page = given, fresh;
+        Py_ssize_t drops;
+        int decided = decide_lines(self, current, n, &whole_page, before, p, 0, &fresh, keep,
+                                   length, &drops);
+        if (decided < 0) goto done;
+        if (looks == 0) conservative = decided == VALVE;
+        if (drops == 0) {
+            /* A new cleaning of the kept lines counts them as the lines before the rules:
+             * when that makes the detector read them as the other kind, look again. */
+            if (given >= 0 || before == n || fresh == whole_page) break;
+            before = n;
+            continue;
+        }
+        Py_ssize_t kept = 0;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            if (keep[k])
+                index[kept++] = index[k];
+            else
+                dropped[index[k]] = 1;
+        }
+        n = before = kept;
+    }
+    runs = flagged_ranges(dropped, total);
+    if (runs)
+        result = Py_BuildValue("(NOO)", runs, conservative ? Py_True : Py_False,
+                               settled ? Py_True : Py_False);
+done:
+    Py_XDECREF(current);
+    PyMem_Free(index);
+    PyMem_Free(dropped);
+    PyMem_Free(keep);
+    PyMem_Free(p);
+    PyMem_Free(length);
     return result;
 }
 
@@ -1569,6 +1694,7 @@ static PyObject *kernel_kind_features(Kernel *self, PyObject *args) {
 
 static PyMethodDef kernel_methods[] = {
     {"decide", (PyCFunction)kernel_decide, METH_VARARGS, decide_doc},
+    {"runs", (PyCFunction)kernel_runs, METH_VARARGS, runs_doc},
     {"kind_features", (PyCFunction)kernel_kind_features, METH_VARARGS, kind_features_doc},
     {"keep", (PyCFunction)kernel_keep, METH_VARARGS, keep_doc},
     {"features", (PyCFunction)kernel_features, METH_VARARGS, features_doc},
