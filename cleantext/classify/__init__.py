@@ -11,7 +11,8 @@ ran. The same function serves two inputs:
 :func:`looks_like_whole_page` decides which of the two applies unless the caller says so.
 Features are described in :mod:`cleantext.classify.features`, the model in
 :mod:`cleantext.classify.model`; ``benchmarks/classifier/`` trains and validates it. At run time
-both usually run in the compiled kernel ``_kernel.c``, which mirrors them.
+both usually run in the compiled kernel ``_kernel.c``, which mirrors them (and, for
+:func:`boilerplate_runs`, the looks of :func:`_rounds`).
 
 A decision is a fixpoint: once lines are removed the page looks different (the remaining
 lines have other neighbours, ranks and a new first line), so the classifier looks again at what
