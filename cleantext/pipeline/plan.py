@@ -104,7 +104,8 @@ def build_plan(
     menus. Without the gate, dev's whole pages take 0.95 of the time, its extracted text read
     as such 1.07 (the two cleaners taking turns in one process), so the cleaner gates it only
     when told the input is extracted text. (Choosing per document, by its lines' mean length,
-    was slower on both: 0.98 and 1.02; two joint scans in use slow each other down.)
+    did worse than the better choice on both, 0.98 and 1.02: two joint scans in use slow each
+    other down.)
     """
     steps: list[PlanStep] = []
     rules_of: list[Rule] = []  # the rule behind each step's first change tag, for the gates
