@@ -279,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
         default="auto",
         help="as cleantext clean's option: auto reads each corpus's kind from its first documents",
     )
+    ap.add_argument(
+        "--by-type",
+        action="store_true",
+        help="also a row per page type, in corpora that name them (WCXB: article, forum, ...)",
+    )
     a = ap.parse_args(argv)
     a.folds.mkdir(parents=True, exist_ok=True)
     score = load_score()
@@ -308,15 +313,13 @@ def main(argv: list[str] | None = None) -> int:
                     records, field, model_for, a.twice, a.input_kind
                 )
                 gold = [score.gold_text(r, ["gold_title", "gold"]) for r in records]
-                got = score.token_metrics(
-                    [score.tp_fp_fn(g, t) for g, t in zip(gold, texts, strict=True)]
-                )
-                given = score.token_metrics(
-                    [
-                        score.tp_fp_fn(g, r.get(field) or "")
-                        for g, r in zip(gold, records, strict=True)
-                    ]
-                )
+                got_counts = [score.tp_fp_fn(g, t) for g, t in zip(gold, texts, strict=True)]
+                given_counts = [
+                    score.tp_fp_fn(g, r.get(field) or "")
+                    for g, r in zip(gold, records, strict=True)
+                ]
+                got = score.token_metrics(got_counts)
+                given = score.token_metrics(given_counts)
                 results.append(
                     {
                         "scheme": scheme,
@@ -330,11 +333,36 @@ def main(argv: list[str] | None = None) -> int:
                     }
                 )
                 print_row(results[-1])
+                if a.by_type:
+                    types = [r.get("page_type") or "" for r in records]
+                    results[-1]["by_type"] = by_type(score, types, given_counts, got_counts)
     saved.write_text(json.dumps(policies, indent=1))
     if a.json:
         a.json.write_text(json.dumps(results, indent=1))
     print(f"policy for shipping: {policies.get('all')}  ({time.perf_counter() - t0:.0f} s)")
     return 0
+
+
+def by_type(
+    score: Any, types: Sequence[str], given: Sequence[Any], got: Sequence[Any]
+) -> dict[str, dict[str, Any]]:
+    """The input's and cleantext's token metrics per page type (printed): where a corpus
+    names its pages' types, the mean over all of them can hide one type's loss."""
+    rows: dict[str, dict[str, Any]] = {}
+    if len(set(types)) < 2:
+        return rows
+    for kind in sorted(set(types), key=lambda t: -types.count(t)):
+        chosen = [i for i, t in enumerate(types) if t == kind]
+        mine = score.token_metrics([got[i] for i in chosen])
+        theirs = score.token_metrics([given[i] for i in chosen])
+        rows[kind] = {"pages": len(chosen), "input": theirs, "cleantext": mine}
+        print(
+            f"{'':36s}{kind or '(none)':14s} {len(chosen):5d} pages  as is "
+            f"{theirs['sh_f1']:.3f}  cleantext {mine['sh_f1']:.3f} "
+            f"({mine['sh_precision']:.3f}/{mine['sh_recall']:.3f})",
+            flush=True,
+        )
+    return rows
 
 
 def print_row(row: dict[str, Any]) -> None:
