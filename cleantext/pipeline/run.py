@@ -43,6 +43,9 @@ class DocumentRun:
     recheck: list[Step] = field(default_factory=list)
     #: the steps that judged the lines so far in this pass (the classifier, repair steps)
     judges: list[Step] = field(default_factory=list)
+    #: the whole-line rule steps run so far in this pass: a line a repair step joins is
+    #: new to them (see :meth:`repaired`)
+    line_steps: list[Step] = field(default_factory=list)
 
     def step(self, plan_step: PlanStep, again: Step | None = None) -> None:
         """Apply ``plan_step``; ``again`` is how to run it on this pass's output, for a step
@@ -51,6 +54,8 @@ class DocumentRun:
         judges = len(self.judges)  # a repair step's changes concern those before it
         if again is not None or plan_step.stage is Stage.REPAIR:
             self.judges.append(again or plan_step.run)
+        elif plan_step.stage is Stage.LINES:
+            self.line_steps.append(plan_step.run)
         if plan_step.gate is not None:
             gate, index, strips = plan_step.gate
             found = self.possible.get(gate)
@@ -80,10 +85,25 @@ class DocumentRun:
             # line a repair step joins or drops after them changes what they would judge.
             if plan_step.stage is Stage.REPAIR:
                 self.recheck.extend(self.judges[:judges])
+                self.repaired(changes)
             if self.explain:
                 self.edits.extend(edits_for(self.lines, changes, plan_step.names))
             self.lines = apply_changes(self.lines, changes)
             self.possible.clear()
+
+    def repaired(self, changes: Sequence[Change]) -> None:
+        """Recheck the whole-line rule steps on the output when a line a repair step made
+        (two halves of a sentence joined) is one they would act on: "Subscribe to our" and
+        "newsletter today!" each escape the newsletter rule, joined they do not. Only the
+        new lines are tried here, so the full step runs again only when it may act."""
+        made = [line for change in changes for line in change.lines if line]
+        for step in self.line_steps if made else ():
+            try:
+                probe = step(made)
+            except TimeoutError:  # out of time: the next pass leaves the rule out too
+                continue
+            if probe.changes or probe.unsettled:  # a line to drop, or a marker to weigh
+                self.recheck.append(step)
 
     def within_bounds(self, plan_step: PlanStep, changes: Sequence[Change]) -> Sequence[Change]:
         """``changes`` without those of rules over their removal bound (see
