@@ -257,6 +257,8 @@ def test_kernel_rejects_bad_input_clearly() -> None:
         MODEL.kernel.decide(["a"], None, -3, np.empty(1))
     with pytest.raises(TypeError, match="line 1: expected a str"):
         MODEL.kernel.runs(["fine", None], True, None, 3)
+    with pytest.raises(ValueError, match="lines_before"):
+        MODEL.kernel.kind_features(["a"], -3)
 
 
 def test_kernel_refuses_a_layout_it_does_not_know() -> None:

@@ -1499,19 +1499,31 @@ static int decide_lines(Kernel *self, PyObject *lines, Py_ssize_t n, int *whole_
     return DECIDED;
 }
 
+/* `whole_page` as the methods take it: None (-1: ask the page detector) or a truth value;
+ * -1 with an error set. */
+static int parse_whole_page(PyObject *obj, int *whole_page) {
+    *whole_page = -1;
+    return obj == Py_None || (*whole_page = PyObject_IsTrue(obj)) >= 0 ? 0 : -1;
+}
+
+/* `lines_before` as the methods take it: None (-1: not known) or a count; -1 with an error
+ * set. */
+static int parse_lines_before(PyObject *obj, Py_ssize_t *lines_before) {
+    *lines_before = -1;
+    if (obj == Py_None || (*lines_before = PyLong_AsSsize_t(obj)) >= 0) return 0;
+    if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_ValueError, "lines_before: expected None or a count");
+    return -1;
+}
+
 static PyObject *kernel_decide(Kernel *self, PyObject *args) {
     PyObject *lines, *out, *page_obj, *before_obj;
-    Py_ssize_t n, lines_before = -1;
+    Py_ssize_t n, lines_before;
+    int whole_page;
     if (!PyArg_ParseTuple(args, "OOOO:decide", &lines, &page_obj, &before_obj, &out) ||
-        !check_lines(lines, &n))
+        !check_lines(lines, &n) || parse_whole_page(page_obj, &whole_page) < 0 ||
+        parse_lines_before(before_obj, &lines_before) < 0)
         return NULL;
-    int whole_page = -1;
-    if (page_obj != Py_None && (whole_page = PyObject_IsTrue(page_obj)) < 0) return NULL;
-    if (before_obj != Py_None && (lines_before = PyLong_AsSsize_t(before_obj)) < 0) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "lines_before: expected None or a count");
-        return NULL;
-    }
     /* out None: the scores are not wanted, only the decision (see predict_into). */
     int wanted = out != Py_None;
     Py_buffer view = {.buf = NULL};
@@ -1588,17 +1600,12 @@ PyDoc_STRVAR(runs_doc,
 
 static PyObject *kernel_runs(Kernel *self, PyObject *args) {
     PyObject *lines, *page_obj, *before_obj;
-    Py_ssize_t total, max_rounds, before = -1;
+    Py_ssize_t total, max_rounds, before;
+    int given;
     if (!PyArg_ParseTuple(args, "OOOn:runs", &lines, &page_obj, &before_obj, &max_rounds) ||
-        !check_lines(lines, &total))
+        !check_lines(lines, &total) || parse_whole_page(page_obj, &given) < 0 ||
+        parse_lines_before(before_obj, &before) < 0)
         return NULL;
-    int given = -1;
-    if (page_obj != Py_None && (given = PyObject_IsTrue(page_obj)) < 0) return NULL;
-    if (before_obj != Py_None && (before = PyLong_AsSsize_t(before_obj)) < 0) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "lines_before: expected None or a count");
-        return NULL;
-    }
     /* index[k]: the position in `lines` of the k-th line still looked at */
     Py_ssize_t *index = PyMem_Malloc(sizeof(Py_ssize_t) * (total + 1));
     unsigned char *dropped = PyMem_Calloc(total + 1, 1), *keep = PyMem_Malloc(total + 1);
@@ -1671,7 +1678,7 @@ PyDoc_STRVAR(kind_features_doc,
 
 static PyObject *kernel_kind_features(Kernel *self, PyObject *args) {
     PyObject *lines, *before_obj;
-    Py_ssize_t n, lines_before = -1;
+    Py_ssize_t n, lines_before;
     if (!PyArg_ParseTuple(args, "OO:kind_features", &lines, &before_obj) ||
         !check_lines(lines, &n))
         return NULL;
@@ -1679,7 +1686,7 @@ static PyObject *kernel_kind_features(Kernel *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "lines: expected at least one line");
         return NULL;
     }
-    if (before_obj != Py_None && (lines_before = PyLong_AsSsize_t(before_obj)) < 0) return NULL;
+    if (parse_lines_before(before_obj, &lines_before) < 0) return NULL;
     double *x = PyMem_Malloc(sizeof(double) * n * self->n_features), kind[N_KIND];
     if (!x) return PyErr_NoMemory();
     int status = page_features(self, lines, n, x, kind, lines_before);
