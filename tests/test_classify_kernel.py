@@ -141,21 +141,14 @@ def test_kernel_matches_numpy_on_any_text(lines: list[str], lines_before: int | 
 
 def python_runs(
     lines: list[str], whole_page: bool | None, lines_before: int | None, max_rounds: int
-) -> tuple[list[tuple[int, int]], bool, bool]:
+) -> classify.Runs:
     """What ``kernel.runs`` answers, from the fixpoint written in Python (``_rounds``, each
     look a ``kernel.decide``)."""
     saved, classify.MAX_ROUNDS = classify.MAX_ROUNDS, max_rounds
     try:
-        dropped, rounds, settled = classify._rounds(lines, whole_page, lines_before, scores=False)
+        return classify._runs_of_rounds(lines, whole_page, lines_before)
     finally:
         classify.MAX_ROUNDS = saved
-    runs: list[tuple[int, int]] = []
-    for i in dropped:
-        if runs and runs[-1][1] == i:
-            runs[-1] = (runs[-1][0], i + 1)
-        else:
-            runs.append((i, i + 1))
-    return runs, bool(rounds) and rounds[0].conservative, settled
 
 
 @settings(max_examples=150, deadline=None)

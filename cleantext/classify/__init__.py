@@ -246,6 +246,13 @@ def boilerplate_runs(
     if kernel is not None:  # the same looks, compiled (in Python: 6% of a page's cleaning)
         listed = lines if isinstance(lines, list) else list(lines)
         return Runs(*kernel.runs(listed, whole_page, lines_before, MAX_ROUNDS))
+    return _runs_of_rounds(lines, whole_page, lines_before)
+
+
+def _runs_of_rounds(
+    lines: Sequence[str], whole_page: bool | None, lines_before: int | None
+) -> Runs:
+    """:func:`boilerplate_runs` from :func:`_rounds`: what ``Kernel.runs`` computes in C."""
     dropped, rounds, settled = _rounds(lines, whole_page, lines_before, scores=False)
     runs: list[tuple[int, int]] = []
     for i in dropped:
