@@ -284,6 +284,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also a row per page type, in corpora that name them (WCXB: article, forum, ...)",
     )
+    ap.add_argument(
+        "--outputs",
+        type=Path,
+        help="write every held-out output here, one JSONL file per scheme, corpus and field "
+        "(id, text, F1): to read what the figures are made of",
+    )
     a = ap.parse_args(argv)
     a.folds.mkdir(parents=True, exist_ok=True)
     score = load_score()
@@ -333,6 +339,10 @@ def main(argv: list[str] | None = None) -> int:
                     }
                 )
                 print_row(results[-1])
+                if a.outputs:
+                    write_outputs(
+                        a.outputs / f"{scheme}-{corpus}-{field}.jsonl", records, texts, got_counts
+                    )
                 if a.by_type:
                     types = [r.get("page_type") or "" for r in records]
                     results[-1]["by_type"] = by_type(score, types, given_counts, got_counts)
@@ -341,6 +351,17 @@ def main(argv: list[str] | None = None) -> int:
         a.json.write_text(json.dumps(results, indent=1))
     print(f"policy for shipping: {policies.get('all')}  ({time.perf_counter() - t0:.0f} s)")
     return 0
+
+
+def write_outputs(
+    path: Path, records: Sequence[dict[str, str]], texts: Sequence[str], counts: Sequence[Any]
+) -> None:
+    """One line per page: its id, the held-out output and its token F1."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for rec, text, (tp, fp, fn) in zip(records, texts, counts, strict=True):
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+            out.write(json.dumps({"id": rec["id"], "f1": round(f1, 4), "text": text}) + "\n")
 
 
 def by_type(
