@@ -203,7 +203,11 @@ def test_fresh_kind_ignores_what_the_rules_removed() -> None:
 @settings(max_examples=400, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.sampled_from([0.0, 0.05, 0.1, 0.3, 0.4, 0.5, 0.9, 1.0]), st.integers(1, 90)),
+        st.tuples(
+            st.sampled_from([0.0, 0.05, 0.1, 0.3, 0.4, 0.5, 0.9, 1.0])
+            | st.floats(min_value=0.0, max_value=1.0),
+            st.integers(1, 90),
+        ),
         min_size=1,
         max_size=30,
     ),

@@ -246,3 +246,31 @@ def test_a_footer_marker_brought_into_reach_by_a_later_removal_is_cut_at_once() 
     cleaned = cleaner.clean(text)
     assert cleaned == "The club confirmed the signing on Friday."
     assert cleaner.clean(cleaned) == cleaned
+
+
+def test_a_caption_block_the_classifier_brings_together_goes_in_the_same_cleaning() -> None:
+    """A line between a caption block's parts hides it from the caption rule; once the
+    classifier drops that line the block is whole, and the same cleaning takes it (not the
+    next one)."""
+    from cleantext.actions import Change, Outcome, Stage
+    from cleantext.actions.captions import drop_caption_blocks
+    from cleantext.matcher import Lines
+    from cleantext.pipeline.plan import PlanStep
+    from cleantext.pipeline.run import DocumentRun, settled
+    from cleantext.pipeline.steps import CLASSIFIER, StepName
+
+    def captions(lines: list[str]) -> Outcome:
+        return drop_caption_blocks(lines, min_parts=2, max_part_words=15)
+
+    def classifier(lines: list[str]) -> Outcome:  # drops the menu line, as the model would
+        return Outcome(tuple(Change(i, i + 1) for i, line in enumerate(lines) if line == "Menu"))
+
+    def one_pass(text: str, url: str | None, explain: bool) -> tuple[DocumentRun, tuple[str]]:
+        run = DocumentRun(Lines.split(text), explain)
+        run.step(PlanStep(Stage.BLOCKS, captions, (StepName("captions/block", "drop"),)))
+        run.step(PlanStep(Stage.CLASSIFY, classifier, (CLASSIFIER,)), again=classifier)
+        return run, ()
+
+    text = "Talks ended.\nRIOT Clashes\nMenu\nINVITE Tokayev\nRIOT Clashes INVITE Tokayev"
+    run, _ = settled(one_pass, text, None, False)
+    assert run.lines == ["Talks ended."]

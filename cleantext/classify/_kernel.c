@@ -97,6 +97,7 @@ typedef struct {
 #define MAX_COLUMNS 256
 #define PAGE_MIN_LINES 5 /* kind.PAGE_MIN_LINES: fewer lines are never a whole page */
 #define MAX_HALF 64
+#define MAX_BLOCK_STEPS 16 /* decide.MAX_BLOCK_STEPS: thresholds likeliest_article tries */
 
 /* A name "<base>_w<k>" (k a positive integer): 1 with *half = k and the base's length in
  * *base_len, else 0. */
@@ -1350,19 +1351,17 @@ static PyObject *kernel_predict(Kernel *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* decide.page_keep: the best block of (p - block) * length (reaching up to the first line
- * when every line above it scores at least `inside`), kept from `inside` on, lines outside
- * it from `outside` on, and the headline (-1: none). */
-static void page_keep(const Kernel *k, const double *p, const double *length, Py_ssize_t n,
-                      Py_ssize_t headline, unsigned char *keep) {
-    /* prefix[j] = sum of the first j gains (sequential, as np.cumsum adds); the best block
-     * ends at the first j reaching the largest prefix[j] - min(prefix[0..j-1]) and starts at
-     * the last index of that minimum. */
+/* decide.best_block: [first, end) of the run with the largest sum of (p - threshold) * length;
+ * end 0 when no run has a positive sum. prefix[j] = sum of the first j gains (sequential, as
+ * np.cumsum adds); the best block ends at the first j reaching the largest
+ * prefix[j] - min(prefix[0..j-1]) and starts at the last index of that minimum. */
+static void best_block(const double *p, const double *length, Py_ssize_t n, double threshold,
+                       Py_ssize_t *first_out, Py_ssize_t *end_out) {
     double prefix = 0.0, lowest = 0.0, best = -INFINITY;
     Py_ssize_t end = 1;
     for (Py_ssize_t j = 1; j <= n; j++) {
         double previous = prefix;
-        prefix += (p[j - 1] - k->block) * length[j - 1];
+        prefix += (p[j - 1] - threshold) * length[j - 1];
         if (j == 1 || previous < lowest) lowest = previous;
         if (prefix - lowest > best) {
             best = prefix - lowest;
@@ -1373,12 +1372,61 @@ static void page_keep(const Kernel *k, const double *p, const double *length, Py
     double running = 0.0, minimum = 0.0;
     if (!(best > 0.0)) end = 0; /* no run shows content: an empty block */
     for (Py_ssize_t j = 0; j < end; j++) {
-        if (j > 0) running += (p[j - 1] - k->block) * length[j - 1];
+        if (j > 0) running += (p[j - 1] - threshold) * length[j - 1];
         if (j == 0 || running <= minimum) {
             minimum = running;
             first = j;
         }
     }
+    *first_out = first;
+    *end_out = end;
+}
+
+/* decide.likeliest_article: the run of the highest expected F1, 2 C / (L + T), found by
+ * Dinkelbach's iteration (the best block at half the last run's F1, from `highest` down). The
+ * masses are sums from the first line, as np.cumsum takes them. */
+static void likeliest_article(const double *p, const double *length, Py_ssize_t n,
+                              double highest, Py_ssize_t *first_out, Py_ssize_t *end_out) {
+    Py_ssize_t first, end;
+    double threshold = highest;
+    best_block(p, length, n, threshold, &first, &end);
+    for (int step = 0; end > 0 && step < MAX_BLOCK_STEPS; step++) {
+        double content = 0.0, size = 0.0, content_first = 0.0, size_first = 0.0;
+        double content_end = 0.0, size_end = 0.0;
+        for (Py_ssize_t i = 0; i <= n; i++) {
+            if (i == first) {
+                content_first = content;
+                size_first = size;
+            }
+            if (i == end) {
+                content_end = content;
+                size_end = size;
+            }
+            if (i == n) break;
+            content += p[i] * length[i];
+            size += length[i];
+        }
+        double f1 = 2.0 * (content_end - content_first) / ((size_end - size_first) + content);
+        double lower = f1 / 2.0 < highest ? f1 / 2.0 : highest;
+        if (lower == threshold) break;
+        threshold = lower;
+        Py_ssize_t next_first, next_end;
+        best_block(p, length, n, threshold, &next_first, &next_end);
+        if (next_first == first && next_end == end) break;
+        first = next_first;
+        end = next_end;
+    }
+    *first_out = first;
+    *end_out = end;
+}
+
+/* decide.page_keep: the likeliest article block (reaching up to the first line when every
+ * line above it scores at least `inside`), kept from `inside` on, lines outside it from
+ * `outside` on, and the headline (-1: none). */
+static void page_keep(const Kernel *k, const double *p, const double *length, Py_ssize_t n,
+                      Py_ssize_t headline, unsigned char *keep) {
+    Py_ssize_t first, end;
+    likeliest_article(p, length, n, k->block, &first, &end);
     if (end > 0) {
         Py_ssize_t top = first;
         while (top > 0 && p[top - 1] >= k->inside) top--;

@@ -7,17 +7,21 @@ the valve (``page_runs`` and ``article_runs`` in ``_kernel.c``, tested against t
 Why two policies:
 
 * whole page: the article is one block. The policy finds the run of lines that carries the
-  most evidence of content: the maximum-sum run of ``(p - block_threshold) * length`` (a
-  navigation line with a high score cannot pull a block across a menu of low-scoring ones,
-  and a short low-scoring line inside the article, a subhead or a list item, does not break
-  it). Inside that block a line is kept from the low ``inside`` probability on; outside it
-  only when it is clearly content (``outside``), such as a second article block. The
-  headline (the line that repeats the page's title, ``features.title_features``) is kept
-  wherever it is: a byline, a date or a share bar often stands between it and the block.
-  When every line above the block scores at least ``inside``, the block reaches up to the
-  first line: no menu is left there, only the top of the article. That is how a page looks
-  once its menus and its ``<title>`` line are gone (the classifier's next round, or a new
-  cleaning of its output), with the headline first and nothing left to tell it is one.
+  most evidence of content: a maximum-sum run of ``(p - threshold) * length`` (a navigation
+  line with a high score cannot pull a block across a menu of low-scoring ones, and a short
+  low-scoring line inside the article, a subhead or a list item, does not break it). The
+  threshold is the page's own (:func:`likeliest_article`): the run chosen is the one whose
+  expected token F1 is the highest, were the scores probabilities, so an article whose
+  lines all score 0.3 under menus that score 0.01 is found, where a fixed 0.5 would take a
+  short disclaimer scoring 0.7 instead. Inside that block a line is kept from the low
+  ``inside`` probability on; outside it only when it is clearly content (``outside``), such
+  as a second article block. The headline (the line that repeats the page's title,
+  ``features.title_features``) is kept wherever it is: a byline, a date or a share bar often
+  stands between it and the block. When every line above the block scores at least
+  ``inside``, the block reaches up to the first line: no menu is left there, only the top
+  of the article. That is how a page looks once its menus and its ``<title>`` line are gone
+  (the classifier's next round, or a new cleaning of its output), with the headline first
+  and nothing left to tell it is one.
 * extracted text: it is article text already, and a lost sentence costs more than a leftover
   share button. Only leading and trailing runs of lines that score below ``edge_threshold``
   are cut, a bar chosen on corpora held out from training so that article recall does not
@@ -52,7 +56,8 @@ class Policy:
     on corpora held out from training and shipped with the model."""
 
     block: float = 0.4
-    """Whole pages: the probability a line must exceed to add to the article block."""
+    """Whole pages: the highest threshold of the article block's search (0.5 or more: none,
+    as the expected F1 never asks for more; see :func:`likeliest_article`)."""
     inside: float = 0.1
     """Whole pages: inside the block a line is kept from this probability on."""
     outside: float = 0.9
@@ -102,6 +107,50 @@ def best_block(probs: FloatArray, lengths: FloatArray, threshold: float) -> tupl
     return first, end
 
 
+MAX_BLOCK_STEPS = 16
+""":func:`likeliest_article` stops after this many thresholds (it takes two to four)."""
+
+
+def likeliest_article(probs: FloatArray, lengths: FloatArray, highest: float) -> tuple[int, int]:
+    """``[first, end)`` of the run of lines whose expected token F1 is the highest, the scores
+    read as probabilities that a line is content and its length as its tokens; an empty run
+    ``(0, 0)`` when no line scores above ``highest`` (nothing shows content).
+
+    Why this run: keeping ``[first, end)`` has the expected F1 ``2 C / (L + T)``, with ``C``
+    the run's content mass (the sum of ``p * length``), ``L`` its length and ``T`` the page's
+    content mass. A run beats F1 ``f`` exactly when its sum of ``(p - f / 2) * length`` is
+    positive, so the best run is found by Dinkelbach's iteration: the best block at threshold
+    ``t`` (:func:`best_block`), then ``t`` = half its F1, until the run stays the same. The
+    threshold is the page's own: low where the article's lines score low but its menus far
+    lower, up to ``highest`` on a page whose article stands out. Sums are taken from the first
+    line on, as the compiled kernel takes them, so both find the same run.
+
+    >>> likeliest_article(np.array([0.01] * 4 + [0.3] * 6 + [0.7]), np.ones(11), 0.5)
+    (4, 11)
+    >>> best_block(np.array([0.01] * 4 + [0.3] * 6 + [0.7]), np.ones(11), 0.5)
+    (10, 11)
+    """
+    first, end = best_block(probs, lengths, highest)
+    if not end:
+        return first, end
+    content = np.zeros(len(probs) + 1)
+    np.cumsum(probs * lengths, out=content[1:])
+    size = np.zeros(len(probs) + 1)
+    np.cumsum(lengths, out=size[1:])
+    threshold = highest
+    for _ in range(MAX_BLOCK_STEPS):
+        f1 = 2.0 * (content[end] - content[first]) / ((size[end] - size[first]) + content[-1])
+        lower = min(highest, f1 / 2.0)
+        if lower == threshold:
+            break
+        threshold = lower
+        block = best_block(probs, lengths, threshold)
+        if block == (first, end):
+            break
+        first, end = block
+    return first, end
+
+
 def page_keep(
     probs: FloatArray,
     lengths: FloatArray,
@@ -125,7 +174,7 @@ def page_keep(
     [True, True, True, True]
     """
     keep: BoolArray = probs >= outside
-    first, end = best_block(probs, lengths, block_threshold)
+    first, end = likeliest_article(probs, lengths, block_threshold)
     if end and (probs[:first] >= inside).all():
         first = 0
     keep[first:end] |= probs[first:end] >= inside

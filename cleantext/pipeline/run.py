@@ -46,6 +46,9 @@ class DocumentRun:
     #: the whole-line rule steps run so far in this pass: a line a repair step joins is
     #: new to them (see :meth:`repaired`)
     line_steps: list[Step] = field(default_factory=list)
+    #: the multi-line rule steps that ran so far in this pass: lines the classifier drops
+    #: after them bring others together (see :meth:`reshaped`)
+    block_steps: list[Step] = field(default_factory=list)
 
     def step(self, plan_step: PlanStep, again: Step | None = None) -> None:
         """Apply ``plan_step``; ``again`` is how to run it on this pass's output, for a step
@@ -63,6 +66,8 @@ class DocumentRun:
                 found = self.gate(gate)
             if index not in found and not (strips and 0 in found):
                 return
+        if plan_step.stage is Stage.BLOCKS:
+            self.block_steps.append(plan_step.run)
         try:
             outcome: Outcome = plan_step.run(self.lines)
         except TimeoutError:  # a rule's pattern ran out of its time budget: leave it out
@@ -90,6 +95,8 @@ class DocumentRun:
                 self.edits.extend(edits_for(self.lines, changes, plan_step.names))
             self.lines = apply_changes(self.lines, changes)
             self.possible.clear()
+            if again is not None:
+                self.reshaped()
 
     def repaired(self, changes: Sequence[Change]) -> None:
         """Recheck the whole-line rule steps on the output when a line a repair step made
@@ -103,6 +110,19 @@ class DocumentRun:
             except TimeoutError:  # out of time: the next pass leaves the rule out too
                 continue
             if probe.changes or probe.unsettled:  # a line to drop, or a marker to weigh
+                self.recheck.append(step)
+
+    def reshaped(self) -> None:
+        """Recheck the multi-line rule steps on the output when one would act on it once the
+        classifier's drops brought lines together: a caption block ("A", "B", "A B") that a
+        line between its parts hid is whole once that line is gone. A gated step that did not
+        run needs no look: its gate looks inside lines, and dropping lines adds no match."""
+        for step in self.block_steps:
+            try:
+                probe = step(self.lines)
+            except TimeoutError:  # out of time: the next pass leaves the rule out too
+                continue
+            if probe.changes or probe.unsettled:
                 self.recheck.append(step)
 
     def within_bounds(self, plan_step: PlanStep, changes: Sequence[Change]) -> Sequence[Change]:

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from cleantext import classify
 from cleantext.classify import Verdict, boilerplate_runs, classify_lines, looks_like_whole_page
-from cleantext.classify.decide import Policy, article_keep, best_block, page_keep
+from cleantext.classify.decide import (
+    Policy,
+    article_keep,
+    best_block,
+    likeliest_article,
+    page_keep,
+)
 from cleantext.classify.features import FEATURE_NAMES, page_features, title_features
 from cleantext.classify.model import LineModel
 
@@ -306,6 +312,41 @@ def test_best_block_is_the_maximum_sum_run(probs: list[float], threshold: float)
         assert gains[first:end].sum() == pytest.approx(best)
     elif best < -1e-12:
         assert (first, end) == (0, 0)
+
+
+def test_an_article_of_doubtful_lines_under_sure_menus_is_found() -> None:
+    """Menus scoring 0.01, an article of list lines scoring 0.3, a disclaimer scoring 0.7:
+    a fixed threshold of 0.5 keeps the disclaimer alone; the likeliest article is the lines
+    from the list to the disclaimer."""
+    probs = np.array([0.01] * 20 + [0.3] * 30 + [0.05, 0.7])
+    lengths = np.array([10.0] * 20 + [40.0] * 30 + [10.0, 200.0])
+    assert best_block(probs, lengths, 0.5) == (51, 52)
+    assert likeliest_article(probs, lengths, 0.5) == (20, 52)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(min_value=0.0, max_value=1.0), st.integers(1, 200)),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_the_likeliest_article_has_the_highest_expected_f1(rows: list[tuple[float, int]]) -> None:
+    p = np.array([q for q, _ in rows])
+    lengths = np.array([float(n) for _, n in rows])
+    total = float((p * lengths).sum())
+
+    def expected_f1(i: int, j: int) -> float:
+        return 2 * float((p[i:j] * lengths[i:j]).sum()) / (float(lengths[i:j].sum()) + total)
+
+    first, end = likeliest_article(p, lengths, 0.5)
+    if not (p > 0.5).any():  # nothing shows content
+        assert (first, end) == (0, 0)
+        return
+    best = max(expected_f1(i, j) for i in range(len(p)) for j in range(i + 1, len(p) + 1))
+    assert first < end
+    assert expected_f1(first, end) == pytest.approx(best, abs=1e-9)
 
 
 def test_the_numpy_path_decides_as_the_kernel_without_scores(
