@@ -46,8 +46,8 @@ class DocumentRun:
     #: the whole-line rule steps run so far in this pass: a line a repair step joins is
     #: new to them (see :meth:`repaired`)
     line_steps: list[Step] = field(default_factory=list)
-    #: the multi-line rule steps that ran so far in this pass: lines the classifier drops
-    #: after them bring others together (see :meth:`reshaped`)
+    #: the multi-line rule steps that ran so far in this pass: lines the classifier or a
+    #: repair step drops after them bring others together (see :meth:`reshaped`)
     block_steps: list[Step] = field(default_factory=list)
 
     def step(self, plan_step: PlanStep, again: Step | None = None) -> None:
@@ -95,7 +95,7 @@ class DocumentRun:
                 self.edits.extend(edits_for(self.lines, changes, plan_step.names))
             self.lines = apply_changes(self.lines, changes)
             self.possible.clear()
-            if again is not None:
+            if again is not None or plan_step.stage is Stage.REPAIR:
                 self.reshaped()
 
     def repaired(self, changes: Sequence[Change]) -> None:
@@ -114,9 +114,10 @@ class DocumentRun:
 
     def reshaped(self) -> None:
         """Recheck the multi-line rule steps on the output when one would act on it once the
-        classifier's drops brought lines together: a caption block ("A", "B", "A B") that a
-        line between its parts hid is whole once that line is gone. A gated step that did not
-        run needs no look: its gate looks inside lines, and dropping lines adds no match."""
+        classifier's or a repair step's drops brought lines together: a caption block ("A",
+        "B", "A B") that a line between its parts hid is whole once that line is gone. A
+        gated step that did not run needs no look: its gate looks inside lines, and dropping
+        lines adds no match."""
         for step in self.block_steps:
             try:
                 probe = step(self.lines)
