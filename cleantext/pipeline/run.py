@@ -104,13 +104,8 @@ class DocumentRun:
         "newsletter today!" each escape the newsletter rule, joined they do not. Only the
         new lines are tried here, so the full step runs again only when it may act."""
         made = [line for change in changes for line in change.lines if line]
-        for step in self.line_steps if made else ():
-            try:
-                probe = step(made)
-            except TimeoutError:  # out of time: the next pass leaves the rule out too
-                continue
-            if probe.changes or probe.unsettled:  # a line to drop, or a marker to weigh
-                self.recheck.append(step)
+        if made:
+            self.recheck_acting(self.line_steps, made)
 
     def reshaped(self) -> None:
         """Recheck the multi-line rule steps on the output when one would act on it once the
@@ -118,12 +113,16 @@ class DocumentRun:
         "B", "A B") that a line between its parts hid is whole once that line is gone. A
         gated step that did not run needs no look: its gate looks inside lines, and dropping
         lines adds no match."""
-        for step in self.block_steps:
+        self.recheck_acting(self.block_steps, self.lines)
+
+    def recheck_acting(self, steps: Sequence[Step], lines: Sequence[str]) -> None:
+        """Add each of ``steps`` that would act on ``lines`` to :attr:`recheck`."""
+        for step in steps:
             try:
-                probe = step(self.lines)
+                probe = step(lines)
             except TimeoutError:  # out of time: the next pass leaves the rule out too
                 continue
-            if probe.changes or probe.unsettled:
+            if probe.changes or probe.unsettled:  # a line to drop, or a marker to weigh
                 self.recheck.append(step)
 
     def within_bounds(self, plan_step: PlanStep, changes: Sequence[Change]) -> Sequence[Change]:
