@@ -7,10 +7,12 @@ Usage (from the repository root)::
 
 Every page of ``../shared/corpus/`` is cleaned with ``Cleaner.explain``, each field as
 ``cleantext clean`` reads a dump of it (``wet`` as whole pages, ``extracted`` as article
-text). A removal (an edit that puts nothing in its place) took article text when its words,
-in order, are words of the page's gold (headline included) and make at least
-:data:`MIN_CHARS` characters. Per corpus and rule the table gives such removals and the
-others, in edits and in the scorer's tokens, and examples of the first.
+text). A removal (an edit that puts nothing in its place) took article text when one of its
+lines has words that, in order, are words of the page's gold (headline included) and make at
+least :data:`MIN_CHARS` characters; it is judged line by line, so a cut that takes a footer
+and the article's last paragraphs with it counts those paragraphs. Per corpus and rule the
+table gives such removals and the others, in edits and in the scorer's tokens (the lines
+found in the gold, and the rest), and examples of the lines taken.
 
 Why: a rule is written from a few pages and must hold on every other. A rule that takes more
 gold than boilerplate somewhere, or any gold on a kind of page it was not written for (a
@@ -77,19 +79,22 @@ def audit(
         for corpus, record in records:
             gold = " ".join(words.findall(score.gold_text(record, GOLD_FIELDS)))
             for rule, removed in removals(cleaner, record.get(name) or ""):
-                found = words.findall(removed)
-                if not found:
-                    continue
-                joined = " ".join(found)
                 tally = tallies[(corpus, name, rule)]
-                if len(joined) >= MIN_CHARS and joined in gold:
+                taken = 0
+                for line in removed.splitlines():
+                    found = words.findall(line)
+                    joined = " ".join(found)
+                    if len(joined) >= MIN_CHARS and joined in gold:
+                        taken += 1
+                        tally.gold_tokens += len(found)
+                        if len(tally.examples) < examples:
+                            tally.examples.append(" ".join(line.split())[:120])
+                    else:
+                        tally.other_tokens += len(found)
+                if taken:
                     tally.gold_edits += 1
-                    tally.gold_tokens += len(found)
-                    if len(tally.examples) < examples:
-                        tally.examples.append(" ".join(removed.split())[:120])
-                else:
+                elif words.search(removed):
                     tally.other_edits += 1
-                    tally.other_tokens += len(found)
     return tallies
 
 
