@@ -3,7 +3,8 @@
 Both are decided by a pattern that must match the entire (stripped) line, which keeps them
 safe: a rule for ``Share this article`` cannot touch a sentence that merely contains those
 words. ``truncate-from`` only cuts when the marker sits late enough in the document, so a
-footer phrase quoted near the top never deletes the article below it.
+footer phrase quoted near the top never deletes the article below it, and when the marker's
+line is not repeated through it (:data:`ITEM_REPEATS`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from typing import Any
 from ..matcher import LineMatcher, LineMatchers, line_matcher
 from ..matcher.budget import DEFAULT_SECONDS, Budgets, OutOfTime
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
+
+
+ITEM_REPEATS = 3
+"""A truncation marker whose line occurs this many times in the document cuts nothing: it is
+a widget of every item (an "Add a comment" under each answer of a Q&A page, a "Comment" link
+under each story of a listing), not the one heading that follows the article, and a cut from
+it would take the items after it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +68,27 @@ def run_line_rules(
         total = total or sum(map(len, lines)) or 1
         before += sum(map(len, lines[counted:index]))
         counted = index
-        if before / total >= rule.min_position:
+        if before / total >= rule.min_position and not repeated(lines, index):
             changes.append(Change(index, len(lines), (), tag))
             break
         passed_over = True
     return Outcome(tuple(changes), unsettled=passed_over)
+
+
+def repeated(lines: Sequence[str], index: int) -> bool:
+    """Whether the line at ``index`` occurs :data:`ITEM_REPEATS` times or more in ``lines``.
+
+    >>> repeated(["Add a comment", "Answer.", "Add a comment", "Add a comment"], 0)
+    True
+    """
+    marker = lines[index]
+    count = 0
+    for line in lines:
+        if line == marker:
+            count += 1
+            if count == ITEM_REPEATS:
+                return True
+    return False
 
 
 def _line_rule(params: Mapping[str, Any], *, truncate: bool) -> LineRule:

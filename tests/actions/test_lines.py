@@ -27,3 +27,17 @@ def test_truncate_only_late_enough() -> None:
 
 def test_blank_lines_are_never_matched() -> None:
     assert run(["", "x"], LineRule(".*")) == [(1, 2, 0)]
+
+
+def test_a_marker_under_every_item_cuts_nothing() -> None:
+    """A Q&A page's "Add a comment" under each post marks no article's end; once, it does."""
+    rule = LineRule("Add a comment", truncate=True, min_position=0.3)
+    thread = ["How do I start mintty from WSL?", "I tried the shortcut and it fails at once."]
+    for answer in ("Install wsltty and use its shortcut.", "Run mintty with wslbridge instead."):
+        thread += ["Add a comment", answer]
+    thread += ["Add a comment", "Ask a question"]
+    outcome = run_line_rules(thread, LineMatcher([rule.pattern]), [rule])
+    assert outcome.changes == ()
+    assert outcome.unsettled  # dropping the repeats elsewhere may make it a marker again
+    once = [*thread[:2], "A third paragraph of the question, long enough.", "Add a comment", "Ask"]
+    assert run(once, rule) == [(3, 5, 0)]
