@@ -9,6 +9,7 @@ line is not repeated through it (:data:`ITEM_REPEATS`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +18,13 @@ from ..matcher import LineMatcher, LineMatchers, line_matcher
 from ..matcher.budget import DEFAULT_SECONDS, Budgets, OutOfTime
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage, Step
 
-
 ITEM_REPEATS = 3
-"""A truncation marker whose line occurs this many times in the document cuts nothing: it is
-a widget of every item (an "Add a comment" under each answer of a Q&A page, a "Comment" link
-under each story of a listing), not the one heading that follows the article, and a cut from
-it would take the items after it."""
+"""A truncation marker whose line occurs this many times in the document, numbers aside, cuts
+nothing: it is a widget of every item (an "Add a comment" under each answer of a Q&A page, a
+comment count under each story of a listing), not the one heading that follows the article,
+and a cut from it would take the items after it."""
+
+_NUMBER = re.compile(r"\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +78,18 @@ def run_line_rules(
 
 
 def repeated(lines: Sequence[str], index: int) -> bool:
-    """Whether the line at ``index`` occurs :data:`ITEM_REPEATS` times or more in ``lines``.
+    """Whether the line at ``index`` occurs :data:`ITEM_REPEATS` times or more in ``lines``,
+    numbers aside (each item has its own count: "4 Comments", "1 Comment", "9 Comments").
 
     >>> repeated(["Add a comment", "Answer.", "Add a comment", "Add a comment"], 0)
     True
+    >>> repeated(["4 comments", "Story.", "27 comments", "Story.", "2 comments"], 0)
+    True
     """
-    marker = lines[index]
+    marker = _NUMBER.sub("#", lines[index])
     count = 0
     for line in lines:
-        if line == marker:
+        if _NUMBER.sub("#", line) == marker:
             count += 1
             if count == ITEM_REPEATS:
                 return True
