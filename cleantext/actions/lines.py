@@ -10,6 +10,7 @@ line is not repeated through it (:data:`ITEM_REPEATS`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,7 @@ def run_line_rules(
     before = 0  # characters in the lines before ``counted``
     counted = 0
     passed_over = False  # a marker too early in the text: removals elsewhere may move it
+    shapes: Counter[str] | None = None  # lines numbers aside, counted at the first late marker
     for index, tag in matcher.scan(lines, budgets):
         rule = rules[tag]
         if not rule.truncate:
@@ -70,30 +72,29 @@ def run_line_rules(
         total = total or sum(map(len, lines)) or 1
         before += sum(map(len, lines[counted:index]))
         counted = index
-        if before / total >= rule.min_position and not repeated(lines, index):
-            changes.append(Change(index, len(lines), (), tag))
-            break
+        if before / total >= rule.min_position:
+            shapes = shapes or line_shapes(lines)
+            if shapes[shape(lines[index])] < ITEM_REPEATS:
+                changes.append(Change(index, len(lines), (), tag))
+                break
         passed_over = True
     return Outcome(tuple(changes), unsettled=passed_over)
 
 
-def repeated(lines: Sequence[str], index: int) -> bool:
-    """Whether the line at ``index`` occurs :data:`ITEM_REPEATS` times or more in ``lines``,
-    numbers aside (each item has its own count: "4 Comments", "1 Comment", "9 Comments").
+def shape(line: str) -> str:
+    """``line`` with its numbers masked: each item has its own count ("4 Comments",
+    "1 Comment", "9 Comments") and the same widget.
 
-    >>> repeated(["Add a comment", "Answer.", "Add a comment", "Add a comment"], 0)
-    True
-    >>> repeated(["4 comments", "Story.", "27 comments", "Story.", "2 comments"], 0)
-    True
+    >>> shape("27 comments")
+    '# comments'
     """
-    marker = _NUMBER.sub("#", lines[index])
-    count = 0
-    for line in lines:
-        if _NUMBER.sub("#", line) == marker:
-            count += 1
-            if count == ITEM_REPEATS:
-                return True
-    return False
+    return _NUMBER.sub("#", line)
+
+
+def line_shapes(lines: Sequence[str]) -> Counter[str]:
+    """How often each :func:`shape` occurs in ``lines`` (once per document: counting the
+    document for each marker would take time quadratic in its lines)."""
+    return Counter(map(shape, lines))
 
 
 def _line_rule(params: Mapping[str, Any], *, truncate: bool) -> LineRule:

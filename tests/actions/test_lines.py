@@ -41,3 +41,10 @@ def test_a_marker_under_every_item_cuts_nothing() -> None:
     assert outcome.unsettled  # dropping the repeats elsewhere may make it a marker again
     once = [*thread[:2], "A third paragraph of the question, long enough.", "Add a comment", "Ask"]
     assert run(once, rule) == [(3, 5, 0)]
+
+
+def test_counts_under_every_story_cut_nothing() -> None:
+    rule = LineRule(r"\d+ comments?", truncate=True, min_position=0.0)
+    listing = ["Rain due on Friday", "4 comments", "Bridge to reopen", "27 comments"]
+    assert run([*listing, "Council backs budget", "12 comments"], rule) == []
+    assert run(listing, rule) == [(1, 4, 0)]  # two counts: the first still cuts
