@@ -83,7 +83,7 @@ def run_line_rules(
 
 def shape(line: str) -> str:
     """``line`` with its numbers masked: each item has its own count ("4 Comments",
-    "1 Comment", "9 Comments") and the same widget.
+    "27 Comments") and the same widget.
 
     >>> shape("27 comments")
     '# comments'

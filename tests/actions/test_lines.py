@@ -32,8 +32,8 @@ def test_blank_lines_are_never_matched() -> None:
 def test_a_marker_under_every_item_cuts_nothing() -> None:
     """A Q&A page's "Add a comment" under each post marks no article's end; once, it does."""
     rule = LineRule("Add a comment", truncate=True, min_position=0.3)
-    thread = ["How do I start mintty from WSL?", "I tried the shortcut and it fails at once."]
-    for answer in ("Install wsltty and use its shortcut.", "Run mintty with wslbridge instead."):
+    thread = ["Why does my bicycle chain skip?", "It skips in the two smallest gears only."]
+    for answer in ("The chain is worn: measure it.", "Adjust the cable tension half a turn."):
         thread += ["Add a comment", answer]
     thread += ["Add a comment", "Ask a question"]
     outcome = run_line_rules(thread, LineMatcher([rule.pattern]), [rule])
