@@ -9,7 +9,6 @@ line is not repeated through it (:data:`ITEM_REPEATS`).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,12 @@ nothing: it is a widget of every item (an "Add a comment" under each answer of a
 comment count under each story of a listing), not the one heading that follows the article,
 and a cut from it would take the items after it."""
 
-_NUMBER = re.compile(r"\d+")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+
+WIDGET_CHARS = 80
+"""A marker line longer than this is no item's widget (widgets are a few words), and the
+document's longer lines are not counted: hashing and masking every paragraph would cost more
+than the rest of the pass."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,7 @@ def run_line_rules(
     before = 0  # characters in the lines before ``counted``
     counted = 0
     passed_over = False  # a marker too early in the text: removals elsewhere may move it
-    shapes: Counter[str] | None = None  # lines numbers aside, counted at the first late marker
+    counts: LineCounts | None = None  # built at the first marker late enough
     for index, tag in matcher.scan(lines, budgets):
         rule = rules[tag]
         if not rule.truncate:
@@ -73,28 +77,48 @@ def run_line_rules(
         before += sum(map(len, lines[counted:index]))
         counted = index
         if before / total >= rule.min_position:
-            shapes = shapes or line_shapes(lines)
-            if shapes[shape(lines[index])] < ITEM_REPEATS:
+            counts = counts or LineCounts(lines)
+            if counts.of(lines[index]) < ITEM_REPEATS:
                 changes.append(Change(index, len(lines), (), tag))
                 break
         passed_over = True
     return Outcome(tuple(changes), unsettled=passed_over)
 
 
-def shape(line: str) -> str:
-    """``line`` with its numbers masked: each item has its own count ("4 Comments",
-    "27 Comments") and the same widget.
+class LineCounts:
+    """How often a short line occurs in a document, numbers aside when it has any: each item
+    has its own count ("4 Comments", "27 Comments") under the same widget.
 
-    >>> shape("27 comments")
-    '# comments'
+    Only lines of at most :data:`WIDGET_CHARS` characters are counted, once per document and
+    on first use (counting the document again for each marker would take time quadratic in
+    its lines), and their digits masked only when a line with numbers is asked about.
+
+    >>> counts = LineCounts(["4 comments", "Story.", "27 comments", "Story."])
+    >>> counts.of("4 comments"), counts.of("Story."), counts.of("Comments")
+    (2, 2, 0)
     """
-    return _NUMBER.sub("#", line)
 
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines
+        self._short: list[str] | None = None
+        self._exact: Counter[str] | None = None
+        self._bare: Counter[str] | None = None
 
-def line_shapes(lines: Sequence[str]) -> Counter[str]:
-    """How often each :func:`shape` occurs in ``lines`` (once per document: counting the
-    document for each marker would take time quadratic in its lines)."""
-    return Counter(map(shape, lines))
+    def of(self, line: str) -> int:
+        """How many lines are ``line``, or ``line`` with other numbers in it (0 for a line
+        longer than :data:`WIDGET_CHARS`: no widget)."""
+        if len(line) > WIDGET_CHARS:
+            return 0
+        if self._short is None:
+            self._short = [other for other in self.lines if len(other) <= WIDGET_CHARS]
+        bare = line.translate(_NO_DIGITS)
+        if len(bare) == len(line):
+            if self._exact is None:
+                self._exact = Counter(self._short)
+            return self._exact[line]
+        if self._bare is None:
+            self._bare = Counter(other.translate(_NO_DIGITS) for other in self._short)
+        return self._bare[bare]
 
 
 def _line_rule(params: Mapping[str, Any], *, truncate: bool) -> LineRule:
