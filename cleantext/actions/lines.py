@@ -77,7 +77,8 @@ def run_line_rules(
         before += sum(map(len, lines[counted:index]))
         counted = index
         if before / total >= rule.min_position:
-            counts = counts or LineCounts(lines)
+            if counts is None:
+                counts = LineCounts(lines)
             if counts.of(lines[index]) < ITEM_REPEATS:
                 changes.append(Change(index, len(lines), (), tag))
                 break
@@ -89,9 +90,10 @@ class LineCounts:
     """How often a short line occurs in a document, numbers aside when it has any: each item
     has its own count ("4 Comments", "27 Comments") under the same widget.
 
-    Only lines of at most :data:`WIDGET_CHARS` characters are counted, once per document and
-    on first use (counting the document again for each marker would take time quadratic in
-    its lines), and their digits masked only when a line with numbers is asked about.
+    Built at the first marker late enough to cut, once per document (counting the document
+    again for each marker would take time quadratic in its lines); only lines of at most
+    :data:`WIDGET_CHARS` characters are counted, their digits masked only when a line with
+    numbers is asked about.
 
     >>> counts = LineCounts(["4 comments", "Story.", "27 comments", "Story."])
     >>> counts.of("4 comments"), counts.of("Story."), counts.of("Comments")
@@ -99,8 +101,7 @@ class LineCounts:
     """
 
     def __init__(self, lines: Sequence[str]) -> None:
-        self.lines = lines
-        self._short: list[str] | None = None
+        self._short = [line for line in lines if len(line) <= WIDGET_CHARS]
         self._exact: Counter[str] | None = None
         self._bare: Counter[str] | None = None
 
@@ -109,8 +110,6 @@ class LineCounts:
         longer than :data:`WIDGET_CHARS`: no widget)."""
         if len(line) > WIDGET_CHARS:
             return 0
-        if self._short is None:
-            self._short = [other for other in self.lines if len(other) <= WIDGET_CHARS]
         bare = line.translate(_NO_DIGITS)
         if len(bare) == len(line):
             if self._exact is None:
