@@ -37,6 +37,12 @@ pytestmark = pytest.mark.skipif(MODEL.kernel is None, reason="the C kernel is no
 # Page-level means may differ in summation order (pairwise in numpy, sequential in C).
 _ROUNDED = [FEATURE_NAMES.index("page_sentence_share")]
 _EXACT = [i for i in range(len(FEATURE_NAMES)) if i not in _ROUNDED]
+# The kernel's perceptron layers run in single precision: about 1e-6 of a probability. Stage 2
+# also reads where a line's stage-1 score ranks on its page (p_quantile), and two near-equal
+# scores can swap places, which has moved a probability by up to 2e-3 on the corpora (no
+# decision changed: benchmarks/classifier/check_identical.py). The decisions are compared
+# exactly, from the kernel's own scores.
+_PROB_ATOL = 1e-2
 
 PAGE = [
     "Council approves the new budget | Example News",
@@ -85,7 +91,7 @@ def assert_same(
         expected = model.predict(reference, whole_page=mode)
         got = np.empty(len(lines))
         model.kernel.predict(lines, mode, got)
-        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=_PROB_ATOL)
         scored = np.empty(len(lines))
         decision = model.kernel.decide(lines, whole_page, lines_before, scored)
         drop, used, _ = decision
@@ -268,7 +274,7 @@ def test_kernel_refuses_a_layout_it_does_not_know() -> None:
         setattr(model_module, name, replaced)
         try:
             with pytest.raises(ValueError, match=replaced[-1]):
-                compiled_kernel(MODEL.fast1, MODEL.fast2, MODEL.policy, MODEL.kind)
+                compiled_kernel(MODEL.stage1, MODEL.stage2, MODEL.policy, MODEL.kind)
         finally:
             setattr(model_module, name, original)
 

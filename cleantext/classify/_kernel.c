@@ -15,10 +15,13 @@
  *
  * Contract: the same values as features.py, model.py and decide.py, with the same arithmetic
  * where it decides exact values (prefix sums, window widths, clipping, divisions); logarithms
- * of integer counts come from tables computed by numpy, so they are bit-identical too. What may
- * differ in the last bits is summation order (matrix products, two means) and exp() in the
- * logistic output, about 1e-15; tests/test_classify_kernel.py compares the two paths, and
- * benchmarks/classifier/check_identical.py checks that no decision changes on the corpus.
+ * of integer counts come from tables computed by numpy, so they are bit-identical too. What
+ * differs is the perceptrons' precision: their layers run in single precision (twice the
+ * products per vector instruction: a third less time for the classifier on whole pages), so
+ * scores differ from numpy's double-precision ones by about 1e-6, and by up to 2e-3 where stage
+ * 2's rank of a score on its page swaps two near-equal ones. The bits are the same on every
+ * machine (sums in input order, no fused multiply-add). tests/test_classify_kernel.py compares
+ * the two paths, and benchmarks/classifier/check_identical.py checks decisions on the corpus.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -201,8 +204,9 @@ static int parse_smooth(PyObject *names, PyObject *features, Column *cols, int *
 
 /* ---------------------------------------------------------------------------------------- */
 /* ---------------------------------------------------------------------------------------- */
-/* A folded perceptron (model.FoldedMlp): clip, first layer with one of several biases, then  */
-/* ReLU layers, logistic output of one unit.                                                  */
+/* A perceptron (model.Mlp): clip, standardise, first layer with one of several biases (one   */
+/* per value of a folded constant column, see model._spec), then ReLU layers, logistic output */
+/* of one unit.                                                                                */
 
 #define MAX_LAYERS 8
 
@@ -211,15 +215,17 @@ typedef struct {
     int n_layers;            /* weight matrices, the first included */
     int sizes[MAX_LAYERS + 1];  /* sizes[0] = n_in, sizes[l + 1] = outputs of layer l */
     int n_first_biases;
-    double *low, *high;
-    double *weights[MAX_LAYERS];  /* row-major, sizes[l] x sizes[l + 1] */
-    double *biases[MAX_LAYERS];   /* layer 0: n_first_biases rows of sizes[1] */
+    double *low, *high, *mean, *scale;
+    float *weights[MAX_LAYERS];  /* row-major, sizes[l] x sizes[l + 1] */
+    float *biases[MAX_LAYERS];   /* layer 0: n_first_biases rows of sizes[1] */
     int widest;
 } Mlp;
 
 static void mlp_free(Mlp *m) {
     PyMem_Free(m->low);
     PyMem_Free(m->high);
+    PyMem_Free(m->mean);
+    PyMem_Free(m->scale);
     for (int l = 0; l < m->n_layers; l++) {
         PyMem_Free(m->weights[l]);
         PyMem_Free(m->biases[l]);
@@ -244,11 +250,26 @@ static double *copy_doubles(PyObject *obj, Py_ssize_t count, const char *what) {
     return out;
 }
 
-/* Build from (low, high, sizes, first_biases, [w0, w1, ...], [b1, b2, ...]). */
+/* The same, rounded to single precision (the perceptrons' weights). */
+static float *copy_singles(PyObject *obj, Py_ssize_t count, const char *what) {
+    double *values = copy_doubles(obj, count, what);
+    if (!values) return NULL;
+    float *out = PyMem_Malloc(sizeof(float) * (count > 0 ? count : 1));
+    if (!out) {
+        PyErr_NoMemory();
+    } else {
+        for (Py_ssize_t i = 0; i < count; i++) out[i] = (float)values[i];
+    }
+    PyMem_Free(values);
+    return out;
+}
+
+/* Build from (low, high, mean, scale, sizes, first_biases, [w0, w1, ...], [b1, b2, ...]). */
 static int mlp_init(Mlp *m, PyObject *spec) {
-    PyObject *low, *high, *sizes, *first_biases, *weights, *rest_biases;
+    PyObject *low, *high, *mean, *scale, *sizes, *first_biases, *weights, *rest_biases;
     memset(m, 0, sizeof(*m));
-    if (!PyArg_ParseTuple(spec, "OOO!O!O!O!;model spec", &low, &high, &PyTuple_Type, &sizes,
+    if (!PyArg_ParseTuple(spec, "OOOOO!O!O!O!;model spec", &low, &high, &mean, &scale,
+                          &PyTuple_Type, &sizes,
                           &PyTuple_Type, &first_biases, &PyTuple_Type, &weights, &PyTuple_Type,
                           &rest_biases))
         return -1;
@@ -276,24 +297,26 @@ static int mlp_init(Mlp *m, PyObject *spec) {
     m->n_first_biases = (int)PyTuple_GET_SIZE(first_biases);
     if (!(m->low = copy_doubles(low, m->n_in, "low"))) goto fail;
     if (!(m->high = copy_doubles(high, m->n_in, "high"))) goto fail;
+    if (!(m->mean = copy_doubles(mean, m->n_in, "mean"))) goto fail;
+    if (!(m->scale = copy_doubles(scale, m->n_in, "scale"))) goto fail;
     for (int l = 0; l < m->n_layers; l++) {
-        m->weights[l] = copy_doubles(PyTuple_GET_ITEM(weights, l),
+        m->weights[l] = copy_singles(PyTuple_GET_ITEM(weights, l),
                                      (Py_ssize_t)m->sizes[l] * m->sizes[l + 1], "weights");
         if (!m->weights[l]) goto fail;
     }
-    m->biases[0] = PyMem_Malloc(sizeof(double) * m->n_first_biases * m->sizes[1]);
+    m->biases[0] = PyMem_Malloc(sizeof(float) * m->n_first_biases * m->sizes[1]);
     if (!m->biases[0]) {
         PyErr_NoMemory();
         goto fail;
     }
     for (int b = 0; b < m->n_first_biases; b++) {
-        double *one = copy_doubles(PyTuple_GET_ITEM(first_biases, b), m->sizes[1], "bias");
+        float *one = copy_singles(PyTuple_GET_ITEM(first_biases, b), m->sizes[1], "bias");
         if (!one) goto fail;
-        memcpy(m->biases[0] + (Py_ssize_t)b * m->sizes[1], one, sizeof(double) * m->sizes[1]);
+        memcpy(m->biases[0] + (Py_ssize_t)b * m->sizes[1], one, sizeof(float) * m->sizes[1]);
         PyMem_Free(one);
     }
     for (int l = 1; l < m->n_layers; l++) {
-        m->biases[l] = copy_doubles(PyTuple_GET_ITEM(rest_biases, l - 1), m->sizes[l + 1], "bias");
+        m->biases[l] = copy_singles(PyTuple_GET_ITEM(rest_biases, l - 1), m->sizes[l + 1], "bias");
         if (!m->biases[l]) goto fail;
     }
     return 0;
@@ -302,33 +325,28 @@ fail:
     return -1;
 }
 
-/* 4-wide vectors of doubles (GCC and clang). Multiplies and adds stay separate (no fused
+/* Vectors of singles (GCC and clang). Multiplies and adds stay separate (no fused
  * multiply-add), so every build and every target clone rounds the same way. */
 #if defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
 /* The helpers below are always inlined, so the vector-ABI note gcc gives for them is moot. */
 #pragma GCC diagnostic ignored "-Wpsabi"
-typedef double v4d __attribute__((vector_size(32)));
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v16f __attribute__((vector_size(64)));
 #define ALWAYS_INLINE __attribute__((always_inline)) inline
-static ALWAYS_INLINE v4d load4(const double *p) {
-    v4d v;
+static ALWAYS_INLINE v8f load8(const float *p) {
+    v8f v;
     memcpy(&v, p, sizeof v);
     return v;
 }
-typedef double v8d __attribute__((vector_size(64)));
-static ALWAYS_INLINE v8d load8(const double *p) {
-    v8d v;
+static ALWAYS_INLINE v16f load16(const float *p) {
+    v16f v;
     memcpy(&v, p, sizeof v);
     return v;
 }
-#define STORE8(p, v)                                                                         \
+#define STORE(p, v)                                                                          \
     do {                                                                                     \
-        v8d stored_ = (v);                                                                   \
-        memcpy((p), &stored_, sizeof stored_);                                               \
-    } while (0)
-#define STORE4(p, v)                                                                         \
-    do {                                                                                     \
-        v4d stored_ = (v);                                                                   \
+        __typeof__(v) stored_ = (v);                                                         \
         memcpy((p), &stored_, sizeof stored_);                                               \
     } while (0)
 #endif
@@ -337,11 +355,10 @@ static ALWAYS_INLINE v8d load8(const double *p) {
  * once per listed target and picks one when the module loads (elsewhere: the portable build). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-/* With AVX-512 an 8-wide vector is one register: four rows of one leave four sums, each
- * waiting on its last addition, and the adders idle. There, four per row (32 outputs, 16
- * sums in registers) keep them busy: predict() took 14% less time per page of the dev corpus
- * (79 -> 69 us), with the same bits. Elsewhere that many would not fit in the registers. Set
- * when the module loads. */
+/* With AVX-512 a 16-wide vector is one register: four rows of one leave four sums, each
+ * waiting on its last addition, and the adders idle. There, two per row (32 outputs, 8 sums
+ * in registers) keep them busy. Elsewhere that many would not fit in the registers. Set when
+ * the module loads. */
 static int wide_sums;
 #define DETECT_WIDE_SUMS() (wide_sums = __builtin_cpu_supports("avx512f"))
 #else
@@ -350,84 +367,79 @@ static int wide_sums;
 #define DETECT_WIDE_SUMS() ((void)0)
 #endif
 
-/* out = in @ w + bias for `rows` rows (row-major; in: rows x n_in, out: rows x n_out).
- * Four rows at a time share every weight they load; eight outputs of each accumulate in one
- * 8-wide vector (two registers with AVX2, one with AVX-512; see wide_sums), so all stay in
- * registers. Every output adds its products in input order, then the bias, as numpy's
- * in @ w + bias does (up to summation order inside numpy's product). */
+/* out = in @ w + bias for `rows` rows (row-major; in: rows x n_in, out: rows x n_out), in
+ * single precision. Four rows at a time share every weight they load; sixteen outputs of
+ * each accumulate in one 16-wide vector (two registers with AVX2, one with AVX-512; see
+ * wide_sums), so all stay in registers. Every output adds its products in input order, then
+ * the bias, so the result is the same on every machine. */
 #if !defined(ALWAYS_INLINE)
 #define ALWAYS_INLINE inline
 #endif
 /* Inlined into each target clone of mlp_predict, so it is compiled for that target. */
-static ALWAYS_INLINE void dense_rows(const double *in, int rows, int n_in, const double *w, int n_out,
-                              const double *bias, double *out) {
+static ALWAYS_INLINE void dense_rows(const float *in, int rows, int n_in, const float *w,
+                                     int n_out, const float *bias, float *out) {
     int r = 0;
 #if defined(__GNUC__)
     for (; r + 4 <= rows; r += 4) {
-        const double *x0 = in + (Py_ssize_t)r * n_in, *x1 = x0 + n_in, *x2 = x1 + n_in,
-                     *x3 = x2 + n_in;
-        double *o0 = out + (Py_ssize_t)r * n_out, *o1 = o0 + n_out, *o2 = o1 + n_out,
-               *o3 = o2 + n_out;
+        const float *x0 = in + (Py_ssize_t)r * n_in, *x1 = x0 + n_in, *x2 = x1 + n_in,
+                    *x3 = x2 + n_in;
+        float *o0 = out + (Py_ssize_t)r * n_out, *o1 = o0 + n_out, *o2 = o1 + n_out,
+              *o3 = o2 + n_out;
         int j = 0;
         for (; wide_sums && j + 32 <= n_out; j += 32) {
-            v8d z = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
-            v8d a0 = z, a1 = z, a2 = z, a3 = z, b0 = z, b1 = z, b2 = z, b3 = z;
-            v8d c0 = z, c1 = z, c2 = z, c3 = z, d0 = z, d1 = z, d2 = z, d3 = z;
+            v16f a0 = {0.0f}, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             for (int i = 0; i < n_in; i++) {
-                const double *row = w + (Py_ssize_t)i * n_out + j;
-                v8d wa = load8(row), wb = load8(row + 8), wc = load8(row + 16),
-                    wd = load8(row + 24);
-                a0 += x0[i] * wa, b0 += x0[i] * wb, c0 += x0[i] * wc, d0 += x0[i] * wd;
-                a1 += x1[i] * wa, b1 += x1[i] * wb, c1 += x1[i] * wc, d1 += x1[i] * wd;
-                a2 += x2[i] * wa, b2 += x2[i] * wb, c2 += x2[i] * wc, d2 += x2[i] * wd;
-                a3 += x3[i] * wa, b3 += x3[i] * wb, c3 += x3[i] * wc, d3 += x3[i] * wd;
+                const float *row = w + (Py_ssize_t)i * n_out + j;
+                v16f wa = load16(row), wb = load16(row + 16);
+                a0 += x0[i] * wa, b0 += x0[i] * wb;
+                a1 += x1[i] * wa, b1 += x1[i] * wb;
+                a2 += x2[i] * wa, b2 += x2[i] * wb;
+                a3 += x3[i] * wa, b3 += x3[i] * wb;
             }
-            const double *bj = bias + j;
-            v8d ba = load8(bj), bb = load8(bj + 8), bc = load8(bj + 16), bd = load8(bj + 24);
-            double *o[4] = {o0 + j, o1 + j, o2 + j, o3 + j};
-            v8d sums[4][4] = {{a0, b0, c0, d0}, {a1, b1, c1, d1}, {a2, b2, c2, d2}, {a3, b3, c3, d3}};
-            for (int q = 0; q < 4; q++) {
-                STORE8(o[q], sums[q][0] + ba);
-                STORE8(o[q] + 8, sums[q][1] + bb);
-                STORE8(o[q] + 16, sums[q][2] + bc);
-                STORE8(o[q] + 24, sums[q][3] + bd);
-            }
+            v16f ba = load16(bias + j), bb = load16(bias + j + 16);
+            STORE(o0 + j, a0 + ba);
+            STORE(o0 + j + 16, b0 + bb);
+            STORE(o1 + j, a1 + ba);
+            STORE(o1 + j + 16, b1 + bb);
+            STORE(o2 + j, a2 + ba);
+            STORE(o2 + j + 16, b2 + bb);
+            STORE(o3 + j, a3 + ba);
+            STORE(o3 + j + 16, b3 + bb);
         }
-        for (; j + 8 <= n_out; j += 8) {
-            v8d a0 = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0}, a1 = a0, a2 = a0, a3 = a0;
+        for (; j + 16 <= n_out; j += 16) {
+            v16f a0 = {0.0f}, a1 = a0, a2 = a0, a3 = a0;
             for (int i = 0; i < n_in; i++) {
-                v8d wi = load8(w + (Py_ssize_t)i * n_out + j);
+                v16f wi = load16(w + (Py_ssize_t)i * n_out + j);
                 a0 += x0[i] * wi;
                 a1 += x1[i] * wi;
                 a2 += x2[i] * wi;
                 a3 += x3[i] * wi;
             }
-            v8d b = load8(bias + j);
-            STORE8(o0 + j, a0 + b);
-            STORE8(o1 + j, a1 + b);
-            STORE8(o2 + j, a2 + b);
-            STORE8(o3 + j, a3 + b);
+            v16f b = load16(bias + j);
+            STORE(o0 + j, a0 + b);
+            STORE(o1 + j, a1 + b);
+            STORE(o2 + j, a2 + b);
+            STORE(o3 + j, a3 + b);
         }
-        for (; j + 4 <= n_out; j += 4) {
-            v4d z = {0.0, 0.0, 0.0, 0.0};
-            v4d a0 = z, a1 = z, a2 = z, a3 = z;
+        for (; j + 8 <= n_out; j += 8) {
+            v8f a0 = {0.0f}, a1 = a0, a2 = a0, a3 = a0;
             for (int i = 0; i < n_in; i++) {
-                v4d w0 = load4(w + (Py_ssize_t)i * n_out + j);
-                a0 += x0[i] * w0;
-                a1 += x1[i] * w0;
-                a2 += x2[i] * w0;
-                a3 += x3[i] * w0;
+                v8f wi = load8(w + (Py_ssize_t)i * n_out + j);
+                a0 += x0[i] * wi;
+                a1 += x1[i] * wi;
+                a2 += x2[i] * wi;
+                a3 += x3[i] * wi;
             }
-            v4d b0 = load4(bias + j);
-            STORE4(o0 + j, a0 + b0);
-            STORE4(o1 + j, a1 + b0);
-            STORE4(o2 + j, a2 + b0);
-            STORE4(o3 + j, a3 + b0);
+            v8f b = load8(bias + j);
+            STORE(o0 + j, a0 + b);
+            STORE(o1 + j, a1 + b);
+            STORE(o2 + j, a2 + b);
+            STORE(o3 + j, a3 + b);
         }
         for (; j < n_out; j++) {
-            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+            float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
             for (int i = 0; i < n_in; i++) {
-                double wi = w[(Py_ssize_t)i * n_out + j];
+                float wi = w[(Py_ssize_t)i * n_out + j];
                 s0 += x0[i] * wi;
                 s1 += x1[i] * wi;
                 s2 += x2[i] * wi;
@@ -441,10 +453,10 @@ static ALWAYS_INLINE void dense_rows(const double *in, int rows, int n_in, const
     }
 #endif
     for (; r < rows; r++) {
-        const double *x = in + (Py_ssize_t)r * n_in;
-        double *o = out + (Py_ssize_t)r * n_out;
+        const float *x = in + (Py_ssize_t)r * n_in;
+        float *o = out + (Py_ssize_t)r * n_out;
         for (int j = 0; j < n_out; j++) {
-            double sum = 0.0;
+            float sum = 0.0f;
             for (int i = 0; i < n_in; i++) sum += x[i] * w[(Py_ssize_t)i * n_out + j];
             o[j] = sum + bias[j];
         }
@@ -454,29 +466,31 @@ static ALWAYS_INLINE void dense_rows(const double *in, int rows, int n_in, const
 #define BLOCK_ROWS 64 /* rows per pass through the layers: their activations stay in cache */
 
 /* Probability of content for each of the n rows of x (n x n_in); work holds
- * 2 * BLOCK_ROWS * widest values. */
+ * 2 * BLOCK_ROWS * widest floats. The inputs are clipped and standardised in double
+ * precision, as Mlp.predict does, then the layers run in single precision. */
 VECTOR_CLONES static void mlp_predict(const Mlp *m, const double *x, Py_ssize_t n, int bias,
-                                      double *out, double *work) {
-    double *a = work, *b = work + BLOCK_ROWS * m->widest;
+                                      double *out, float *work) {
+    float *a = work, *b = work + BLOCK_ROWS * m->widest;
     for (Py_ssize_t r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
         int rows = n - r0 < BLOCK_ROWS ? (int)(n - r0) : BLOCK_ROWS;
         for (int r = 0; r < rows; r++) {
             const double *row = x + (r0 + r) * m->n_in;
-            double *dst = a + r * m->n_in;
+            float *dst = a + r * m->n_in;
             for (int i = 0; i < m->n_in; i++) {
                 double v = row[i];
-                v = v < m->low[i] ? m->low[i] : v; /* np.maximum then np.minimum */
-                dst[i] = v > m->high[i] ? m->high[i] : v;
+                v = v < m->low[i] ? m->low[i] : v; /* np.clip */
+                v = v > m->high[i] ? m->high[i] : v;
+                dst[i] = (float)((v - m->mean[i]) / m->scale[i]);
             }
         }
-        double *in = a, *h = b;
+        float *in = a, *h = b;
         for (int l = 0; l < m->n_layers; l++) {
             int n_in = m->sizes[l], n_out = m->sizes[l + 1];
             if (l > 0) /* ReLU of the previous layer */
-                for (int i = 0; i < rows * n_in; i++) in[i] = in[i] < 0.0 ? 0.0 : in[i];
-            const double *bb = l == 0 ? m->biases[0] + (Py_ssize_t)bias * n_out : m->biases[l];
+                for (int i = 0; i < rows * n_in; i++) in[i] = in[i] < 0.0f ? 0.0f : in[i];
+            const float *bb = l == 0 ? m->biases[0] + (Py_ssize_t)bias * n_out : m->biases[l];
             dense_rows(in, rows, n_in, m->weights[l], n_out, bb, h);
-            double *t = in;
+            float *t = in;
             in = h;
             h = t;
         }
@@ -1294,7 +1308,8 @@ static int score_lines(Kernel *self, double *base, Py_ssize_t n, int whole_page,
         PyErr_NoMemory();
         return -1;
     }
-    double *z = x + n * self->n_features, *p1 = z + n * self->n_smooth, *work = p1 + n;
+    double *z = x + n * self->n_features, *p1 = z + n * self->n_smooth;
+    float *work = (float *)(p1 + n); /* 2 * BLOCK_ROWS * widest doubles hold as many floats */
     layout_columns(self, base, n, base + n * N_BASE, x);
     mlp_predict(&self->stage1, x, n, whole_page ? 1 : 0, p1, work);
     int status = smooth_features(self, p1, x, n, whole_page, z);
