@@ -6,6 +6,7 @@ lists) so the structural actions built on them work for any language written in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import regex
@@ -17,6 +18,10 @@ _FIRST_LETTER = regex.compile(r"\p{L}")
 # brace, a statement's final semicolon, a call written against its name, an assignment or
 # comparison between spaces, a shell comment after a command.
 _CODE = regex.compile(r"^(?://|/\*|#|\*)|[{}]|;\s*$|\w\(|\s(?:[=!<>+\-*/:]?=|=>|===|#)\s")
+# Every mark above holds one of these characters; most lines hold none, and Python's re finds
+# a character of a class several times faster than ``regex`` tries the whole pattern (the
+# repair stage's rejoin took an eighth of the time of whole pages in it).
+_CODE_CHAR = re.compile(r"[{};(=#*/]")
 
 
 def ends_sentence(line: str) -> bool:
@@ -37,7 +42,7 @@ def looks_like_code(line: str) -> bool:
     >>> looks_like_code("the council (which met on Monday) agreed; then it voted")
     False
     """
-    return _CODE.search(line) is not None
+    return _CODE_CHAR.search(line) is not None and _CODE.search(line) is not None
 
 
 def word_count(line: str) -> int:

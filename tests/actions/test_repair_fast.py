@@ -1,5 +1,6 @@
 """The rejoin that only tries lines found by one whole-text scan equals the plain line loop, and
-the compiled scan of line ends (``_scan.c``) finds what its regex twin does."""
+the compiled scan of line ends (``_scan.c``) finds what its regex twin does, and the code check
+that tries its pattern only on lines holding one of its characters equals the pattern."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleantext.actions import repair
+from cleantext.actions import repair, shape
 from cleantext.actions.base import Change
 from cleantext.actions.repair import (
     _continues,
@@ -19,7 +20,7 @@ from cleantext.actions.repair import (
     _stands_alone,
     rejoin_split_sentences,
 )
-from cleantext.actions.shape import word_count
+from cleantext.actions.shape import looks_like_code, word_count
 
 
 def plain_rejoin(
@@ -106,3 +107,15 @@ def test_rejoin_leaves_nothing_to_rejoin(lines: list[str], most: int, words: int
     result += lines[position:]
     again = rejoin_split_sentences(result, max_inserted_lines=most, max_inserted_words=words)
     assert again.changes == ()
+
+
+CODE_LINE = st.text(
+    alphabet=st.sampled_from(list("ab (){};=#*/!<>+-: \t\u00a0é\u0301_9")), max_size=14
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(CODE_LINE, st.text(max_size=14)))
+def test_code_check_equals_its_whole_pattern(line: str) -> None:
+    """looks_like_code tries the pattern only on lines holding one of its characters."""
+    assert looks_like_code(line) == (shape._CODE.search(line) is not None)
