@@ -21,8 +21,10 @@ open_line_ends = getattr(load_extension("cleantext.actions._scan"), "open_line_e
 
 
 def _open_sentence(line: str) -> bool:
-    """A paragraph that stops mid-sentence: ends with a letter, digit or comma."""
-    return bool(line) and not ends_sentence(line) and (line[-1].isalnum() or line[-1] == ",")
+    """A paragraph that stops mid-sentence: ends with a letter, digit or comma (so it does not
+    end a sentence: no letter, digit or comma is sentence-final punctuation or a closing quote;
+    the search for those would scan the whole line)."""
+    return bool(line) and (line[-1].isalnum() or line[-1] == ",")
 
 
 def _continues(line: str) -> bool:
@@ -64,8 +66,11 @@ def rejoin_split_sentences(
             continue
         last = i
         while (j := _continuation(lines, last, max_inserted_lines, max_inserted_words)) >= 0:
-            if looks_like_code(line) or looks_like_code(lines[j]):
-                break  # a line break in code is the code's, not a split sentence
+            # A line break in code is the code's, not a split sentence. Each piece is checked
+            # once: no mark of code can straddle the joining space, as the line before it ends
+            # in a letter, digit or comma and the line after starts with a lowercase letter.
+            if (last == i and looks_like_code(line)) or looks_like_code(lines[j]):
+                break
             line = f"{line} {lines[j]}"
             last = j
             if not _open_sentence(line):

@@ -16,23 +16,28 @@ from cleantext.actions.repair import (
     _continues,
     _open_lines,
     _open_lines_by_regex,
-    _open_sentence,
     _stands_alone,
     rejoin_split_sentences,
 )
-from cleantext.actions.shape import looks_like_code, word_count
+from cleantext.actions.shape import ends_sentence, looks_like_code, word_count
+
+
+def plain_open(line: str) -> bool:
+    """An open sentence, as the reference tells it: it does not end a sentence, and its last
+    character is a letter, a digit or a comma."""
+    return bool(line) and not ends_sentence(line) and (line[-1].isalnum() or line[-1] == ",")
 
 
 def plain_rejoin(
     lines: Sequence[str], *, max_inserted_lines: int, max_inserted_words: int
 ) -> tuple[Change, ...]:
     """The reference: every line tried as the first half of a split sentence, and a joined
-    line that is still open tried again."""
+    line that is still open tried again; the whole joined line checked for code each time."""
     changes: list[Change] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line and word_count(line) >= 3 and _open_sentence(line):
+        if line and word_count(line) >= 3 and plain_open(line):
             last = i
             while True:
                 found = -1
@@ -50,10 +55,10 @@ def plain_rejoin(
                         or not _stands_alone(lines, j)
                     ):
                         break
-                if found < 0:
+                if found < 0 or looks_like_code(line) or looks_like_code(lines[found]):
                     break
                 line, last = f"{line} {lines[found]}", found
-                if not _open_sentence(line):
+                if not plain_open(line):
                     break
             if last > i:
                 changes.append(Change(i, last + 1, (line,)))
@@ -63,6 +68,7 @@ def plain_rejoin(
 
 
 WORDS = ["so", "people", "cannot", "Troops", "access", "cash.", "é", "ça", "Ünd", "x,", "a", "1"]
+WORDS += ["x =", "=", "y", "==", "#", "f(x)", "a;", "{", "//", "=>", "<="]  # marks of code
 ENDS = ["", ",", ".", "é", "\u00a0", " ", "2", "”", "\ud800"]
 LINE = st.one_of(
     st.just(""),
