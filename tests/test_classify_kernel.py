@@ -274,7 +274,7 @@ def test_kernel_refuses_a_layout_it_does_not_know() -> None:
         setattr(model_module, name, replaced)
         try:
             with pytest.raises(ValueError, match=replaced[-1]):
-                compiled_kernel(MODEL.stage1, MODEL.stage2, MODEL.policy, MODEL.kind)
+                compiled_kernel(MODEL.fast1, MODEL.fast2, MODEL.policy, MODEL.kind)
         finally:
             setattr(model_module, name, original)
 

@@ -204,9 +204,8 @@ static int parse_smooth(PyObject *names, PyObject *features, Column *cols, int *
 
 /* ---------------------------------------------------------------------------------------- */
 /* ---------------------------------------------------------------------------------------- */
-/* A perceptron (model.Mlp): clip, standardise, first layer with one of several biases (one   */
-/* per value of a folded constant column, see model._spec), then ReLU layers, logistic output */
-/* of one unit.                                                                                */
+/* A folded perceptron (model.FoldedMlp): clip, first layer with one of several biases, then  */
+/* ReLU layers, logistic output of one unit.                                                  */
 
 #define MAX_LAYERS 8
 
@@ -215,7 +214,7 @@ typedef struct {
     int n_layers;            /* weight matrices, the first included */
     int sizes[MAX_LAYERS + 1];  /* sizes[0] = n_in, sizes[l + 1] = outputs of layer l */
     int n_first_biases;
-    double *low, *high, *mean, *scale;
+    double *low, *high;
     float *weights[MAX_LAYERS];  /* row-major, sizes[l] x sizes[l + 1] */
     float *biases[MAX_LAYERS];   /* layer 0: n_first_biases rows of sizes[1] */
     int widest;
@@ -224,8 +223,6 @@ typedef struct {
 static void mlp_free(Mlp *m) {
     PyMem_Free(m->low);
     PyMem_Free(m->high);
-    PyMem_Free(m->mean);
-    PyMem_Free(m->scale);
     for (int l = 0; l < m->n_layers; l++) {
         PyMem_Free(m->weights[l]);
         PyMem_Free(m->biases[l]);
@@ -264,12 +261,11 @@ static float *copy_singles(PyObject *obj, Py_ssize_t count, const char *what) {
     return out;
 }
 
-/* Build from (low, high, mean, scale, sizes, first_biases, [w0, w1, ...], [b1, b2, ...]). */
+/* Build from (low, high, sizes, first_biases, [w0, w1, ...], [b1, b2, ...]). */
 static int mlp_init(Mlp *m, PyObject *spec) {
-    PyObject *low, *high, *mean, *scale, *sizes, *first_biases, *weights, *rest_biases;
+    PyObject *low, *high, *sizes, *first_biases, *weights, *rest_biases;
     memset(m, 0, sizeof(*m));
-    if (!PyArg_ParseTuple(spec, "OOOOO!O!O!O!;model spec", &low, &high, &mean, &scale,
-                          &PyTuple_Type, &sizes,
+    if (!PyArg_ParseTuple(spec, "OOO!O!O!O!;model spec", &low, &high, &PyTuple_Type, &sizes,
                           &PyTuple_Type, &first_biases, &PyTuple_Type, &weights, &PyTuple_Type,
                           &rest_biases))
         return -1;
@@ -297,8 +293,6 @@ static int mlp_init(Mlp *m, PyObject *spec) {
     m->n_first_biases = (int)PyTuple_GET_SIZE(first_biases);
     if (!(m->low = copy_doubles(low, m->n_in, "low"))) goto fail;
     if (!(m->high = copy_doubles(high, m->n_in, "high"))) goto fail;
-    if (!(m->mean = copy_doubles(mean, m->n_in, "mean"))) goto fail;
-    if (!(m->scale = copy_doubles(scale, m->n_in, "scale"))) goto fail;
     for (int l = 0; l < m->n_layers; l++) {
         m->weights[l] = copy_singles(PyTuple_GET_ITEM(weights, l),
                                      (Py_ssize_t)m->sizes[l] * m->sizes[l + 1], "weights");
@@ -466,8 +460,8 @@ static ALWAYS_INLINE void dense_rows(const float *in, int rows, int n_in, const 
 #define BLOCK_ROWS 64 /* rows per pass through the layers: their activations stay in cache */
 
 /* Probability of content for each of the n rows of x (n x n_in); work holds
- * 2 * BLOCK_ROWS * widest floats. The inputs are clipped and standardised in double
- * precision, as Mlp.predict does, then the layers run in single precision. */
+ * 2 * BLOCK_ROWS * widest floats. The inputs are clipped in double precision, as numpy clips
+ * them, then the layers run in single precision. */
 VECTOR_CLONES static void mlp_predict(const Mlp *m, const double *x, Py_ssize_t n, int bias,
                                       double *out, float *work) {
     float *a = work, *b = work + BLOCK_ROWS * m->widest;
@@ -478,9 +472,8 @@ VECTOR_CLONES static void mlp_predict(const Mlp *m, const double *x, Py_ssize_t 
             float *dst = a + r * m->n_in;
             for (int i = 0; i < m->n_in; i++) {
                 double v = row[i];
-                v = v < m->low[i] ? m->low[i] : v; /* np.clip */
-                v = v > m->high[i] ? m->high[i] : v;
-                dst[i] = (float)((v - m->mean[i]) / m->scale[i]);
+                v = v < m->low[i] ? m->low[i] : v; /* np.maximum then np.minimum */
+                dst[i] = (float)(v > m->high[i] ? m->high[i] : v);
             }
         }
         float *in = a, *h = b;

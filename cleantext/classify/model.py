@@ -214,7 +214,7 @@ class LineModel:
         cls, stage1: Mlp, stage2: Mlp, *, policy: Policy, kind: KindModel, meta: str
     ) -> LineModel:
         """The model of these two stages, with their folded and compiled forms built."""
-        fast1 = FoldedMlp.fold(stage1, constant_last=STAGE1_CONSTANT)
+        fast1 = FoldedMlp.fold(stage1, constant_last=(0.0, 1.0))
         fast2 = FoldedMlp.fold(stage2)
         return cls(
             stage1=stage1,
@@ -224,18 +224,13 @@ class LineModel:
             meta=meta,
             fast1=fast1,
             fast2=fast2,
-            kernel=compiled_kernel(stage1, stage2, policy, kind),
+            kernel=compiled_kernel(fast1, fast2, policy, kind),
         )
 
     def predict(self, x: FloatArray, *, whole_page: bool) -> FloatArray:
         """Stage-2 probability of content for every line of one page, from its features."""
         p = self.fast1.predict(x, bias=1 if whole_page else 0)
         return self.fast2.predict(smooth_features(p, x, whole_page=whole_page))
-
-
-STAGE1_CONSTANT = (0.0, 1.0)
-"""The values of stage 1's last column, the whole-page flag (:func:`with_mode`): constant for a
-whole call, so the fast paths fold it into one first-layer bias per value."""
 
 
 def with_mode(x: FloatArray, *, whole_page: bool) -> FloatArray:
@@ -382,30 +377,16 @@ def kind_arrays(kind: KindModel) -> tuple[dict[str, FloatArray], dict[str, Any]]
     }
 
 
-def _spec(mlp: Mlp, *, constant_last: tuple[float, ...] = ()) -> tuple[Any, ...]:
-    """What the kernel builds a perceptron from. It standardises the inputs itself rather than
-    take the folded first layer (:class:`FoldedMlp`): its layers run in single precision, and
-    folding a small ``scale`` into the weights makes large terms that cancel in the sum, which
-    single precision rounded to errors of up to 3e-4 in a probability (1e-6 without folding).
-    A constant last column (``constant_last``) is still folded, exactly, into one first-layer
-    bias per value."""
-    low, high, mean, scale = mlp.low, mlp.high, mlp.mean, mlp.scale
-    first = mlp.weights[0]
-    biases: tuple[FloatArray, ...] = (mlp.biases[0],)
-    if constant_last:
-        flag = (np.clip(constant_last, low[-1], high[-1]) - mean[-1]) / scale[-1]
-        biases = tuple(mlp.biases[0] + float(c) * first[-1] for c in flag)
-        low, high, mean, scale, first = low[:-1], high[:-1], mean[:-1], scale[:-1], first[:-1]
-    weights = tuple(np.ascontiguousarray(w) for w in (first, *mlp.weights[1:]))
+def _spec(mlp: FoldedMlp) -> tuple[Any, ...]:
+    weights = (mlp.first, *mlp.weights)
     sizes = (weights[0].shape[0], *(w.shape[1] for w in weights))
-    arrays = tuple(np.ascontiguousarray(a) for a in (low, high, mean, scale))
-    return (*arrays, sizes, biases, weights, tuple(mlp.biases[1:]))
+    return (mlp.low, mlp.high, sizes, mlp.biases, weights, mlp.rest_biases)
 
 
 _LOG_TABLE_SIZE = 4096
 
 
-def compiled_kernel(stage1: Mlp, stage2: Mlp, policy: Policy, kind: KindModel) -> Any:
+def compiled_kernel(fast1: FoldedMlp, fast2: FoldedMlp, policy: Policy, kind: KindModel) -> Any:
     """The compiled kernel for these weights and this policy, or None when it was not built
     (no compiler at install time) or was built from other sources (``cleantext._build``).
 
@@ -414,10 +395,10 @@ def compiled_kernel(stage1: Mlp, stage2: Mlp, policy: Policy, kind: KindModel) -
     name and refuses a name it does not know, with a ValueError: never something else
     silently), the policy and the valve's shares. Logarithms of counts below
     ``_LOG_TABLE_SIZE`` are handed over as numpy computes them, so those features match the
-    numpy path bit for bit. Its perceptrons run in single precision (:func:`_spec`), so its
-    scores differ from :meth:`LineModel.predict` by about 1e-6 (more where stage 2's rank of
-    a score swaps two near-equal ones; ``benchmarks/classifier/check_identical.py`` checks
-    that no decision on the corpora changes).
+    numpy path bit for bit. Its perceptrons run in single precision, so its scores differ from
+    :meth:`LineModel.predict` by about 1e-6 (more where stage 2's rank of a score swaps two
+    near-equal ones; ``benchmarks/classifier/check_identical.py`` checks that no decision on
+    the corpora changes).
     """
     _kernel = load_extension("cleantext.classify._kernel")
     if _kernel is None:
@@ -449,10 +430,5 @@ def compiled_kernel(stage1: Mlp, stage2: Mlp, policy: Policy, kind: KindModel) -
         "threshold": kind.threshold,
     }
     return _kernel.Kernel(
-        tables,
-        layout,
-        {**asdict(policy), **shares},
-        detector,
-        _spec(stage1, constant_last=STAGE1_CONSTANT),
-        _spec(stage2),
+        tables, layout, {**asdict(policy), **shares}, detector, _spec(fast1), _spec(fast2)
     )
