@@ -60,9 +60,7 @@ def rejoin_split_sentences(
     after = -1  # the last line a change took: the next half must come after it
     for i in _open_lines(lines):
         line = lines[i]
-        if i <= after or not line or not (line[-1].isalnum() or line[-1] == ","):
-            continue
-        if word_count(line) < 3 or not _open_sentence(line):
+        if i <= after or not _open_sentence(line) or word_count(line) < 3:
             continue
         last = i
         while (j := _continuation(lines, last, max_inserted_lines, max_inserted_words)) >= 0:
