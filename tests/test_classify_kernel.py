@@ -291,7 +291,7 @@ def test_layout_is_the_python_one() -> None:
 @pytest.mark.parametrize("hidden", [(32, 16), (48, 24), (20,), (13, 7)])
 def test_kernel_matches_numpy_for_other_stage1_shapes(hidden: tuple[int, ...]) -> None:
     """Training may ship other layer sizes: the kernel takes them from the weights (widths off
-    its 8- and 4-wide vector steps included), as the numpy path does."""
+    its 16-wide vector steps included), as the numpy path does."""
     rng = np.random.default_rng(sum(hidden))
     shipped = MODEL.stage1
     dims = [shipped.weights[0].shape[0], *hidden, 1]

@@ -325,14 +325,8 @@ fail:
 #pragma GCC optimize("fp-contract=off")
 /* The helpers below are always inlined, so the vector-ABI note gcc gives for them is moot. */
 #pragma GCC diagnostic ignored "-Wpsabi"
-typedef float v8f __attribute__((vector_size(32)));
 typedef float v16f __attribute__((vector_size(64)));
 #define ALWAYS_INLINE __attribute__((always_inline)) inline
-static ALWAYS_INLINE v8f load8(const float *p) {
-    v8f v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
 static ALWAYS_INLINE v16f load16(const float *p) {
     v16f v;
     memcpy(&v, p, sizeof v);
@@ -364,8 +358,9 @@ static int wide_sums;
 /* out = in @ w + bias for `rows` rows (row-major; in: rows x n_in, out: rows x n_out), in
  * single precision. Four rows at a time share every weight they load; sixteen outputs of
  * each accumulate in one 16-wide vector (two registers with AVX2, one with AVX-512; see
- * wide_sums), so all stay in registers. Every output adds its products in input order, then
- * the bias, so the result is the same on every machine. */
+ * wide_sums), so all stay in registers; outputs beyond a multiple of sixteen (the last layer's
+ * one) are summed one by one. Every output adds its products in input order, then the bias,
+ * so the result is the same on every machine and in every branch. */
 #if !defined(ALWAYS_INLINE)
 #define ALWAYS_INLINE inline
 #endif
@@ -410,21 +405,6 @@ static ALWAYS_INLINE void dense_rows(const float *in, int rows, int n_in, const 
                 a3 += x3[i] * wi;
             }
             v16f b = load16(bias + j);
-            STORE(o0 + j, a0 + b);
-            STORE(o1 + j, a1 + b);
-            STORE(o2 + j, a2 + b);
-            STORE(o3 + j, a3 + b);
-        }
-        for (; j + 8 <= n_out; j += 8) {
-            v8f a0 = {0.0f}, a1 = a0, a2 = a0, a3 = a0;
-            for (int i = 0; i < n_in; i++) {
-                v8f wi = load8(w + (Py_ssize_t)i * n_out + j);
-                a0 += x0[i] * wi;
-                a1 += x1[i] * wi;
-                a2 += x2[i] * wi;
-                a3 += x3[i] * wi;
-            }
-            v8f b = load8(bias + j);
             STORE(o0 + j, a0 + b);
             STORE(o1 + j, a1 + b);
             STORE(o2 + j, a2 + b);
