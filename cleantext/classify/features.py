@@ -382,7 +382,9 @@ def page_features(lines: Sequence[str]) -> FloatArray:
     total = cum_mass[-1] + 1.0
     page = out[:, col:]
     page[:, 0] = np.log(n)
-    page[:, 1] = base[:, 27].mean()
+    # Summed in line order, as the compiled kernel sums it (mean() sums pairwise: the last bit
+    # differs on long pages).
+    page[:, 1] = np.cumsum(base[:, 27])[-1] / n
     page[:, 2] = (cum_mass - mass) / total
     page[:, 3] = (total - 1.0 - cum_mass) / total
     page[0, 4] = 0.0
