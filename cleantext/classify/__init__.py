@@ -51,11 +51,12 @@ def _model() -> LineModel:
     return _MODEL
 
 
-MAX_ROUNDS = 32
-"""Looks at the kept lines again at most this many times. Two rounds settle most documents;
-a whole page cleaned as a page (a dump of pages) can lose a few lines a round for a dozen
-rounds (one of WCXB's 1,476 pages took more than 8, and cleaning its output changed it), and
-each round only looks at fewer lines."""
+MAX_ROUNDS = 64
+"""Looks at the kept lines again at most this many times (per pass of the pipeline, which
+runs at most four). Two rounds settle most documents; a whole page cleaned as a page (a dump
+of pages) can lose a line or two a round for many rounds (one of WCXB's 1,476 pages took more
+than 8; a Wikipedia page of 1,764 lines, under a fold model of the validation, 132, and with a
+cap of 32 cleaning its output changed it), and each round only looks at fewer lines."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,7 @@ enum {
     B_LOG_REPEATS, B_RANK, B_TEXT_BEFORE, B_REL_LEN, B_SENTENCE_LIKE, B_LABEL_COLON,
     B_STARTS_DASH, B_PAGE_LOG_LINES, B_PAGE_SENTENCE_SHARE, B_MASS_BEFORE, B_MASS_AFTER,
     B_PREV_LOG_CHARS, B_NEXT_LOG_CHARS, B_TITLE_SHARE, B_TITLE_COVER, B_IS_FIRST,
-    B_HEADLINE_SIDE, B_HEADLINE_OFFSET, B_IS_HEADLINE, N_BASE
+    B_HEADLINE_SIDE, B_HEADLINE_OFFSET, B_IS_HEADLINE, B_PROSE_WORDS, N_BASE
 };
 static const char *const BASE_NAMES[N_BASE] = {
     "log_chars", "log_words", "mean_word_len", "ends_stop", "ends_colon", "ends_other",
@@ -62,7 +62,7 @@ static const char *const BASE_NAMES[N_BASE] = {
     "log_repeats", "rank", "text_before", "rel_len", "sentence_like", "label_colon",
     "starts_dash", "page_log_lines", "page_sentence_share", "mass_before", "mass_after",
     "prev_log_chars", "next_log_chars", "title_share", "title_cover", "is_first",
-    "headline_side", "headline_offset", "is_headline",
+    "headline_side", "headline_offset", "is_headline", "prose_words",
 };
 
 /* The page detector's document-level features (kind.py), and their names. */
@@ -488,6 +488,7 @@ typedef struct {
     int n_features, n_smooth, widest_half, widest_smooth_half;
     Column features[MAX_COLUMNS], smooth[MAX_COLUMNS];
     double headline_min_score, late_headline_min_score;
+    Py_ssize_t prose_words; /* features.PROSE_WORDS */
     double block, inside, outside, edge, min_share_page, min_share_article;
     /* The page detector: for each of its inputs in Python's order, the K_ feature it is, and
      * its standardisation and weight; then bias and threshold. */
@@ -615,6 +616,12 @@ static int kernel_init(Kernel *self, PyObject *args, PyObject *kwds) {
         float_item(layout, "headline_min_score", &self->headline_min_score) < 0 ||
         float_item(layout, "late_headline_min_score", &self->late_headline_min_score) < 0)
         return -1;
+    PyObject *prose_words = PyDict_GetItemString(layout, "prose_words");
+    if (!prose_words || (self->prose_words = PyLong_AsSsize_t(prose_words)) < 1) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "layout: prose_words (a positive count) is needed");
+        return -1;
+    }
     self->widest_half = self->widest_smooth_half = 0;
     for (int c = 0; c < self->n_features; c++)
         if (self->features[c].arg > self->widest_half) self->widest_half = self->features[c].arg;
@@ -747,17 +754,22 @@ static void count_line(const Kernel *k, PyObject *line, LineCounts *lc, uint64_t
     lc->label_colon = first_colon >= 0 && first_colon <= 24 && first_colon < units - 1;
 }
 
-/* The distinct words of each line and how many of them the first line has, from one
- * open-addressing table of the page's word hashes: an entry remembers the last line that had
- * the word (so a word counts once per line) and whether the first line has it. */
+/* The distinct words of each line, how many of them the first line has, and how many some
+ * other line of prose has (features.word_features), from one open-addressing table of the
+ * page's word hashes: an entry remembers the last line that had the word (so a word counts once
+ * per line), whether the first line has it, and whether none, one or more lines of prose have
+ * it (all the prose test needs). Each token's entry is kept (-1 for a word repeated within its
+ * line), so the later passes do not hash again. */
 typedef struct {
     uint64_t hash;
     Py_ssize_t last_line; /* -1: empty slot */
     int in_title;
+    unsigned char prose; /* lines of prose with the word, counted up to 2 */
 } Word;
 
 static int count_words(const uint64_t *tokens, const Py_ssize_t *start, Py_ssize_t n,
-                       Py_ssize_t *distinct, Py_ssize_t *in_title) {
+                       Py_ssize_t prose_words, Py_ssize_t *distinct, Py_ssize_t *in_title,
+                       Py_ssize_t *in_prose) {
     Py_ssize_t total = start[n], size = 16;
     int shift = 60; /* 64 - log2(size): slots are the hashes' high bits (see hash_unit) */
     while (size < 2 * total) {
@@ -765,7 +777,10 @@ static int count_words(const uint64_t *tokens, const Py_ssize_t *start, Py_ssize
         shift--;
     }
     Word *table = PyMem_Malloc(sizeof(Word) * size);
-    if (!table) {
+    Py_ssize_t *slot_of = PyMem_Malloc(sizeof(Py_ssize_t) * (total + 1));
+    if (!table || !slot_of) {
+        PyMem_Free(table);
+        PyMem_Free(slot_of);
         PyErr_NoMemory();
         return -1;
     }
@@ -776,18 +791,32 @@ static int count_words(const uint64_t *tokens, const Py_ssize_t *start, Py_ssize
             uint64_t h = tokens[t];
             Py_ssize_t s = (Py_ssize_t)(h >> shift);
             while (table[s].last_line >= 0 && table[s].hash != h) s = (s + 1) & (size - 1);
+            slot_of[t] = -1;
             if (table[s].last_line < 0) {
                 table[s].hash = h;
                 table[s].in_title = i == 0;
+                table[s].prose = 0;
             } else if (table[s].last_line == i) {
                 continue;
             }
+            slot_of[t] = s;
             table[s].last_line = i;
             distinct[i]++;
             in_title[i] += table[s].in_title;
         }
     }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (distinct[i] >= prose_words)
+            for (Py_ssize_t t = start[i]; t < start[i + 1]; t++)
+                if (slot_of[t] >= 0 && table[slot_of[t]].prose < 2) table[slot_of[t]].prose++;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int own = distinct[i] >= prose_words; /* prose does not count itself */
+        in_prose[i] = 0;
+        for (Py_ssize_t t = start[i]; t < start[i + 1]; t++)
+            if (slot_of[t] >= 0) in_prose[i] += table[slot_of[t]].prose > own;
+    }
     PyMem_Free(table);
+    PyMem_Free(slot_of);
     return 0;
 }
 
@@ -930,7 +959,7 @@ static int base_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
         total_units += PyUnicode_GET_LENGTH(line);
     }
     double *chars = PyMem_Malloc(sizeof(double) * n * 2);
-    Py_ssize_t *start = PyMem_Malloc(sizeof(Py_ssize_t) * (n * 3 + 1));
+    Py_ssize_t *start = PyMem_Malloc(sizeof(Py_ssize_t) * (n * 4 + 1));
     uint64_t *tokens = PyMem_Malloc(sizeof(uint64_t) * (total_units + 1));
     unsigned char *is_short = PyMem_Malloc(n + 1);
     if (!chars || !start || !tokens || !is_short) {
@@ -941,7 +970,7 @@ static int base_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
         PyErr_NoMemory();
         return -1;
     }
-    Py_ssize_t *distinct = start + n + 1, *in_title = distinct + n;
+    Py_ssize_t *distinct = start + n + 1, *in_title = distinct + n, *in_prose = in_title + n;
     double *reps = chars + n;
     int status = -1;
     if (count_repeats(lines, n, reps) < 0) goto done;
@@ -1023,8 +1052,11 @@ static int base_features(const Kernel *k, PyObject *lines, Py_ssize_t n, double 
         f[B_NEXT_LOG_CHARS] = i + 1 < n ? base[(i + 1) * N_BASE + B_LOG_CHARS] : 0.0;
     }
     start[n] = at;
-    if (count_words(tokens, start, n, distinct, in_title) < 0) goto done;
+    if (count_words(tokens, start, n, k->prose_words, distinct, in_title, in_prose) < 0) goto done;
     title_features(k, n, distinct, in_title, base);
+    for (Py_ssize_t i = 0; i < n; i++) /* features.word_features */
+        base[i * N_BASE + B_PROSE_WORDS] =
+            distinct[i] ? (double)in_prose[i] / (double)distinct[i] : 0.0;
     if (kind) kind_features(k, base, chars, is_short, n, lines_before, kind);
     status = 0;
 done:

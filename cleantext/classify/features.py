@@ -22,7 +22,10 @@ Why these signals (all language-agnostic; no stoplist):
 * the title: in whole-page text the first line is the page's ``<title>`` ("Headline | Site"),
   and the article's headline is the later line that shares most of its words. Words shared
   with the title, and where a line lies relative to that headline, locate the article's start
-  on any site, in any language (:func:`title_features`).
+  on any site, in any language (:func:`title_features`);
+* recurring words: an article's paragraphs come back to the same names and terms, while a menu
+  item, a teaser for another story or a legal line uses words no paragraph of the page uses
+  (:func:`word_features`).
 
 CJK ideographs and kana are counted as one word each, because those scripts use no spaces.
 """
@@ -216,11 +219,20 @@ TITLE_FEATURES = (
 )
 """Columns relating each line to the first line (see :func:`title_features`)."""
 
+WORD_FEATURES = ("prose_words",)
+"""How a line's words recur in the page's prose (see :func:`word_features`); averaged over
+the same neighbour windows too."""
+
+PROSE_WORDS = 12
+"""A line of at least this many distinct words is prose, for ``prose_words``."""
+
 FEATURE_NAMES: tuple[str, ...] = (
     LINE_FEATURES
     + tuple(f"{name}_w{k}" for k in WINDOWS for name in WINDOWED)
     + PAGE_FEATURES
     + TITLE_FEATURES
+    + WORD_FEATURES
+    + tuple(f"{name}_w{k}" for k in WINDOWS for name in WORD_FEATURES)
 )
 """All model input columns, in order (see :func:`page_features`)."""
 
@@ -391,7 +403,15 @@ def page_features(lines: Sequence[str]) -> FloatArray:
     page[1:, 4] = log_chars[:-1]
     page[:-1, 5] = log_chars[1:]
     page[-1, 5] = 0.0
-    title_features(lines, out=out[:, col + len(PAGE_FEATURES) :])
+    col += len(PAGE_FEATURES)
+    sets = word_sets(lines)
+    title_features(lines, out=out[:, col : col + len(TITLE_FEATURES)], sets=sets)
+    col += len(TITLE_FEATURES)
+    words = word_features(sets, out=out[:, col : col + len(WORD_FEATURES)])
+    col += len(WORD_FEATURES)
+    for k in WINDOWS:
+        out[:, col : col + len(WORD_FEATURES)] = window_means(words, k)
+        col += len(WORD_FEATURES)
     return out
 
 
@@ -420,7 +440,9 @@ def word_sets(lines: Sequence[str]) -> list[set[bytes]]:
     return sets
 
 
-def title_features(lines: Sequence[str], out: FloatArray | None = None) -> FloatArray:
+def title_features(
+    lines: Sequence[str], out: FloatArray | None = None, sets: list[set[bytes]] | None = None
+) -> FloatArray:
     """The :data:`TITLE_FEATURES` columns of non-empty ``lines``.
 
     ``title_share`` is the share of a line's words found in the first line, ``title_cover``
@@ -437,7 +459,8 @@ def title_features(lines: Sequence[str], out: FloatArray | None = None) -> Float
     n = len(lines)
     if out is None:
         out = np.empty((n, len(TITLE_FEATURES)))
-    sets = word_sets(lines)
+    if sets is None:
+        sets = word_sets(lines)
     title = sets[0]
     shared = np.array([len(s & title) for s in sets], dtype=np.float64)
     sizes = np.array([len(s) for s in sets], dtype=np.float64)
@@ -458,4 +481,26 @@ def title_features(lines: Sequence[str], out: FloatArray | None = None) -> Float
     out[:, 5] = 0.0
     if found:
         out[headline, 5] = 1.0
+    return out
+
+
+def word_features(sets: Sequence[set[bytes]], out: FloatArray | None = None) -> FloatArray:
+    """The :data:`WORD_FEATURES` column from the distinct words of each line (:func:`word_sets`).
+
+    ``prose_words`` is the share of a line's words that some other line of prose
+    (:data:`PROSE_WORDS` distinct words or more) has too: an article's paragraphs come back to
+    the same names and terms, while a menu item, a teaser for another story or a legal line
+    uses words no paragraph of the page uses. 0 for a line without words.
+
+    >>> long = "Rain hit the coast today and the storm is set to last until Friday night."
+    >>> word_features(word_sets([long, "Rain", "Home", long])).ravel().tolist()
+    [1.0, 1.0, 0.0, 1.0]
+    """
+    if out is None:
+        out = np.empty((len(sets), len(WORD_FEATURES)))
+    prose_with = Counter(word for words in sets if len(words) >= PROSE_WORDS for word in words)
+    for i, words in enumerate(sets):
+        own = len(words) >= PROSE_WORDS  # a line of prose does not count itself
+        shared = sum(prose_with[word] > own for word in words)
+        out[i, 0] = shared / len(words) if words else 0.0
     return out

@@ -36,6 +36,7 @@ from cleantext.classify.features import (
     FEATURE_NAMES,
     FOLD_TABLE,
     HEADLINE_MIN_SCORE,
+    PROSE_WORDS,
     FloatArray,
 )
 from cleantext.classify.kind import KIND_FEATURES, KindModel
@@ -419,6 +420,7 @@ def compiled_kernel(fast1: FoldedMlp, fast2: FoldedMlp, policy: Policy, kind: Ki
         "smooth": SMOOTH_NAMES,
         "headline_min_score": HEADLINE_MIN_SCORE,
         "late_headline_min_score": LATE_HEADLINE_MIN_SCORE,
+        "prose_words": PROSE_WORDS,
     }
     shares = {"min_share_page": MIN_KEPT_SHARE_PAGE, "min_share_article": MIN_KEPT_SHARE_ARTICLE}
     detector = {

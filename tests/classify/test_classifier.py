@@ -21,7 +21,13 @@ from cleantext.classify.decide import (
     likeliest_article,
     page_keep,
 )
-from cleantext.classify.features import FEATURE_NAMES, page_features, title_features
+from cleantext.classify.features import (
+    FEATURE_NAMES,
+    page_features,
+    title_features,
+    word_features,
+    word_sets,
+)
 from cleantext.classify.model import LineModel
 
 PARAGRAPHS_EN = [
@@ -120,6 +126,17 @@ def test_the_headline_is_the_line_that_repeats_the_title() -> None:
     # Case and punctuation do not matter; no line repeating the title, no headline.
     assert title_features(["RAIN DUE - News", "Menu", "rain due!", "Text."])[2, 5] == 1.0
     assert not title_features(["Rain due", "Menu", "Sport", "Text."])[:, 5].any()
+
+
+def test_words_of_the_article_recur_in_its_prose_and_menus_do_not() -> None:
+    lines = [s for s in whole_page(PARAGRAPHS_EN) if s]
+    prose = word_features(word_sets(lines))[:, 0]
+    share = dict(zip(lines, prose, strict=True))
+    assert min(share[p] for p in PARAGRAPHS_EN) > 0.15  # the, river, bridge, residents...
+    assert share[HEADLINE] > 0.5  # council, rebuild, bridge: the paragraphs' own words
+    assert all(share[m] == 0.0 for m in ("Sport", "Subscribe", "Privacy policy", "Advertise"))
+    # A paragraph does not count itself: alone on its page, none of its words recur.
+    assert word_features(word_sets(["Menu", PARAGRAPHS_EN[0]]))[:, 0].tolist() == [0.0, 0.0]
 
 
 def test_menu_cookie_footer_and_related_removed_from_whole_page() -> None:

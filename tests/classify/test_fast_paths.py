@@ -15,9 +15,12 @@ from cleantext.classify.features import (
     LINE_FEATURES,
     WINDOWED,
     WINDOWS,
+    WORD_FEATURES,
     line_matrix,
     page_features,
     window_means,
+    word_features,
+    word_sets,
 )
 from cleantext.classify.model import SMOOTH_WINDOWS, smooth_features, with_mode
 
@@ -46,6 +49,12 @@ def test_page_windows_equal_window_means(n: int) -> None:
     for k in WINDOWS:
         assert np.array_equal(x[:, col : col + len(WINDOWED)], window_means(sub, k))
         col += len(WINDOWED)
+    words = word_features(word_sets(lines))
+    col = FEATURE_NAMES.index(WORD_FEATURES[0])
+    assert np.array_equal(x[:, col : col + len(WORD_FEATURES)], words)
+    for k in WINDOWS:
+        col += len(WORD_FEATURES)
+        assert np.array_equal(x[:, col : col + len(WORD_FEATURES)], window_means(words, k))
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 9, 18, 60])
