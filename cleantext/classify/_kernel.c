@@ -757,14 +757,14 @@ static void count_line(const Kernel *k, PyObject *line, LineCounts *lc, uint64_t
 /* The distinct words of each line, how many of them the first line has, and how many some
  * other line of prose has (features.word_features), from one open-addressing table of the
  * page's word hashes: an entry remembers the last line that had the word (so a word counts once
- * per line), whether the first line has it, and whether none, one or more lines of prose have
- * it (all the prose test needs). Each token's entry is kept (-1 for a word repeated within its
- * line), so the later passes do not hash again. */
+ * per line) and whether the first line has it. Each token's entry is kept (one past the
+ * table for a word repeated within its line), so the later passes do not hash again; they count, in one byte per
+ * entry (a table that stays in cache), whether none, one or more lines of prose have the word,
+ * all the prose test needs. */
 typedef struct {
     uint64_t hash;
     Py_ssize_t last_line; /* -1: empty slot */
     int in_title;
-    unsigned char prose; /* lines of prose with the word, counted up to 2 */
 } Word;
 
 static int count_words(const uint64_t *tokens, const Py_ssize_t *start, Py_ssize_t n,
@@ -778,9 +778,12 @@ static int count_words(const uint64_t *tokens, const Py_ssize_t *start, Py_ssize
     }
     Word *table = PyMem_Malloc(sizeof(Word) * size);
     Py_ssize_t *slot_of = PyMem_Malloc(sizeof(Py_ssize_t) * (total + 1));
-    if (!table || !slot_of) {
+    /* lines of prose with the word, up to 2; the last byte stands for repeats, and reads 0 */
+    unsigned char *prose = PyMem_Calloc(size + 1, 1);
+    if (!table || !slot_of || !prose) {
         PyMem_Free(table);
         PyMem_Free(slot_of);
+        PyMem_Free(prose);
         PyErr_NoMemory();
         return -1;
     }
@@ -791,11 +794,10 @@ static int count_words(const uint64_t *tokens, const Py_ssize_t *start, Py_ssize
             uint64_t h = tokens[t];
             Py_ssize_t s = (Py_ssize_t)(h >> shift);
             while (table[s].last_line >= 0 && table[s].hash != h) s = (s + 1) & (size - 1);
-            slot_of[t] = -1;
+            slot_of[t] = size;
             if (table[s].last_line < 0) {
                 table[s].hash = h;
                 table[s].in_title = i == 0;
-                table[s].prose = 0;
             } else if (table[s].last_line == i) {
                 continue;
             }
@@ -808,15 +810,17 @@ static int count_words(const uint64_t *tokens, const Py_ssize_t *start, Py_ssize
     for (Py_ssize_t i = 0; i < n; i++)
         if (distinct[i] >= prose_words)
             for (Py_ssize_t t = start[i]; t < start[i + 1]; t++)
-                if (slot_of[t] >= 0 && table[slot_of[t]].prose < 2) table[slot_of[t]].prose++;
+                prose[slot_of[t]] += prose[slot_of[t]] < 2;
+    prose[size] = 0; /* what the repeats added */
     for (Py_ssize_t i = 0; i < n; i++) {
         int own = distinct[i] >= prose_words; /* prose does not count itself */
         in_prose[i] = 0;
         for (Py_ssize_t t = start[i]; t < start[i + 1]; t++)
-            if (slot_of[t] >= 0) in_prose[i] += table[slot_of[t]].prose > own;
+            in_prose[i] += prose[slot_of[t]] > own;
     }
     PyMem_Free(table);
     PyMem_Free(slot_of);
+    PyMem_Free(prose);
     return 0;
 }
 
