@@ -281,6 +281,12 @@ def test_kernel_refuses_a_layout_it_does_not_know() -> None:
     refused("FEATURE_NAMES", (*FEATURE_NAMES[:-1], "brand_new_feature"))
     refused("SMOOTH_NAMES", (*SMOOTH_NAMES[:-1], "p_w99x"))
     refused("KIND_FEATURES", (*KIND_FEATURES[:-1], "new_detector_input"))
+    saved, model_module.PROSE_WORDS = model_module.PROSE_WORDS, 0
+    try:
+        with pytest.raises(ValueError, match="prose_words"):
+            compiled_kernel(MODEL.fast1, MODEL.fast2, MODEL.policy, MODEL.kind)
+    finally:
+        model_module.PROSE_WORDS = saved
 
 
 def test_layout_is_the_python_one() -> None:

@@ -757,10 +757,10 @@ static void count_line(const Kernel *k, PyObject *line, LineCounts *lc, uint64_t
 /* The distinct words of each line, how many of them the first line has, and how many some
  * other line of prose has (features.word_features), from one open-addressing table of the
  * page's word hashes: an entry remembers the last line that had the word (so a word counts once
- * per line) and whether the first line has it. Each token's entry is kept (one past the
- * table for a word repeated within its line), so the later passes do not hash again; they count, in one byte per
- * entry (a table that stays in cache), whether none, one or more lines of prose have the word,
- * all the prose test needs. */
+ * per line) and whether the first line has it. Each token's entry is kept, so the later passes
+ * do not hash again; they count, a byte per entry, whether none, one or more lines of prose
+ * have the word (all the prose test needs). A word repeated within its line points one past
+ * the table, at a byte that reads 0: no branch per word, which the processor mispredicts. */
 typedef struct {
     uint64_t hash;
     Py_ssize_t last_line; /* -1: empty slot */
