@@ -332,6 +332,12 @@ static ALWAYS_INLINE v16f load16(const float *p) {
     memcpy(&v, p, sizeof v);
     return v;
 }
+typedef float v8f __attribute__((vector_size(32)));
+static ALWAYS_INLINE v8f load8(const float *p) {
+    v8f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
 #define STORE(p, v)                                                                          \
     do {                                                                                     \
         __typeof__(v) stored_ = (v);                                                         \
@@ -357,10 +363,13 @@ static int wide_sums;
 
 /* out = in @ w + bias for `rows` rows (row-major; in: rows x n_in, out: rows x n_out), in
  * single precision. Four rows at a time share every weight they load; sixteen outputs of
- * each accumulate in one 16-wide vector (two registers with AVX2, one with AVX-512; see
- * wide_sums), so all stay in registers; outputs beyond a multiple of sixteen (the last layer's
- * one) are summed one by one. Every output adds its products in input order, then the bias,
- * so the result is the same on every machine and in every branch. */
+ * each accumulate in two 8-wide vectors (one register each with AVX2; with AVX-512 and 32
+ * outputs, in two 16-wide ones, see wide_sums), so all stay in registers; outputs beyond a
+ * multiple of sixteen (the last layer's one) are summed one by one. Why 8-wide: gcc splits a
+ * 16-wide vector into two halves for AVX2 but moved them through the stack on every product,
+ * and the perceptrons took 5x the time (perf, 2026-12-07). Every output adds its products in
+ * input order, then the bias, so the result is the same on every machine and in every
+ * branch. */
 #if !defined(ALWAYS_INLINE)
 #define ALWAYS_INLINE inline
 #endif
@@ -396,19 +405,24 @@ static ALWAYS_INLINE void dense_rows(const float *in, int rows, int n_in, const 
             STORE(o3 + j + 16, b3 + bb);
         }
         for (; j + 16 <= n_out; j += 16) {
-            v16f a0 = {0.0f}, a1 = a0, a2 = a0, a3 = a0;
+            v8f a0 = {0.0f}, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             for (int i = 0; i < n_in; i++) {
-                v16f wi = load16(w + (Py_ssize_t)i * n_out + j);
-                a0 += x0[i] * wi;
-                a1 += x1[i] * wi;
-                a2 += x2[i] * wi;
-                a3 += x3[i] * wi;
+                const float *row = w + (Py_ssize_t)i * n_out + j;
+                v8f wa = load8(row), wb = load8(row + 8);
+                a0 += x0[i] * wa, b0 += x0[i] * wb;
+                a1 += x1[i] * wa, b1 += x1[i] * wb;
+                a2 += x2[i] * wa, b2 += x2[i] * wb;
+                a3 += x3[i] * wa, b3 += x3[i] * wb;
             }
-            v16f b = load16(bias + j);
-            STORE(o0 + j, a0 + b);
-            STORE(o1 + j, a1 + b);
-            STORE(o2 + j, a2 + b);
-            STORE(o3 + j, a3 + b);
+            v8f ba = load8(bias + j), bb = load8(bias + j + 8);
+            STORE(o0 + j, a0 + ba);
+            STORE(o0 + j + 8, b0 + bb);
+            STORE(o1 + j, a1 + ba);
+            STORE(o1 + j + 8, b1 + bb);
+            STORE(o2 + j, a2 + ba);
+            STORE(o2 + j + 8, b2 + bb);
+            STORE(o3 + j, a3 + ba);
+            STORE(o3 + j + 8, b3 + bb);
         }
         for (; j < n_out; j++) {
             float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
