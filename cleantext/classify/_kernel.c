@@ -373,6 +373,31 @@ static int wide_sums;
 #if !defined(ALWAYS_INLINE)
 #define ALWAYS_INLINE inline
 #endif
+/* dense_rows' outputs j .. j + 2 * WIDTH - 1 of its four rows x0..x3 into o0..o3: two
+ * WIDTH-wide sums (VEC, read with LOAD) per row, eight in all, each weight loaded once for the
+ * four rows. */
+#define SUM_FOUR_ROWS(VEC, LOAD, WIDTH)                                                      \
+    do {                                                                                     \
+        VEC a0 = {0.0f}, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;       \
+        for (int i = 0; i < n_in; i++) {                                                     \
+            const float *row = w + (Py_ssize_t)i * n_out + j;                                \
+            VEC wa = LOAD(row), wb = LOAD(row + (WIDTH));                                    \
+            a0 += x0[i] * wa, b0 += x0[i] * wb;                                              \
+            a1 += x1[i] * wa, b1 += x1[i] * wb;                                              \
+            a2 += x2[i] * wa, b2 += x2[i] * wb;                                              \
+            a3 += x3[i] * wa, b3 += x3[i] * wb;                                              \
+        }                                                                                    \
+        VEC ba = LOAD(bias + j), bb = LOAD(bias + j + (WIDTH));                              \
+        STORE(o0 + j, a0 + ba);                                                              \
+        STORE(o0 + j + (WIDTH), b0 + bb);                                                    \
+        STORE(o1 + j, a1 + ba);                                                              \
+        STORE(o1 + j + (WIDTH), b1 + bb);                                                    \
+        STORE(o2 + j, a2 + ba);                                                              \
+        STORE(o2 + j + (WIDTH), b2 + bb);                                                    \
+        STORE(o3 + j, a3 + ba);                                                              \
+        STORE(o3 + j + (WIDTH), b3 + bb);                                                    \
+    } while (0)
+
 /* Inlined into each target clone of mlp_predict, so it is compiled for that target. */
 static ALWAYS_INLINE void dense_rows(const float *in, int rows, int n_in, const float *w,
                                      int n_out, const float *bias, float *out) {
@@ -384,46 +409,8 @@ static ALWAYS_INLINE void dense_rows(const float *in, int rows, int n_in, const 
         float *o0 = out + (Py_ssize_t)r * n_out, *o1 = o0 + n_out, *o2 = o1 + n_out,
               *o3 = o2 + n_out;
         int j = 0;
-        for (; wide_sums && j + 32 <= n_out; j += 32) {
-            v16f a0 = {0.0f}, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            for (int i = 0; i < n_in; i++) {
-                const float *row = w + (Py_ssize_t)i * n_out + j;
-                v16f wa = load16(row), wb = load16(row + 16);
-                a0 += x0[i] * wa, b0 += x0[i] * wb;
-                a1 += x1[i] * wa, b1 += x1[i] * wb;
-                a2 += x2[i] * wa, b2 += x2[i] * wb;
-                a3 += x3[i] * wa, b3 += x3[i] * wb;
-            }
-            v16f ba = load16(bias + j), bb = load16(bias + j + 16);
-            STORE(o0 + j, a0 + ba);
-            STORE(o0 + j + 16, b0 + bb);
-            STORE(o1 + j, a1 + ba);
-            STORE(o1 + j + 16, b1 + bb);
-            STORE(o2 + j, a2 + ba);
-            STORE(o2 + j + 16, b2 + bb);
-            STORE(o3 + j, a3 + ba);
-            STORE(o3 + j + 16, b3 + bb);
-        }
-        for (; j + 16 <= n_out; j += 16) {
-            v8f a0 = {0.0f}, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-            for (int i = 0; i < n_in; i++) {
-                const float *row = w + (Py_ssize_t)i * n_out + j;
-                v8f wa = load8(row), wb = load8(row + 8);
-                a0 += x0[i] * wa, b0 += x0[i] * wb;
-                a1 += x1[i] * wa, b1 += x1[i] * wb;
-                a2 += x2[i] * wa, b2 += x2[i] * wb;
-                a3 += x3[i] * wa, b3 += x3[i] * wb;
-            }
-            v8f ba = load8(bias + j), bb = load8(bias + j + 8);
-            STORE(o0 + j, a0 + ba);
-            STORE(o0 + j + 8, b0 + bb);
-            STORE(o1 + j, a1 + ba);
-            STORE(o1 + j + 8, b1 + bb);
-            STORE(o2 + j, a2 + ba);
-            STORE(o2 + j + 8, b2 + bb);
-            STORE(o3 + j, a3 + ba);
-            STORE(o3 + j + 8, b3 + bb);
-        }
+        for (; wide_sums && j + 32 <= n_out; j += 32) SUM_FOUR_ROWS(v16f, load16, 16);
+        for (; j + 16 <= n_out; j += 16) SUM_FOUR_ROWS(v8f, load8, 8);
         for (; j < n_out; j++) {
             float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
             for (int i = 0; i < n_in; i++) {
