@@ -25,11 +25,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from corpora import CORPORA, CORPUS_DIR, FIELDS  # noqa: E402
+
 from cleantext.classify import _model  # noqa: E402
 from cleantext.classify.features import FEATURE_NAMES, page_features  # noqa: E402
-
-CORPORA = ("dev", "train_wcxb", "train_readability")
-FIELDS = ("wet", "extracted")
 
 
 def pages(corpus: Path) -> list[list[str]]:
@@ -46,7 +45,7 @@ def pages(corpus: Path) -> list[list[str]]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default = [ROOT.parent / "shared" / "corpus" / f"{name}.jsonl.gz" for name in CORPORA]
+    default = [CORPUS_DIR / f"{name}.jsonl.gz" for name in CORPORA]
     ap.add_argument("--corpus", type=Path, action="append", help="JSONL.gz (default: all three)")
     args = ap.parse_args()
     kernel = _model().kernel
