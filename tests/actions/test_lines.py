@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from cleantext.actions.lines import LineRule, run_line_rules
-from cleantext.matcher import LineMatcher
+from cleantext.actions.lines import LineCounts, LineRule, run_line_rules
+from cleantext.matcher import LineMatcher, Lines
 
 
 def run(lines: list[str], *rules: LineRule) -> list[tuple[int, int, int]]:
@@ -48,3 +48,13 @@ def test_counts_under_every_story_cut_nothing() -> None:
     listing = ["Rain due on Friday", "4 comments", "Bridge to reopen", "27 comments"]
     assert run([*listing, "Council backs budget", "12 comments"], rule) == []
     assert run(listing, rule) == [(1, 4, 0)]  # two counts: the first still cuts
+
+
+def test_counts_read_the_cached_encoding_or_any_text() -> None:
+    """The counts numbers aside come from the document's UTF-8 bytes: those the scans cached
+    (``Lines``), or the text encoded anew when it holds a lone surrogate RE2 cannot read."""
+    counts = ["Rain due on Friday", "4 comments", "Bridge to reopen", "27 comments", "9 comments"]
+    assert LineCounts(Lines(counts)).of("12 comments") == 3
+    assert LineCounts([*counts, "\ud800 lone"]).of("12 comments") == 3
+    assert LineCounts(counts).of("Rain due on Friday") == 1
+    assert LineCounts(counts).of("x" * 81) == 0  # no widget is that long
