@@ -45,9 +45,11 @@ def rejoin_split_sentences(
     Up to ``max_inserted_lines`` short lines between them are dropped, but only lines that stand
     alone between blank lines, the way a caption is inserted; in hard-wrapped text, where the
     lines of one paragraph follow each other directly, nothing is ever dropped. Lines of code
-    (:func:`~cleantext.actions.shape.looks_like_code`) are never joined. A sentence
-    split more than once is joined whole in one pass (when the joined line is still open, its
-    continuation is looked for too), so cleaning the result again joins nothing more.
+    (:func:`~cleantext.actions.shape.looks_like_code`) are never joined, nor the items of a
+    list after a colon (:func:`_list_item`), nor a line with the next when both start with the
+    same word (:func:`_same_first_word`). A sentence split more than once is joined whole in
+    one pass (when the joined line is still open, its continuation is looked for too), so
+    cleaning the result again joins nothing more.
 
     >>> lines = ["so people cannot", "", "Troops sent in, right", "", "access cash. Then more."]
     >>> rejoin_split_sentences(lines, max_inserted_lines=2, max_inserted_words=20).changes[0]
@@ -55,6 +57,9 @@ def rejoin_split_sentences(
     >>> rejoin_split_sentences(["a b c", "d e", "f g."], max_inserted_lines=2,
     ...                        max_inserted_words=20).changes[0]
     Change(first=0, last=3, lines=('a b c d e f g.',), tag=0)
+    >>> rejoin_split_sentences(["It uses:", "a network of agents", "over 10,000 agencies"],
+    ...                        max_inserted_lines=2, max_inserted_words=20).changes
+    ()
     """
     changes: list[Change] = []
     after = -1  # the last line a change took: the next half must come after it
@@ -62,12 +67,16 @@ def rejoin_split_sentences(
         line = lines[i]
         if i <= after or not _open_sentence(line) or word_count(line) < 3:
             continue
+        if _list_item(lines, i):
+            continue
         last = i
         while (j := _continuation(lines, last, max_inserted_lines, max_inserted_words)) >= 0:
             # A line break in code is the code's, not a split sentence. Each piece is checked
             # once: no mark of code can straddle the joining space, as the line before it ends
             # in a letter, digit or comma and the line after starts with a lowercase letter.
             if (last == i and looks_like_code(line)) or looks_like_code(lines[j]):
+                break
+            if last == i and _same_first_word(line, lines[j]):
                 break
             line = f"{line} {lines[j]}"
             last = j
@@ -77,6 +86,36 @@ def rejoin_split_sentences(
             changes.append(Change(i, last + 1, (line,)))
             after = last
     return Outcome(tuple(changes))
+
+
+def _list_item(lines: Sequence[str], i: int) -> bool:
+    """A line that starts in lowercase in a run of such lines that a line ending in a colon
+    opens: an item of a list ("Its agents use:" / "a network of sales staff" / "over 10,000
+    agencies"), not the first half of a sentence, which starts as sentences do. The run is
+    followed back at most :data:`LIST_LOOKBACK` lines."""
+    if not lines[i][0].islower():
+        return False
+    for k in range(i - 1, max(i - 1 - LIST_LOOKBACK, -1), -1):
+        line = lines[k]
+        if not line:
+            continue
+        if line.endswith((":", "：")):
+            return True
+        if not line[0].islower():
+            return False
+    return False
+
+
+LIST_LOOKBACK = 20
+"""Lines :func:`_list_item` looks back through for the colon that opens a list."""
+
+
+def _same_first_word(line: str, following: str) -> bool:
+    """Two lines starting with the same word are two of a kind (statements of code such as
+    "from typing import ..." / "from pydantic import ...", items of a list), not two halves of
+    one sentence. Only the first two pieces are compared: the later lines of a hard-wrapped
+    paragraph start with "the" or "to" by chance, and its first line as sentences do."""
+    return line.split(maxsplit=1)[0] == following.split(maxsplit=1)[0]
 
 
 def _continuation(

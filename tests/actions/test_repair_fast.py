@@ -14,8 +14,10 @@ from cleantext.actions import repair, shape
 from cleantext.actions.base import Change
 from cleantext.actions.repair import (
     _continues,
+    _list_item,
     _open_lines,
     _open_lines_by_regex,
+    _same_first_word,
     _stands_alone,
     rejoin_split_sentences,
 )
@@ -31,13 +33,14 @@ def plain_open(line: str) -> bool:
 def plain_rejoin(
     lines: Sequence[str], *, max_inserted_lines: int, max_inserted_words: int
 ) -> tuple[Change, ...]:
-    """The reference: every line tried as the first half of a split sentence, and a joined
-    line that is still open tried again; the whole joined line checked for code each time."""
+    """The reference: every line tried as the first half of a split sentence (but the first
+    item of a list), and a joined line that is still open tried again; the whole joined line
+    checked for code each time, and its first two pieces for a shared first word."""
     changes: list[Change] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line and word_count(line) >= 3 and plain_open(line):
+        if line and word_count(line) >= 3 and plain_open(line) and not _list_item(lines, i):
             last = i
             while True:
                 found = -1
@@ -56,6 +59,8 @@ def plain_rejoin(
                     ):
                         break
                 if found < 0 or looks_like_code(line) or looks_like_code(lines[found]):
+                    break
+                if last == i and _same_first_word(lines[i], lines[found]):
                     break
                 line, last = f"{line} {lines[found]}", found
                 if not plain_open(line):
