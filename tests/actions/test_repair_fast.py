@@ -33,8 +33,8 @@ def plain_open(line: str) -> bool:
 def plain_rejoin(
     lines: Sequence[str], *, max_inserted_lines: int, max_inserted_words: int
 ) -> tuple[Change, ...]:
-    """The reference: every line tried as the first half of a split sentence (but the first
-    item of a list), and a joined line that is still open tried again; the whole joined line
+    """The reference: every line tried as the first half of a split sentence (but an item
+    of a list), and a joined line that is still open tried again; the whole joined line
     checked for code each time, and its first two pieces for a shared first word."""
     changes: list[Change] = []
     i = 0
@@ -74,7 +74,7 @@ def plain_rejoin(
 
 WORDS = ["so", "people", "cannot", "Troops", "access", "cash.", "é", "ça", "Ünd", "x,", "a", "1"]
 WORDS += ["x =", "=", "y", "==", "#", "f(x)", "a;", "{", "//", "=>", "<="]  # marks of code
-ENDS = ["", ",", ".", "é", "\u00a0", " ", "2", "”", "\ud800"]
+ENDS = ["", ",", ".", "é", "\u00a0", " ", "2", "”", "\ud800", ":"]
 LINE = st.one_of(
     st.just(""),
     st.builds(
