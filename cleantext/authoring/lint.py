@@ -39,6 +39,7 @@ from ..actions import ACTIONS, ParamKind
 from ..errors import Problem
 from ..matcher import line_matcher
 from ..matcher.budget import Budgets
+from ..matcher.re2_syntax import BACKREFERENCE, Mode, re2, translate
 from ..rules import Rule, RuleFileChecker, RuleSet, check_extends, rule_files
 from ..testing import check_example
 
@@ -336,6 +337,26 @@ def backtracking_risk(source: str) -> str | None:
     return _risky(parsed, parsed.state)
 
 
+_COUNT = regex.compile(r"(?<!\\)\{(\d*),?(\d*)\}")
+
+
+def not_for_re2(source: str) -> bool:
+    """True when RE2 is in use and cannot scan ``source`` because of a count above 1000 (RE2's
+    limit), which a rule writer can lower. Patterns RE2 never runs by design (backreferences,
+    verbose and fuzzy patterns) are not reported.
+
+    >>> not_for_re2(r"Share.{0,1000}")
+    False
+    >>> not_for_re2(r"Share.{0,1200}") == (re2 is not None)  # RE2 counts to 1000
+    True
+    """
+    counts = (int(n) for found in _COUNT.finditer(source) for n in found.groups() if n)
+    if re2 is None or BACKREFERENCE.search(source) or not any(n > 1000 for n in counts):
+        return False
+    line, text = translate(source, relaxed=True), translate(source, Mode.TEXT, relaxed=True)
+    return line is None or text is None
+
+
 def _short(source: str) -> str:
     return source if len(source) <= 80 else source[:77] + "..."
 
@@ -470,6 +491,19 @@ def check_set(
             risk = backtracking_risk(source)
             if risk:
                 problems.append(_backtracking(file, rid, key, source, risk))
+            if not_for_re2(source):
+                problems.append(
+                    LintProblem(
+                        file,
+                        rid,
+                        "no-fast-scan",
+                        f"{key} {_short(source)!r} cannot be scanned by RE2 (a count above "
+                        "1000), so it is tried with the backtracking engine "
+                        "on every line where the set applies: one such generic rule made the "
+                        "default pipeline three times slower on whole pages.",
+                        "keep counts at 1000 or below ('.{0,1000}')",
+                    )
+                )
         if rule.action in _SPAN_ACTIONS:
             sentence = _broad_span(rule.params["pattern"])
             if sentence:
