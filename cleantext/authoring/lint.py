@@ -39,7 +39,7 @@ from ..actions import ACTIONS, ParamKind
 from ..errors import Problem
 from ..matcher import line_matcher
 from ..matcher.budget import Budgets
-from ..matcher.re2_syntax import BACKREFERENCE, Mode, re2, translate
+from ..matcher.re2_syntax import BACKREFERENCE, MAX_COUNT, Mode, re2, translate
 from ..rules import Rule, RuleFileChecker, RuleSet, check_extends, rule_files
 from ..testing import check_example
 
@@ -351,7 +351,7 @@ def not_for_re2(source: str) -> bool:
     True
     """
     counts = (int(n) for found in _COUNT.finditer(source) for n in found.groups() if n)
-    if re2 is None or BACKREFERENCE.search(source) or not any(n > 1000 for n in counts):
+    if re2 is None or BACKREFERENCE.search(source) or not any(n > MAX_COUNT for n in counts):
         return False
     line, text = translate(source, relaxed=True), translate(source, Mode.TEXT, relaxed=True)
     return line is None or text is None
@@ -498,10 +498,10 @@ def check_set(
                         rid,
                         "no-fast-scan",
                         f"{key} {_short(source)!r} cannot be scanned by RE2 (a count above "
-                        "1000), so it is tried with the backtracking engine "
+                        f"{MAX_COUNT}), so it is tried with the backtracking engine "
                         "on every line where the set applies: one such generic rule made the "
                         "default pipeline three times slower on whole pages.",
-                        "keep counts at 1000 or below ('.{0,1000}')",
+                        f"keep counts at {MAX_COUNT} or below ('.{{0,{MAX_COUNT}}}')",
                     )
                 )
         if rule.action in _SPAN_ACTIONS:

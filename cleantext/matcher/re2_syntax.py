@@ -27,6 +27,8 @@ BACKREFERENCE = regex.compile(r"\\[1-9]|\(\?P=")
 #: verbose mode turned on anywhere: a ``# comment`` then runs to the end of the line, so the
 #: pattern cannot be wrapped in a group without its closing parenthesis becoming comment
 _VERBOSE = regex.compile(r"\(\?[a-zA-Z]*x[a-zA-Z-]*[:)]")
+#: the largest repetition count RE2 compiles: a pattern counting higher stays with ``regex``
+MAX_COUNT = 1000
 _QUANTIFIER = regex.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 _GROUP_NAME = regex.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PROPERTY = regex.compile(r"\{\^?[A-Za-z_ =&.-]+\}")
@@ -211,7 +213,7 @@ class _Translator:
             # apart by rules of its own. Read as literal text, a fuzzy rule would never fire.
             raise self.fail()
         low, comma, high = match.group(1) or "0", match.group(2), match.group(3)
-        if int(low) > 1000 or (high and (int(high) > 1000 or int(high) < int(low))):
+        if int(low) > MAX_COUNT or (high and (int(high) > MAX_COUNT or int(high) < int(low))):
             raise self.fail()
         self.i = match.end()
         if self.relaxed and not self.counted:
