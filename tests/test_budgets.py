@@ -13,6 +13,7 @@ from cleantext import Cleaner, RuleLibrary
 from cleantext.authoring.mine import toml_string
 from cleantext.cli import main
 from cleantext.cli.common import EXIT_OK
+from cleantext.rules import shipped_rules_dir
 from cleantext.testing import check_example
 
 ARTICLE = [
@@ -151,6 +152,27 @@ def test_a_rule_may_not_remove_most_of_a_document(
 ) -> None:
     library = one_rule_set(tmp_path, action, **params)
     held_back(library, text, "max_removed", plain=True)
+
+
+@pytest.mark.parametrize(
+    ("action", "params"),
+    [
+        ("drop-line", {"pattern": "(?!Zq).*"}),
+        ("truncate-from", {"pattern": "(?!Zq).+", "min_position": 0}),
+    ],
+)
+def test_a_rule_held_back_leaves_its_lines_to_the_other_rules(
+    tmp_path: Path, action: str, params: dict
+) -> None:
+    """The whole-line rules share one scan that gives each line to the first rule matching
+    it: a rule held back for its bound must hand its lines on, not keep them from the rules
+    after it (a share bar and an advertisement label stayed in)."""
+    one_rule_set(tmp_path, action, **params)
+    library = RuleLibrary.load([shipped_rules_dir(), tmp_path])
+    text = "\n".join([ARTICLE[0], "Share this article", *ARTICLE[1:], "Advertisement", "Zq"])
+    held_back(library, text, "max_removed", plain=True)
+    cleaned = Cleaner(library, classifier=False).clean(text)
+    assert "Share this article" not in cleaned and "Advertisement" not in cleaned
 
 
 def test_max_removed_can_be_raised_per_rule(tmp_path: Path) -> None:

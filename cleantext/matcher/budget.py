@@ -149,15 +149,18 @@ class Budgets:
     answers lazily: only the patterns called on the document are looked up).
     """
 
-    __slots__ = ("_left", "_seconds", "spent")
+    __slots__ = ("_left", "_seconds", "left_out", "spent")
 
     #: indexes of the patterns that used up their budget (a set of its own from the first)
     spent: AbstractSet[int]
 
-    def __init__(self, seconds: Indexed) -> None:
+    def __init__(self, seconds: Indexed, left_out: AbstractSet[int] = _NOTHING) -> None:
         self._seconds = seconds
         self._left: dict[int, float] | None = None  # only patterns called on this document
-        self.spent = _NOTHING
+        #: patterns left out of this document from the start (a rule held back for what it
+        #: would remove): the scan goes on without them, as without those out of time
+        self.left_out = left_out
+        self.spent = set(left_out) if left_out else _NOTHING
 
     def fullmatch(self, compiled: regex.Pattern[str], index: int, line: str) -> bool:
         """Whether ``compiled`` (pattern ``index``) matches all of ``line`` within its budget;
@@ -180,6 +183,10 @@ class Budgets:
             self._left[index] = left
             if left <= 0:
                 self._spend(index)
+
+    def ran_out(self) -> list[int]:
+        """Indexes of the patterns that used up their budget on this document, in order."""
+        return sorted(self.spent - self.left_out) if self.spent else []
 
     def _spend(self, index: int) -> None:
         if self.spent is _NOTHING:

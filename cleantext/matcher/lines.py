@@ -195,6 +195,8 @@ class LineMatcher:
                 final = _NONE
             tried.extend(self._rest)
             for index in sorted(tried):
+                if budgets is not None and index + offset in budgets.spent:
+                    continue  # left out of this document, or out of time on it
                 if index in final:
                     matched = True
                 elif budgets is None:

@@ -9,7 +9,7 @@ steps can act at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -40,6 +40,11 @@ class PlanStep:
     bounds: tuple[float, ...] | None = field(default=None, repr=False)
     #: the smallest of ``bounds``: a step removing less than that share needs no count per rule
     tightest: float = field(default=1.0, repr=False)
+    #: the step run with some change tags left out (a step of several rules, whose rules
+    #: compete for lines: one held back for its bound hands its lines to the others)
+    without: Callable[[Sequence[str], frozenset[int]], Outcome] | None = field(
+        default=None, repr=False
+    )
 
 
 def rule_step(stage: Stage, run: Step, rules: Sequence[Limited], **gates: Any) -> PlanStep:
@@ -70,18 +75,23 @@ def _line_step(rules: Sequence[Rule], generic: frozenset[str], gated: bool) -> P
     matcher = LineMatchers([tuple(part) for part in parts])
     seconds = tuple(rule.seconds for rule in line_rules)
 
-    def run(lines: Sequence[str]) -> Outcome:
-        budgets = Budgets(seconds)
+    def without(lines: Sequence[str], left_out: frozenset[int]) -> Outcome:
+        budgets = Budgets(seconds, left_out)
         outcome = run_line_rules(lines, matcher, line_rules, budgets)
-        if budgets.spent:  # name the rules left out of this document
-            held = tuple(out_of_time(rules[tag]) for tag in sorted(budgets.spent))
+        ran_out = budgets.ran_out()
+        if ran_out:  # name the rules left out of this document
+            held = tuple(out_of_time(rules[tag]) for tag in ran_out)
             return replace(outcome, warnings=(*outcome.warnings, *held))
         return outcome
+
+    def run(lines: Sequence[str]) -> Outcome:
+        return without(lines, frozenset())
 
     return rule_step(
         Stage.LINES,
         run,
         rules,
+        without=without,
         # Gated where all rules are generic (the joint scan answers the gate; see build_plan)
         presence=matcher.presence if gated and previous and len(parts) == 1 else None,
     )

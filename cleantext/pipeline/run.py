@@ -9,7 +9,7 @@ use from many threads.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..actions import Change, Outcome, Stage, Step
@@ -73,11 +73,11 @@ class DocumentRun:
         except TimeoutError:  # a rule's pattern ran out of its time budget: leave it out
             self.warnings.append(out_of_time(plan_step.names[0]))
             return
-        changes: Sequence[Change] = outcome.changes
-        if changes and plan_step.bounds is not None:
-            changes = self.within_bounds(plan_step, changes)
-            if not changes and len(plan_step.names) == 1:
+        if outcome.changes and plan_step.bounds is not None:
+            outcome = self.within_bounds(plan_step, outcome)
+            if not outcome.changes and len(plan_step.names) == 1:
                 return  # the rule is not applied to this document at all
+        changes: Sequence[Change] = outcome.changes
         if outcome.metadata:
             for key, value in outcome.metadata.items():
                 self.metadata.setdefault(key, value)
@@ -125,17 +125,24 @@ class DocumentRun:
             if probe.changes or probe.unsettled:  # a line to drop, or a marker to weigh
                 self.recheck.append(step)
 
-    def within_bounds(self, plan_step: PlanStep, changes: Sequence[Change]) -> Sequence[Change]:
-        """``changes`` without those of rules over their removal bound (see
-        :mod:`cleantext.pipeline.bounds`), which are named in the warnings. Apart from
-        :meth:`step`, whose every call would otherwise make cells for what these expressions
-        capture."""
+    def within_bounds(self, plan_step: PlanStep, outcome: Outcome) -> Outcome:
+        """``outcome`` without the changes of rules over their removal bound (see
+        :mod:`cleantext.pipeline.bounds`), which are named in the warnings. Where the step's
+        rules compete for lines (:attr:`PlanStep.without`) it runs again without those rules,
+        so that the lines they took go to the rules after them. Apart from :meth:`step`,
+        whose every call would otherwise make cells for what these expressions capture."""
         assert plan_step.bounds is not None
-        over = over_bounds(self.lines, changes, plan_step.bounds, plan_step.tightest)
-        if not over:
-            return changes
-        self.warnings.extend(over_bound(plan_step.names[tag]) for tag in sorted(over))
-        return tuple(change for change in changes if change.tag not in over)
+        left_out: frozenset[int] = frozenset()
+        while True:
+            over = over_bounds(self.lines, outcome.changes, plan_step.bounds, plan_step.tightest)
+            if not over:
+                return outcome
+            self.warnings.extend(over_bound(plan_step.names[tag]) for tag in sorted(over))
+            if plan_step.without is None:
+                kept = tuple(change for change in outcome.changes if change.tag not in over)
+                return replace(outcome, changes=kept)
+            left_out |= over
+            outcome = plan_step.without(self.lines, left_out)
 
     def gate(self, gate: PatternGate) -> frozenset[int]:
         """``gate.possible`` for the current lines; a gate of the joint scan has every other
