@@ -26,6 +26,10 @@ from .errors import Problem, RuleFileError
 from .matcher.budget import DEFAULT_SECONDS, UserPattern
 
 ID_PATTERN = regex.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: a host name as ``domains`` lists it (lowercased, ``www.`` taken off): dot-separated labels
+DOMAIN_PATTERN = regex.compile(
+    r"[\p{Ll}\p{N}](?:[\p{Ll}\p{N}-]*[\p{Ll}\p{N}])?(?:\.[\p{Ll}\p{N}](?:[\p{Ll}\p{N}-]*[\p{Ll}\p{N}])?)+"
+)
 """What a rule or rule set id must fully match (kebab-case); ``cleantext rules new`` checks a
 new set's id against it before writing anything."""
 SET_KEYS = frozenset(
@@ -331,20 +335,34 @@ class RuleFileChecker:
             self.problem("", "", f"cannot be read: {error.strerror}.")
             return None
         set_id = data.get("id")
-        if set_id != self.path.stem:
+        if not ID_PATTERN.fullmatch(self.path.stem):
+            wanted = regex.sub(r"[^a-z0-9]+", "-", self.path.stem.lower()).strip("-")
+            self.problem(
+                "",
+                "id",
+                f"the file name must be kebab-case and the id the same: rename the file to "
+                f"{wanted or 'my-site'}.toml and set id = {wanted or 'my-site'!r}.",
+            )
+        elif set_id != self.path.stem:
             self.problem(
                 "",
                 "id",
                 f"must be {self.path.stem!r}, the file name without .toml (found {set_id!r}).",
             )
-        elif not ID_PATTERN.fullmatch(set_id):
-            self.problem("", "id", "must be kebab-case; rename the file too.")
         for unknown in sorted(set(data) - SET_KEYS):
             self.problem("", unknown, f"is not a rule-set key.{_hint(unknown, SET_KEYS)}")
         description = self.text(data, "description", "")
         name = self.text(data, "name", "", required=False) or str(set_id)
         extends = self.strings(data, "extends", "")
         domains = tuple(d.lower().removeprefix("www.") for d in self.strings(data, "domains", ""))
+        for domain in domains:
+            if not DOMAIN_PATTERN.fullmatch(domain):
+                self.problem(
+                    "",
+                    "domains",
+                    f"{domain!r} is not a host name: give the site's domain alone "
+                    "('example.com'), without scheme, path or port; it matches its subdomains.",
+                )
         detect = self.strings(data, "detect", "")
         for i, source in enumerate(detect):
             self.pattern(source, "", f"detect[{i}]")

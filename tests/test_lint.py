@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from cleantext.authoring.lint import backtracking_risk, lint
 from cleantext.cli import main
-from cleantext.rules import shipped_rules_dir
+from cleantext.rules import default_library, shipped_rules_dir
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken_rules"
 
@@ -45,6 +46,8 @@ def test_lint_catches_the_defect(name: str) -> None:
         assert problem.hint
         shown = str(problem)
         assert str(path) in shown and rule in shown and "fix:" in shown
+    if check == "failing-example":  # the command it suggests loads the file it checked
+        assert f"cleantext rules test --rules-dir {path.resolve()} {rule}" in shown
 
 
 def test_shipped_rules_lint_clean() -> None:
@@ -93,3 +96,11 @@ def test_rules_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "show", "pressreader/masthead"]) == 0
     assert "keep" in capsys.readouterr().out
     assert main(["rules", "show", "nope"]) == 2
+
+
+def test_rules_show_prints_a_pattern_to_paste_into_toml(capsys: pytest.CaptureFixture[str]) -> None:
+    rule = next(r for r in default_library().sets["share"].rules if r.id == "follow-us")
+    assert "'" in rule.params["pattern"]  # a pattern that needs TOML's triple quotes
+    assert main(["rules", "show", "share/follow-us"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("  pattern = "))
+    assert tomllib.loads(line.strip())["pattern"] == rule.params["pattern"]

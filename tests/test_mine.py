@@ -105,6 +105,18 @@ def test_cli_mine_stats_and_drop_repeated(
     assert f"mined/{site}" in {edit.rule for edit in result.edits}
 
 
+def test_cli_mine_says_why_a_small_dump_finds_no_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    jsonl = tmp_path / "dump.jsonl"
+    lines = [{"url": f"https://x.example/{i}", "text": f"Story {i}.\nFooter"} for i in range(3)]
+    jsonl.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert main(["mine", str(jsonl), "--out", str(tmp_path / "drafts")]) == 0
+    shown = capsys.readouterr().out
+    assert "0 sites with 10+ articles" in shown and "--min-articles" in shown
+    assert "wrote 0 draft rule set(s)" in shown and "rules lint" not in shown
+
+
 def test_iter_documents_reads_text_and_jsonl(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("One article.\n", encoding="utf-8")
     (tmp_path / "b.jsonl").write_text('{"text": "Two.", "url": "https://x.example/1"}\n')

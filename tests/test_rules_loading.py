@@ -82,6 +82,22 @@ def test_set_id_must_match_file_name(tmp_path: Path) -> None:
     assert any("must be 'real-name'" in p for p in load_problems(tmp_path))
 
 
+def test_a_file_name_that_is_no_id_gets_the_name_to_use(tmp_path: Path) -> None:
+    path = tmp_path / "Harbor_Gazette.toml"
+    path.write_text('id = "Harbor_Gazette"\ndescription = "x"\n' + GOOD_RULE.format(rule_id="a"))
+    assert any("rename the file to harbor-gazette.toml" in p for p in load_problems(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "domain", ["https://www.example.com/", "example.com/news", "example.com:8080", "example"]
+)
+def test_a_domain_must_be_a_host_name(tmp_path: Path, domain: str) -> None:
+    """A URL in ``domains`` would never equal a page's host: the set would silently never
+    apply."""
+    write_set(tmp_path, "mysite", GOOD_RULE.format(rule_id="a"), f'domains = ["{domain}"]')
+    assert any("is not a host name" in p for p in load_problems(tmp_path))
+
+
 def test_parameter_types_and_bounds(tmp_path: Path) -> None:
     body = GOOD_RULE.format(rule_id="a").replace(
         "action = \"drop-line\"\npattern = 'Advertisement'",

@@ -40,7 +40,7 @@ from ..errors import Problem
 from ..matcher import line_matcher
 from ..matcher.budget import Budgets
 from ..matcher.re2_syntax import BACKREFERENCE, MAX_COUNT, Mode, re2, translate
-from ..rules import Rule, RuleFileChecker, RuleSet, check_extends, rule_files
+from ..rules import Rule, RuleFileChecker, RuleSet, check_extends, rule_files, shipped_rules_dir
 from ..testing import check_example
 
 
@@ -91,6 +91,14 @@ def _from_load_problem(problem: Problem) -> LintProblem:
         )
     elif "example that changes" in text:
         check, hint = "no-change-example", "add [[rules.examples]] with input and output"
+    elif "is not valid TOML" in text:
+        check, hint = "toml", "correct the TOML at the line and column given"
+    elif "does not compile" in text:
+        check, hint = "schema", "correct the pattern (the `regex` module's syntax)"
+    elif problem.key == "id":
+        check, hint = "schema", "give the file a kebab-case name and the set that name as its id"
+    elif problem.key == "domains":
+        check, hint = "schema", "list host names only ('example.com')"
     else:
         check, hint = "schema", "see rules/README.md for the keys each action takes"
     key = f"{problem.key}: " if problem.key else ""
@@ -448,6 +456,15 @@ def _broad_span(source: str) -> str | None:
     return None
 
 
+def _test_command(rule_set: RuleSet, rule_id: str) -> str:
+    """The command that shows a rule's failing examples: shipped rules load by themselves,
+    others from their file (their folder may hold files that do not load)."""
+    path = rule_set.path.resolve()
+    if shipped_rules_dir().resolve() in path.parents:
+        return f"cleantext rules test {rule_id}"
+    return f"cleantext rules test --rules-dir {path} {rule_id}"
+
+
 def check_set(
     rule_set: RuleSet, *, extended: frozenset[str], generic: Sequence[RuleSet]
 ) -> list[LintProblem]:
@@ -483,8 +500,8 @@ def check_set(
                         rid,
                         "failing-example",
                         f"{kind} {i} fails: " + "; ".join(f.replace("\n", " ") for f in failures),
-                        f"run `cleantext rules test {rid}` for a diff, then fix the pattern or "
-                        "the example",
+                        f"run `{_test_command(rule_set, rid)}` for a diff, then fix the pattern "
+                        "or the example",
                     )
                 )
         for key, source in _patterns_of(rule_set, rule):

@@ -85,6 +85,11 @@ def run(args: argparse.Namespace) -> int:
         miner.add_all(iter_documents(dump))
     reports = miner.report()
     print(f"{miner.documents} articles, {len(reports)} sites with {options.min_articles}+ articles")
+    if not reports and miner.documents:
+        print(
+            f"(a site needs {options.min_articles} articles or more to tell its recurring lines "
+            "from chance; --min-articles N lowers that)"
+        )
     for report in reports:
         found = len(report.lines) + len(report.prefixes)
         print(f"\n{report.site}: {report.articles} articles, {found} recurring line(s)")
@@ -103,9 +108,7 @@ def run(args: argparse.Namespace) -> int:
                 path = args.out / f"{set_id_for(report.site)}.toml"
                 path.write_text(draft_rule_set(report, source=source), encoding="utf-8")
                 written += 1
-        print(
-            f"wrote {written} draft rule set(s) to {args.out}; review them, then "
-            f"`cleantext rules lint {args.out}`"
-        )
+        then = f"; review them, then `cleantext rules lint {args.out}`" if written else ""
+        print(f"wrote {written} draft rule set(s) to {args.out}{then}")
     sys.stdout.flush()
     return EXIT_OK

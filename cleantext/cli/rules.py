@@ -161,7 +161,10 @@ def _print_rule(rule: Rule, *, full: bool) -> None:
         return
     print(f"  why: {rule.why}")
     for name, value in rule.params.items():
-        print(f"  {name} = {toml_string(value) if isinstance(value, str) else value!r}")
+        # As TOML, to paste back into a rule file (a conversion in the f-string would apply
+        # to the whole conditional: the TOML string itself quoted again).
+        shown = toml_string(value) if isinstance(value, str) else repr(value)
+        print(f"  {name} = {shown}")
     for i, example in enumerate(rule.examples):
         if example.is_keep:
             print(f"  example {i} (keep): {example.input!r}")
