@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import regex
 
 from cleantext import Cleaner, RuleLibrary
 from cleantext.authoring.scaffold import propose, scaffold
@@ -63,6 +64,39 @@ def test_no_boilerplate_is_a_clear_error(
     sample.write_text("The council met on Monday and agreed the budget for next year.\n")
     assert main(["rules", "new", "plain", "--from", str(sample), "-o", str(tmp_path)]) == 2
     assert "no rule could be drafted" in capsys.readouterr().err
+
+
+def test_headlines_stay_bylines_get_one_stub_and_a_shared_footer_is_a_marker() -> None:
+    """Samples that start with their headline, sign with different authors and share a
+    copyright line: the scaffold drafts no rule for a headline, one byline rule for every
+    author (not a sentence starting "By Tuesday,"), and detects the site by its footer."""
+    footer = "© 2026 Harbor Gazette. All rights reserved."
+    samples = [
+        [
+            "Harbor council votes to close the old pier",
+            "By JANE DOE | Harbor Gazette",
+            "The harbor council voted on Tuesday to close the old pier for repairs next spring.",
+            "By Tuesday, the crew had rescued all three fishermen from the rocks below the light.",
+            footer,
+        ],
+        [
+            "Fish prices rise as storms keep the fleet in port",
+            "By MARK SMITH | Harbor Gazette",
+            "Prices at the fish market rose by a fifth this week as storms kept the boats in port.",
+            footer,
+        ],
+    ]
+    proposal = propose(
+        "harbor-gazette",
+        [Document("\n".join(s), None, f"sample {i}") for i, s in enumerate(samples)],
+    )
+    drafted = {stub.line for stub in proposal.stubs}
+    assert not drafted & {samples[0][0], samples[1][0]}
+    assert [stub.id for stub in proposal.stubs if stub.line.startswith("By ")] == ["site-byline"]
+    byline = next(regex.compile(s.pattern) for s in proposal.stubs if s.id == "site-byline")
+    assert byline.fullmatch("By ANN OTHER | Harbor Gazette")
+    assert not byline.fullmatch(samples[0][3])
+    assert any(regex.search(marker, footer) for marker in proposal.detect)
 
 
 def test_newcomer_flow_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,27 +43,33 @@ _CREDIT = regex.compile(
     r"(?i).*\b(?:photo|picture|image|credit|getty|reuters|afp|ap photo|file photo|illustration)\b.*"
 )
 _LABELLED = regex.compile(r"(\p{Lu}[\p{L}]*(?: [\p{L}]+){0,2}):\s+\S.*")
-_NAME = r"\p{Lu}[\p{L}.'\u2019-]*(?:\s+\p{Lu}[\p{L}.'\u2019-]*){0,3}"
+#: a byline's name: two to four capitalised words ("By Tuesday, the crew..." is a sentence)
+_NAME = r"\p{Lu}[\p{L}.'\u2019-]*(?:\s+\p{Lu}[\p{L}.'\u2019-]*){1,3}"
+#: lines with these characters are navigation or labels, not a headline
+_SEPARATORS = regex.compile(r"[|\u203a\u00bb>/\u00b7:]")
 _MAX_STUBS = 12
 
 
 def generalize(line: str, reason: str) -> str:
     """A whole-line pattern for a boilerplate line that also fits its siblings on other pages.
 
-    A byline keeps its first word and accepts any name and any trailer after a separator; a
-    labelled line (``Tags: ...``, ``Photo: ...``) keeps its label and accepts any text after
-    it; any other line is matched literally, except for its digits and spacing.
+    A byline keeps its first word and accepts any name of two to four capitalised words and
+    any trailer after a separator that does not end a sentence; a labelled line (``Tags:
+    ...``, ``Photo: ...``) keeps its label and accepts any text after it; any other line is
+    matched literally, except for its digits and spacing.
 
     >>> import regex
     >>> pattern = regex.compile(generalize("By Ann Other | Harbour Gazette", "byline"))
     >>> bool(pattern.fullmatch("By Jo Bloggs | Harbour Gazette | 3 May"))
     True
+    >>> bool(pattern.fullmatch("By Tuesday, the crew had rescued all three fishermen."))
+    False
     >>> print(generalize("Tags: harbour, council", "tail"))
     Tags:\\s+.{1,200}
     """
     if reason == "byline":
         first = regex.escape(line.split()[0], special_only=True)
-        return rf"{first}\s+{_NAME}(?:\s*[|,\u00b7\u2013\u2014-].{{0,120}})?"
+        return rf"{first}\s+{_NAME}(?:\s*[|,\u00b7\u2013\u2014-].{{0,120}}[^.!?\u2026])?"
     labelled = _LABELLED.fullmatch(line)
     if labelled and reason != "repeated":
         return str(regex.escape(labelled.group(1), special_only=True)) + r":\s+.{1,200}"
@@ -105,6 +111,12 @@ def _short_non_sentence(line: str) -> bool:
     return word_count(line) <= 14 and not ends_sentence(line)
 
 
+def _headline_like(line: str, shared: int) -> bool:
+    """A line of this sample only, of four words or more, with no separator or label: the
+    story's headline or kicker, which is article text however short."""
+    return shared == 1 and word_count(line) >= 4 and not _SEPARATORS.search(line)
+
+
 def _stub_id(reason: str, line: str, taken: set[str]) -> str:
     words = regex.findall(r"[a-z]+", line.lower())[:4] or ["line"]
     base = "-".join([reason, *words])
@@ -143,12 +155,20 @@ def propose(
             if count > 1 and not _is_article_line(line)
         ]
     for lines in per_doc:
-        candidates += [("head", line, "head") for line in lines[:2] if _short_non_sentence(line)]
-        candidates += [("tail", line, "tail") for line in lines[-2:] if _short_non_sentence(line)]
+        bylines = [line for line in lines if word_count(line) <= 16 and _BYLINE.fullmatch(line)]
+        # A byline gets the byline stub (any name), not one stub per author as a head line.
+        candidates += [("byline", line, "head") for line in bylines]
         candidates += [
-            ("byline", line, "head")
-            for line in lines
-            if word_count(line) <= 16 and _BYLINE.fullmatch(line)
+            ("head", line, "head")
+            for line in lines[:2]
+            if _short_non_sentence(line)
+            and line not in bylines
+            and not _headline_like(line, shared[line])
+        ]
+        candidates += [
+            ("tail", line, "tail")
+            for line in lines[-2:]
+            if _short_non_sentence(line) and line not in bylines
         ]
         candidates += [
             ("caption", line, "tail")
@@ -175,10 +195,15 @@ def propose(
             break
     detect: list[str] = []
     if len(documents) > 1:
+        # Lines every sample has that the shipped rules leave: a masthead, a footer (a
+        # copyright line ends with a full stop), never a line as common as "Share this".
         everywhere = [
             line
             for line, count in shared.most_common()
-            if count == len(documents) and _short_non_sentence(line) and word_count(line) >= 2
+            if count == len(documents)
+            and word_count(line) >= 2
+            and not _is_article_line(line)
+            and not handled(line)
         ]
         detect = [
             "^" + pattern_for_line(line).removeprefix("(?i)") + "$" for line in everywhere[:3]
