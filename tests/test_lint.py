@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleantext.authoring.lint import backtracking_risk, lint
+from cleantext.authoring.lint import backtracking_risk, broad_span, lint
 from cleantext.cli import main
 from cleantext.rules import default_library, shipped_rules_dir
 
@@ -75,10 +75,28 @@ def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
         (r"\d+(?:,\d+)*", False),
         (r"(?:(?:facebook|twitter)(?:\s*[|,/]\s*|\s+)?){2,}", False),
         (r"(?:a++)+", False),
+        # Alternatives that overlap under a repeat: no nested repeat, found by timing.
+        (r"(a|aa)+$", True),
+        (r"(a|a)+$", True),
+        (r"(?=a)(a|aa)+\d", True),
+        (r"(?:cat|car)+s", False),
     ],
 )
 def test_backtracking_shapes(pattern: str, risky: bool) -> None:
     assert (backtracking_risk(pattern) is not None) is risky
+
+
+@pytest.mark.parametrize(
+    ("pattern", "broad"),
+    [
+        (r"\w+", True),  # most words of a sentence
+        (r"\bthe\b", True),  # a few words of most sentences
+        (r"\s*\(Reuters\) -", False),
+        (r"\?{2,}", False),
+    ],
+)
+def test_a_span_pattern_for_common_words_is_too_broad(pattern: str, broad: bool) -> None:
+    assert (broad_span(pattern) is not None) is broad
 
 
 def test_rules_test_reports_a_diff(capsys: pytest.CaptureFixture[str]) -> None:

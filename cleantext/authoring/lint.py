@@ -341,8 +341,43 @@ def backtracking_risk(source: str) -> str | None:
             warnings.simplefilter("ignore")
             parsed = sre_parse.parse(_python_syntax(source))
     except (re.error, OverflowError, RecursionError):
-        return None  # syntax only ``regex`` knows: the load already proved it compiles
-    return _risky(parsed, parsed.state)
+        parsed = None  # syntax only ``regex`` knows: the load already proved it compiles
+    found = _risky(parsed, parsed.state) if parsed is not None else None
+    return found or _probed(source)
+
+
+#: how long one probe may take before the pattern counts as backtracking: a safe pattern
+#: answers on a probe's 64 characters in microseconds, an exponential one takes seconds
+PROBE_SECONDS = 0.05
+_PROBE_LENGTH = 64
+_PROBE_CHARS = "aA0 .-,'"
+
+
+def _probed(source: str) -> str | None:
+    """Whether ``source`` backtracks on a run of one character that it cannot end on: the
+    shapes the structural check does not read (alternatives that overlap under a repeat,
+    ``(a|aa)+$``), found by timing. Each character of the pattern's own literals and a few
+    of each class is tried; ``regex`` stops a probe at :data:`PROBE_SECONDS`.
+
+    >>> _probed(r"(a|aa)+$") is not None, _probed(r"(?:cat|car)+s")
+    (True, None)
+    """
+    try:
+        compiled = regex.compile(source)
+    except (regex.error, OverflowError, RecursionError):
+        return None
+    literals = [c for c in dict.fromkeys(source) if c.isalnum() or c in " .,-'/:"]
+    for char in dict.fromkeys([*literals[:24], *_PROBE_CHARS]):
+        probe = char * _PROBE_LENGTH + "\x00"
+        for method in (compiled.fullmatch, compiled.search):
+            try:
+                method(probe, timeout=PROBE_SECONDS)
+            except TimeoutError:
+                return (
+                    f"{_PROBE_LENGTH} characters {char!r} in a row take it more than "
+                    f"{PROBE_SECONDS:g} s: alternatives or repeats that match the same text"
+                )
+    return None
 
 
 _COUNT = regex.compile(r"(?<!\\)\{(\d*),?(\d*)\}")
@@ -444,15 +479,25 @@ def _word_share(pattern: regex.Pattern[str], line: str) -> float:
     return covered / total
 
 
-def _broad_span(source: str) -> str | None:
-    """An article sentence most of whose words a span pattern would cut or replace."""
+def broad_span(source: str) -> str | None:
+    """Why a span pattern would cut or replace article text: most words of an article
+    sentence, or words in half the ordinary sentences (a pattern for common words, not for a
+    boilerplate phrase); ``None`` when neither."""
     try:
         pattern = regex.compile(source)
+        hit = []
         for line in _ARTICLE_LINES:
             if _word_share(pattern, line) > 0.5:
-                return line
+                return f"pattern matches most words of an ordinary article sentence ({line!r})"
+            if pattern.search(line, timeout=LINT_SECONDS):
+                hit.append(line)
     except (regex.error, TimeoutError):
         return None
+    if 2 * len(hit) >= len(_ARTICLE_LINES):
+        return (
+            f"pattern matches in {len(hit)} of {len(_ARTICLE_LINES)} ordinary article "
+            f"sentences ({hit[0]!r})"
+        )
     return None
 
 
@@ -522,15 +567,14 @@ def check_set(
                     )
                 )
         if rule.action in _SPAN_ACTIONS:
-            sentence = _broad_span(rule.params["pattern"])
-            if sentence:
+            too_broad = broad_span(rule.params["pattern"])
+            if too_broad:
                 problems.append(
                     LintProblem(
                         file,
                         rid,
                         "too-broad",
-                        f"pattern matches most words of an ordinary article sentence "
-                        f"({sentence!r}): it would {_SPAN_ACTIONS[rule.action]} article text.",
+                        f"{too_broad}: it would {_SPAN_ACTIONS[rule.action]} article text.",
                         "match the fixed words of the boilerplate phrase, not any word ('\\w+', "
                         "'.+')",
                     )
