@@ -112,6 +112,26 @@ def test_a_slow_line_rule_does_not_stop_the_others_of_its_step(tmp_path: Path) -
     assert [w.split()[1] for w in result.warnings] == ["test/r"]
 
 
+@pytest.mark.parametrize(
+    ("action", "pattern"), [("drop-line", r"((a+)\2)+b"), ("drop-span", r"(a*)*$")]
+)
+def test_a_rule_out_of_time_on_three_documents_is_left_out_of_the_rest(
+    tmp_path: Path, action: str, pattern: str
+) -> None:
+    """A pattern that backtracks on a dump's documents would spend its whole budget on each
+    of millions of them: after three, the cleaner leaves the rule out and says so once."""
+    library = one_rule_set(tmp_path, action, pattern=pattern, max_seconds=BUDGET)
+    cleaner = Cleaner(library, classifier=False)
+    text = "\n".join([*ARTICLE, "Advertisement", *HOSTILE_LINES])
+    warnings = [cleaner.explain(text).warnings for _ in range(5)]
+    timed_out = [any("test/r ran out of its time budget (" in w for w in ws) for ws in warnings]
+    assert timed_out == [True, True, True, False, False]
+    left_out = [w for ws in warnings for w in ws if "left out of the rest of this run" in w]
+    assert len(left_out) == 1 and "test/r" in left_out[0] and left_out[0] in warnings[2]
+    assert cleaner.clean(text) == Cleaner(library, classifier=False, ignore=["test/r"]).clean(text)
+    assert Cleaner(library, classifier=False).explain(text).warnings  # a new cleaner tries it
+
+
 def test_a_detect_marker_that_backtracks_forever_counts_as_absent(
     tmp_path: Path, monkeypatch
 ) -> None:

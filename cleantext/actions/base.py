@@ -64,6 +64,9 @@ class Outcome:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     unsettled: bool = False
+    #: tags of the rules that ran out of their time budget on this document (their changes
+    #: are not among ``changes``; a warning names each)
+    ran_out: tuple[int, ...] = ()
 
 
 Step = Callable[[Sequence[str]], Outcome]

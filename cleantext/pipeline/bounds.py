@@ -114,6 +114,15 @@ def out_of_time(rule: Limited) -> str:
     )
 
 
+def retired(rule_id: str, documents: int) -> str:
+    """The warning for a rule left out of the rest of a run: it ran out of its time budget
+    on ``documents`` documents of it."""
+    return (
+        f"rule {rule_id} ran out of its time budget on {documents} documents; it is left "
+        "out of the rest of this run (fix its pattern, or raise its max_seconds)"
+    )
+
+
 def over_bound(rule: Limited) -> str:
     """The warning for a rule that would have removed more than its ``max_removed``."""
     return (

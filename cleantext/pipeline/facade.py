@@ -8,8 +8,10 @@ that goes through normalize, detection and the plan's steps, again while that ch
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from threading import Lock
 from typing import Any
 
 from ..actions.shape import ends_sentence, word_count
@@ -19,6 +21,7 @@ from ..errors import ConfigError
 from ..matcher import Lines, joined
 from ..options import CleanOptions
 from ..rules import RuleLibrary
+from .bounds import retired
 from .plan import PlanStep
 from .planner import Planner
 from .run import DocumentRun, settled
@@ -26,6 +29,12 @@ from .steps import HEADLINE_STEP
 
 #: what a pass gives: the document's run, and the ids of the rule sets applied
 Passed = tuple[DocumentRun, tuple[str, ...]]
+
+RETIRE_AFTER = 3
+"""Documents on which a rule may run out of its time budget before a cleaner leaves it out of
+every later document: a pattern that backtracks on this input spends its whole budget (a
+second by default) on each document, and would slow a dump of millions of them a
+thousandfold."""
 
 
 def _has_article_text(lines: Sequence[str]) -> bool:
@@ -76,6 +85,9 @@ class Cleaner:
         self._normalize = self.planner.normalize
         self._plan = self.planner.plan
         self._forced = options.sites
+        #: per rule id, the documents on which it ran out of time (see :data:`RETIRE_AFTER`)
+        self._timeouts: Counter[str] = Counter()
+        self._retiring = Lock()
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_cleaner, (self.library, self.options))
@@ -94,9 +106,22 @@ class Cleaner:
         run, set_ids = settled(self._pass, text, url, explain)
         if warning:
             run.warnings.insert(0, warning)
+        if run.out_of_time:
+            self._count_timeouts(run)
         if self.options.drop_headline:
             run.step(HEADLINE_STEP)  # once, on the settled text: it takes the first line
         return run, set_ids
+
+    def _count_timeouts(self, run: DocumentRun) -> None:
+        """Count the rules that ran out of time on this document; leave out of the later
+        documents a rule that did so on :data:`RETIRE_AFTER` of them, and say so."""
+        with self._retiring:
+            for rule_id in dict.fromkeys(run.out_of_time):
+                self._timeouts[rule_id] += 1
+                if self._timeouts[rule_id] == RETIRE_AFTER:
+                    self.planner.retire(rule_id)
+                    self._normalize = self.planner.normalize
+                    run.warnings.append(retired(rule_id, RETIRE_AFTER))
 
     def _pass(self, text: str, url: str | None, explain: bool) -> Passed:
         """One pass of every step of the plan over ``text``."""

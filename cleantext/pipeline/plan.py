@@ -81,7 +81,7 @@ def _line_step(rules: Sequence[Rule], generic: frozenset[str], gated: bool) -> P
         ran_out = budgets.ran_out()
         if ran_out:  # name the rules left out of this document
             held = tuple(out_of_time(rules[tag]) for tag in ran_out)
-            return replace(outcome, warnings=(*outcome.warnings, *held))
+            return replace(outcome, warnings=(*outcome.warnings, *held), ran_out=tuple(ran_out))
         return outcome
 
     def run(lines: Sequence[str]) -> Outcome:

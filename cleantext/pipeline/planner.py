@@ -95,6 +95,14 @@ class Planner:
             self._plans[sites] = plan
         return plan
 
+    def retire(self, rule_id: str) -> None:
+        """Leave the rule ``rule_id`` out of every plan from now on (a rule that keeps running
+        out of time): the plans and the joint scan are built again without it."""
+        self._skip = self._skip | {rule_id}
+        self.normalize = build_plan(self._generic, [Stage.NORMALIZE], self._skip)
+        self._plans = {}
+        self._joint = None
+
     def joint_scan(self) -> JointScan | None:
         """One scan for the gates of the normalize plan and of the generic plan and for the
         detection markers: they all read the normalized text, which repair rarely changes."""

@@ -49,6 +49,8 @@ class DocumentRun:
     #: the multi-line rule steps that ran so far in this pass: lines the classifier or a
     #: repair step drops after them bring others together (see :meth:`reshaped`)
     block_steps: list[Step] = field(default_factory=list)
+    #: ids of the rules that ran out of their time budget on this document
+    out_of_time: list[str] = field(default_factory=list)
 
     def step(self, plan_step: PlanStep, again: Step | None = None) -> None:
         """Apply ``plan_step``; ``again`` is how to run it on this pass's output, for a step
@@ -72,6 +74,7 @@ class DocumentRun:
             outcome: Outcome = plan_step.run(self.lines)
         except TimeoutError:  # a rule's pattern ran out of its time budget: leave it out
             self.warnings.append(out_of_time(plan_step.names[0]))
+            self.out_of_time.append(plan_step.names[0].qualified_id)
             return
         if outcome.changes and plan_step.bounds is not None:
             outcome = self.within_bounds(plan_step, outcome)
@@ -83,6 +86,7 @@ class DocumentRun:
                 self.metadata.setdefault(key, value)
         if outcome.warnings:
             self.warnings.extend(outcome.warnings)
+            self.out_of_time.extend(plan_step.names[tag].qualified_id for tag in outcome.ran_out)
         if outcome.unsettled:
             self.recheck.append(again or plan_step.run)
         if changes:
@@ -221,5 +225,6 @@ def settled(
         again.edits[:0] = run.edits
         again.metadata = {**again.metadata, **run.metadata}
         again.warnings[:0] = run.warnings
+        again.out_of_time[:0] = run.out_of_time
         run, passes = again, passes + 1
     return run, set_ids
