@@ -51,9 +51,10 @@ def rejoin_split_sentences(
     one pass (when the joined line is still open, its continuation is looked for too), so
     cleaning the result again joins nothing more.
 
-    >>> lines = ["so people cannot", "", "Troops sent in, right", "", "access cash. Then more."]
-    >>> rejoin_split_sentences(lines, max_inserted_lines=2, max_inserted_words=20).changes[0]
-    Change(first=0, last=5, lines=('so people cannot access cash. Then more.',), tag=0)
+    >>> lines = ["The banks are shut and the internet is down so people cannot", "",
+    ...          "Troops sent in, right", "", "access cash. Then more."]
+    >>> rejoin_split_sentences(lines, max_inserted_lines=2, max_inserted_words=20).changes[0].lines
+    ('The banks are shut and the internet is down so people cannot access cash. Then more.',)
     >>> rejoin_split_sentences(["a b c", "d e", "f g."], max_inserted_lines=2,
     ...                        max_inserted_words=20).changes[0]
     Change(first=0, last=3, lines=('a b c d e f g.',), tag=0)
@@ -70,7 +71,14 @@ def rejoin_split_sentences(
         if _list_item(lines, i):
             continue
         last = i
-        while (j := _continuation(lines, last, max_inserted_lines, max_inserted_words)) >= 0:
+        while (
+            j := _continuation(
+                lines,
+                last,
+                max_inserted_lines if word_count(line) >= MIN_BRIDGED_WORDS else 0,
+                max_inserted_words,
+            )
+        ) >= 0:
             # A line break in code is the code's, not a split sentence. Each piece is checked
             # once: no mark of code can straddle the joining space, as the line before it ends
             # in a letter, digit or comma and the line after starts with a lowercase letter.
@@ -86,6 +94,13 @@ def rejoin_split_sentences(
             changes.append(Change(i, last + 1, (line,)))
             after = last
     return Outcome(tuple(changes))
+
+
+MIN_BRIDGED_WORDS = 8
+"""Words the first half of a sentence needs before lines between it and its second half are
+dropped: a caption splits a paragraph of prose, and a shorter open line is as likely a
+headline or a heading ("Police name victim of crash"), after which the short lines are the
+article's own."""
 
 
 def _list_item(lines: Sequence[str], i: int) -> bool:
@@ -122,7 +137,8 @@ def _continuation(
     lines: Sequence[str], open_line: int, max_inserted_lines: int, max_inserted_words: int
 ) -> int:
     """The line that continues the open sentence ending ``lines[open_line]``, or -1: the first
-    lowercase line after it, past at most ``max_inserted_lines`` short lines that stand alone."""
+    lowercase line after it, past at most ``max_inserted_lines`` short lines that stand alone
+    and are no sentence."""
     inserted = 0
     for j in range(open_line + 1, len(lines)):
         if not lines[j]:
@@ -130,13 +146,20 @@ def _continuation(
         if _continues(lines[j]):
             return j
         inserted += 1
+        words = word_count(lines[j])
         if (
             inserted > max_inserted_lines
-            or word_count(lines[j]) > max_inserted_words
+            or words > max_inserted_words
+            or (words >= SENTENCE_WORDS and ends_sentence(lines[j]))
             or not _stands_alone(lines, j)
         ):
             return -1
     return -1
+
+
+SENTENCE_WORDS = 6
+"""Words from which a line between two halves that ends a sentence is taken for a sentence of
+the article, never for an inserted caption: the halves are then no one sentence."""
 
 
 # The newline ending a line whose last character may be a letter, a digit or a comma (any

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from cleantext.actions import repair, shape
 from cleantext.actions.base import Change
 from cleantext.actions.repair import (
+    MIN_BRIDGED_WORDS,
+    SENTENCE_WORDS,
     _continues,
     _list_item,
     _open_lines,
@@ -35,7 +37,8 @@ def plain_rejoin(
 ) -> tuple[Change, ...]:
     """The reference: every line tried as the first half of a split sentence (but an item
     of a list), and a joined line that is still open tried again; the whole joined line
-    checked for code each time, and its first two pieces for a shared first word."""
+    checked for code each time, and its first two pieces for a shared first word; lines
+    between the halves only after a first half of prose, and never a sentence."""
     changes: list[Change] = []
     i = 0
     while i < len(lines):
@@ -45,6 +48,7 @@ def plain_rejoin(
             while True:
                 found = -1
                 inserted = 0
+                bridged = max_inserted_lines if word_count(line) >= MIN_BRIDGED_WORDS else 0
                 for j in range(last + 1, len(lines)):
                     if not lines[j]:
                         continue
@@ -53,8 +57,9 @@ def plain_rejoin(
                         break
                     inserted += 1
                     if (
-                        inserted > max_inserted_lines
+                        inserted > bridged
                         or word_count(lines[j]) > max_inserted_words
+                        or (word_count(lines[j]) >= SENTENCE_WORDS and ends_sentence(lines[j]))
                         or not _stands_alone(lines, j)
                     ):
                         break
@@ -79,7 +84,7 @@ LINE = st.one_of(
     st.just(""),
     st.builds(
         lambda words, end: " ".join(words) + end,
-        st.lists(st.sampled_from(WORDS), min_size=1, max_size=5),
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=10),
         st.sampled_from(ENDS),
     ),
     st.text(alphabet="aZ ,.é\u2028\r\x1c\u3000\t", max_size=8),
