@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cleantext.authoring.lint import backtracking_risk, broad_span, lint
+from cleantext.authoring.lint import backtracking_risk, broad_span, lint, not_for_re2
 from cleantext.cli import main
+from cleantext.matcher.re2_syntax import available as re2_available
 from cleantext.rules import default_library, shipped_rules_dir
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken_rules"
@@ -122,3 +123,12 @@ def test_rules_show_prints_a_pattern_to_paste_into_toml(capsys: pytest.CaptureFi
     assert main(["rules", "show", "share/follow-us"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("  pattern = "))
     assert tomllib.loads(line.strip())["pattern"] == rule.params["pattern"]
+
+
+@pytest.mark.skipif(not re2_available(), reason="RE2 is not installed")
+def test_a_pattern_re2_cannot_read_is_no_fast_scan() -> None:
+    """A flag turned off for part of a pattern took three generic rules off RE2's scan (each
+    tried with the backtracking engine on every line); lint names such a pattern."""
+    assert not_for_re2(r"(?i)related:(?-i:(?!\s*\p{Ll})).{0,160}") is not None
+    assert not_for_re2(r"(?i:related:)(?!\s*\p{Ll}).{0,160}") is None
+    assert not_for_re2(r"(a+)\1") is None  # never RE2's by design

@@ -39,7 +39,7 @@ from ..actions import ACTIONS, ParamKind
 from ..errors import Problem
 from ..matcher import line_matcher
 from ..matcher.budget import Budgets
-from ..matcher.re2_syntax import BACKREFERENCE, MAX_COUNT, Mode, re2, translate
+from ..matcher.re2_syntax import MAX_COUNT, Mode, re2, standalone, translate
 from ..rules import Rule, RuleFileChecker, RuleSet, check_extends, rule_files, shipped_rules_dir
 from ..testing import check_example
 
@@ -383,21 +383,29 @@ def _probed(source: str) -> str | None:
 _COUNT = regex.compile(r"(?<!\\)\{(\d*),?(\d*)\}")
 
 
-def not_for_re2(source: str) -> bool:
-    """True when RE2 is in use and cannot scan ``source`` because of a count above 1000 (RE2's
-    limit), which a rule writer can lower. Patterns RE2 never runs by design (backreferences,
-    verbose and fuzzy patterns) are not reported.
+_FUZZY = regex.compile(r"\{[^}]*\b[eisd]\s*<")
 
-    >>> not_for_re2(r"Share.{0,1000}")
-    False
-    >>> not_for_re2(r"Share.{0,1200}") == (re2 is not None)  # RE2 counts to 1000
+
+def not_for_re2(source: str) -> str | None:
+    """Why RE2, when in use, cannot scan ``source`` (a count above 1000, RE2's limit, or a
+    construct its translation does not read, such as a flag turned off inside the pattern),
+    or ``None`` when it can. Patterns RE2 never runs by design (backreferences, verbose and
+    fuzzy patterns) are not reported.
+
+    >>> not_for_re2(r"Share.{0,1000}") is None
+    True
+    >>> (not_for_re2(r"Share.{0,1200}") is not None) == (re2 is not None)  # RE2 counts to 1000
     True
     """
-    counts = (int(n) for found in _COUNT.finditer(source) for n in found.groups() if n)
-    if re2 is None or BACKREFERENCE.search(source) or not any(n > MAX_COUNT for n in counts):
-        return False
+    if re2 is None or standalone(source) or _FUZZY.search(source):
+        return None
     line, text = translate(source, relaxed=True), translate(source, Mode.TEXT, relaxed=True)
-    return line is None or text is None
+    if line is not None and text is not None:
+        return None
+    counts = (int(n) for found in _COUNT.finditer(source) for n in found.groups() if n)
+    if any(n > MAX_COUNT for n in counts):
+        return f"a count above {MAX_COUNT}"
+    return "a construct its translation does not read, such as (?-i:...)"
 
 
 def _short(source: str) -> str:
@@ -553,17 +561,19 @@ def check_set(
             risk = backtracking_risk(source)
             if risk:
                 problems.append(_backtracking(file, rid, key, source, risk))
-            if not_for_re2(source):
+            slow_scan = not_for_re2(source)
+            if slow_scan:
                 problems.append(
                     LintProblem(
                         file,
                         rid,
                         "no-fast-scan",
-                        f"{key} {_short(source)!r} cannot be scanned by RE2 (a count above "
-                        f"{MAX_COUNT}), so it is tried with the backtracking engine "
-                        "on every line where the set applies: one such generic rule made the "
-                        "default pipeline three times slower on whole pages.",
-                        f"keep counts at {MAX_COUNT} or below ('.{{0,{MAX_COUNT}}}')",
+                        f"{key} {_short(source)!r} cannot be scanned by RE2 ({slow_scan}), so "
+                        "it is tried with the backtracking engine on every line where the set "
+                        "applies: one such generic rule made the default pipeline three times "
+                        "slower on whole pages.",
+                        f"keep counts at {MAX_COUNT} or below ('.{{0,{MAX_COUNT}}}'); scope "
+                        "flags that apply to a part only as (?i:...) around that part",
                     )
                 )
         if rule.action in _SPAN_ACTIONS:

@@ -181,8 +181,16 @@ class LineMatcher:
             )
         exact = self._exact
         hits: list[tuple[int, int]] = []
+        # A line's answer depends on its text alone: a line repeated down the document (a
+        # label under every item, a page of nothing else) is matched once.
+        answers: dict[str, int | None] = {}
         for i in sorted(candidates):
             line = lines[i]
+            if line in answers:
+                found = answers[line]
+                if found is not None:
+                    hits.append((i, found))
+                continue
             data = candidates[i]
             if ascii_which is not None and data is not None and data.isascii():
                 # On an ASCII line the set's answer is final for the patterns in ``sure``.
@@ -194,6 +202,7 @@ class LineMatcher:
                 )
                 final = _NONE
             tried.extend(self._rest)
+            answers[line] = None
             for index in sorted(tried):
                 if budgets is not None and index + offset in budgets.spent:
                     continue  # left out of this document, or out of time on it
@@ -205,6 +214,7 @@ class LineMatcher:
                     matched = budgets.fullmatch(exact[index], index + offset, line)
                 if matched:
                     hits.append((i, index))
+                    answers[line] = index
                     break
         return hits
 

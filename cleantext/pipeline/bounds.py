@@ -80,6 +80,9 @@ def over_bounds(
     before = joined_length(lines)
     if removed_in_all <= tightest * before:
         return _NONE  # not over even the tightest bound: the common case stops here
+    article = article_chars(lines)
+    if article <= MIN_ARTICLE_CHARS:
+        return _NONE  # no rule can eat more article than there is (a page of menus)
     removed: dict[int, int] = {}
     for change in changes:
         removed[change.tag] = removed.get(change.tag, 0) + _removed(lines, change)
@@ -92,13 +95,9 @@ def over_bounds(
             lost = article_chars(lines[change.first : change.last]) - article_chars(change.lines)
             eaten[tag] = eaten.get(tag, 0) + lost
     over = []
-    article = -1
     for tag, count in eaten.items():
-        if count > MIN_ARTICLE_CHARS:
-            if article < 0:
-                article = article_chars(lines)
-            if count > bounds[tag] * article:
-                over.append(tag)
+        if count > MIN_ARTICLE_CHARS and count > bounds[tag] * article:
+            over.append(tag)
     return frozenset(over) if over else _NONE
 
 
