@@ -194,6 +194,11 @@ def clean_partition(partition: Partition, processor: Processor) -> PartitionResu
             )
             for chunk in chunks:
                 result = processor.process(chunk)
+                if result.unread:  # not a file of this format: no output, named once
+                    out.close()
+                    out_fs.rm(temporary)
+                    problem = f"{partition.source}: {result.error}"
+                    return PartitionResult(Counts(), (), (problem,), unread=True)
                 sink.write(result.data)
                 counts += result.counts
                 rejects += result.rejects

@@ -327,6 +327,7 @@ def run(
     if not plan.tree:
         outputs.sink()  # the one output exists even when no record reaches it
     unread = False
+    read_any = False  # some input was read: the stream shape's one output holds it
     try:
         with WorkerPool(processor, jobs) as pool:
             chunks = _plan_chunks(plan, reading, chunk_bytes, processor.options)
@@ -334,21 +335,26 @@ def run(
                 position = reading.marks.popleft()
                 if result is None:
                     outputs.unit_done(unread=unread)
+                    read_any = read_any or not unread
                     unread = False
                     continue
                 outputs.write(result.data)
                 for reject in result.rejects:
                     log.write(reject)
                 counts += result.counts
-                if result.error:
+                # An input found unreadable (every batch of a Parquet file without the text
+                # column says so) is named once.
+                if result.error and not unread:
                     errors.append(f"{result.source}: {result.error}")
                     print(f"cleantext: {result.source}: {result.error}", file=sys.stderr)
                     unread = unread or result.unread
                     unreadable += result.unread
                 if progress is not None:
                     progress.update(counts.records_in, position)
-        if not plan.tree:
+        if not plan.tree and read_any:
             outputs.commit()
+        elif not plan.tree:  # no input could be read: no output, as in a tree
+            outputs.abort(None)
     except BaseException as error:
         outputs.abort(error)
         raise

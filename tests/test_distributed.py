@@ -97,6 +97,26 @@ def test_parquet_partitions(client, tmp_path: Path) -> None:
     )
 
 
+def test_a_bad_parquet_partition_is_named_and_gets_no_output(
+    client, tmp_path: Path, capsys
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.parquet").write_bytes(b"PAR1garbage")
+    pq.write_table(pa.Table.from_pylist([{"body": "x"}]), tmp_path / "in" / "b.parquet")
+    pq.write_table(pa.Table.from_pylist([{"text": SEED_TEXTS[0]}]), tmp_path / "in" / "c.parquet")
+    dask_argv = ["--engine", "dask", "--scheduler", client.scheduler.address]
+    out = tmp_path / "d"
+    assert main(["clean", "-q", str(tmp_path / "in"), "-o", str(out), *dask_argv]) == 1
+    err = capsys.readouterr().err
+    assert "a.parquet: not a readable Parquet file" in err
+    assert "b.parquet: no column 'text' (columns: body)" in err
+    assert "2 input(s) could not be read" in err
+    assert sorted(p.name for p in out.rglob("*")) == ["c.parquet"]
+
+
 def test_options_alone_build_the_cleaner_of_each_partition(dump: Path, tmp_path: Path) -> None:
     from cleantext.distributed import clean_dask
 

@@ -98,6 +98,46 @@ def test_an_unreadable_file_and_folder_are_reported(
     assert sorted(files_under(out)) == ["a.txt"]
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_bad_parquet_file_in_a_folder_is_named_and_the_rest_cleaned(
+    tmp_path: Path, jobs: str, capsys
+) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.parquet").write_bytes(b"PAR1garbage")
+    # more rows than one batch: the missing column is found in every batch, named once
+    rows = [{"id": i, "body": TEXT} for i in range(600)]
+    pq.write_table(pa.Table.from_pylist(rows), folder / "b.parquet")
+    pq.write_table(pa.Table.from_pylist([{"id": 1, "text": TEXT}]), folder / "c.parquet")
+    out = tmp_path / "out"
+    assert main(["clean", str(folder), "-o", str(out), "-j", jobs]) == EXIT_REJECTED
+    err = capsys.readouterr().err
+    assert err.count(f"{folder / 'a.parquet'}: not a readable Parquet file (") == 1
+    assert err.count(f"{folder / 'b.parquet'}: no column 'text' (columns: id, body)") == 1
+    assert "Traceback" not in err and "2 input(s) could not be read" in err
+    assert sorted(files_under(out)) == ["c.parquet"]
+    assert pq.read_table(out / "c.parquet").to_pylist() == [
+        {"id": 1, "text": "The minister said the talks would resume on Monday."}
+    ]
+    # no output for the bad files, so --resume with the right option cleans them
+    argv = ["clean", str(folder), "-o", str(out), "--resume", "--text-field", "body"]
+    assert main(argv) == EXIT_REJECTED
+    assert len(pq.read_table(out / "b.parquet")) == 600
+
+
+def test_a_bad_parquet_file_alone_gets_no_output(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("pyarrow")
+    (tmp_path / "a.parquet").write_bytes(b"PAR1garbage")
+    out = tmp_path / "o.parquet"
+    assert main(["clean", str(tmp_path / "a.parquet"), "-o", str(out)]) == EXIT_REJECTED
+    err = capsys.readouterr().err
+    assert "a.parquet: not a readable Parquet file" in err and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".*partial"))
+
+
 def test_an_output_folder_that_cannot_be_written(tmp_path: Path, monkeypatch, capsys) -> None:
     source = tmp_path / "a.txt"
     source.write_text(TEXT)

@@ -24,6 +24,7 @@ from ..format import Fields, Format
 from ..sinks import Sink
 
 if TYPE_CHECKING:
+    from ...options import CleanOptions
     from ...records import Processor
 
 #: Rows per chunk; news articles are a few kB each, so this is about a megabyte.
@@ -60,12 +61,18 @@ def _table(data: bytes) -> Any:
 def parquet_chunks(
     format: Format, stream: IO[bytes], source: str, *, batch_rows: int = BATCH_ROWS
 ) -> Iterator[Chunk]:
-    """Chunks of ``batch_rows`` rows; at least one (empty) chunk, so the schema is known."""
+    """Chunks of ``batch_rows`` rows; at least one (empty) chunk, so the schema is known.
+
+    A file that is not Parquet at all gives one chunk marked ``unread``: it is named with the
+    reason and gets no output while the other inputs of the run are cleaned.
+    """
     pa = pyarrow()
     try:
         parquet = pa.parquet.ParquetFile(stream)
     except (pa.ArrowInvalid, OSError) as error:
-        raise ConfigError(f"{source}: not a readable Parquet file ({error}).") from error
+        reason = f"not a readable Parquet file ({error})"
+        yield Chunk(format, source, 0, b"", error=reason, unread=True)
+        return
     first = 1
     batches = parquet.iter_batches(batch_size=batch_rows)
     while True:
@@ -83,30 +90,41 @@ def parquet_chunks(
         yield Chunk(format, source, 1, _ipc(parquet.schema_arrow.empty_table()))
 
 
-def _column(table: Any, name: str, source: str, option: str) -> list[Any]:
-    if name not in table.schema.names:
-        raise ConfigError(
-            f"{source}: no column {name!r} (columns: {', '.join(table.schema.names)}); "
-            f"{option} chooses it."
+def _unfit(table: Any, options: CleanOptions) -> str:
+    """Why no row of ``table`` can be cleaned with ``options`` (``""`` when they can): the
+    column to clean is missing, or ``--annotate`` would overwrite one."""
+    names = table.schema.names
+    column, option = (
+        (options.html_field, "--html-field")
+        if options.html_field is not None
+        else (options.text_field, "--text-field")
+    )
+    if column not in names:
+        return f"no column {column!r} (columns: {', '.join(names)}); {option} chooses it"
+    if options.annotate and options.annotate in names:
+        return (
+            f"already has a column {options.annotate!r}, which --annotate would overwrite; "
+            "choose another --annotate-field"
         )
-    return list(table.column(name).to_pylist())
+    return ""
 
 
 def process_batch(processor: Processor, chunk: Chunk) -> ChunkResult:
-    """Clean the text (or HTML) column of one batch."""
+    """Clean the text (or HTML) column of one batch.
+
+    A table whose columns do not fit the options (:func:`_unfit`) is a problem of the whole
+    file, not of its rows: the result is marked ``unread``, so the file is named with the
+    reason and gets no output (``--resume`` with the right option tries it again), and the
+    other inputs of the run are still cleaned.
+    """
     pa = pyarrow()
     options = processor.options
     table = _table(chunk.data)
+    unfit = _unfit(table, options)
+    if unfit:
+        return ChunkResult(b"", source=chunk.source, error=unfit, unread=True)
     html = options.html_field
-    if html is not None:
-        texts = _column(table, html, chunk.source, "--html-field")
-    else:
-        texts = _column(table, options.text_field, chunk.source, "--text-field")
-    if options.annotate and options.annotate in table.schema.names:
-        raise ConfigError(
-            f"{chunk.source}: already has a column {options.annotate!r}, which --annotate would "
-            "overwrite; choose another --annotate-field."
-        )
+    texts = table.column(html if html is not None else options.text_field).to_pylist()
     urls = (
         table.column(options.url_field).to_pylist()
         if options.url_field in table.schema.names
