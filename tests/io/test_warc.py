@@ -22,7 +22,17 @@ from cleantext.io.documents import iter_documents
 from cleantext.io.plan import make_plan
 from cleantext.records import Processor
 
-from ..warcgen import Page, article, html_page, request, response, warc, warcinfo, wet
+from ..warcgen import (
+    Page,
+    article,
+    html_page,
+    request,
+    response,
+    warc,
+    warcinfo,
+    wet,
+)
+from ..warcgen import record as warc_record
 
 pytest.importorskip("warcio")
 
@@ -103,6 +113,69 @@ def test_the_http_charset_decodes_the_page(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     assert main(["clean", "-q", str(source), "-o", str(out)]) == EXIT_OK
     assert "The café on the quay reopened" in records(out)[0]["text"]
+
+
+def _http(body: bytes) -> bytes:
+    return b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+
+
+def test_a_response_without_target_uri_is_cleaned_without_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crawl = pages(3)
+    middle = warc_record("response", 2, _http(crawl[1].body), Content_Type="application/http")
+    source = tmp_path / "nouri.warc"
+    source.write_bytes(response(crawl[0], 1) + middle + response(crawl[2], 3))
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(source), "-o", str(out), "-j", "1"]) == EXIT_OK
+    got = records(out)
+    assert [r["url"] for r in got] == [crawl[0].url, None, crawl[2].url]
+    assert all(f"Council backs quay plan {i}" in r["text"] for i, r in enumerate(got))
+    assert balance(capsys.readouterr().err) == (3, 3, 0, 0)
+
+
+def test_a_response_without_http_header_is_skipped_with_a_plain_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crawl = pages(2)
+    bare = warc_record("response", 2, crawl[1].body, WARC_Target_URI=crawl[1].url)
+    source = tmp_path / "bare.warc"
+    source.write_bytes(response(crawl[0], 1) + bare)
+    assert main(["clean", str(source), "-o", str(tmp_path / "out.jsonl")]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert balance(err) == (2, 1, 1, 0)
+    assert "1 skipped: response record without an HTTP response header\n" in err
+    assert "<" not in err
+
+
+@pytest.mark.parametrize("wrong", ["short", "negative"])
+def test_a_record_with_a_wrong_content_length_is_rejected_without_warcio_noise(
+    tmp_path: Path, wrong: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crawl = pages(3)
+    bad = response(crawl[1], 2)
+    length = len(bad.split(b"\r\n\r\n", 1)[1]) - 4  # the block, without the two line ends
+    given = str(length - 40) if wrong == "short" else "-5"
+    bad = bad.replace(f"Content-Length: {length}".encode(), f"Content-Length: {given}".encode())
+    source = tmp_path / "badlen.warc"
+    source.write_bytes(response(crawl[0], 1) + bad + response(crawl[2], 3))
+    rejects = tmp_path / "rejects.jsonl"
+    argv = ["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--rejects", str(rejects)]
+    assert main(argv) == EXIT_REJECTED
+    err = capsys.readouterr().err
+    assert "WARNING" not in err and "Offset:" not in err
+    kept = [crawl[0].url]
+    if wrong == "short":  # the rest of its page is one line: warcio finds record 3 after it
+        kept.append(crawl[2].url)
+        assert balance(err) == (3, 2, 0, 1)
+    else:  # warcio then reads the page's HTTP header as WARC headers, and gives up
+        assert "after record 1 (<urn" in err and "record 2 is not followed by a blank line" in err
+    (entry,) = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert entry["record_number"] == 2
+    assert entry["reason"] == (
+        "record not followed by a blank line: its Content-Length is probably wrong"
+    )
+    assert [r["url"] for r in records(tmp_path / "o.jsonl")] == kept
 
 
 @pytest.mark.parametrize("share", [0.3, 0.55, 0.8])

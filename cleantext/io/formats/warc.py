@@ -67,6 +67,29 @@ def warcio() -> Any:
     return ArchiveIterator
 
 
+def _archive(stream: io.RawIOBase) -> Any:
+    """warcio's iterator over ``stream``, with two of its habits changed.
+
+    A ``response`` record without ``WARC-Target-URI`` makes warcio (1.8) fail inside its own
+    header parsing (``None.startswith``), which would end the file there: such a record is
+    read as one of an ``http:`` URI would be, so its page is cleaned without a URL. And a
+    record not followed by a blank line (a wrong ``Content-Length``) makes warcio write a
+    raw warning to standard error: it is silenced here, and :func:`warc_chunks` rejects the
+    record instead, with the reason (warcio still counts it in ``err_count``).
+    """
+    from warcio.recordloader import ArcWarcRecordLoader
+
+    class Loader(ArcWarcRecordLoader):  # type: ignore[misc]
+        def load_http_headers(self, rec_type: str, uri: Any, stream: Any, length: Any) -> Any:
+            uri = "http:" if uri is None else uri
+            return super().load_http_headers(rec_type, uri, stream, length)
+
+    archive = warcio()(stream)
+    archive.loader = Loader(verify_http=False, arc2warc=False)  # as warcio builds its own
+    archive.INC_RECORD = ""  # the warning's template: nothing is written
+    return archive
+
+
 class _Guarded(io.RawIOBase):
     """The decompressed stream as the WARC library reads it: decompression errors end it
     (and are kept, to be reported), since a library that meets them may stop silently."""
@@ -131,6 +154,23 @@ def _drained(record: Any) -> bool:
     return bool(getattr(record.raw_stream, "limit", 0) > 0)
 
 
+def _is_http(protocol: Any) -> bool:
+    """Whether a parsed status line's first word is an HTTP version (``HTTP/1.1``)."""
+    return isinstance(protocol, str) and protocol.upper().startswith("HTTP/")
+
+
+#: Why a record warcio found not followed by a blank line is rejected.
+WRONG_LENGTH = "not followed by a blank line: its Content-Length is probably wrong"
+
+
+def _rejected(frame: bytes, reason: str) -> bytes:
+    """``frame`` (see :func:`_frame`) turned into a rejected record, kept with its payload."""
+    ((header, payload),) = _frames(frame)
+    header.pop("skip", None)
+    header["reject"] = reason
+    return _frame(header, payload)
+
+
 def _read_record(record: Any, number: int) -> tuple[bytes, bool]:
     """A page record's frame, and whether the record was cut short."""
     headers = record.rec_headers
@@ -147,8 +187,9 @@ def _read_record(record: Any, number: int) -> tuple[bytes, bool]:
     kind, charset = _media_type(given or headers.get_header("Content-Type"))
     if record.rec_type == "revisit":
         header["skip"] = "revisit record (its page is in an earlier record)"
-    elif record.rec_type == "response" and http is None:
-        header["skip"] = "response record without an HTTP response"
+    elif record.rec_type == "response" and (http is None or not _is_http(http.protocol)):
+        # warcio takes any first line for a status line: a bare page's would be its markup
+        header["skip"] = "response record without an HTTP response header"
     elif status != "200":
         header["skip"] = f"HTTP status {status}"
     elif kind and kind not in HTML_TYPES and record.rec_type != "conversion":
@@ -172,7 +213,7 @@ def _read_record(record: Any, number: int) -> tuple[bytes, bool]:
 
 def _broken(error: BaseException | str, number: int, last: str | None) -> str:
     where = f"after record {number} ({last}), the last whole one" if number else "at the start"
-    return f"truncated or corrupt WARC data {where}: {error}"
+    return f"truncated or corrupt WARC data {where}: {str(error).strip()}"
 
 
 #: What a file cut inside a record says when the decompressor reported nothing.
@@ -191,19 +232,39 @@ def warc_chunks(
     """Chunks of whole page records (framed by :func:`_frame`), numbered by their place among
     all the file's records; sizes grow as :func:`~cleantext.io.read.line_chunks`' do."""
     guarded = _Guarded(stream)
-    records = iter(warcio()(guarded))
+    archive = _archive(guarded)
+    records = iter(archive)
     frames: list[bytes] = []
     pending = first = number = 0
     last: str | None = None
     size = min(FIRST_CHUNK_BYTES, chunk_bytes)
     problem: BaseException | str | None = None
     cut_frame = b""
+    # The last page record's frame waits for the next record to be found where its
+    # Content-Length said: only then is it known whole.
+    held, held_number = b"", 0
+    before: str | None = None  # the id of the record before the last
     while True:
+        warnings = archive.err_count
         try:
             record = next(records, None)
         except Exception as error:  # the library's own error for a record it cannot parse
-            problem = error
-            break
+            problem, record = error, None
+        if archive.err_count > warnings:  # the record before was not followed by a blank line
+            if held:
+                held = _rejected(held, f"record {WRONG_LENGTH}")
+            if problem is not None:  # that record was not whole: the one before it was
+                problem = f"record {number} is {WRONG_LENGTH}; then: {str(problem).strip()}"
+                number, last = number - 1, before
+        if held:
+            first = first or held_number
+            frames.append(held)
+            pending += len(held)
+            held = b""
+        if pending >= size:
+            yield Chunk(format, source, first, b"".join(frames), compress, payload=payload)
+            frames, pending, first = [], 0, 0
+            size = min(size * 2, chunk_bytes)
         if record is None:
             break
         try:
@@ -218,16 +279,8 @@ def warc_chunks(
             problem, cut_frame = guarded.error or CUT_INSIDE, frame
             break
         number += 1
-        last = record.rec_headers.get_header("WARC-Record-ID")
-        if not frame:
-            continue
-        first = first or number
-        frames.append(frame)
-        pending += len(frame)
-        if pending >= size:
-            yield Chunk(format, source, first, b"".join(frames), compress, payload=payload)
-            frames, pending, first = [], 0, 0
-            size = min(size * 2, chunk_bytes)
+        before, last = last, record.rec_headers.get_header("WARC-Record-ID")
+        held, held_number = frame, number
     if frames:
         yield Chunk(format, source, first, b"".join(frames), compress, payload=payload)
     problem = problem or guarded.error
