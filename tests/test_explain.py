@@ -125,6 +125,21 @@ def test_cli_explains_an_html_page_as_clean_cleans_it(
     assert not capsys.readouterr().out.startswith("read as an HTML page")
 
 
+def test_an_html_view_that_cannot_be_written_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("The port closed on Monday.\n\nShare this\n", encoding="utf-8")
+    target = tmp_path / "missing" / "view.html"
+    assert main(["explain", str(story), "--html", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"cleantext: {target}: cannot write: No such file or directory; nothing was written "
+        "under that name.\n"
+    )
+    assert not target.parent.exists()
+
+
 class _Checker(html.parser.HTMLParser):
     """Collects tags and any attribute that would fetch something from elsewhere."""
 

@@ -28,6 +28,7 @@ from ..explain_view import (
     summary_lines,
 )
 from ..io.formats.html import HtmlFormat
+from ..io.sinks import cannot_write
 from .clean import decode_text, read_bytes
 from .common import EXIT_OK, add_rule_options, cleaner_from_args, shorten
 
@@ -94,6 +95,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"metadata: {json.dumps(dict(cleaned.metadata), ensure_ascii=False)}")
     if args.html:
         title = f"cleantext explain: {Path(args.input).name if args.input != '-' else 'stdin'}"
-        args.html.write_text(render_html(cleaned, pieces, title=title), encoding="utf-8")
+        try:
+            args.html.write_text(render_html(cleaned, pieces, title=title), encoding="utf-8")
+        except OSError as error:  # a missing folder, no permission: one line, exit status 2
+            raise cannot_write(args.html, error) from error
         print(f"wrote {args.html}")
     return EXIT_OK
