@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import random
+import re
 import signal
 import stat
 import subprocess
@@ -213,6 +215,30 @@ def test_a_truncated_zst_is_reported_like_gzip(tmp_path: Path, capsys) -> None:
     written = out.read_text().splitlines()
     assert f"{source}: truncated or corrupt compressed data after line {len(written)}" in err
     assert 100 <= len(written) < 300
+
+
+def test_a_corrupt_gzip_says_the_lines_before_the_damage_may_be_damaged_too(
+    tmp_path: Path, capsys
+) -> None:
+    import gzip
+
+    noise = random.Random(3).randbytes  # text that compresses badly: many reads of the file
+    rows = [{"id": i, "text": f"Record {i}: {noise(60).hex()}."} for i in range(3000)]
+    packed = bytearray(gzip.compress(jsonl(rows), mtime=0))
+    packed[len(packed) // 2] ^= 1  # wrong bytes come out; zlib notices at the member's end
+    source = tmp_path / "dump.jsonl.gz"
+    source.write_bytes(bytes(packed))
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(source), "-o", str(out), "-j", "1"]) == EXIT_REJECTED
+    err = capsys.readouterr().err
+    assert "the last good record" not in err
+    found = re.search(
+        f"{re.escape(str(source))}: corrupt compressed data, unreadable from line "
+        r"(\d+) \(.*\); the lines just before it may be damaged too",
+        err,
+    )
+    assert found is not None, err
+    assert 1 < int(found[1]) <= len(rows)
 
 
 def test_a_second_run_on_the_same_output_is_refused_naming_the_first(

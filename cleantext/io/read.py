@@ -28,8 +28,23 @@ FIRST_CHUNK_BYTES = 1 << 15
 
 
 def _broken(error: BaseException, last_good: int) -> str:
-    where = f"after line {last_good} (the last good record)" if last_good else "at the start"
-    return f"truncated or corrupt compressed data {where}: {error}"
+    """What the run says when the input breaks off after line ``last_good``.
+
+    A truncated file (``EOFError``) is whole up to the cut. Corrupt data is another matter:
+    a decompressor checks its output only at the end of a gzip member (an xz or bz2 block, a
+    zstd frame), so the lines it handed out before noticing may already be damaged; knowing
+    which would mean holding whole members back, so the message says so instead.
+    """
+    if isinstance(error, EOFError):
+        where = f"after line {last_good} (the last good record)" if last_good else "at the start"
+        return f"truncated or corrupt compressed data {where}: {error}"
+    if not last_good:
+        return f"corrupt compressed data at the start: {error}"
+    return (
+        f"corrupt compressed data, unreadable from line {last_good + 1} ({error}); the lines "
+        "just before it may be damaged too, since compressed data is only checked at the end "
+        "of a gzip member (or of an xz or bz2 block, a zstd frame)"
+    )
 
 
 def _cut(buffer: bytearray, size: int, scanned: int) -> int:
