@@ -59,6 +59,11 @@ def _init_worker(state: Any, parent: int) -> None:
     _worker_state = state
     # Ctrl-C reaches the whole process group: the parent handles it and stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the parent's SIGTERM handler (``cleantext clean`` turns SIGTERM
+    # into an exception to remove its partial output), which in a worker only ends in a
+    # traceback when ``timeout`` or systemd signal the whole group: a worker has nothing to
+    # clean up, so SIGTERM ends it at once, and the parent reports the stop.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # A parent killed outright (SIGKILL, out of memory) cannot stop its workers, which would
     # clean on for nobody: each worker leaves as soon as its parent is gone. The parent's pid
     # comes from the parent: one killed while this worker was still starting is gone already.

@@ -216,6 +216,28 @@ def test_terminated_run_removes_its_partial_file_and_says_so(tmp_path: Path) -> 
     assert list(tmp_path.iterdir()) == []
 
 
+def test_sigterm_to_the_whole_group_gives_no_worker_traceback(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl"
+    run = subprocess.Popen(  # its own group, as under `timeout` or systemd
+        [*CLI, "clean", "--format", "jsonl", "-j", "2", "-o", str(target)],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert run.stdin is not None
+    run.stdin.write(jsonl([{"id": i, "text": SEED_TEXT} for i in range(400)]))
+    run.stdin.flush()  # and kept open: the run waits for more
+    _wait_for((tmp_path / ".out.jsonl.partial").exists)
+    time.sleep(3)  # the workers have started and cleaned (a worker in its first steps is quiet)
+    os.killpg(run.pid, signal.SIGTERM)
+    assert run.wait(timeout=60) == 128 + signal.SIGTERM
+    assert run.stderr is not None
+    said = run.stderr.read().decode()
+    assert said.startswith("cleantext: terminated (SIGTERM); complete outputs were kept")
+    assert "Traceback" not in said and "ForkProcess" not in said
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_resume_completes_an_interrupted_folder_run(tmp_path: Path) -> None:
     source = tmp_path / "in"
     source.mkdir()
