@@ -6,7 +6,9 @@ character cells that remember where each character came from: a character of the
 *kept* until an edit removes it (then it is *removed* by that rule, and stays in place so it
 can be shown struck through); characters an edit puts in are *added* by that rule. A
 replacement is aligned character by character with what it replaces (``difflib``), so a rule
-that rejoins two lines shows only the newline it took out, not the whole paragraph twice.
+that rejoins two lines shows only the newline it took out, not the whole paragraph twice
+(past a size bound, only the part between their common start and end is diffed: see
+:func:`_opcodes`).
 
 The result is a list of :class:`Piece` values covering the original and the output at once:
 the kept and removed pieces concatenate to the original, the kept and added pieces to the
@@ -47,15 +49,79 @@ class _Cell:
     alive: bool = True
 
 
-def _merged_opcodes(
-    matcher: difflib.SequenceMatcher[str], removed: str
-) -> list[tuple[str, int, int, int, int]]:
-    """Opcodes with neighbouring changes merged into one ``replace``.
+# Past this product of the lengths of a replacement's two sides, ``difflib`` (whose time grows
+# with that product: two 4,000-character sides take most of a second) only sees what lies
+# between their common prefix and suffix, and a middle still past it is shown as one cut: a
+# character diff of a rewrite that long is not one a reader follows anyway.
+_DIFF_LIMIT = 2500 * 2500
+
+
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """The lengths of the common prefix and of the common suffix of ``old`` and ``new``,
+    which never overlap (together at most the shorter text's length).
+
+    >>> _common_ends("The fox ran.  ", "The fox ran.")
+    (12, 0)
+    >>> _common_ends("aXb", "ab")
+    (1, 1)
+    """
+    shorter = min(len(old), len(new))
+    # Halve the window while compared slices differ: C-speed comparisons, log n of them.
+    low, high = 0, shorter
+    while low < high:
+        mid = (low + high + 1) // 2
+        if old[:mid] == new[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    prefix = low
+    low, high = 0, shorter - prefix
+    while low < high:
+        mid = (low + high + 1) // 2
+        if old[len(old) - mid :] == new[len(new) - mid :]:
+            low = mid
+        else:
+            high = mid - 1
+    return prefix, low
+
+
+def _opcodes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
+    """``difflib`` opcodes turning ``old`` into ``new``, with the work bounded.
+
+    Up to :data:`_DIFF_LIMIT`, the plain character diff of the two. Past it, the common prefix
+    and suffix are set aside first (a rule that strips the trailing space of a
+    60,000-character line diffs one character, not the line), and a middle still past the
+    limit is one ``replace``. Setting the ends aside can align a repeated phrase with its
+    other copy, so texts within the limit keep the plain diff.
+    """
+    if len(old) * len(new) <= _DIFF_LIMIT:
+        return list(difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes())
+    prefix, suffix = _common_ends(old, new)
+    old_end, new_end = len(old) - suffix, len(new) - suffix
+    middle_old, middle_new = old[prefix:old_end], new[prefix:new_end]
+    opcodes: list[tuple[str, int, int, int, int]] = []
+    if prefix:
+        opcodes.append(("equal", 0, prefix, 0, prefix))
+    if len(middle_old) * len(middle_new) > _DIFF_LIMIT:
+        opcodes.append(("replace", prefix, old_end, prefix, new_end))
+    elif middle_old or middle_new:
+        matcher = difflib.SequenceMatcher(None, middle_old, middle_new, autojunk=False)
+        opcodes += [
+            (op, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix)
+            for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        ]
+    if suffix:
+        opcodes.append(("equal", old_end, len(old), new_end, len(new)))
+    return opcodes
+
+
+def _merged_opcodes(removed: str, replacement: str) -> list[tuple[str, int, int, int, int]]:
+    """Opcodes (:func:`_opcodes`) with neighbouring changes merged into one ``replace``.
 
     A lone space that happens to match inside a rewrite counts as changed too, so a rejoined
     sentence shows one clean cut instead of fragments around each matching blank.
     """
-    opcodes = matcher.get_opcodes()
+    opcodes = _opcodes(removed, replacement)
     merged: list[tuple[str, int, int, int, int]] = []
     for n, (op, i1, i2, j1, j2) in enumerate(opcodes):
         stray = 0 < n < len(opcodes) - 1 and len(removed[i1:i2]) < 3 and not removed[i1:i2].strip()
@@ -80,8 +146,7 @@ def _apply(cells: list[_Cell], edit: Edit) -> list[_Cell]:
     # For each position j of the removed text, the new cells that go just before it.
     before: dict[int, list[_Cell]] = {}
     dead: set[int] = set()
-    matcher = difflib.SequenceMatcher(None, edit.removed, edit.replacement, autojunk=False)
-    for op, i1, i2, j1, j2 in _merged_opcodes(matcher, edit.removed):
+    for op, i1, i2, j1, j2 in _merged_opcodes(edit.removed, edit.replacement):
         if op in ("delete", "replace"):
             dead.update(region[i1:i2])
         if op in ("insert", "replace"):

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 import html.parser
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleantext import Cleaner, Edit, replay
+from cleantext import Cleaner, Edit, explain_view, replay
 from cleantext.cli import main
 from cleantext.explain_view import (
     align,
@@ -73,6 +77,61 @@ def test_a_rewrite_shows_only_what_changed() -> None:
         ("removed", "\nTroops"),
         ("kept", " access cash."),
     ]
+
+
+@contextmanager
+def _diff_sizes() -> Iterator[list[int]]:
+    """Record the size (product of the two lengths) of each pair the explain view diffs."""
+    sizes: list[int] = []
+    plain = difflib.SequenceMatcher
+
+    def counting(
+        isjunk: None, a: str, b: str, autojunk: bool = True
+    ) -> difflib.SequenceMatcher[str]:
+        sizes.append(len(a) * len(b))
+        return plain(isjunk, a, b, autojunk=autojunk)
+
+    with mock.patch.object(explain_view.difflib, "SequenceMatcher", counting):
+        yield sizes
+
+
+@pytest.mark.parametrize("copies", [2, 2000])
+def test_a_stripped_trailing_space_diffs_one_character(copies: int) -> None:
+    # strip-lines logs a whole line as one replace edit: on a line of 56,000 characters, a
+    # character diff of the whole took over a minute.
+    line = "The council met on Tuesday. " * copies
+    edits = [Edit("normalize/strip-lines", "normalize-whitespace", 0, len(line), line, line[:-1])]
+    with _diff_sizes() as sizes:
+        pieces = align(line, edits)
+    assert [(p.kind, p.text) for p in pieces] == [
+        ("kept", line[:-1]),
+        ("removed", " "),
+    ]
+    assert max(sizes) <= explain_view._DIFF_LIMIT
+
+
+def test_a_long_rewrite_past_the_limit_is_one_cut() -> None:
+    old = "[" + "ab" * 3000 + "]"
+    new = "[" + "ba" * 3000 + "]"
+    with _diff_sizes() as sizes:
+        pieces = align(old, [Edit("x/swap", "replace", 0, len(old), old, new)])
+    assert [(p.kind, p.text) for p in pieces] == [
+        ("kept", "["),
+        ("removed", "ab" * 3000),
+        ("added", "ba" * 3000),
+        ("kept", "]"),
+    ]
+    assert sizes == []
+
+
+@given(texts_with_edits())
+def test_bounded_alignment_covers_both_texts(case: tuple[str, list[Edit]]) -> None:
+    # The path for long replacements, run on short ones by lowering the limit.
+    original, edits = case
+    with mock.patch.object(explain_view, "_DIFF_LIMIT", 3):
+        pieces = align(original, edits)
+    assert original_of(pieces) == original
+    assert output_of(pieces) == replay(original, edits)
 
 
 def test_plain_and_ansi_renderers() -> None:
