@@ -107,7 +107,9 @@ def explain_html(
         "\n".join(kept), url=url or page.metadata.url or None, edits=edits
     )
     metadata = {**page.metadata.as_dict(), **result.metadata}
-    warnings: Sequence[str] = ((NO_ARTICLE_WARNING,) if no_article else ()) + result.warnings
+    warnings: Sequence[str] = (
+        page.warnings + ((NO_ARTICLE_WARNING,) if no_article else ()) + result.warnings
+    )
     return Cleaned(
         result.text,
         (*dropped, *result.edits),

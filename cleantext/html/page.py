@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 from ..errors import InputError
 from .blocks import BlockLines, read_blocks
 from .metadata import PageMetadata, read_metadata
+from .nesting import DEEP_PAGE_WARNING, flatten_deep
 from .vocabulary import FLAG_BITS, HIDDEN_SELECTOR
 
 _H1 = FLAG_BITS["tag_h1"]
@@ -28,10 +29,13 @@ class HtmlPage:
     Attributes:
         blocks: the lines and what the markup says of each (:class:`BlockLines`).
         metadata: headline, canonical URL, date, authors, language... (:class:`PageMetadata`).
+        warnings: what the reader changed on the way, such as markup nested too deep to parse
+            in reasonable time, flattened (:mod:`~cleantext.html.nesting`).
     """
 
     blocks: BlockLines
     metadata: PageMetadata
+    warnings: tuple[str, ...] = ()
 
     @property
     def lines(self) -> tuple[str, ...]:
@@ -60,21 +64,25 @@ def parse_page(html: str | bytes, *, encoding: str | None = None) -> HtmlPage:
     >>> page.lines
     ('One two', 'three')
     """
-    tree = _parse(html, encoding)
+    tree, flattened = _parse(html, encoding)
+    warnings = (DEEP_PAGE_WARNING,) if flattened else ()
     body = tree.body
     if body is None:
-        return HtmlPage(BlockLines(*((),) * 12), read_metadata(tree, ()))
+        return HtmlPage(BlockLines(*((),) * 12), read_metadata(tree, ()), warnings)
     hidden = frozenset(node.mem_id for node in body.css(HIDDEN_SELECTOR))
     blocks = read_blocks(body, hidden)
     headings = tuple(
         line for line, flags in zip(blocks.lines, blocks.flags, strict=True) if flags & _H1
     )
-    return HtmlPage(blocks, read_metadata(tree, headings))
+    return HtmlPage(blocks, read_metadata(tree, headings), warnings)
 
 
-def _parse(html: str | bytes, encoding: str | None) -> LexborHTMLParser:
+def _parse(html: str | bytes, encoding: str | None) -> tuple[LexborHTMLParser, bool]:
+    """The parsed page, and whether its markup had to be flattened first (see
+    :func:`~cleantext.html.nesting.flatten_deep`)."""
     if isinstance(html, str):
-        return LexborHTMLParser(html)
+        flat, flattened = flatten_deep(html)
+        return LexborHTMLParser(flat), flattened
     if encoding:
         try:
             codec = codecs.lookup(encoding.strip().strip("\"'"))
@@ -84,5 +92,7 @@ def _parse(html: str | bytes, encoding: str | None) -> LexborHTMLParser:
                 "knows (utf-8, windows-1252, shift_jis...) or none to use the page's own "
                 "declaration."
             ) from None
-        return LexborHTMLParser(html.decode(codec.name, errors="replace"))
-    return LexborHTMLParser(html, encoding=True)
+        flat, flattened = flatten_deep(html.decode(codec.name, errors="replace"))
+        return LexborHTMLParser(flat), flattened
+    flat_bytes, flattened = flatten_deep(html)
+    return LexborHTMLParser(flat_bytes, encoding=True), flattened
