@@ -39,7 +39,7 @@ class Piece:
     rule: str = ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # found by identity in the replay's lists
 class _Cell:
     """One character during the replay (private, mutable while aligning)."""
 
@@ -134,47 +134,63 @@ def _merged_opcodes(removed: str, replacement: str) -> list[tuple[str, int, int,
     return merged
 
 
-def _apply(cells: list[_Cell], edit: Edit) -> list[_Cell]:
-    alive = [i for i, cell in enumerate(cells) if cell.alive]
-    region = alive[edit.start : edit.end]
-    current = "".join(cells[i].char for i in region)
-    if current != edit.removed:
-        raise ValueError(
-            f"edit by {edit.rule} does not fit the text at {edit.start}:{edit.end}: "
-            f"expected {edit.removed!r}, found {current!r}"
-        )
-    # For each position j of the removed text, the new cells that go just before it.
-    before: dict[int, list[_Cell]] = {}
-    dead: set[int] = set()
-    for op, i1, i2, j1, j2 in _merged_opcodes(edit.removed, edit.replacement):
-        if op in ("delete", "replace"):
-            dead.update(region[i1:i2])
-        if op in ("insert", "replace"):
-            before.setdefault(i2, []).extend(
-                _Cell(char, False, edit.rule) for char in edit.replacement[j1:j2]
+class _Replay:
+    """Every cell in view order (removed ones included) and the cells of the current text.
+
+    An edit touches a few cells, so it is applied with slices of the two lists and searches
+    by identity, which run in C: rebuilding the lists in Python for each edit made the
+    replay quadratic (a page of 2,200 lines each stripped of a trailing space took 48 s).
+    """
+
+    __slots__ = ("alive", "cells")
+
+    def __init__(self, original: str) -> None:
+        self.cells = [_Cell(char, True) for char in original]
+        self.alive = list(self.cells)
+
+    def apply(self, edit: Edit) -> None:
+        region = self.alive[edit.start : edit.end]
+        current = "".join(cell.char for cell in region)
+        if current != edit.removed:
+            raise ValueError(
+                f"edit by {edit.rule} does not fit the text at {edit.start}:{edit.end}: "
+                f"expected {edit.removed!r}, found {current!r}"
             )
-    anchor = {view_index: j for j, view_index in enumerate(region)}
-    last = region[-1] if region else -1
-    position = -1  # where a pure insertion goes, in view positions
-    if not region:
-        position = alive[edit.start] if edit.start < len(alive) else len(cells)
-    result: list[_Cell] = []
-    for view_index, cell in enumerate(cells):
-        if not region and view_index == position:
-            result.extend(before.get(0, ()))
-        j = anchor.get(view_index)
-        if j is not None:
-            result.extend(before.get(j, ()))
-            if view_index in dead:
+        # For each position j of the removed text, the new cells that go just before it.
+        before: dict[int, list[_Cell]] = {}
+        dead: set[int] = set()
+        for op, i1, i2, j1, j2 in _merged_opcodes(edit.removed, edit.replacement):
+            if op in ("delete", "replace"):
+                dead.update(range(i1, i2))
+            if op in ("insert", "replace"):
+                before.setdefault(i2, []).extend(
+                    _Cell(char, False, edit.rule) for char in edit.replacement[j1:j2]
+                )
+        now: list[_Cell] = []  # the region's cells of the text after the edit
+        for j, cell in enumerate(region):
+            now.extend(before.get(j, ()))
+            if j in dead:
                 if cell.original:
                     cell.rule = edit.rule
                 cell.alive = False
-        result.append(cell)
-        if view_index == last:
-            result.extend(before.get(len(region), ()))
-    if not region and position == len(cells):
-        result.extend(before.get(0, ()))
-    return result
+            else:
+                now.append(cell)
+        now.extend(before.get(len(region), ()))
+        self.alive[edit.start : edit.end] = now
+        cells = self.cells
+        if not region:  # a pure insertion: before the cell now at its place, or at the end
+            following = (
+                self.alive[edit.start + len(now)]
+                if edit.start + len(now) < len(self.alive)
+                else None
+            )
+            at = cells.index(following) if following is not None else len(cells)
+            cells[at:at] = before.get(0, [])
+            return
+        # From the last insertion back, so that the places found first stay right.
+        for j in sorted(before, reverse=True):
+            at = cells.index(region[-1]) + 1 if j == len(region) else cells.index(region[j])
+            cells[at:at] = before[j]
 
 
 def align(original: str, edits: Iterable[Edit]) -> list[Piece]:
@@ -190,11 +206,11 @@ def align(original: str, edits: Iterable[Edit]) -> list[Piece]:
     removed '?? ?' s/a
     kept 'dog'
     """
-    cells = [_Cell(char, True) for char in original]
+    replay = _Replay(original)
     for edit in edits:
-        cells = _apply(cells, edit)
+        replay.apply(edit)
     pieces: list[Piece] = []
-    for cell in cells:
+    for cell in replay.cells:
         if cell.original:
             kind: Kind = "kept" if cell.alive else "removed"
         elif cell.alive:

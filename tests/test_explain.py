@@ -134,6 +134,22 @@ def test_bounded_alignment_covers_both_texts(case: tuple[str, list[Edit]]) -> No
     assert output_of(pieces) == replay(original, edits)
 
 
+def test_many_edits_of_a_long_text_each_show_in_place() -> None:
+    """Thousands of small edits (a trailing space stripped from every line) replay by slices
+    of the cell lists, not by rebuilding them per edit (which took 57 s on 2,200 lines)."""
+    lines = [f"Line {n} of the council's minutes. " for n in range(2200)]
+    original = "\n".join(lines)
+    edits, text = [], original
+    for n in range(len(lines)):
+        start = text.index(" \n" if n < len(lines) - 1 else " ", sum(len(x) for x in lines[:n]))
+        edit = Edit("normalize/strip-lines", "replace", start, start + 1, " ", "")
+        edits.append(edit)
+        text = edit.apply(text)
+    pieces = align(original, edits)
+    assert original_of(pieces) == original and output_of(pieces) == text
+    assert [p.text for p in pieces if p.kind == "removed"] == [" "] * len(lines)
+
+
 def test_plain_and_ansi_renderers() -> None:
     pieces = align("Hi ?? there", [Edit("p/q", "drop-span", 3, 6, "?? ")])
     assert render_plain(pieces) == "Hi [-?? -]{p/q}there"
