@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from cleantext import Cleaner, RuleLibrary
 from cleantext.authoring.mine import MineOptions, Miner, SpaceSaving, draft_rule_set
 from cleantext.cli import main
+from cleantext.document import Document
 from cleantext.io.documents import iter_documents
 from cleantext.testing import check_example
 
@@ -77,6 +78,48 @@ def test_drafts_load_and_pass(miner: Miner, tmp_path: Path) -> None:
         for rule in rule_set.rules:
             for example in rule.examples:
                 assert check_example(rule, example) == []
+
+
+def test_a_labelled_line_whose_text_varies_is_found_and_drafted(tmp_path: Path) -> None:
+    """'READ MORE: <a different headline>' under every article: its label is the fixed part
+    (the first four words took two of the headline's and never recurred), and the draft
+    drops any line with that label, not one headline."""
+    words = [
+        "ferry",
+        "lighthouse",
+        "harbour",
+        "quay",
+        "tide",
+        "storm",
+        "boat",
+        "market",
+        "pier",
+        "crane",
+        "dock",
+        "net",
+    ]
+    documents = [
+        Document(
+            f"The {word} story of the day.\nREAD MORE: Why the {word} matters to the town",
+            f"https://harbor.example/{word}",
+            word,
+        )
+        for word in words
+    ]
+    miner = Miner(MineOptions(), library=RuleLibrary.load([])).add_all(documents)
+    (report,) = miner.report()
+    assert [p.key for p in report.prefixes if p.key.startswith("read more")] == ["read more: …"]
+    set_id = "harbor-example"
+    path = tmp_path / f"{set_id}.toml"
+    path.write_text(draft_rule_set(report, source="test"), encoding="utf-8")
+    rule_set = RuleLibrary.load([path]).sets[set_id]
+    (rule,) = [r for r in rule_set.rules if "READ MORE" in r.description]
+    assert all(check_example(rule, example) == [] for example in rule.examples)
+    cleaned = Cleaner(RuleLibrary.load([path]), classifier=False).clean(
+        "The quay reopened.\nREAD MORE: A headline never seen before",
+        url="https://harbor.example/x",
+    )
+    assert cleaned == "The quay reopened."
 
 
 def test_cli_mine_stats_and_drop_repeated(

@@ -37,9 +37,24 @@ STATS_VERSION = 1
 
 
 def prefix_key(line: str, words: int = 4) -> str | None:
-    """The first ``words`` words of a longer line (the fixed start of a templated line)."""
+    """The fixed start of a templated line: its label when one of its first ``words`` words
+    ends with a colon ("Read more: …", whatever headline follows), else the first ``words``
+    words of a longer line.
+
+    >>> prefix_key("READ MORE: Ferry timetable changes for winter"), prefix_key("Short line")
+    ('read more: …', None)
+    """
     parts = line_key(line).split(" ")
+    for n, part in enumerate(parts[:words]):
+        if part.endswith(":") and n + 1 < len(parts):
+            return " ".join(parts[: n + 1]) + " …"
     return " ".join(parts[:words]) + " …" if len(parts) > words + 1 else None
+
+
+def label_of(prefix: str) -> str | None:
+    """The label a :func:`prefix_key` ends with (``"read more:"``), or ``None``."""
+    words = prefix.removesuffix(" …")
+    return words if words.endswith(":") else None
 
 
 @dataclass(slots=True)
@@ -435,6 +450,21 @@ def _quote(line: str, limit: int = 50) -> str:
     return short.replace("'", "\u2019")
 
 
+def _drops(line: RepeatedLine) -> str:
+    """What a drafted rule drops, for its description."""
+    label = label_of(line.key) if line.prefix else None
+    if label is not None:
+        return f"Drop the lines labelled {_quote(line.example.split(':', 1)[0] + ':')!r}."
+    return f"Drop the line {_quote(line.example)!r}."
+
+
+def _labelled_pattern(example: str) -> str:
+    """A whole-line pattern for lines starting with ``example``'s label, any text after it."""
+    label = example.strip().split(":", 1)[0]
+    words = (regex.escape(word, special_only=True) for word in label.split())
+    return "(?i)" + r"\s+".join(words) + r"\s*:\s*\S.{0,200}"
+
+
 def draft_rule_set(report: SiteReport, *, source: str, max_rules: int = 25) -> str:
     """A rule file (TOML text) with one ``drop-line`` rule per recurring line, for review."""
     set_id = set_id_for(report.site)
@@ -465,8 +495,16 @@ def draft_rule_set(report: SiteReport, *, source: str, max_rules: int = 25) -> s
     blocks = ["\n".join(header)]
     patterns: set[str] = set()
     ids: set[str] = set()
-    for line in report.lines[:max_rules]:
-        pattern = pattern_for_line(line.example)
+    # Whole recurring lines, then labelled lines whose text after the label varies (a
+    # "Read more: <headline>" under every article); other prefixes may be how the site's
+    # sentences start, and are only reported.
+    drafted = [(line, pattern_for_line(line.example)) for line in report.lines]
+    drafted += [
+        (line, _labelled_pattern(line.example))
+        for line in report.prefixes
+        if label_of(line.key) is not None
+    ]
+    for line, pattern in drafted[:max_rules]:
         if pattern in patterns or regex.fullmatch(pattern, keep):
             continue
         patterns.add(pattern)
@@ -481,7 +519,7 @@ def draft_rule_set(report: SiteReport, *, source: str, max_rules: int = 25) -> s
                 [
                     "[[rules]]",
                     f"id = {toml_string(rule_id)}",
-                    f"description = {toml_string(f'Drop the line {_quote(line.example)!r}.')}",
+                    f"description = {toml_string(_drops(line))}",
                     "why = "
                     + toml_string(
                         f"Found in {line.count} of {report.articles} articles "
