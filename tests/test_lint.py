@@ -23,6 +23,7 @@ EXPECTED = {
     "failing-example": ("failing-example", "failing-example/footer"),
     "unreachable-set": ("unreachable-set", ""),
     "shadowed-rule": ("shadowed", "shadowed-rule/phone"),
+    "redundant-rule": ("redundant", "redundant-rule/read-more"),
     "never-matches": ("never-matches", "never-matches/empty"),
     "backtracking": ("backtracking", "backtracking/tag-list"),
     "too-broad": ("too-broad", "too-broad/anything"),
@@ -59,7 +60,7 @@ def test_cli_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "lint"]) == 0
     assert main(["rules", "lint", str(BROKEN)]) == 1
     out = capsys.readouterr().out
-    assert "problem(s) in 11 file(s)" in out
+    assert "problem(s) in 12 file(s)" in out
     assert main(["rules", "lint", "--no-such-option"]) == 2
 
 

@@ -455,14 +455,7 @@ def _shadowed(rule_set: RuleSet, generic: Sequence[RuleSet]) -> dict[str, str]:
     for rule in rule_set.rules:
         if rule.line_rule is None:
             continue
-        lines = [
-            line.strip()
-            for example in rule.examples
-            if not example.is_keep
-            for line in example.input.split("\n")
-        ]
-        own = line_matcher((rule.line_rule.pattern,))
-        matched = [lines[i] for i, _ in own.scan(lines, Budgets([LINT_SECONDS]))]
+        matched = _removed_example_lines(rule)
         if not matched:
             continue
         first = dict(everything.scan(matched, Budgets([LINT_SECONDS] * len(order))))
@@ -471,6 +464,44 @@ def _shadowed(rule_set: RuleSet, generic: Sequence[RuleSet]) -> dict[str, str]:
         if len(takers) == len(matched):
             found[rule.qualified_id] = ", ".join(dict.fromkeys(t.qualified_id for t in takers))
     return found
+
+
+def _redundant(rule_set: RuleSet, generic: Sequence[RuleSet]) -> dict[str, str]:
+    """For each rule of a site set whose change-examples' lines the generic whole-line rules
+    remove anyway, those rules: the site rule adds nothing (a contributor's "READ MORE:"
+    rule beside ``share/read-more-link``)."""
+    if rule_set.always:
+        return {}
+    rules = [r for other in generic for r in other.rules if r.line_rule is not None]
+    if not rules:
+        return {}
+    matcher = line_matcher(tuple(r.line_rule.pattern for r in rules if r.line_rule))
+    found: dict[str, str] = {}
+    for rule in rule_set.rules:
+        if rule.line_rule is None:
+            continue
+        lines = _removed_example_lines(rule)
+        if not lines:
+            continue
+        hits = dict(matcher.scan(lines, Budgets([LINT_SECONDS] * len(rules))))
+        if len(hits) == len(lines):
+            found[rule.qualified_id] = ", ".join(
+                dict.fromkeys(rules[hits[i]].qualified_id for i in range(len(lines)))
+            )
+    return found
+
+
+def _removed_example_lines(rule: Rule) -> list[str]:
+    """The lines of a whole-line rule's change-examples that the rule itself removes."""
+    assert rule.line_rule is not None
+    lines = [
+        line.strip()
+        for example in rule.examples
+        if not example.is_keep
+        for line in example.input.split("\n")
+    ]
+    own = line_matcher((rule.line_rule.pattern,))
+    return [lines[i] for i, _ in own.scan(lines, Budgets([LINT_SECONDS]))]
 
 
 _WORD = re.compile(r"\w+")
@@ -541,6 +572,7 @@ def check_set(
         if risk:
             problems.append(_backtracking(file, "", f"detect[{i}]", source, risk))
     shadowed = _shadowed(rule_set, generic)
+    redundant = _redundant(rule_set, generic)
     for rule in rule_set.rules:
         rid = rule.qualified_id
         for i, example in enumerate(rule.examples):
@@ -640,6 +672,19 @@ def check_set(
                     f"rule ({shadow}), so this rule never gets a line to act on.",
                     "delete the rule, or give it an example line the earlier rule does not "
                     "match (and narrow the earlier rule if it takes too much)",
+                )
+            )
+        takers = redundant.get(rid)
+        if takers:
+            problems.append(
+                LintProblem(
+                    file,
+                    rid,
+                    "redundant",
+                    f"every line its change-examples remove is removed by the generic rules "
+                    f"too ({takers}), which run wherever this set does.",
+                    "delete the rule, or give it an example line of the site's own that the "
+                    "generic rules leave",
                 )
             )
     return problems
