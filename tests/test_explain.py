@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gzip
 import html.parser
 import shutil
 import subprocess
@@ -234,6 +235,15 @@ def _html_report(tmp_path: Path) -> Path:
     out = tmp_path / "report.html"
     assert main(["explain", str(SEED), "--html", str(out)]) == 0
     return out
+
+
+def test_a_compressed_input_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    packed = tmp_path / "seed.txt.gz"
+    packed.write_bytes(gzip.compress(SEED.read_bytes()))
+    assert main(["explain", str(packed)]) == 2
+    assert "gzip-compressed" in capsys.readouterr().err
 
 
 def test_html_report_is_standalone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -67,16 +67,27 @@ def read_bytes(name: str) -> bytes:
         raise InputError(f"{name}: {error.strerror}") from error
 
 
-def read_text(name: str) -> str:
-    """A whole text file (or stdin for ``-``) as UTF-8; undecodable bytes are an input error."""
-    return decode_text(name, read_bytes(name))
+#: the first bytes of the compressed formats ``clean`` reads, by name
+_COMPRESSED = {
+    b"\x1f\x8b": "gzip",
+    b"BZh": "bzip2",
+    b"\xfd7zXZ\x00": "xz",
+    b"\x28\xb5\x2f\xfd": "zstd",
+}
 
 
 def decode_text(name: str, data: bytes) -> str:
-    """``data``, read from ``name``, as UTF-8; undecodable bytes are an input error."""
+    """``data``, read from ``name``, as UTF-8; undecodable bytes are an input error (which
+    names the compression when the data is compressed: this reads one plain document)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
+        for magic, kind in _COMPRESSED.items():
+            if data.startswith(magic):
+                raise InputError(
+                    f"{name}: {kind}-compressed; this reads one plain-text or HTML document: "
+                    f"decompress it first, or clean the file with `cleantext clean`"
+                ) from error
         raise InputError(f"{name}: not UTF-8 text (byte {error.start}): {error.reason}") from error
 
 
