@@ -139,7 +139,8 @@ class _Replay:
 
     An edit touches a few cells, so it is applied with slices of the two lists and searches
     by identity, which run in C: rebuilding the lists in Python for each edit made the
-    replay quadratic (a page of 2,200 lines each stripped of a trailing space took 48 s).
+    replay quadratic (a page of 2,200 lines each stripped of a trailing space took close to
+    a minute).
     """
 
     __slots__ = ("alive", "cells")
