@@ -554,6 +554,17 @@ class RuleLibrary:
                 return found
         return ()
 
+    def unreachable(self) -> list[RuleSet]:
+        """The sets that never apply: no domains, no detect markers, not ``always``, and no
+        set extends them (their rules can only run when a set is forced with ``--site``)."""
+        extended = {parent for rule_set in self.sets.values() for parent in rule_set.extends}
+        return [
+            rule_set
+            for rule_set in self.sets.values()
+            if not (rule_set.always or rule_set.domains or rule_set.detect)
+            and rule_set.id not in extended
+        ]
+
     def closure(self, set_ids: Iterable[str]) -> list[str]:
         """The given sets followed by what they extend, depth first, each once."""
         order: list[str] = []

@@ -98,6 +98,20 @@ def test_a_domain_must_be_a_host_name(tmp_path: Path, domain: str) -> None:
     assert any("is not a host name" in p for p in load_problems(tmp_path))
 
 
+def test_a_set_that_never_applies_is_named_when_cleaning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A contributor's set without domains, detect markers or always = true loads, and would
+    do nothing in silence: the command line names it."""
+    write_set(tmp_path, "mysite", GOOD_RULE.format(rule_id="ad-label"))
+    article = tmp_path / "a.txt"
+    article.write_text("The council met on Tuesday.\n", encoding="utf-8")
+    assert main(["clean", str(article), "--rules-dir", str(tmp_path)]) == 0
+    assert "rule set mysite" in capsys.readouterr().err
+    assert main(["clean", str(article), "--rules-dir", str(tmp_path), "--site", "mysite"]) == 0
+    assert "never applies" not in capsys.readouterr().err
+
+
 def test_parameter_types_and_bounds(tmp_path: Path) -> None:
     body = GOOD_RULE.format(rule_id="a").replace(
         "action = \"drop-line\"\npattern = 'Advertisement'",

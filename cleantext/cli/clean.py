@@ -23,9 +23,14 @@ from ..io.plan import Plan, make_plan
 from ..io.progress import Progress
 from ..io.registry import format_named, names
 from ..parallel import default_jobs
-from ..pipeline import Cleaner
 from ..records import Processor
-from .common import EXIT_OK, EXIT_REJECTED, add_rule_options, clean_options, fail
+from .common import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    add_rule_options,
+    cleaner_from_args,
+    fail,
+)
 
 #: ``--format auto``: formats from file names, and by their content for files named as text.
 AUTO = "auto"
@@ -311,7 +316,7 @@ def run_command(args: argparse.Namespace) -> int:
     by_content = args.format == AUTO
     forced = format_named(args.format) if args.format and not by_content else None
     jobs = args.jobs if args.jobs is not None else default_jobs()
-    processor = Processor(Cleaner(options=clean_options(args)))
+    processor = Processor(cleaner_from_args(args))
     if args.engine == "dask":
         from ..distributed import clean_dask
 

@@ -112,5 +112,17 @@ def rule_paths(args: argparse.Namespace) -> list[Path]:
 
 
 def cleaner_from_args(args: argparse.Namespace) -> Cleaner:
-    """A :class:`Cleaner` configured by the parsed options (see :func:`clean_options`)."""
-    return Cleaner(options=clean_options(args))
+    """A :class:`Cleaner` configured by the parsed options (see :func:`clean_options`); a
+    loaded set that can never apply is named on standard error (a contributor's set without
+    domains or detect markers would otherwise do nothing, silently)."""
+    cleaner = Cleaner(options=clean_options(args))
+    forced = set(cleaner.options.sites or ())
+    for rule_set in cleaner.library.unreachable():
+        if rule_set.id not in forced:
+            print(
+                f"cleantext: warning: rule set {rule_set.id} ({rule_set.path}) never applies: it "
+                "has no domains, no detect markers and is not always = true (`cleantext rules "
+                "lint` checks rule files)",
+                file=sys.stderr,
+            )
+    return cleaner
