@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,12 +26,12 @@ from .errors import Problem, RuleFileError
 from .matcher.budget import DEFAULT_SECONDS, UserPattern
 
 ID_PATTERN = regex.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""What a rule or rule set id must fully match (kebab-case); ``cleantext rules new`` checks a
+new set's id against it before writing anything."""
 #: a host name as ``domains`` lists it (lowercased, ``www.`` taken off): dot-separated labels
 DOMAIN_PATTERN = regex.compile(
     r"[\p{Ll}\p{N}](?:[\p{Ll}\p{N}-]*[\p{Ll}\p{N}])?(?:\.[\p{Ll}\p{N}](?:[\p{Ll}\p{N}-]*[\p{Ll}\p{N}])?)+"
 )
-"""What a rule or rule set id must fully match (kebab-case); ``cleantext rules new`` checks a
-new set's id against it before writing anything."""
 SET_KEYS = frozenset(
     {"id", "name", "description", "extends", "always", "domains", "detect", "detect_min", "rules"}
 )
@@ -555,15 +555,9 @@ class RuleLibrary:
         return ()
 
     def unreachable(self) -> list[RuleSet]:
-        """The sets that never apply: no domains, no detect markers, not ``always``, and no
-        set extends them (their rules can only run when a set is forced with ``--site``)."""
+        """The sets of this library that never apply (:func:`never_applies`)."""
         extended = {parent for rule_set in self.sets.values() for parent in rule_set.extends}
-        return [
-            rule_set
-            for rule_set in self.sets.values()
-            if not (rule_set.always or rule_set.domains or rule_set.detect)
-            and rule_set.id not in extended
-        ]
+        return [s for s in self.sets.values() if never_applies(s, extended)]
 
     def closure(self, set_ids: Iterable[str]) -> list[str]:
         """The given sets followed by what they extend, depth first, each once."""
@@ -578,6 +572,12 @@ class RuleLibrary:
         for set_id in set_ids:
             visit(set_id)
         return order
+
+
+def never_applies(rule_set: RuleSet, extended: Collection[str]) -> bool:
+    """Whether ``rule_set`` never applies: no domains, no detect markers, not ``always``, and
+    not among the ``extended`` sets (its rules run only when it is forced with ``--site``)."""
+    return not (rule_set.always or rule_set.domains or rule_set.detect or rule_set.id in extended)
 
 
 def shipped_rules_dir() -> Path:

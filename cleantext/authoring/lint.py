@@ -40,7 +40,15 @@ from ..errors import Problem
 from ..matcher import line_matcher
 from ..matcher.budget import Budgets
 from ..matcher.re2_syntax import MAX_COUNT, Mode, re2, standalone, translate
-from ..rules import Rule, RuleFileChecker, RuleSet, check_extends, rule_files, shipped_rules_dir
+from ..rules import (
+    Rule,
+    RuleFileChecker,
+    RuleSet,
+    check_extends,
+    never_applies,
+    rule_files,
+    shipped_rules_dir,
+)
 from ..testing import check_example
 
 
@@ -444,26 +452,12 @@ def _line_order(rule_set: RuleSet, generic: Sequence[RuleSet]) -> list[Rule]:
 
 def _shadowed(rule_set: RuleSet, generic: Sequence[RuleSet]) -> dict[str, str]:
     """For each shadowed rule of ``rule_set``, the earlier rules that take all the lines its
-    change-examples remove. One combined scan per set, not a matcher per rule: a set of a
-    thousand rules lints in seconds, not in minutes."""
+    change-examples remove."""
     order = _line_order(rule_set, generic)
     if len(order) < 2:
         return {}
     position = {id(rule): i for i, rule in enumerate(order)}
-    everything = line_matcher(tuple(r.line_rule.pattern for r in order if r.line_rule))
-    found: dict[str, str] = {}
-    for rule in rule_set.rules:
-        if rule.line_rule is None:
-            continue
-        matched = _removed_example_lines(rule)
-        if not matched:
-            continue
-        first = dict(everything.scan(matched, Budgets([LINT_SECONDS] * len(order))))
-        here = position[id(rule)]
-        takers = [order[first[i]] for i in range(len(matched)) if first.get(i, here) < here]
-        if len(takers) == len(matched):
-            found[rule.qualified_id] = ", ".join(dict.fromkeys(t.qualified_id for t in takers))
-    return found
+    return _taken(rule_set, order, lambda rule: position[id(rule)])
 
 
 def _redundant(rule_set: RuleSet, generic: Sequence[RuleSet]) -> dict[str, str]:
@@ -473,21 +467,29 @@ def _redundant(rule_set: RuleSet, generic: Sequence[RuleSet]) -> dict[str, str]:
     if rule_set.always:
         return {}
     rules = [r for other in generic for r in other.rules if r.line_rule is not None]
-    if not rules:
-        return {}
-    matcher = line_matcher(tuple(r.line_rule.pattern for r in rules if r.line_rule))
+    return _taken(rule_set, rules, lambda rule: len(rules)) if rules else {}
+
+
+def _taken(
+    rule_set: RuleSet, order: Sequence[Rule], before: Callable[[Rule], int]
+) -> dict[str, str]:
+    """For each whole-line rule of ``rule_set`` all of whose change-examples' removed lines
+    a rule of ``order`` (whole-line rules, in the order they run) placed before
+    ``before(rule)`` takes first, those rules. One combined scan per set, not a matcher per
+    rule: a set of a thousand rules lints in seconds, not in minutes."""
+    everything = line_matcher(tuple(r.line_rule.pattern for r in order if r.line_rule))
     found: dict[str, str] = {}
     for rule in rule_set.rules:
         if rule.line_rule is None:
             continue
-        lines = _removed_example_lines(rule)
-        if not lines:
+        matched = _removed_example_lines(rule)
+        if not matched:
             continue
-        hits = dict(matcher.scan(lines, Budgets([LINT_SECONDS] * len(rules))))
-        if len(hits) == len(lines):
-            found[rule.qualified_id] = ", ".join(
-                dict.fromkeys(rules[hits[i]].qualified_id for i in range(len(lines)))
-            )
+        first = dict(everything.scan(matched, Budgets([LINT_SECONDS] * len(order))))
+        here = before(rule)
+        takers = [order[first[i]] for i in range(len(matched)) if first.get(i, here) < here]
+        if len(takers) == len(matched):
+            found[rule.qualified_id] = ", ".join(dict.fromkeys(t.qualified_id for t in takers))
     return found
 
 
@@ -555,7 +557,7 @@ def check_set(
     """The checks that need a compiled set (anything the loader rejects is reported before)."""
     file = str(rule_set.path)
     problems: list[LintProblem] = []
-    if not (rule_set.always or rule_set.domains or rule_set.detect or rule_set.id in extended):
+    if never_applies(rule_set, extended):
         problems.append(
             LintProblem(
                 file,
