@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from typing import Any
 
 import regex
@@ -80,18 +81,20 @@ def _words(line: str) -> set[str]:
     return set(_WORD.findall(line.casefold()))
 
 
-def _title_words_within(folded: list[str], title: set[str]) -> list[int]:
-    """For each of the ``folded`` lines, how many ``title`` words it holds as substrings.
+def _title_words_within(joined: str, folded: list[str], title: set[str]) -> list[int]:
+    """For each of the ``folded`` lines (``joined`` by newlines), how many ``title`` words it
+    holds as substrings.
 
     Each word is searched in the lines joined (a C-level scan per word, most words found in a
     few lines) rather than in each line in turn (a Python step per word and line: a tenth of
     a whole page's cleaning time when its cut marker stands low).
 
-    >>> _title_words_within(["rain is due", "no", "rainy"], {"rain", "due"})
+    >>> _title_words_within("rain is due\\nno\\nrainy", ["rain is due", "no", "rainy"],
+    ...                     {"rain", "due"})
     [2, 0, 1]
     """
-    joined = "\n".join(folded)
-    starts = [0, *accumulate(len(line) + 1 for line in folded)]
+    # Where each line starts in ``joined``: its length and newline added up, in C.
+    starts = [*accumulate(map(add, map(len, folded), repeat(1)), initial=0)]
     counts = [0] * len(folded)
     for word in title:
         at = joined.find(word)
@@ -113,8 +116,11 @@ def headline_line(lines: Sequence[str], end: int) -> int | None:
     title = _words(lines[0]) if lines else set()
     if not title:
         return None
-    folded = [line.casefold() for line in lines[1:end]]
-    within = _title_words_within(folded, title)
+    # Case folding maps each character on its own and never makes a newline: the lines folded
+    # at once, joined, are the folded lines joined (one call instead of one a line).
+    joined = "\n".join(lines[1:end]).casefold()
+    folded = joined.split("\n")
+    within = _title_words_within(joined, folded, title)
     best, found = _HEADLINE_MIN_SCORE, None
     for j, line in enumerate(folded, start=1):
         # The score is at most common / len(title), and every common word is a substring of
