@@ -11,7 +11,10 @@ from collections.abc import Sequence
 
 import regex
 
-_SENTENCE_END = regex.compile(r"[.!?…。！？][\"'’”»)\]]*\s*$")
+_SENTENCE_ENDS = frozenset(".!?…。！？")
+_CLOSERS = "\"'’”»)]"
+_SPACE = "".join(regex.findall(r"\s", "".join(map(chr, range(0x3001)))))
+"""What ``regex``'s ``\\s`` matches: ``str.isspace`` less U+001C-U+001F (none above U+3000)."""
 _WORD = regex.compile(r"\w+")
 _FIRST_LETTER = regex.compile(r"\p{L}")
 # Marks of program code that prose hardly has: a line opening a comment or a directive, a
@@ -30,7 +33,9 @@ def ends_sentence(line: str) -> bool:
     >>> ends_sentence('He said: “No.”'), ends_sentence("people cannot")
     (True, False)
     """
-    return _SENTENCE_END.search(line) is not None
+    # ``[.!?…。！？][\"'’”»)\]]*\s*$`` read from the end: a search for it steps the regex
+    # engine over the whole line, and long lines of prose are what it is asked about most.
+    return line.rstrip(_SPACE).rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS
 
 
 def looks_like_code(line: str) -> bool:
@@ -48,6 +53,15 @@ def looks_like_code(line: str) -> bool:
 def word_count(line: str) -> int:
     """Number of whitespace-separated words."""
     return len(line.split())
+
+
+def has_words(line: str, count: int) -> bool:
+    """``word_count(line) >= count``, without making a string of every word of a long line.
+
+    >>> has_words("one two  three ", 3), has_words("one two ", 3)
+    (True, False)
+    """
+    return len(line.split(None, count - 1)) >= count
 
 
 def word_tokens(line: str) -> list[str]:

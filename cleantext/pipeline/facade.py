@@ -14,7 +14,7 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from ..actions.shape import ends_sentence, word_count
+from ..actions.shape import ends_sentence, has_words
 from ..detect import SiteDetector, checked_url
 from ..document import Cleaned, is_missing
 from ..errors import ConfigError
@@ -38,7 +38,7 @@ thousandfold."""
 
 
 def _has_article_text(lines: Sequence[str]) -> bool:
-    return any(word_count(line) >= 8 and ends_sentence(line) for line in lines)
+    return any(ends_sentence(line) and has_words(line, 8) for line in lines)
 
 
 class Cleaner:
