@@ -1,7 +1,7 @@
 """Is this checkout faster than another at cleaning the same documents? An A/B in turns.
 
-    python benchmarks/ab.py --ref ../main                  # 9 rounds, wet then extracted
-    python benchmarks/ab.py --ref ../main --rounds 15 --core 1
+    python benchmarks/ab.py --ref ../main                  # 3 pairs x 6 rounds, wet, extracted
+    python benchmarks/ab.py --ref ../main --pairs 5 --core 1
 
 Two worker processes, one per checkout (the reference with its own ``.venv`` when it has
 one), each build a ``Cleaner()`` and clean every document of the corpus once as a warm-up.
@@ -11,9 +11,12 @@ checkout's time over the reference's; the median of the rounds is printed per fi
 
 Why turns this short: this host's speed drifts by tens of percent within minutes, and two
 passes over the whole corpus taken one after the other disagree by more than most speed-ups.
-Taking turns every few documents puts both checkouts through the same moments of the host;
-two runs of the same checkout against itself give 0.98-1.01. Both workers are pinned to one
-core (``--core``) so that neither runs beside the other.
+Taking turns every few documents puts both checkouts through the same moments of the host.
+Both workers are pinned to one core (``--core``) so that neither runs beside the other. A
+process also keeps a speed of its own (where its memory happens to lie): a checkout against
+itself gave 0.986 with one pair of workers, so ``--pairs`` pairs are started one after the
+other (which of the two starts first alternates), each for ``--rounds`` rounds, and the
+median is over all their rounds.
 """
 
 from __future__ import annotations
@@ -97,7 +100,11 @@ class Worker:
 
 
 def one_round(old: Worker, new: Worker, field: str, chunk: int, number: int) -> float:
-    """This checkout's CPU time over the reference's for one pass over ``field``."""
+    """This checkout's CPU time over the reference's for one pass over ``field``.
+
+    The workers take turns O N, N O, O N...: each turn's second worker starts on caches the
+    other left. Which chunks that is for each worker flips with the round's ``number``, so an
+    even number of rounds leaves neither worker the colder chunks."""
     times = {id(old): 0.0, id(new): 0.0}
     for turn, first in enumerate(range(0, old.sizes[field], chunk)):
         end = min(first + chunk, old.sizes[field])
@@ -111,7 +118,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ref", type=Path, help="the reference checkout")
     parser.add_argument("--corpus", type=Path, default=corpus_module.DEV_CORPUS_PLACES[0])
-    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="rounds per pair of workers (even: see one_round)"
+    )
+    parser.add_argument("--pairs", type=int, default=3, help="pairs of workers, one after another")
     parser.add_argument("--chunk", type=int, default=10, help="documents per turn")
     parser.add_argument("--core", type=int, default=None, help="pin both workers to this core")
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
@@ -122,21 +132,27 @@ def main() -> None:
         return
     if args.ref is None:
         parser.error("--ref is required")
-    ref_python = args.ref / ".venv" / "bin" / "python"
-    old = Worker(
-        str(ref_python) if ref_python.exists() else sys.executable, args.ref, path, args.core
-    )
-    new = Worker(sys.executable, corpus_module.REPO, path, args.core)
+    ref_python = str(args.ref / ".venv" / "bin" / "python")
+    if not Path(ref_python).exists():
+        ref_python = sys.executable
+    ratios: dict[str, list[float]] = {field: [] for field in FIELDS}
+    for pair in range(args.pairs):
+        checkouts = [(ref_python, args.ref), (sys.executable, corpus_module.REPO)]
+        order = (0, 1) if pair % 2 == 0 else (1, 0)
+        workers = {k: Worker(*checkouts[k], path, args.core) for k in order}  # started in order
+        old, new = workers[0], workers[1]
+        for field in FIELDS:
+            ratios[field] += [one_round(old, new, field, args.chunk, n) for n in range(args.rounds)]
+        old.close()
+        new.close()
     for field in FIELDS:
-        ratios = [one_round(old, new, field, args.chunk, n) for n in range(args.rounds)]
+        found = ratios[field]
         print(
-            f"{field}: this checkout's CPU time / the reference's, median of {args.rounds} "
-            f"rounds {statistics.median(ratios):.3f} (rounds {min(ratios):.3f}-"
-            f"{max(ratios):.3f})",
+            f"{field}: this checkout's CPU time / the reference's, median of {len(found)} rounds "
+            f"({args.pairs} pairs of workers) {statistics.median(found):.3f} "
+            f"(rounds {min(found):.3f}-{max(found):.3f})",
             flush=True,
         )
-    old.close()
-    new.close()
 
 
 if __name__ == "__main__":
