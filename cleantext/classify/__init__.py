@@ -17,7 +17,8 @@ both usually run in the compiled kernel ``_kernel.c``, which mirrors them (and, 
 A decision is a fixpoint: once lines are removed the page looks different (the remaining
 lines have other neighbours, ranks and a new first line), so the classifier looks again at what
 it kept, as a second cleaning would, until it removes nothing more. That is what makes
-``clean(clean(text)) == clean(text)`` hold for the classifier.
+``clean(clean(text)) == clean(text)`` hold for the classifier. A document the first look reads
+as a whole page is looked at as one until the looks settle (:func:`_pages_stay_pages`).
 
 The model is read once, on first use; calls share it read-only, so they are thread-safe.
 """
@@ -177,15 +178,18 @@ def _rounds(
     dropped: list[int] = []
     rounds: list[_Round] = []
     before = lines_before
+    kind = whole_page
     while text_lines:
         if len(rounds) == MAX_ROUNDS:
             return sorted(dropped), rounds, False
-        look = _look(text_lines, whole_page, before, scores and not rounds)
+        look = _look(text_lines, kind, before, scores and not rounds)
         rounds.append(look)
+        if kind is None and look.whole_page and _pages_stay_pages():
+            kind = True
         if not look.drop:
             # A new cleaning of the kept text counts its own lines as those before the rules:
             # when that makes the detector read it as the other kind, look again as it would.
-            if whole_page is not None or before == len(text_lines) or look.fresh == look.whole_page:
+            if kind is not None or before == len(text_lines) or look.fresh == look.whole_page:
                 break
             before = len(text_lines)
             continue
@@ -197,6 +201,20 @@ def _rounds(
         text_lines = list(compress(text_lines, kept))
         before = len(text_lines)
     return sorted(dropped), rounds, True
+
+
+def _pages_stay_pages() -> bool:
+    """Whether a document read as a whole page is looked at as one until its looks settle.
+
+    What the first look keeps of a page is the rest of that page, not article text an
+    extractor cut: read afresh, its article alone often looks like extracted text, and the
+    later looks would stop before the footer and the teasers the first one left were gone
+    (as they are in a dump read as pages, where every look is in page mode). Cleaning the
+    output again changes nothing either way when the article policy drops nothing (the
+    shipped one): read as a page it is already the page policy's fixpoint, read as article
+    text it loses nothing. A policy that trims article text instead reads each look's kind
+    afresh, so that a new cleaning sees what the last look saw."""
+    return not _model().policy.can_drop(False)
 
 
 def classify_lines(

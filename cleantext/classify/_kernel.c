@@ -1714,6 +1714,8 @@ static PyObject *kernel_runs(Kernel *self, PyObject *args) {
                                    length, &drops);
         if (decided < 0) goto done;
         if (looks == 0) conservative = decided == VALVE;
+        /* a page stays a page (classify._pages_stay_pages) */
+        if (given < 0 && whole_page && !can_drop(self, 0)) given = 1;
         if (drops == 0) {
             /* A new cleaning of the kept lines counts them as the lines before the rules:
              * when that makes the detector read them as the other kind, look again. */

@@ -271,6 +271,43 @@ def test_the_decision_is_a_fixpoint() -> None:
         assert kept(first, again) == first
 
 
+def test_a_page_stays_a_page_through_the_looks() -> None:
+    """What the first look keeps of a page is the rest of that page: read afresh, its article
+    alone looks like extracted text, so the later looks keep reading it as a page (as they
+    do in a dump of pages) and cut the share line and the teaser the first look left."""
+    teasers = [
+        "Ten things to do this weekend in the city, from markets to a jazz festival by the river.",
+        "Council approves budget for next year after a long debate in the chamber on Monday.",
+    ]
+    lines = [
+        f"{HEADLINE} | Example Gazette",
+        *MENU,
+        HEADLINE,
+        *PARAGRAPHS_EN[:3],
+        "Share this article",
+        "Most read",
+        *teasers,
+        *FOOTER[:6],
+    ]
+    verdict = classify_lines(lines)
+    assert verdict.whole_page
+    assert kept(lines, verdict) == [HEADLINE, *PARAGRAPHS_EN[:3]]
+    assert verdict.keep == classify_lines(lines, whole_page=True).keep
+    assert boilerplate_runs(lines) == boilerplate_runs(lines, whole_page=True)
+
+
+def test_a_policy_that_trims_article_text_reads_each_look_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Kept in page mode, the output of a page would be trimmed as article text by a new
+    cleaning under such a policy; so each look reads the kind again, as that cleaning would."""
+    assert classify._pages_stay_pages()
+    model = classify._model()
+    trimming = dataclasses.replace(model, policy=Policy(edge=0.05), kernel=None)
+    monkeypatch.setattr(classify, "_MODEL", trimming)
+    assert not classify._pages_stay_pages()
+
+
 def test_runs_cover_exactly_the_dropped_lines() -> None:
     lines = whole_page(PARAGRAPHS_EN)
     found = boilerplate_runs(lines)
