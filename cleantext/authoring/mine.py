@@ -458,9 +458,14 @@ def _drops(line: RepeatedLine) -> str:
     return f"Drop the line {_quote(line.example)!r}."
 
 
-def _labelled_pattern(example: str) -> str:
-    """A whole-line pattern for lines starting with ``example``'s label, any text after it."""
-    label = example.strip().split(":", 1)[0]
+def labelled_pattern(label: str) -> str:
+    """A whole-line pattern for the lines that start with ``label`` and a colon, any text
+    after it, in any case and spacing ("Photo: ...", "PHOTO : ..."): what ``mine`` and
+    ``rules new`` draft for a labelled line.
+
+    >>> labelled_pattern("Read more")
+    '(?i)Read\\\\s+more\\\\s*:\\\\s*\\\\S.{0,200}'
+    """
     words = (regex.escape(word, special_only=True) for word in label.split())
     return "(?i)" + r"\s+".join(words) + r"\s*:\s*\S.{0,200}"
 
@@ -500,7 +505,7 @@ def draft_rule_set(report: SiteReport, *, source: str, max_rules: int = 25) -> s
     # sentences start, and are only reported.
     drafted = [(line, pattern_for_line(line.example)) for line in report.lines]
     drafted += [
-        (line, _labelled_pattern(line.example))
+        (line, labelled_pattern(line.example.strip().split(":", 1)[0]))
         for line in report.prefixes
         if label_of(line.key) is not None
     ]

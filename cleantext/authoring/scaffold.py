@@ -33,7 +33,7 @@ from ..errors import ConfigError
 from ..pipeline import Cleaner
 from ..rules import RuleLibrary
 from ..testing import check_example
-from .mine import pattern_for_line, toml_basic_string, toml_string
+from .mine import labelled_pattern, pattern_for_line, toml_basic_string, toml_string
 
 _BYLINE = regex.compile(
     r"(?i)(?:by|von|par|por|door|di)\s+\p{Lu}[\p{L}.'\u2019-]*(?:\s+\p{Lu}[\p{L}.'\u2019-]*){0,3}"
@@ -65,14 +65,14 @@ def generalize(line: str, reason: str) -> str:
     >>> bool(pattern.fullmatch("By Tuesday, the crew had rescued all three fishermen."))
     False
     >>> print(generalize("Tags: harbour, council", "tail"))
-    Tags:\\s+.{1,200}
+    (?i)Tags\\s*:\\s*\\S.{0,200}
     """
     if reason == "byline":
         first = regex.escape(line.split()[0], special_only=True)
         return rf"{first}\s+{_NAME}(?:\s*[|,\u00b7\u2013\u2014-].{{0,120}}[^.!?\u2026])?"
     labelled = _LABELLED.fullmatch(line)
     if labelled and reason != "repeated":
-        return str(regex.escape(labelled.group(1), special_only=True)) + r":\s+.{1,200}"
+        return labelled_pattern(labelled.group(1))
     return pattern_for_line(line)
 
 
