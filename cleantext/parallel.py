@@ -20,10 +20,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .classify.dump import SAMPLE_DOCUMENTS
 from .errors import CleanTextError
 
 if TYPE_CHECKING:
@@ -171,12 +172,18 @@ def clean_many(
     missing texts (``None``, ``NaN``) come back as ``None``.
 
     Texts go to workers in batches of ``batch_size``; each worker holds its own copy of the
-    cleaner, built once. With ``jobs=1`` it is ``cleaner.clean`` in a loop.
+    cleaner, built once. With ``jobs=1`` it is ``cleaner.clean`` in a loop. The texts are a
+    dump: their kind is read from the first of them, held back meanwhile
+    (:meth:`~cleantext.pipeline.Cleaner.for_dump`).
 
     >>> from cleantext import Cleaner
     >>> list(clean_many(Cleaner(), ["Hi there.\\n\\nShare this"], jobs=1))
     ['Hi there.']
     """
+    text_iter = iter(texts)
+    held = list(islice(text_iter, SAMPLE_DOCUMENTS))
+    cleaner = cleaner.for_dump(held)
+    texts = chain(held, text_iter)
     with WorkerPool(cleaner, default_jobs() if jobs is None else jobs) as pool:
         for cleaned in pool.map(_clean_texts, _batches(texts, urls, batch_size)):
             yield from cleaned

@@ -92,3 +92,42 @@ def test_clean_many_matches_clean_batch(cleaner: Cleaner) -> None:
     expected = cleaner.clean_batch(texts, urls)
     assert list(cleaner.clean_many(texts, urls=urls, jobs=2, batch_size=3)) == expected
     assert list(cleaner.clean_many(iter(texts), urls=urls, jobs=1)) == expected
+
+
+def _page(topic: str, menu: list[str], footer: list[str]) -> str:
+    """A whole page of a made-up paper: its title, a menu, the article, a footer."""
+    paragraphs = [
+        f"The council voted on Tuesday to fund the {topic}, ending a dispute that had divided "
+        "residents of the harbour district for more than three years.",
+        f"Supporters said the {topic} would bring visitors back to the centre, while opponents "
+        "argued that the money should have gone to schools and the library instead.",
+        "Work is expected to begin in the spring and to last about eighteen months, according "
+        "to the engineer in charge of the project, who spoke after the meeting.",
+        "The mayor, who had promised the project in her campaign, said she was relieved that "
+        "the long argument was over and thanked the residents for their patience.",
+    ]
+    headline = f"Council funds the {topic}"
+    return "\n".join([f"{headline} | Harbour Gazette", *menu, headline, *paragraphs, *footer])
+
+
+MENU = ["Home", "News", "Sport", "Weather", "Business", "Opinion", "Video", "Subscribe", "Sign in"]
+FOOTER = ["About us", "Contact", "Privacy policy", "Terms of use", "Advertise", "Follow us",
+          "Newsletters", "Culture", "Jobs", "Careers", "Site map", "Archive"]  # fmt: skip
+
+
+def test_a_batch_is_read_as_a_dump(cleaner: Cleaner) -> None:
+    """clean_batch and clean_many read their texts' kind from the first of them, as
+    ``cleantext clean`` reads a file: a page that alone reads as article text is cleaned as
+    the page it is when it comes with other pages."""
+    topics = ["bridge", "library", "ferry", "museum", "market", "harbour wall", "tram line",
+              "sea wall", "park", "pool", "theatre"]  # fmt: skip
+    small = _page("swimming pool", MENU[:2], FOOTER[:2])
+    batch = [_page(topic, MENU, FOOTER) for topic in topics] + [small]
+    as_pages = cleaner.with_options(input_kind="page")
+    assert cleaner.for_dump(batch) is as_pages
+    assert cleaner.clean(small) != as_pages.clean(small)  # judged alone: not read as a page
+    expected = [as_pages.clean(text) for text in batch]
+    assert cleaner.clean_batch(batch) == expected
+    assert list(cleaner.clean_many(batch, jobs=1)) == expected
+    # Fewer than ten texts say nothing of a dump: each is judged alone.
+    assert cleaner.clean_batch([small]) == [cleaner.clean(small)]

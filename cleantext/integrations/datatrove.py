@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from itertools import chain, islice
 from typing import Any
 
-from ..classify.dump import SAMPLE_DOCUMENTS, read_dump
+from ..classify.dump import SAMPLE_DOCUMENTS
 from ..errors import ConfigError
 from ..pages import clean_page, looks_like_page
 from ..pipeline import Cleaner
@@ -120,10 +120,9 @@ class CleanText(PipelineStep):  # type: ignore[misc]  # datatrove ships no type 
         if not self.cleaner.options.reads_dump_kind:
             return docs, self.cleaner
         held = list(islice(docs, SAMPLE_DOCUMENTS))
-        texts = [doc.text for doc in held if not self._is_page(doc.text)]
-        kind = read_dump(texts).input_kind
-        self.stat_update(f"read as {kind}")
-        return chain(held, docs), self.cleaner.with_options(input_kind=kind)
+        cleaner = self.cleaner.for_dump(doc.text for doc in held if not self._is_page(doc.text))
+        self.stat_update(f"read as {cleaner.options.input_kind}")
+        return chain(held, docs), cleaner
 
     def _is_page(self, text: str) -> bool:
         return self.html if self.html is not None else looks_like_page(text)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
 from pathlib import Path
 from threading import Lock
 from typing import Any
 
 from ..actions.shape import ends_sentence, has_words
+from ..classify.dump import read_dump
 from ..detect import SiteDetector, checked_url
 from ..document import Cleaned, is_missing
 from ..errors import ConfigError
@@ -200,6 +202,24 @@ class Cleaner:
             self._variants[key] = variant
         return variant
 
+    def for_dump(self, texts: Iterable[str | None]) -> Cleaner:
+        """The cleaner for a dump whose first documents are ``texts``: under ``input_kind``
+        ``"auto"`` (with the classifier on) this cleaner with the kind they show, read from
+        the first :data:`~cleantext.classify.dump.SAMPLE_DOCUMENTS` of them
+        (:func:`~cleantext.classify.dump.read_dump`: whole pages, extracted text, or a mix
+        judged document by document); else this cleaner. ``cleantext clean`` and the
+        datatrove step read each input so, :meth:`clean_batch` and :meth:`clean_many` their
+        texts: one document's shape is weak evidence of its kind, a hundred are strong.
+
+        >>> menu = "\\n".join(["Home", "News", "Sport", "Weather", "Login"] * 6)
+        >>> Cleaner().for_dump([menu] * 12).options.input_kind
+        'page'
+        """
+        if not self.options.reads_dump_kind:
+            return self
+        present = (text for text in texts if isinstance(text, str) and not is_missing(text))
+        return self.with_options(input_kind=read_dump(present).input_kind)
+
     def clean_html(
         self, html: str | bytes, *, url: str | None = None, encoding: str | None = None
     ) -> str:
@@ -222,15 +242,19 @@ class Cleaner:
     def clean_batch(
         self, texts: Iterable[str | None], urls: Iterable[str | None] | None = None
     ) -> list[str | None]:
-        """Clean many texts in this process (``urls``, when given, pairs with ``texts``).
+        """Clean many texts in this process (``urls``, when given, pairs with ``texts``), as a
+        dump: their kind is read from the first of them (:meth:`for_dump`).
 
         A missing text (``None``, or the ``NaN`` of an empty pandas cell) comes back as ``None``
         and a missing URL means no URL, so one empty cell never stops a batch.
         Fits ``datasets.map(batched=True)``: ``lambda b: {"text": cleaner.clean_batch(b["text"])}``.
         """
-        pairs = zip(texts, urls, strict=True) if urls is not None else ((t, None) for t in texts)
+        pairs = list(
+            zip(texts, urls, strict=True) if urls is not None else zip(texts, repeat(None))
+        )
+        cleaner = self.for_dump(text for text, _ in pairs)
         return [
-            None if text is None or is_missing(text) else self.clean(text, url=url)
+            None if text is None or is_missing(text) else cleaner.clean(text, url=url)
             for text, url in pairs
         ]
 
@@ -242,8 +266,8 @@ class Cleaner:
         jobs: int | None = None,
         batch_size: int = 64,
     ) -> Iterator[str | None]:
-        """Clean ``texts`` lazily in ``jobs`` worker processes (default: all cores), in order;
-        missing texts come back as ``None`` (see :meth:`clean_batch`).
+        """Clean ``texts`` lazily in ``jobs`` worker processes (default: all cores), in order,
+        as a dump (see :meth:`clean_batch`); missing texts come back as ``None``.
 
         Each worker builds this cleaner once. Fits pandas
         (``df["text"] = list(cleaner.clean_many(df["text"]))``) and ``datasets.map``
