@@ -79,11 +79,9 @@ def parse_page(html: str | bytes, *, encoding: str | None = None) -> HtmlPage:
 
 def _parse(html: str | bytes, encoding: str | None) -> tuple[LexborHTMLParser, bool]:
     """The parsed page, and whether its markup had to be flattened first (see
-    :func:`~cleantext.html.nesting.flatten_deep`)."""
-    if isinstance(html, str):
-        flat, flattened = flatten_deep(html)
-        return LexborHTMLParser(flat), flattened
-    if encoding:
+    :func:`~cleantext.html.nesting.flatten_deep`). Bytes in a given ``encoding`` are decoded
+    here; other bytes go to lexbor, which reads the page's own declaration."""
+    if isinstance(html, bytes) and encoding:
         try:
             codec = codecs.lookup(encoding.strip().strip("\"'"))
         except LookupError:
@@ -92,7 +90,9 @@ def _parse(html: str | bytes, encoding: str | None) -> tuple[LexborHTMLParser, b
                 "knows (utf-8, windows-1252, shift_jis...) or none to use the page's own "
                 "declaration."
             ) from None
-        flat, flattened = flatten_deep(html.decode(codec.name, errors="replace"))
+        html = html.decode(codec.name, errors="replace")
+    if isinstance(html, str):
+        flat, flattened = flatten_deep(html)
         return LexborHTMLParser(flat), flattened
     flat_bytes, flattened = flatten_deep(html)
     return LexborHTMLParser(flat_bytes, encoding=True), flattened
