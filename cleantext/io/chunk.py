@@ -77,7 +77,8 @@ class Reject:
 
     Attributes:
         source: input name.
-        line: 1-based line (JSONL), row (Parquet), record (WARC) or 0 (a whole document).
+        line: 1-based line (JSONL), row (Parquet), record (WARC) or 0 (a whole document: a
+            text or HTML file, whose entry in the rejects file then names no line).
         reason: why, in words.
         record: the raw record as read.
         unit: what ``line`` counts: ``"line"``, ``"row"`` or ``"record"``.
@@ -98,8 +99,10 @@ class Reject:
     def to_json(self) -> bytes:
         """One line of the rejects file; undecodable records also go there as base64. The
         raw record is under ``record``, so a WARC record's number is ``record_number``."""
-        key = "record_number" if self.unit == "record" else self.unit
-        entry: dict[str, Any] = {"source": self.source, key: self.line, "reason": self.reason}
+        entry: dict[str, Any] = {"source": self.source}
+        if self.line:
+            entry["record_number" if self.unit == "record" else self.unit] = self.line
+        entry["reason"] = self.reason
         try:
             entry["record"] = self.record.decode("utf-8")
         except UnicodeDecodeError:

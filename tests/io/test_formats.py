@@ -138,6 +138,20 @@ def test_parquet_annotate_and_reject(tmp_path: Path) -> None:
     assert json.loads(reject["record"])["id"] == 1
 
 
+def test_rejected_text_file_names_the_file_and_no_line(tmp_path: Path) -> None:
+    """A text file is one document: its entry in the rejects file has no line number to give."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text(SEED_TEXTS[0], encoding="utf-8")
+    (tmp_path / "in" / "bad.txt").write_bytes(b"Caf\xe9 society\n")
+    rejects = tmp_path / "rejects.jsonl"
+    argv = ["clean", "-q", str(tmp_path / "in"), "-o", str(tmp_path / "out")]
+    assert main([*argv, "--rejects", str(rejects)]) == 1
+    (reject,) = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert reject["source"].endswith("bad.txt") and "not UTF-8 (byte 3" in reject["reason"]
+    assert set(reject) == {"source", "reason", "record", "record_base64"}
+    assert (tmp_path / "out" / "good.txt").read_text(encoding="utf-8")
+
+
 def test_jsonl_chunks_cut_only_at_line_ends() -> None:
     data = jsonl_bytes(records(40))
     chunks = list(JSONL.chunks(io.BytesIO(data), "x", chunk_bytes=1000))
