@@ -217,7 +217,7 @@ class Cleaner:
         """
         if not self.options.reads_dump_kind:
             return self
-        present = (text for text in texts if isinstance(text, str) and not is_missing(text))
+        present = (text for text in texts if isinstance(text, str))  # None, NaN: missing
         return self.with_options(input_kind=read_dump(present).input_kind)
 
     def clean_html(
