@@ -14,6 +14,7 @@ from .captions import (
     DROP_CAPTION_LINE,
     DROP_GLUED_CAPTION,
 )
+from .copies import DROP_REPEATED_PASSAGES
 from .header import TRUNCATE_BEFORE
 from .lines import DROP_LINE, LINE_RULE_BUILDERS, TRUNCATE_FROM, LineRule, run_line_rules
 from .metadata import EXTRACT_BYLINE, EXTRACT_FIELDS, EXTRACT_MASTHEAD, EXTRACT_MASTHEAD_SHAPE
@@ -40,6 +41,7 @@ ACTIONS: dict[str, ActionSpec] = {
         DROP_GLUED_CAPTION,
         DROP_CAPTION_LINE,
         DROP_BYLINE_CAPTIONS,
+        DROP_REPEATED_PASSAGES,
         REJOIN_SPLIT_SENTENCE,
         DROP_ORPHAN_HEADING,
         COLLAPSE_BLANK_LINES,

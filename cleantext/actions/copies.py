@@ -1,0 +1,121 @@
+"""A passage printed twice: the later copy goes.
+
+Pages print their article again below itself (an AMP or print version, a feed's summary, a
+"continue reading" block that repeats the opening), and a text dump keeps every copy. A copy
+is recognised by what it is, not by what it says: a run of lines that repeats, line for line
+and in order, a run that ends before it, holding at least ``min_passages`` paragraphs of prose
+(sentences of ``min_words`` words or more). Lists that repeat their items (a meal plan printed
+for each day, a product's tabs, a form's labels) repeat short lines, not paragraphs, and stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
+from .shape import ends_sentence, has_words
+
+MIN_PASSAGE_CHARS = 40
+"""Shortest line that can count as a paragraph of prose: a line of 15 words or more is far
+longer, and lines shorter than this are not looked up at all (the cheap first pass)."""
+
+
+def drop_repeated_passages(lines: Sequence[str], *, min_words: int, min_passages: int) -> Outcome:
+    """Drop every run of lines that repeats an earlier run and holds ``min_passages`` or more
+    paragraphs of prose of ``min_words`` words or more (blank lines between them count as
+    nothing on either side; the originals stay).
+
+    >>> para = "The council voted on Monday to close the bridge for repairs over the summer."
+    >>> more = "Traffic will be sent through the town centre, which shops fear will hurt trade."
+    >>> out = drop_repeated_passages(["Bridge to close", para, more, "Share", para, "", more],
+    ...                              min_words=12, min_passages=2)
+    >>> out.changes
+    (Change(first=4, last=5, lines=(), tag=0), Change(first=6, last=7, lines=(), tag=0))
+    >>> drop_repeated_passages(["Day 1", para, "Day 2", para], min_words=12,
+    ...                        min_passages=2).changes
+    ()
+    """
+    if not _has_long_repeat(lines):
+        return Outcome()
+    # Dropping a copy can make two pieces of another one meet; looking again at what stays
+    # until nothing more goes makes the step its own fixpoint (cleaning again drops nothing).
+    index = [i for i, line in enumerate(lines) if line]
+    dropped: list[int] = []
+    while found := _copied(
+        [lines[i] for i in index], min_words=min_words, min_passages=min_passages
+    ):
+        dropped += (index[at] for at in found)
+        gone = set(found)
+        index = [i for at, i in enumerate(index) if at not in gone]
+    return Outcome(tuple(Change(i, i + 1) for i in sorted(dropped)))
+
+
+def _copied(text: Sequence[str], *, min_words: int, min_passages: int) -> list[int]:
+    """Positions in ``text`` (non-blank lines) of the lines of every run that repeats an
+    earlier run with ``min_passages`` paragraphs, as :func:`drop_repeated_passages` means."""
+    first_seen: dict[str, int] = {}
+    for at, line in enumerate(text):
+        first_seen.setdefault(line, at)
+    found: list[int] = []
+    at = 0
+    while at < len(text):
+        origin = first_seen[text[at]]
+        if origin == at:
+            at += 1
+            continue
+        length = passages = 0
+        # The copy runs while it repeats the original line for line, and the original ends
+        # before the copy starts.
+        while (
+            at + length < len(text)
+            and origin + length < at
+            and text[at + length] == text[origin + length]
+        ):
+            passages += _is_passage(text[at + length], min_words)
+            length += 1
+        if passages >= min_passages:
+            found += range(at, at + length)
+            at += length
+        else:
+            at += 1
+    return found
+
+
+def _has_long_repeat(lines: Sequence[str]) -> bool:
+    """Whether any line long enough to be a paragraph occurs twice: on most texts none does,
+    and the step ends after one pass over the line lengths and a set."""
+    seen: set[str] = set()
+    for line in lines:
+        if len(line) >= MIN_PASSAGE_CHARS:
+            if line in seen:
+                return True
+            seen.add(line)
+    return False
+
+
+def _is_passage(line: str, min_words: int) -> bool:
+    """A paragraph of prose: a sentence's end and at least ``min_words`` words."""
+    return len(line) >= MIN_PASSAGE_CHARS and ends_sentence(line) and has_words(line, min_words)
+
+
+DROP_REPEATED_PASSAGES = ActionSpec(
+    name="drop-repeated-passages",
+    stage=Stage.BLOCKS,
+    summary="Drop a run of lines that repeats earlier paragraphs of prose, line for line.",
+    params={
+        "min_words": Param(
+            ParamKind.INT,
+            "fewest words a paragraph has",
+            default=15,
+            minimum=1,
+        ),
+        "min_passages": Param(
+            ParamKind.INT, "fewest paragraphs a repeated run must hold", default=2, minimum=1
+        ),
+    },
+    build=lambda p: (
+        lambda lines: drop_repeated_passages(
+            lines, min_words=p["min_words"], min_passages=p["min_passages"]
+        )
+    ),
+)

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleantext import Cleaner
+from cleantext.actions.copies import drop_repeated_passages
+
+FIRST = "The council voted on Monday to close the old bridge for repairs over the whole summer."
+SECOND = "Traffic will be sent through the town centre, which shop owners fear will hurt trade."
+THIRD = "Work is due to start in June and the bridge should open again before the schools do."
+
+
+def dropped(lines: list[str], min_passages: int = 2) -> list[int]:
+    out = drop_repeated_passages(lines, min_words=15, min_passages=min_passages)
+    return [i for change in out.changes for i in range(change.first, change.last)]
+
+
+def test_every_later_copy_goes_and_the_first_stays() -> None:
+    lines = ["Bridge to close", FIRST, SECOND, "Share", FIRST, SECOND, "Print", FIRST, SECOND]
+    assert dropped(lines) == [4, 5, 7, 8]
+
+
+def test_a_copy_may_carry_short_lines_and_blank_lines() -> None:
+    lines = [FIRST, "Roads", SECOND, "", "Related", FIRST, "", "Roads", SECOND]
+    assert dropped(lines) == [5, 7, 8]
+
+
+def test_a_copy_must_hold_enough_paragraphs() -> None:
+    lines = [FIRST, SECOND, THIRD, "Most read", FIRST, "Sport", SECOND]
+    assert dropped(lines) == []
+    assert dropped(lines, min_passages=1) == [4, 6]
+
+
+def test_a_run_that_overlaps_its_original_is_not_a_copy() -> None:
+    # A A A: the second copies the first, the third the second; each run is one paragraph.
+    assert dropped([FIRST, FIRST, FIRST]) == []
+    assert dropped([FIRST, SECOND, FIRST, SECOND, FIRST, SECOND]) == [2, 3, 4, 5]
+
+
+def test_repeated_items_and_headings_stay() -> None:
+    item = "Breakfast: two eggs, one slice of whole-grain toast and a cup of coffee with milk"
+    assert dropped(["Day 1", item, item.upper(), "Day 2", item, item.upper()]) == []
+
+
+def test_the_pipeline_drops_a_page_printed_twice() -> None:
+    page = "\n".join(["Bridge to close", FIRST, SECOND, THIRD, "Town news", FIRST, SECOND, THIRD])
+    assert Cleaner(classifier=False).clean(page) == "\n".join(
+        ["Bridge to close", FIRST, SECOND, THIRD, "Town news"]
+    )
+
+
+paragraphs = st.sampled_from([FIRST, SECOND, THIRD, "Home", "Sport", ""])
+
+
+@given(st.lists(paragraphs, max_size=14))
+def test_dropping_the_copies_leaves_none(lines: list[str]) -> None:
+    gone = set(dropped(lines))
+    kept = [line for i, line in enumerate(lines) if i not in gone]
+    assert dropped(kept) == []
+    # What stays holds every line the text had, once at least.
+    assert set(kept) == set(lines)
+
+
+def test_pieces_of_a_copy_that_meet_once_another_copy_is_gone_go_too() -> None:
+    fourth = "Officials said the cost of the work would be met by the county and not by the town."
+    lines = [FIRST, SECOND, THIRD, fourth, FIRST, THIRD, fourth, SECOND]
+    # THIRD, fourth copy lines 2-3; once they are gone, FIRST, SECOND copy lines 0-1.
+    assert dropped(lines) == [4, 5, 6, 7]
