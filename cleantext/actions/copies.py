@@ -16,8 +16,8 @@ from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 from .shape import ends_sentence, has_words
 
 MIN_PASSAGE_CHARS = 40
-"""Shortest line that can count as a paragraph of prose: a line of 15 words or more is far
-longer, and lines shorter than this are not looked up at all (the cheap first pass)."""
+"""Shortest line that can count as a paragraph of prose (a line of 15 words is far longer):
+its length is read before its words."""
 
 
 def drop_repeated_passages(lines: Sequence[str], *, min_words: int, min_passages: int) -> Outcome:
@@ -35,7 +35,7 @@ def drop_repeated_passages(lines: Sequence[str], *, min_words: int, min_passages
     ...                        min_passages=2).changes
     ()
     """
-    if not _has_long_repeat(lines):
+    if not _repeats_passages(lines, min_words, min_passages):
         return Outcome()
     # Dropping a copy can make two pieces of another one meet; looking again at what stays
     # until nothing more goes makes the step its own fixpoint (cleaning again drops nothing).
@@ -81,15 +81,20 @@ def _copied(text: Sequence[str], *, min_words: int, min_passages: int) -> list[i
     return found
 
 
-def _has_long_repeat(lines: Sequence[str]) -> bool:
-    """Whether any line long enough to be a paragraph occurs twice: on most texts none does,
-    and the step ends after one pass over the line lengths and a set."""
+def _repeats_passages(lines: Sequence[str], min_words: int, min_passages: int) -> bool:
+    """Whether ``min_passages`` lines repeat an earlier paragraph: a copy needs as many. Most
+    texts repeat no long line, and whole pages few (the title as headline): the step then
+    ends after one pass over the line lengths and a set of the long lines."""
     seen: set[str] = set()
+    repeated = 0
     for line in lines:
         if len(line) >= MIN_PASSAGE_CHARS:
-            if line in seen:
-                return True
-            seen.add(line)
+            if line not in seen:
+                seen.add(line)
+            elif _is_passage(line, min_words):
+                repeated += 1
+                if repeated == min_passages:
+                    return True
     return False
 
 
