@@ -39,3 +39,19 @@ def test_removals_in_the_gold_and_the_others_are_told_apart() -> None:
     assert credit.gold_tokens == 4 and credit.examples == ["Photo: Jane Doe/Reuters"]
     share = tallies[("made-up", "extracted", "share/share-buttons")]
     assert (share.gold_edits, share.other_edits, share.other_tokens) == (0, 1, 5)
+
+
+def test_a_copy_of_a_line_the_output_keeps_took_nothing() -> None:
+    audit = load_audit()
+    score = SimpleNamespace(
+        TOKEN_RE=regex.compile(r"\w+"), gold_text=lambda record, fields: record["gold"]
+    )
+    first = "The council voted on Monday to close the old bridge for repairs over the whole summer."
+    second = "Traffic will be sent through the town centre, which shop owners fear will hurt trade."
+    record = {
+        "extracted": "\n".join([first, second, "Home", first, second]),
+        "gold": f"{first}\n{second}",
+    }
+    tallies = audit.audit(score, [("made-up", record)], ["extracted"], examples=5)
+    copies = tallies[("made-up", "extracted", "copies/repeated-passages")]
+    assert (copies.gold_edits, copies.other_edits, copies.gold_tokens) == (0, 2, 0)
