@@ -9,11 +9,11 @@ Every page of ``../shared/corpus/`` is cleaned with ``Cleaner.explain``, each fi
 ``cleantext clean`` reads a dump of it (``wet`` as whole pages, ``extracted`` as article
 text). A removal (an edit that puts nothing in its place) took article text when one of its
 lines has words that, in order, are words of the page's gold (headline included), make at
-least :data:`MIN_CHARS` characters and are in the gold more often than in the output (a copy
-of a line the output keeps took nothing); it is judged line by line, so a cut that takes a footer
-and the article's last paragraphs with it counts those paragraphs. Per corpus and rule the
-table gives such removals and the others, in edits and in the scorer's tokens (the lines
-found in the gold, and the rest), and examples of the lines taken.
+least :data:`MIN_CHARS` characters and are in the gold more often than in the output (a
+copy of a line the output keeps took nothing); it is judged line by line, so a cut that
+takes a footer and the article's last paragraphs with it counts those paragraphs. Per
+corpus and rule the table gives such removals and the others, in edits and in the scorer's
+tokens (the lines found in the gold, and the rest), and examples of the lines taken.
 
 Why: a rule is written from a few pages and must hold on every other. A rule that takes more
 gold than boilerplate somewhere, or any gold on a kind of page it was not written for (a

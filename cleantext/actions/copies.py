@@ -108,12 +108,7 @@ DROP_REPEATED_PASSAGES = ActionSpec(
     stage=Stage.BLOCKS,
     summary="Drop a run of lines that repeats earlier paragraphs of prose, line for line.",
     params={
-        "min_words": Param(
-            ParamKind.INT,
-            "fewest words a paragraph has",
-            default=15,
-            minimum=1,
-        ),
+        "min_words": Param(ParamKind.INT, "fewest words a paragraph has", default=15, minimum=1),
         "min_passages": Param(
             ParamKind.INT, "fewest paragraphs a repeated run must hold", default=2, minimum=1
         ),
