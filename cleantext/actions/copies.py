@@ -15,6 +15,12 @@ from collections.abc import Sequence
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 from .shape import ends_sentence, has_words
 
+MAX_LOOKS = 8
+"""Looks at what stays after dropping copies (a second is needed only where pieces of a copy
+met once another copy between them was gone)."""
+WORK_PER_LINE = 32
+"""Line comparisons the search for copies may make per line of the text: far more than any
+page needs, so that no text makes it quadratic."""
 MIN_PASSAGE_CHARS = 40
 """Shortest line that can count as a paragraph of prose (a line of 15 words is far longer):
 its length is read before its words."""
@@ -41,22 +47,34 @@ def drop_repeated_passages(lines: Sequence[str], *, min_words: int, min_passages
     # until nothing more goes makes the step its own fixpoint (cleaning again drops nothing).
     index = [i for i, line in enumerate(lines) if line]
     dropped: list[int] = []
-    while found := _copied(
-        [lines[i] for i in index], min_words=min_words, min_passages=min_passages
-    ):
+    for _ in range(MAX_LOOKS):
+        found, complete = _copied(
+            [lines[i] for i in index], min_words=min_words, min_passages=min_passages
+        )
+        if not found:
+            break
         dropped += (index[at] for at in found)
         gone = set(found)
         index = [i for at, i in enumerate(index) if at not in gone]
-    return Outcome(tuple(Change(i, i + 1) for i in sorted(dropped)))
+        if not complete:
+            break
+    else:
+        complete = False
+    # Out of looks or of work (a text no page resembles): what is left is looked at again
+    # on the output, by the next pass of the pipeline.
+    changes = tuple(Change(i, i + 1) for i in sorted(dropped))
+    return Outcome(changes, unsettled=not complete)
 
 
-def _copied(text: Sequence[str], *, min_words: int, min_passages: int) -> list[int]:
+def _copied(text: Sequence[str], *, min_words: int, min_passages: int) -> tuple[list[int], bool]:
     """Positions in ``text`` (non-blank lines) of the lines of every run that repeats an
-    earlier run with ``min_passages`` paragraphs, as :func:`drop_repeated_passages` means."""
+    earlier run with ``min_passages`` paragraphs, as :func:`drop_repeated_passages` means,
+    and whether the search went through the whole text within its :data:`WORK_PER_LINE`."""
     first_seen: dict[str, int] = {}
     for at, line in enumerate(text):
         first_seen.setdefault(line, at)
     found: list[int] = []
+    work = WORK_PER_LINE * len(text)
     at = 0
     while at < len(text):
         origin = first_seen[text[at]]
@@ -73,12 +91,21 @@ def _copied(text: Sequence[str], *, min_words: int, min_passages: int) -> list[i
         ):
             passages += _is_passage(text[at + length], min_words)
             length += 1
+        work -= length
+        if work < 0:
+            return found, False
         if passages >= min_passages:
             found += range(at, at + length)
             at += length
-        else:
+            continue
+        # The lines after it that first stand as far above are this run's tail, with fewer
+        # paragraphs still: none of them starts a copy (a long list printed twice is walked
+        # once, not once a line).
+        shift = at - origin
+        at += 1
+        while at < len(text) and first_seen[text[at]] == at - shift:
             at += 1
-    return found
+    return found, True
 
 
 def _repeats_passages(lines: Sequence[str], min_words: int, min_passages: int) -> bool:

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from pytest import MonkeyPatch
 
 from cleantext import Cleaner
+from cleantext.actions import copies
 from cleantext.actions.copies import drop_repeated_passages
 
 FIRST = "The council voted on Monday to close the old bridge for repairs over the whole summer."
 SECOND = "Traffic will be sent through the town centre, which shop owners fear will hurt trade."
 THIRD = "Work is due to start in June and the bridge should open again before the schools do."
+WORDS = {"min_words": 15, "min_passages": 2}
 
 
 def dropped(lines: list[str], min_passages: int = 2) -> list[int]:
@@ -67,3 +70,30 @@ def test_pieces_of_a_copy_that_meet_once_another_copy_is_gone_go_too() -> None:
     lines = [FIRST, SECOND, THIRD, fourth, FIRST, THIRD, fourth, SECOND]
     # THIRD, fourth copy lines 2-3; once they are gone, FIRST, SECOND copy lines 0-1.
     assert dropped(lines) == [4, 5, 6, 7]
+
+
+def test_a_long_list_printed_twice_is_walked_once() -> None:
+    # Each line of the second list starts a run as long as the rest of the list: read one by
+    # one, 200,000 lines took minutes; counted, the search makes a bounded number of steps.
+    items = [f"item {i}" for i in range(50_000)]
+    calls = 0
+    real_is_passage = copies._is_passage
+
+    def counting(line: str, min_words: int) -> bool:
+        nonlocal calls
+        calls += 1
+        return real_is_passage(line, min_words)
+
+    copies._is_passage = counting
+    try:
+        out = drop_repeated_passages([FIRST, SECOND, FIRST, SECOND, *items, *items], **WORDS)
+    finally:
+        copies._is_passage = real_is_passage
+    assert [c.first for c in out.changes] == [2, 3] and not out.unsettled
+    assert calls < 4 * 50_000
+
+
+def test_out_of_work_it_drops_what_it_found_and_says_so(monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setattr(copies, "WORK_PER_LINE", 0)
+    out = drop_repeated_passages([FIRST, SECOND, "Home", FIRST, SECOND], **WORDS)
+    assert out.changes == () and out.unsettled
