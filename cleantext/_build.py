@@ -36,7 +36,7 @@ MIRRORED_SOURCES: dict[str, tuple[str, ...]] = {
         "classify/decide.py",
         "classify/kind.py",
     ),
-    "cleantext.actions._scan": ("actions/captions.py", "actions/repair.py"),
+    "cleantext.actions._scan": ("actions/captions.py", "actions/copies.py", "actions/repair.py"),
     "cleantext.html._features": ("html/features.py", "html/model.py"),
 }
 """Each compiled extension and the Python modules (relative to the package) it mirrors."""

@@ -272,9 +272,41 @@ static PyObject *scan_open_line_ends(PyObject *module, PyObject *lines) {
     return found;
 }
 
+PyDoc_STRVAR(long_repeats_doc,
+             "long_repeats(lines, min_chars)\n--\n\n"
+             "Every line of min_chars characters or more that equals an earlier line, in\n"
+             "order (a line found three times is listed twice): copies.long_repeats's twin.");
+
+static PyObject *scan_long_repeats(PyObject *module, PyObject *args) {
+    PyObject *lines;
+    Py_ssize_t min_chars;
+    if (!PyArg_ParseTuple(args, "O!n", &PyList_Type, &lines, &min_chars)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_Check(PyList_GET_ITEM(lines, i)))
+            return PyErr_Format(PyExc_TypeError, "line %zd: expected a str", i);
+    }
+    PyObject *seen = PySet_New(NULL), *found = PyList_New(0);
+    if (!seen || !found) goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (PyUnicode_GET_LENGTH(line) < min_chars) continue;
+        int present = PySet_Contains(seen, line);
+        if (present < 0) goto fail;
+        if (present ? PyList_Append(found, line) : PySet_Add(seen, line)) goto fail;
+    }
+    Py_DECREF(seen);
+    return found;
+fail:
+    Py_XDECREF(seen);
+    Py_XDECREF(found);
+    return NULL;
+}
+
 static PyMethodDef scan_methods[] = {
     {"open_line_ends", (PyCFunction)scan_open_line_ends, METH_O, open_line_ends_doc},
     {"caption_blocks", (PyCFunction)scan_caption_blocks, METH_VARARGS, caption_blocks_doc},
+    {"long_repeats", (PyCFunction)scan_long_repeats, METH_VARARGS, long_repeats_doc},
     {NULL, NULL, 0, NULL},
 };
 

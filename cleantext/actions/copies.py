@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .._build import load_extension
 from .base import ActionSpec, Change, Outcome, Param, ParamKind, Stage
 from .shape import ends_sentence, has_words
+
+# None when not compiled or built from other sources (see cleantext._build): the Python twin runs.
+_compiled_long_repeats = getattr(load_extension("cleantext.actions._scan"), "long_repeats", None)
 
 MAX_LOOKS = 8
 """Looks at what stays after dropping copies (a second is needed only where pieces of a copy
@@ -110,19 +114,33 @@ def _copied(text: Sequence[str], *, min_words: int, min_passages: int) -> tuple[
 
 def _repeats_passages(lines: Sequence[str], min_words: int, min_passages: int) -> bool:
     """Whether ``min_passages`` lines repeat an earlier paragraph: a copy needs as many. Most
-    texts repeat no long line, and whole pages few (the title as headline): the step then
-    ends after one pass over the line lengths and a set of the long lines."""
+    texts repeat no long line, and whole pages few (the title as headline, a menu's longer
+    items): the step then ends after one scan of the line lengths and a set of the long lines,
+    compiled where it can be (the same loop in Python takes twice the time)."""
+    if _compiled_long_repeats is not None:
+        listed = lines if isinstance(lines, list) else list(lines)
+        repeats = _compiled_long_repeats(listed, MIN_PASSAGE_CHARS)
+    else:
+        repeats = long_repeats(lines, MIN_PASSAGE_CHARS)
+    return sum(_is_passage(line, min_words) for line in repeats) >= min_passages
+
+
+def long_repeats(lines: Sequence[str], min_chars: int) -> list[str]:
+    """Every line of ``min_chars`` characters or more that equals an earlier line, in order (a
+    line found three times is listed twice); the compiled scan's twin.
+
+    >>> long_repeats(["a long line", "short", "a long line", "short", "a long line"], 6)
+    ['a long line', 'a long line']
+    """
     seen: set[str] = set()
-    repeated = 0
+    found: list[str] = []
     for line in lines:
-        if len(line) >= MIN_PASSAGE_CHARS:
-            if line not in seen:
+        if len(line) >= min_chars:
+            if line in seen:
+                found.append(line)
+            else:
                 seen.add(line)
-            elif _is_passage(line, min_words):
-                repeated += 1
-                if repeated == min_passages:
-                    return True
-    return False
+    return found
 
 
 def _is_passage(line: str, min_words: int) -> bool:

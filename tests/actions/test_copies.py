@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest import MonkeyPatch
 
@@ -97,3 +98,59 @@ def test_out_of_work_it_drops_what_it_found_and_says_so(monkeypatch: MonkeyPatch
     monkeypatch.setattr(copies, "WORK_PER_LINE", 0)
     out = drop_repeated_passages([FIRST, SECOND, "Home", FIRST, SECOND], **WORDS)
     assert out.changes == () and out.unsettled
+
+
+compiled = pytest.mark.skipif(
+    copies._compiled_long_repeats is None, reason="cleantext.actions._scan was not built"
+)
+LINE = st.one_of(
+    st.sampled_from([FIRST, SECOND, "", "Home", "x" * 39, "y" * 40, FIRST.upper()]),
+    st.text(st.characters(codec="utf-8"), max_size=60),
+)
+
+
+@compiled
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINE, max_size=30), st.integers(0, 45))
+def test_the_compiled_scan_finds_what_its_twin_does(lines: list[str], min_chars: int) -> None:
+    assert copies._compiled_long_repeats(lines, min_chars) == copies.long_repeats(lines, min_chars)
+
+
+@compiled
+def test_the_compiled_scan_names_a_line_that_is_no_text() -> None:
+    with pytest.raises(TypeError, match="line 1"):
+        copies._compiled_long_repeats(["a", 2], 1)
+
+
+def plain_copied(text: list[str], min_passages: int) -> list[int]:
+    """The reference search: every position tried as the start of a copy, one by one."""
+    first_seen: dict[str, int] = {}
+    for at, line in enumerate(text):
+        first_seen.setdefault(line, at)
+    found: list[int] = []
+    at = 0
+    while at < len(text):
+        origin = first_seen[text[at]]
+        length = passages = 0
+        while (
+            origin < at
+            and at + length < len(text)
+            and origin + length < at
+            and text[at + length] == text[origin + length]
+        ):
+            passages += copies._is_passage(text[at + length], 15)
+            length += 1
+        if origin < at and passages >= min_passages:
+            found += range(at, at + length)
+            at += length
+        else:
+            at += 1
+    return found
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([FIRST, SECOND, THIRD, "Home", "Sport"]), max_size=40))
+def test_the_search_finds_what_trying_every_start_does(text: list[str]) -> None:
+    for min_passages in (1, 2):
+        found, complete = copies._copied(text, min_words=15, min_passages=min_passages)
+        assert complete and found == plain_copied(text, min_passages)
