@@ -1,7 +1,7 @@
 """A passage printed twice: the later copy goes.
 
-Pages print their article again below itself (an AMP or print version, a feed's summary, a
-"continue reading" block that repeats the opening), and a text dump keeps every copy. A copy
+Pages print their article again below itself (an AMP or print copy, structured data, a
+summary block that repeats the opening paragraphs), and a text dump keeps every copy. A copy
 is recognised by what it is, not by what it says: a run of lines that repeats, line for line
 and in order, a run that ends before it, holding at least ``min_passages`` paragraphs of prose
 (sentences of ``min_words`` words or more). Lists that repeat their items (a meal plan printed
