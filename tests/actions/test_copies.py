@@ -110,7 +110,7 @@ LINE = st.one_of(
 
 
 @compiled
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(LINE, max_size=30), st.integers(0, 45))
 def test_the_compiled_scan_finds_what_its_twin_does(lines: list[str], min_chars: int) -> None:
     assert copies._compiled_long_repeats(lines, min_chars) == copies.long_repeats(lines, min_chars)
@@ -148,7 +148,7 @@ def plain_copied(text: list[str], min_passages: int) -> list[int]:
     return found
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from([FIRST, SECOND, THIRD, "Home", "Sport"]), max_size=40))
 def test_the_search_finds_what_trying_every_start_does(text: list[str]) -> None:
     for min_passages in (1, 2):
